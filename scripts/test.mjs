@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Runs every test suite (or the ones named: unit, integration, vscode, e2e) and prints a
+// summary with pass/fail counts per suite. Exits non-zero if any suite fails.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+
+const suites = {
+  unit: { cmd: process.execPath, args: [mocha, '--import=tsx', '--timeout', '10000', 'test/unit/**/*.test.ts'] },
+  integration: {
+    cmd: process.execPath,
+    args: [mocha, '--import=tsx', '--timeout', '120000', '--file', 'test/integration/setup.ts', 'test/integration/**/*.test.ts'],
+  },
+  vscode: { cmd: process.execPath, args: ['test/vscode/runCodeServer.mjs'], build: true },
+  e2e: { cmd: process.execPath, args: [mocha, '--import=tsx', '--timeout', '300000', 'test/e2e/**/*.test.ts'], build: true },
+};
+
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);
+for (const name of wanted) {
+  if (!suites[name]) {
+    console.error(`unknown suite: ${name} (known: ${Object.keys(suites).join(', ')})`);
+    process.exit(2);
+  }
+}
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => process.stderr.write(d));
+    child.on('close', (code, sig) => resolve({ code: code ?? (sig ? 1 : 0), out }));
+  });
+}
+
+function counts(out) {
+  // eslint-disable-next-line no-control-regex
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const last = (re) => {
+    const all = [...plain.matchAll(re)];
+    return all.length ? Number(all[all.length - 1][1]) : 0;
+  };
+  return { passed: last(/^\s*(\d+) passing/gm), failed: last(/^\s*(\d+) failing/gm), pending: last(/^\s*(\d+) pending/gm) };
+}
+
+if (wanted.some((n) => suites[n].build)) {
+  console.log('\n=== build ===');
+  const b = await run(process.execPath, ['esbuild.mjs']);
+  if (b.code !== 0) {
+    console.error('build failed');
+    process.exit(1);
+  }
+}
+
+const results = [];
+for (const name of wanted) {
+  console.log(`\n=== ${name} ===`);
+  const started = Date.now();
+  const { code, out } = await run(suites[name].cmd, suites[name].args);
+  const c = counts(out);
+  results.push({ name, code, ...c, seconds: (Date.now() - started) / 1000 });
+}
+
+console.log('\n=== summary ===');
+let passed = 0;
+let failed = 0;
+let pending = 0;
+for (const r of results) {
+  const ok = r.code === 0 && r.failed === 0 && r.passed > 0;
+  console.log(
+    `${ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(12)} ${r.passed} passed, ${r.failed} failed, ${r.pending} skipped (${r.seconds.toFixed(1)} s${r.code !== 0 ? `, exit ${r.code}` : ''})`,
+  );
+  passed += r.passed;
+  // A suite that exits non-zero without reporting a failure (crash, timeout) counts as one failure.
+  failed += r.failed + (r.code !== 0 && r.failed === 0 ? 1 : 0) + (r.code === 0 && r.passed === 0 ? 1 : 0);
+  pending += r.pending;
+}
+console.log(`${passed} passed, ${failed} failed, ${pending} skipped`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,47 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** One CLI command. Groups of commands live in src/cli/<group>.ts and export `commands`. */
+export interface CliCommand {
+  /** e.g. "index" or "server start". */
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** Full usage text for `kimi-milvus <name> --help`. */
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Returns the process exit code. */
+  run(args: ParsedArgs, io: CliIO): Promise<number>;
+}
+
+export interface ParsedArgs {
+  readonly values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  readonly positionals: string[];
+}
+
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Aborted on SIGINT. */
+  readonly signal: AbortSignal;
+}
+
+export function parseCommandArgs(cmd: CliCommand, argv: string[]): ParsedArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { ...cmd.options, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  return { values: values as ParsedArgs['values'], positionals };
+}
+
+export function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function boolFlag(args: ParsedArgs, name: string): boolean {
+  return args.values[name] === true;
+}

@@ -1,0 +1,54 @@
+/**
+ * Configuration as core sees it. The extension builds it from settings + SecretStorage,
+ * the CLI from flags + environment variables. Keys live only in memory here.
+ */
+
+export const KIMI_GLOBAL_BASE_URL = 'https://api.moonshot.ai/v1';
+export const KIMI_CHINA_BASE_URL = 'https://api.moonshot.cn/v1';
+export const DEFAULT_KIMI_MODEL = 'kimi-k2.5';
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_EMBEDDING_MODEL = 'text-embedding-3-small';
+export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
+
+export interface KimiConfig {
+  readonly apiKey: string | undefined;
+  readonly baseUrl: string;
+  readonly model: string;
+  /** Sent only when set; clamped to [0, 1]. */
+  readonly temperature: number | undefined;
+  readonly maxSteps: number;
+  readonly webSearch: boolean;
+}
+
+export interface MilvusConfig {
+  /** Empty/undefined: embedded Milvus Lite. */
+  readonly uri: string | undefined;
+  readonly token: string | undefined;
+  /** Where the embedded server keeps its venv, data and lock file. */
+  readonly dataDir: string;
+  /** Python used to create the venv; undefined = search PATH. */
+  readonly pythonPath: string | undefined;
+}
+
+export interface EmbeddingConfig {
+  /** Undefined with no key: the "none" embedder (BM25 only). Undefined with a key: OpenAI. */
+  readonly baseUrl: string | undefined;
+  readonly apiKey: string | undefined;
+  readonly model: string;
+  readonly dimensions: number;
+}
+
+export interface IndexConfig {
+  /** Extra include globs, added to the defaults. */
+  readonly include: readonly string[];
+  /** Extra exclude globs. */
+  readonly exclude: readonly string[];
+  readonly maxFileSizeKb: number;
+}
+
+export interface AppConfig {
+  readonly kimi: KimiConfig;
+  readonly milvus: MilvusConfig;
+  readonly embedding: EmbeddingConfig;
+  readonly index: IndexConfig;
+}

@@ -1,0 +1,4 @@
+const app = document.getElementById('app');
+if (app) {
+  app.textContent = 'Kimi Milvus Chat';
+}

@@ -1,0 +1,29 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+const root = path.resolve(__dirname, '..', '..');
+
+describe('layering', () => {
+  it('src/core never imports vscode', () => {
+    const offenders = filesUnder(path.join(root, 'src', 'core'))
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /(from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(offenders, []);
+  });
+
+  it('src/webview and src/shared import neither vscode nor node built-ins nor core', () => {
+    const files = [...filesUnder(path.join(root, 'src', 'webview')), ...filesUnder(path.join(root, 'src', 'shared'))].filter((f) =>
+      f.endsWith('.ts'),
+    );
+    const bad = files.filter((f) => /from\s+['"](vscode|node:[^'"]+|\.\.\/core[^'"]*|\.\.\/extension[^'"]*)['"]/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(bad, []);
+  });
+});
