@@ -1,0 +1,48 @@
+/**
+ * What the agent loop reports while it works. The chat webview and the CLI both consume
+ * these; keep them JSON-serializable (they cross the webview boundary as-is).
+ */
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+}
+
+export type AgentEvent =
+  /** A new model turn (step) starts; step counts from 1. */
+  | { readonly type: 'step'; readonly step: number }
+  | { readonly type: 'textDelta'; readonly text: string }
+  | { readonly type: 'reasoningDelta'; readonly text: string }
+  | {
+      readonly type: 'toolStarted';
+      /** Unique within the whole run (Kimi's ids are only unique per response). */
+      readonly callId: string;
+      readonly name: string;
+      /** Parsed arguments, or the raw string when they were not valid JSON. */
+      readonly args: unknown;
+    }
+  | {
+      readonly type: 'toolFinished';
+      readonly callId: string;
+      readonly name: string;
+      readonly success: boolean;
+      /** One line for the UI, e.g. "5 hits in src/" or the error message. */
+      readonly summary: string;
+      /** Sources the tool found, for citations the UI can link. */
+      readonly sources?: readonly SourceRef[];
+      readonly durationMs: number;
+    }
+  | { readonly type: 'usage'; readonly usage: TokenUsage }
+  /** A retryable API error; the client waits `delayMs` before trying again. */
+  | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number; readonly reason: string }
+  | { readonly type: 'done'; readonly text: string; readonly usage: TokenUsage; readonly steps: number; readonly incomplete: boolean }
+  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean };
+
+/** A place in the workspace: `path` is relative to its workspace folder (forward slashes). */
+export interface SourceRef {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  /** Absolute folder the path is relative to, when known. */
+  readonly root?: string;
+}

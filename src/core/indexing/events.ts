@@ -1,0 +1,54 @@
+/** Progress and results of indexing, observed by the extension (progress UI, status bar) and the CLI. */
+
+export type IndexPhase = 'discovering' | 'diffing' | 'chunking' | 'embedding' | 'writing' | 'deleting' | 'done';
+
+export interface IndexProgress {
+  readonly phase: IndexPhase;
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  readonly chunksDone: number;
+  /** Estimated seconds left, when it can be estimated. */
+  readonly etaSeconds?: number;
+  /** The file being processed, relative to the root. */
+  readonly currentFile?: string;
+}
+
+export type SkipReason =
+  | 'ignored'
+  | 'excluded'
+  | 'not-included'
+  | 'secret'
+  | 'binary'
+  | 'too-large'
+  | 'minified'
+  | 'symlink-loop'
+  | 'outside-root'
+  | 'unreadable'
+  | 'empty';
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: SkipReason;
+}
+
+export interface IndexSummary {
+  readonly collection: string;
+  readonly root: string;
+  readonly dryRun: boolean;
+  /** Files seen that are indexable (after filtering). */
+  readonly filesTotal: number;
+  readonly filesIndexed: number;
+  readonly filesUnchanged: number;
+  readonly filesDeleted: number;
+  readonly chunksWritten: number;
+  readonly chunksDeleted: number;
+  /** Texts sent to the embedder (0 for BM25-only). */
+  readonly chunksEmbedded: number;
+  readonly bytes: number;
+  /** Dry run only: estimates. */
+  readonly estimatedChunks?: number;
+  readonly estimatedTokens?: number;
+  readonly skipped: readonly SkippedFile[];
+  readonly durationMs: number;
+  readonly cancelled: boolean;
+}
