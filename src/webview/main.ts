@@ -1,4 +1,156 @@
-const app = document.getElementById('app');
-if (app) {
-  app.textContent = 'Kimi Milvus Chat';
+/** Entry point of the chat webview: wires the host channel, the conversation log and the composer. */
+import { applyChatEvent, type Turn } from '../shared/chatModel';
+import { parseHostMessage, type HostToWebview, type SetupState } from '../shared/protocol';
+import { button, el } from './dom';
+import { renderSetup } from './setupView';
+import { renderTurn, type TurnActions } from './turnView';
+import { connectHost } from './vscodeApi';
+
+const host = connectHost();
+const saved = host.loadState();
+
+let turns: Turn[] = saved ? [...saved.turns] : [];
+let busy = false;
+let setup: SetupState | undefined;
+const dirty = new Set<string>();
+let frame = 0;
+
+const actions: TurnActions = {
+  openSource: (source) => host.post({ type: 'openSource', source }),
+  copyCode: (code) => host.post({ type: 'copyCode', code }),
+  insertCode: (code) => host.post({ type: 'insertCode', code }),
+};
+
+const setupBox = el('div', { class: 'setup', 'aria-label': 'Setup' });
+const log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+const empty = el('div', { class: 'empty' }, 'Ask about your code. Kimi searches the index and cites its sources.');
+const input = el('textarea', { class: 'input', 'aria-label': 'Message', placeholder: 'Ask Kimi… (Enter to send, Shift+Enter for a new line)', rows: '3' });
+const send = button('Send', { class: 'primary' });
+const stop = button('Stop');
+const newChat = button('New chat');
+const composer = el('div', { class: 'composer' }, input, el('div', { class: 'composer-buttons' }, newChat, stop, send));
+const app = document.getElementById('app') ?? document.body;
+app.append(setupBox, log, composer);
+input.value = saved?.draft ?? '';
+
+function submit(): void {
+  const text = input.value;
+  if (busy || text.trim().length === 0) {
+    return;
+  }
+  host.post({ type: 'send', text });
+  input.value = '';
+  persist();
 }
+
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    submit();
+  }
+});
+input.addEventListener('input', persist);
+send.addEventListener('click', submit);
+stop.addEventListener('click', () => host.post({ type: 'stop' }));
+newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
+
+function persist(): void {
+  host.saveState({ turns, draft: input.value });
+}
+
+function nearBottom(): boolean {
+  return log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+}
+
+function renderAll(): void {
+  const stick = nearBottom();
+  log.replaceChildren(...(turns.length === 0 ? [empty] : turns.map((t) => renderTurn(t, actions))));
+  if (stick || turns.length > 0) {
+    log.scrollTop = log.scrollHeight;
+  }
+  renderChrome();
+}
+
+function renderChrome(): void {
+  setupBox.replaceChildren(...renderSetup(setup, (action) => host.post({ type: 'action', action })));
+  setupBox.hidden = setupBox.childElementCount === 0;
+  send.disabled = busy;
+  stop.hidden = !busy;
+  stop.disabled = !busy;
+}
+
+/** Streaming re-renders are batched to one per animation frame. */
+function scheduleTurn(id: string): void {
+  dirty.add(id);
+  if (frame === 0) {
+    frame = requestAnimationFrame(flush);
+  }
+}
+
+function flush(): void {
+  frame = 0;
+  const stick = nearBottom();
+  for (const id of dirty) {
+    const turn = turns.find((t) => t.id === id);
+    const old = log.querySelector(`[data-turn="${CSS.escape(id)}"]`);
+    if (turn && old) {
+      // Keep expanded <details> open across re-renders.
+      const open = Array.from(old.querySelectorAll('details')).map((d) => d.open);
+      const fresh = renderTurn(turn, actions);
+      Array.from(fresh.querySelectorAll('details')).forEach((d, i) => (d.open = open[i] ?? d.open));
+      old.replaceWith(fresh);
+    }
+  }
+  dirty.clear();
+  if (stick) {
+    log.scrollTop = log.scrollHeight;
+  }
+  persist();
+}
+
+function handle(msg: HostToWebview): void {
+  switch (msg.type) {
+    case 'snapshot':
+      turns = [...msg.turns];
+      busy = msg.busy;
+      setup = msg.setup;
+      renderAll();
+      persist();
+      return;
+    case 'turnStarted':
+      turns = [...turns.filter((t) => t.id !== msg.turn.id), msg.turn];
+      busy = true;
+      renderAll();
+      persist();
+      return;
+    case 'event': {
+      const i = turns.findIndex((t) => t.id === msg.turnId);
+      if (i >= 0) {
+        turns[i] = applyChatEvent(turns[i], msg.event);
+        scheduleTurn(msg.turnId);
+      }
+      return;
+    }
+    case 'busy':
+      busy = msg.busy;
+      renderChrome();
+      return;
+    case 'setup':
+      setup = msg.setup;
+      renderChrome();
+      return;
+    case 'focusInput':
+      input.focus();
+      return;
+  }
+}
+
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const msg = parseHostMessage(e.data);
+  if (msg) {
+    handle(msg);
+  }
+});
+
+renderAll();
+host.post({ type: 'ready' });

@@ -1,0 +1,159 @@
+/**
+ * The chat as the UI sees it: a list of turns, each a question and the answer being built from
+ * stream events. Both the extension host (which persists it) and the webview (which renders it)
+ * fold the same events with `applyChatEvent`, so the two copies cannot drift apart.
+ * Browser-safe: no node, no vscode, no core imports.
+ */
+
+export interface SourceLink {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  /** Absolute workspace folder the path is relative to, when known. */
+  readonly root?: string;
+}
+
+export interface ToolLine {
+  readonly callId: string;
+  readonly name: string;
+  /** Arguments as compact JSON, for the expandable details. */
+  readonly args: string;
+  readonly status: 'running' | 'ok' | 'failed';
+  readonly summary?: string;
+  readonly durationMs?: number;
+}
+
+export interface Usage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+}
+
+export type TurnStatus = 'streaming' | 'done' | 'error' | 'cancelled';
+
+export interface Turn {
+  readonly id: string;
+  readonly question: string;
+  readonly answer: string;
+  readonly reasoning: string;
+  readonly tools: readonly ToolLine[];
+  readonly sources: readonly SourceLink[];
+  readonly status: TurnStatus;
+  readonly usage?: Usage;
+  readonly error?: string;
+  /** Set while the client waits to retry a rate-limited request. */
+  readonly notice?: string;
+  /** The step limit ended the loop; the answer is what the model had gathered. */
+  readonly incomplete?: boolean;
+}
+
+/** The stream events a turn is built from (a JSON-safe subset of the core agent events). */
+export type ChatEvent =
+  | { readonly type: 'textDelta'; readonly text: string }
+  | { readonly type: 'reasoningDelta'; readonly text: string }
+  | { readonly type: 'toolStarted'; readonly callId: string; readonly name: string; readonly args: string }
+  | {
+      readonly type: 'toolFinished';
+      readonly callId: string;
+      readonly name: string;
+      readonly success: boolean;
+      readonly summary: string;
+      readonly sources: readonly SourceLink[];
+      readonly durationMs: number;
+    }
+  | { readonly type: 'usage'; readonly usage: Usage }
+  | { readonly type: 'retry'; readonly reason: string; readonly delayMs: number }
+  | { readonly type: 'done'; readonly text: string; readonly usage: Usage; readonly incomplete: boolean }
+  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean };
+
+/** At most this many sources are kept per answer; search tools can return many more. */
+export const MAX_SOURCES_PER_TURN = 24;
+
+export function newTurn(id: string, question: string): Turn {
+  return { id, question, answer: '', reasoning: '', tools: [], sources: [], status: 'streaming' };
+}
+
+/** Folds one event into a turn and returns the new turn (the input is not modified). */
+export function applyChatEvent(turn: Turn, event: ChatEvent): Turn {
+  switch (event.type) {
+    case 'textDelta':
+      return { ...turn, answer: turn.answer + event.text, notice: undefined };
+    case 'reasoningDelta':
+      return { ...turn, reasoning: turn.reasoning + event.text, notice: undefined };
+    case 'toolStarted':
+      return {
+        ...turn,
+        notice: undefined,
+        tools: [...turn.tools, { callId: event.callId, name: event.name, args: event.args, status: 'running' }],
+      };
+    case 'toolFinished':
+      return {
+        ...turn,
+        tools: turn.tools.map((t) =>
+          t.callId === event.callId
+            ? { ...t, status: event.success ? 'ok' : 'failed', summary: event.summary, durationMs: event.durationMs }
+            : t,
+        ),
+        sources: mergeSources(turn.sources, event.sources),
+      };
+    case 'usage':
+      return { ...turn, usage: event.usage };
+    case 'retry':
+      return { ...turn, notice: `${event.reason} Retrying in ${Math.ceil(event.delayMs / 1000)} s…` };
+    case 'done':
+      return {
+        ...turn,
+        // The final text is authoritative: it repairs any delta lost on the way.
+        answer: event.text.length > 0 ? event.text : turn.answer,
+        usage: event.usage,
+        incomplete: event.incomplete,
+        status: 'done',
+        notice: undefined,
+        tools: settleTools(turn.tools),
+      };
+    case 'error':
+      return {
+        ...turn,
+        status: event.cancelled ? 'cancelled' : 'error',
+        error: event.cancelled ? undefined : event.message,
+        notice: undefined,
+        tools: settleTools(turn.tools),
+      };
+  }
+}
+
+/** Tools still "running" when the turn ends were cut off; show them as failed, not spinning forever. */
+function settleTools(tools: readonly ToolLine[]): readonly ToolLine[] {
+  return tools.some((t) => t.status === 'running')
+    ? tools.map((t) => (t.status === 'running' ? { ...t, status: 'failed', summary: t.summary ?? 'Interrupted.' } : t))
+    : tools;
+}
+
+function mergeSources(existing: readonly SourceLink[], added: readonly SourceLink[]): readonly SourceLink[] {
+  const out = [...existing];
+  const seen = new Set(existing.map(sourceKey));
+  for (const s of added) {
+    const key = sourceKey(s);
+    if (!seen.has(key) && out.length < MAX_SOURCES_PER_TURN) {
+      seen.add(key);
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+function sourceKey(s: SourceLink): string {
+  return `${s.root ?? ''}|${s.path}:${s.startLine}-${s.endLine}`;
+}
+
+/** `path:start-end` (or `path:line` when the range is one line), the form the model cites. */
+export function formatSource(s: SourceLink): string {
+  return s.startLine === s.endLine ? `${s.path}:${s.startLine}` : `${s.path}:${s.startLine}-${s.endLine}`;
+}
+
+/** A turn left streaming by a crash or reload can never finish; persisted copies are settled. */
+export function settleInterrupted(turn: Turn): Turn {
+  return turn.status === 'streaming'
+    ? { ...turn, status: 'cancelled', notice: undefined, tools: settleTools(turn.tools) }
+    : turn;
+}

@@ -1,0 +1,160 @@
+/**
+ * The message protocol between the extension host and the chat webview. Every message that
+ * crosses the boundary is one of these unions, and every incoming message is validated: the
+ * webview renders untrusted model output, so the host treats whatever it posts as hostile.
+ * Browser-safe: no node, no vscode, no core imports.
+ */
+import type { ChatEvent, SourceLink, Turn } from './chatModel';
+
+/** What the first-run view needs to say what is missing. */
+export interface SetupState {
+  readonly hasKimiKey: boolean;
+  /** At least one workspace folder has an index. */
+  readonly indexed: boolean;
+  readonly indexing: boolean;
+  /** Restricted Mode: chat works, indexing and file tools do not. */
+  readonly trusted: boolean;
+  readonly hasWorkspace: boolean;
+}
+
+export type HostToWebview =
+  /** The whole conversation; sent when the view (re)loads and after New chat. */
+  | { readonly type: 'snapshot'; readonly turns: readonly Turn[]; readonly busy: boolean; readonly setup: SetupState }
+  | { readonly type: 'turnStarted'; readonly turn: Turn }
+  | { readonly type: 'event'; readonly turnId: string; readonly event: ChatEvent }
+  | { readonly type: 'busy'; readonly busy: boolean }
+  | { readonly type: 'setup'; readonly setup: SetupState }
+  | { readonly type: 'focusInput' };
+
+/** Host actions the webview's buttons may trigger; a closed list, never a command id. */
+export const WEBVIEW_ACTIONS = ['setKimiApiKey', 'indexWorkspace', 'showLogs', 'manageTrust'] as const;
+export type WebviewAction = (typeof WEBVIEW_ACTIONS)[number];
+
+export type WebviewToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'send'; readonly text: string }
+  | { readonly type: 'stop' }
+  | { readonly type: 'newChat' }
+  | { readonly type: 'openSource'; readonly source: SourceLink }
+  | { readonly type: 'insertCode'; readonly code: string }
+  | { readonly type: 'copyCode'; readonly code: string }
+  | { readonly type: 'action'; readonly action: WebviewAction };
+
+/** Longest question accepted from the webview (characters). */
+export const MAX_MESSAGE_CHARS = 100_000;
+/** Longest code block the webview may ask to copy or insert. */
+export const MAX_CODE_CHARS = 1_000_000;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isString(v: unknown, max: number): v is string {
+  return typeof v === 'string' && v.length <= max;
+}
+
+function isLine(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 10_000_000;
+}
+
+/** Validates a SourceLink: a relative path without `..` segments and a sane line range. */
+export function parseSourceLink(v: unknown): SourceLink | undefined {
+  if (!isObj(v) || !isString(v.path, 4096) || !isLine(v.startLine) || !isLine(v.endLine)) {
+    return undefined;
+  }
+  if (v.path.length === 0 || v.endLine < v.startLine) {
+    return undefined;
+  }
+  if (v.root !== undefined && !isString(v.root, 4096)) {
+    return undefined;
+  }
+  const link: SourceLink = { path: v.path, startLine: v.startLine, endLine: v.endLine };
+  return typeof v.root === 'string' ? { ...link, root: v.root } : link;
+}
+
+/** Returns the message when it is a well-formed WebviewToHost, undefined otherwise. */
+export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
+  if (!isObj(data) || typeof data.type !== 'string') {
+    return undefined;
+  }
+  switch (data.type) {
+    case 'ready':
+    case 'stop':
+    case 'newChat':
+      return { type: data.type };
+    case 'send':
+      return isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0
+        ? { type: 'send', text: data.text }
+        : undefined;
+    case 'openSource': {
+      const source = parseSourceLink(data.source);
+      return source ? { type: 'openSource', source } : undefined;
+    }
+    case 'insertCode':
+    case 'copyCode':
+      return isString(data.code, MAX_CODE_CHARS) ? { type: data.type, code: data.code } : undefined;
+    case 'action':
+      return typeof data.action === 'string' && (WEBVIEW_ACTIONS as readonly string[]).includes(data.action)
+        ? { type: 'action', action: data.action as WebviewAction }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const HOST_TYPES: ReadonlySet<string> = new Set(['snapshot', 'turnStarted', 'event', 'busy', 'setup', 'focusInput']);
+
+/**
+ * Shallow check of a host message in the webview. The host is trusted, but messages can also
+ * come from stale state or other frames, so the shape is checked before use.
+ */
+export function parseHostMessage(data: unknown): HostToWebview | undefined {
+  if (!isObj(data) || typeof data.type !== 'string' || !HOST_TYPES.has(data.type)) {
+    return undefined;
+  }
+  switch (data.type) {
+    case 'snapshot':
+      return Array.isArray(data.turns) && data.turns.every(isTurn) && typeof data.busy === 'boolean' && isSetup(data.setup)
+        ? (data as HostToWebview)
+        : undefined;
+    case 'turnStarted':
+      return isTurn(data.turn) ? (data as HostToWebview) : undefined;
+    case 'event':
+      return typeof data.turnId === 'string' && isObj(data.event) && typeof data.event.type === 'string'
+        ? (data as HostToWebview)
+        : undefined;
+    case 'busy':
+      return typeof data.busy === 'boolean' ? (data as HostToWebview) : undefined;
+    case 'setup':
+      return isSetup(data.setup) ? (data as HostToWebview) : undefined;
+    default:
+      return { type: 'focusInput' };
+  }
+}
+
+/** Structural check used for persisted and posted turns. */
+export function isTurn(v: unknown): v is Turn {
+  return (
+    isObj(v) &&
+    typeof v.id === 'string' &&
+    typeof v.question === 'string' &&
+    typeof v.answer === 'string' &&
+    typeof v.reasoning === 'string' &&
+    Array.isArray(v.tools) &&
+    Array.isArray(v.sources) &&
+    (v.status === 'streaming' || v.status === 'done' || v.status === 'error' || v.status === 'cancelled')
+  );
+}
+
+function isSetup(v: unknown): v is SetupState {
+  return (
+    isObj(v) &&
+    typeof v.hasKimiKey === 'boolean' &&
+    typeof v.indexed === 'boolean' &&
+    typeof v.indexing === 'boolean' &&
+    typeof v.trusted === 'boolean' &&
+    typeof v.hasWorkspace === 'boolean'
+  );
+}
