@@ -1,0 +1,189 @@
+/**
+ * The Kimi (Moonshot AI) chat client: the openai SDK pointed at Kimi's base URL, always
+ * streaming, with Kimi's quirks handled (kimi-api.md §13): SDK retries off and our own retry by
+ * error type, tool calls assembled by index, reasoning captured, usage read inside the choice,
+ * and a stream without a finish_reason reported as incomplete.
+ */
+import OpenAI, { APIError } from 'openai';
+import type { Stream } from 'openai/streaming';
+import type { KimiConfig } from '../config';
+import { ConfigError, UserAbortError, throwIfAborted, errorMessage } from '../errors';
+import { nullLogger, type Logger } from '../logger';
+import { toKimiError, type KimiApiError } from './kimiErrors';
+import { DEFAULT_RETRY, retryDelay, sleep, type RetryOptions } from './retry';
+import { StreamAssembler } from './streamAssembler';
+import { answerTokensFor } from './models';
+import type { ChatMessage, ChatRequest, ChatStreamHandlers, ChatTurn } from './types';
+
+export interface KimiClientOptions {
+  readonly logger?: Logger;
+  readonly fetch?: typeof fetch;
+  /** Overrides the retry policy (tests use short delays). */
+  readonly retry?: Partial<RetryOptions>;
+}
+
+export class KimiClient {
+  private sdk: OpenAI | undefined;
+  private readonly logger: Logger;
+  private readonly retry: RetryOptions;
+  readonly baseUrl: string;
+
+  constructor(
+    readonly config: KimiConfig,
+    private readonly options: KimiClientOptions = {},
+  ) {
+    this.logger = options.logger ?? nullLogger;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+  }
+
+  get model(): string {
+    return this.config.model;
+  }
+
+  /** Built on first use so that a client can exist before the user has set a key. */
+  private client(): OpenAI {
+    if (!this.config.apiKey) {
+      throw new ConfigError("No Kimi API key is set. Run 'Kimi Milvus: Set Kimi API Key' (or set KIMI_API_KEY for the CLI).");
+    }
+    this.sdk ??= new OpenAI({
+      apiKey: this.config.apiKey,
+      baseURL: this.baseUrl,
+      // The SDK's retries count against Kimi's RPM and ignore error types (kimi-api.md §7.3).
+      maxRetries: 0,
+      fetch: this.options.fetch,
+    });
+    return this.sdk;
+  }
+
+  /** Streams one model turn, retrying failures that happen before any output. */
+  async chat(request: ChatRequest, handlers: ChatStreamHandlers = {}, signal?: AbortSignal): Promise<ChatTurn> {
+    for (let attempt = 0; ; attempt++) {
+      throwIfAborted(signal);
+      try {
+        return await this.streamOnce(request, handlers, signal);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          throw err;
+        }
+        const e = toKimiError(err, { baseUrl: this.baseUrl, model: this.model });
+        if (e instanceof UserAbortError || !e.retryable || attempt >= this.retry.maxRetries) {
+          throw e;
+        }
+        const delay = retryDelay(attempt + 1, this.retry, e.retryAfterMs);
+        this.logger.warn(`Kimi: ${e.message}; retry ${attempt + 1}/${this.retry.maxRetries} in ${delay} ms`);
+        handlers.onRetry?.(attempt + 1, delay, e.message);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private body(request: ChatRequest): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      model: this.model,
+      messages: request.messages.map(wireMessage),
+      stream: true,
+      max_tokens: request.maxTokens ?? answerTokensFor(this.model),
+    };
+    if (this.config.temperature !== undefined && Number.isFinite(this.config.temperature)) {
+      // Kimi's range is [0, 1], not OpenAI's [0, 2] (kimi-api.md §1.5).
+      body.temperature = Math.min(1, Math.max(0, this.config.temperature));
+    }
+    if (request.tools && request.tools.length > 0) {
+      body.tools = request.tools;
+      body.tool_choice = request.toolChoice ?? 'auto';
+    }
+    return body;
+  }
+
+  private async streamOnce(request: ChatRequest, handlers: ChatStreamHandlers, signal?: AbortSignal): Promise<ChatTurn> {
+    const assembler = new StreamAssembler(handlers);
+    const started = Date.now();
+    const { data: stream, response } = await this.client()
+      .post<Stream<unknown>>('/chat/completions', { body: this.body(request), stream: true, signal })
+      .withResponse();
+    const requestId = response.headers.get('msh-request-id') ?? undefined;
+    try {
+      for await (const chunk of stream) {
+        assembler.add(chunk);
+      }
+    } catch (err) {
+      if (signal?.aborted) {
+        throw new UserAbortError();
+      }
+      if (!assembler.sawOutput) {
+        throw err;
+      }
+      // Output was already shown: never retry silently (kimi-api.md §7.5); report what we have.
+      this.logger.warn(`Kimi stream broke after output (${errorMessage(err)}); request ${requestId ?? '?'}`);
+      return { ...assembler.result(requestId), interrupted: errorMessage(err) };
+    }
+    // The SDK ends the iteration quietly when our signal aborts it.
+    if (signal?.aborted) {
+      throw new UserAbortError();
+    }
+    const turn = assembler.result(requestId);
+    this.logger.debug(`Kimi turn: finish=${turn.finishReason ?? 'none'} tools=${turn.toolCalls.length} ${Date.now() - started} ms request=${requestId ?? '?'}`);
+    return turn;
+  }
+
+  /** Model ids from GET /models. Also the cheapest way to check a key: a bad key throws ApiError 401. */
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const model of this.client().models.list({ signal })) {
+        ids.push(model.id);
+      }
+      return ids;
+    } catch (err) {
+      throw this.mapError(err);
+    }
+  }
+
+  /** Exact prompt size from POST /tokenizers/estimate-token-count (kimi-api.md §8.1). */
+  async estimateTokens(model: string, messages: readonly ChatMessage[], signal?: AbortSignal): Promise<number> {
+    const doFetch = this.options.fetch ?? fetch;
+    this.client(); // fails early with the "set your key" message
+    try {
+      const res = await doFetch(`${this.baseUrl}/tokenizers/estimate-token-count`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.config.apiKey ?? ''}` },
+        body: JSON.stringify({ model, messages: messages.map(wireMessage) }),
+        signal,
+      });
+      const json: unknown = await res.json().catch(() => undefined);
+      if (!res.ok) {
+        throw APIError.generate(res.status, json && typeof json === 'object' ? json : undefined, undefined, res.headers);
+      }
+      const data = json && typeof json === 'object' ? (json as Record<string, unknown>).data : undefined;
+      const total = data && typeof data === 'object' ? (data as Record<string, unknown>).total_tokens : undefined;
+      if (typeof total !== 'number') {
+        throw new APIError(res.status, undefined, 'estimate-token-count returned no data.total_tokens', res.headers);
+      }
+      return total;
+    } catch (err) {
+      throw this.mapError(err);
+    }
+  }
+
+  private mapError(err: unknown): KimiApiError | UserAbortError | ConfigError {
+    if (err instanceof ConfigError) {
+      return err;
+    }
+    return toKimiError(err, { baseUrl: this.baseUrl, model: this.model });
+  }
+}
+
+/** What goes on the wire: only the fields Kimi expects; reasoning is never sent back (§5). */
+function wireMessage(m: ChatMessage): Record<string, unknown> {
+  switch (m.role) {
+    case 'assistant':
+      return m.tool_calls && m.tool_calls.length > 0
+        ? { role: 'assistant', content: m.content, tool_calls: m.tool_calls }
+        : { role: 'assistant', content: m.content };
+    case 'tool':
+      return { role: 'tool', tool_call_id: m.tool_call_id, name: m.name, content: m.content };
+    default:
+      return { role: m.role, content: m.content };
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * What we know about Kimi models. Context windows are from kimi-api.md §1.3; the docs give
+ * none for kimi-k2.5 and kimi-k2-turbo-preview (§14), so the k2 family falls back to the
+ * 131,072 documented for kimi-k2-0711-preview: too small a guess only trims history earlier,
+ * too large a guess would produce 400 "exceeded model token limit" errors.
+ */
+const KNOWN_WINDOWS: ReadonlyArray<readonly [RegExp, number]> = [
+  [/^moonshot-v1-8k/, 8_192],
+  [/^moonshot-v1-32k/, 32_768],
+  [/^moonshot-v1-128k/, 131_072],
+  [/^moonshot-v1-auto$/, 131_072],
+  [/^kimi-k2/, 131_072],
+  [/^kimi-latest/, 131_072],
+  [/^kimi-thinking/, 131_072],
+];
+
+/** Conservative default for a model id we have never heard of. */
+export const UNKNOWN_MODEL_WINDOW = 32_768;
+
+export function contextWindowFor(model: string): number {
+  return KNOWN_WINDOWS.find(([re]) => re.test(model))?.[1] ?? UNKNOWN_MODEL_WINDOW;
+}
+
+/**
+ * max_tokens for an answer. Always explicit: the server default (~1024) truncates agent answers
+ * (kimi-api.md §13.3), while a huge value burns the TPM budget, which counts prompt + max_tokens.
+ */
+export function answerTokensFor(model: string): number {
+  return Math.min(8_192, Math.floor(contextWindowFor(model) / 4));
+}
