@@ -1,0 +1,72 @@
+import { chunkCode } from './codeChunker';
+import { CODE_MAX_CHARS, CODE_MAX_LINES, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE } from './constants';
+import { familyOf, languageOf } from './language';
+import type { TextSpan } from './lineIndex';
+import { chunkProse } from './proseChunker';
+
+export { languageOf } from './language';
+
+export interface Chunk {
+  /** What is stored and embedded: a `path:start-end` header line, then the content. */
+  readonly text: string;
+  /** The chunk's own text, exactly as in the file (prose chunks include their overlap). */
+  readonly content: string;
+  /** 1-based, inclusive. */
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly index: number;
+  readonly total: number;
+  readonly language: string;
+}
+
+export interface ChunkOptions {
+  /** Prose: maximum characters a chunk (default 500, the seed's). */
+  readonly chunkSize?: number;
+  /** Prose: characters carried over from the previous chunk (default 50). */
+  readonly overlap?: number;
+  /** Code: maximum lines a chunk (default 60). */
+  readonly maxLines?: number;
+  /** Code: maximum characters a chunk (default 2400). */
+  readonly maxChars?: number;
+}
+
+/** The header that starts every stored chunk: the relative path is evidence for BM25 and embeddings alike. */
+export function chunkHeader(relPath: string, startLine: number, endLine: number): string {
+  return `${relPath}:${startLine}-${endLine}`;
+}
+
+/**
+ * Splits a document into chunks: prose (txt, md, rst…) by paragraphs and sentences, everything
+ * else by lines and definitions. Whitespace-only documents have no chunks.
+ */
+export function chunkDocument(content: string, relPath: string, options: ChunkOptions = {}): Chunk[] {
+  const path = relPath.replace(/\\/g, '/');
+  const language = languageOf(path);
+  const family = familyOf(path);
+  const chunkSize = positive(options.chunkSize, DEFAULT_CHUNK_SIZE);
+  const overlap = Math.max(0, Math.min(options.overlap ?? DEFAULT_CHUNK_OVERLAP, Math.floor(chunkSize / 2)));
+  let spans: TextSpan[];
+  if (content.trim() === '') {
+    spans = [];
+  } else if (family === 'prose') {
+    spans = chunkProse(content, chunkSize, overlap, language === 'markdown');
+  } else {
+    spans = chunkCode(content, family, {
+      maxLines: positive(options.maxLines, CODE_MAX_LINES),
+      maxChars: positive(options.maxChars, CODE_MAX_CHARS),
+    });
+  }
+  return spans.map((s, index) => ({
+    text: `${chunkHeader(path, s.startLine, s.endLine)}\n${s.content}`,
+    content: s.content,
+    startLine: s.startLine,
+    endLine: s.endLine,
+    index,
+    total: spans.length,
+    language,
+  }));
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}

@@ -1,0 +1,204 @@
+import type { LanguageFamily } from './language';
+import type { TextSpan } from './lineIndex';
+
+export interface CodeChunkLimits {
+  readonly maxLines: number;
+  readonly maxChars: number;
+}
+
+/** Lines that close a block rather than start a definition. */
+const CLOSER = /^\s*([}\])]|end\b|fi\b|done\b|esac\b|<\/)/;
+/** Comments, decorators and attributes belong to the definition below them. */
+const LEADER: Readonly<Record<LanguageFamily, RegExp>> = {
+  'c-like': /^\s*(\/\/|\/\*|\*|@|#\[|\[[A-Z])/,
+  python: /^\s*(#|@)/,
+  ruby: /^\s*(#|--)/,
+  shell: /^\s*#/,
+  markup: /^\s*<!--/,
+  data: /^\s*(#|\/\/|--|;)/,
+  prose: /^$/,
+};
+
+interface Line {
+  readonly text: string;
+  readonly indent: number;
+  readonly blank: boolean;
+}
+
+/**
+ * Code is cut on line boundaries into readable units: top-level definitions (lines at the
+ * outermost indentation that do not close a block, together with the comments and decorators
+ * above them) are packed into chunks of at most `maxLines`/`maxChars`; a definition too large
+ * for one chunk is split the same way one indentation level deeper, and flat code falls back to
+ * windows that prefer to end at a blank line. Indentation is a language-agnostic proxy for
+ * structure that works for every language family without a parser.
+ */
+export function chunkCode(content: string, family: LanguageFamily, limits: CodeChunkLimits): TextSpan[] {
+  const lines: Line[] = content.split('\n').map((text) => {
+    const lead = /^[ \t]*/.exec(text)?.[0] ?? '';
+    return { text, indent: lead.replace(/\t/g, '    ').length, blank: text.trim() === '' };
+  });
+  const spans: TextSpan[] = [];
+  const ctx: Ctx = { lines, family, limits, spans };
+  split(ctx, 0, lines.length, minIndent(lines, 0, lines.length));
+  return spans;
+}
+
+interface Ctx {
+  readonly lines: Line[];
+  readonly family: LanguageFamily;
+  readonly limits: CodeChunkLimits;
+  readonly spans: TextSpan[];
+}
+
+function split(ctx: Ctx, from: number, to: number, level: number): void {
+  const units = unitsAt(ctx, from, to, level);
+  let cur: [number, number] | undefined;
+  const flush = (): void => {
+    if (cur) {
+      emit(ctx, cur[0], cur[1]);
+      cur = undefined;
+    }
+  };
+  for (const [a, b] of units) {
+    if (!fits(ctx, a, b)) {
+      flush();
+      const inner = deeperIndent(ctx.lines, a, b, level);
+      if (inner !== undefined) {
+        split(ctx, a, b, inner);
+      } else {
+        windows(ctx, a, b);
+      }
+    } else if (cur && fits(ctx, cur[0], b)) {
+      cur[1] = b;
+    } else {
+      flush();
+      cur = [a, b];
+    }
+  }
+  flush();
+}
+
+/** Splits [from, to) at the starts of definitions at `level`. The first unit always starts at `from`. */
+function unitsAt(ctx: Ctx, from: number, to: number, level: number): Array<[number, number]> {
+  const { lines } = ctx;
+  const leader = LEADER[ctx.family];
+  const starts: number[] = [from];
+  for (let i = from + 1; i < to; i++) {
+    const l = lines[i];
+    if (l.blank || l.indent !== level || CLOSER.test(l.text)) {
+      continue;
+    }
+    // Comments and decorators directly above (a doc comment's ` *` lines are indented) travel with it.
+    let start = i;
+    while (start - 1 > from && !lines[start - 1].blank && lines[start - 1].indent >= level && leader.test(lines[start - 1].text)) {
+      start--;
+    }
+    if (start > starts[starts.length - 1]) {
+      starts.push(start);
+    }
+  }
+  return starts.map((s, k) => [s, k + 1 < starts.length ? starts[k + 1] : to]);
+}
+
+/** Windows of at most maxLines/maxChars, ending at a blank line when one is in the last third. */
+function windows(ctx: Ctx, from: number, to: number): void {
+  const { lines, limits } = ctx;
+  let a = from;
+  while (a < to) {
+    if (lines[a].text.length > limits.maxChars) {
+      emitLongLine(ctx, a);
+      a++;
+      continue;
+    }
+    let b = a;
+    let chars = 0;
+    while (b < to && b - a < limits.maxLines && chars + lines[b].text.length + 1 <= limits.maxChars) {
+      chars += lines[b].text.length + 1;
+      b++;
+    }
+    if (b < to) {
+      for (let k = b - 1; k > a + Math.floor(((b - a) * 2) / 3); k--) {
+        if (lines[k].blank) {
+          b = k + 1;
+          break;
+        }
+      }
+    }
+    emit(ctx, a, b);
+    a = b;
+  }
+}
+
+function emitLongLine(ctx: Ctx, index: number): void {
+  const text = ctx.lines[index].text;
+  for (let i = 0; i < text.length; i += ctx.limits.maxChars) {
+    const piece = text.slice(i, i + ctx.limits.maxChars);
+    if (piece.trim() !== '') {
+      ctx.spans.push({ content: piece, startLine: index + 1, endLine: index + 1 });
+    }
+  }
+}
+
+function fits(ctx: Ctx, from: number, to: number): boolean {
+  const [a, b] = trimmed(ctx.lines, from, to);
+  if (b - a > ctx.limits.maxLines) {
+    return false;
+  }
+  let chars = 0;
+  for (let i = a; i < b; i++) {
+    chars += ctx.lines[i].text.length + 1;
+  }
+  return chars <= ctx.limits.maxChars;
+}
+
+function emit(ctx: Ctx, from: number, to: number): void {
+  const [a, b] = trimmed(ctx.lines, from, to);
+  if (a >= b) {
+    return;
+  }
+  if (!fits(ctx, a, b)) {
+    windows(ctx, a, b);
+    return;
+  }
+  const content = ctx.lines
+    .slice(a, b)
+    .map((l) => l.text)
+    .join('\n');
+  ctx.spans.push({ content, startLine: a + 1, endLine: b });
+}
+
+/** The range without leading and trailing blank lines. */
+function trimmed(lines: Line[], from: number, to: number): [number, number] {
+  let a = from;
+  let b = to;
+  while (a < b && lines[a].blank) {
+    a++;
+  }
+  while (b > a && lines[b - 1].blank) {
+    b--;
+  }
+  return [a, b];
+}
+
+/** The shallowest indentation deeper than `level` in [from, to): where the body of a definition sits. */
+function deeperIndent(lines: Line[], from: number, to: number, level: number): number | undefined {
+  let min: number | undefined;
+  for (let i = from; i < to; i++) {
+    const l = lines[i];
+    if (!l.blank && l.indent > level && (min === undefined || l.indent < min)) {
+      min = l.indent;
+    }
+  }
+  return min;
+}
+
+function minIndent(lines: Line[], from: number, to: number): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = from; i < to; i++) {
+    if (!lines[i].blank && lines[i].indent < min) {
+      min = lines[i].indent;
+    }
+  }
+  return Number.isFinite(min) ? min : 0;
+}

@@ -1,0 +1,49 @@
+import { promises as fs } from 'node:fs';
+import { MINIFIED_AVG_LINE, MINIFIED_LONGEST_LINE, SNIFF_BYTES } from './constants';
+import { isBinary } from './decode';
+import type { SkipReason } from './events';
+import { familyOf } from './language';
+
+/** Reads up to SNIFF_BYTES from the head of a file. */
+export async function readHead(absPath: string): Promise<Uint8Array> {
+  const handle = await fs.open(absPath, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Judges a file by its first bytes: binary (NUL), or a minified bundle (lines far longer than code's). */
+export function classifyContent(relPath: string, head: Uint8Array): SkipReason | null {
+  if (head.length === 0) {
+    return 'empty';
+  }
+  if (isBinary(head)) {
+    return 'binary';
+  }
+  return familyOf(relPath) !== 'prose' && looksMinified(head) ? 'minified' : null;
+}
+
+/** Generated bundles put thousands of characters on a line; hand-written code rarely averages 300. */
+export function looksMinified(head: Uint8Array): boolean {
+  if (head.length < 1024) {
+    return false;
+  }
+  let lines = 1;
+  let longest = 0;
+  let current = 0;
+  for (const byte of head) {
+    if (byte === 0x0a) {
+      lines++;
+      longest = Math.max(longest, current);
+      current = 0;
+    } else {
+      current++;
+    }
+  }
+  longest = Math.max(longest, current);
+  return head.length / lines > MINIFIED_AVG_LINE || (longest > MINIFIED_LONGEST_LINE && longest > head.length / 2);
+}
