@@ -1,47 +1,39 @@
 import * as vscode from 'vscode';
+import { ConfigError } from '../core/errors';
+import { ChatSession } from './chat/chatSession';
+import { ChatViewProvider } from './chat/chatViewProvider';
 import { Commands, OUTPUT_CHANNEL_NAME } from './constants';
-import { ChatViewProvider } from './chatViewProvider';
+import { createChannelLogger } from './logging';
 
 /**
- * Activation is thin and lazy: it registers commands and views only. Nothing heavy (Milvus,
- * network) starts until the user acts.
+ * Interim activation while the core services land: the chat view renders and persists, every
+ * other command says it is not available yet. activation.ts holds the full wiring.
  */
 export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
-  context.subscriptions.push(log);
-  log.info('Kimi Milvus Chat activated');
-
-  const chat = new ChatViewProvider(context.extensionUri, log);
-  context.subscriptions.push(
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, {
-      webviewOptions: { retainContextWhenHidden: false },
-    }),
+  const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  const log = createChannelLogger(channel);
+  context.subscriptions.push(channel);
+  const session = new ChatSession(
+    context.workspaceState,
+    {
+      run: () => Promise.reject(new ConfigError('The agent is not available in this build yet.')),
+    },
+    log,
   );
-
-  context.subscriptions.push(vscode.commands.registerCommand(Commands.showLogs, () => log.show()));
-  const notYet = [
-    Commands.indexWorkspace,
-    Commands.addFileToCollection,
-    Commands.setKimiApiKey,
-    Commands.setEmbeddingApiKey,
-    Commands.setMilvusToken,
-    Commands.clearSecrets,
-    Commands.clearIndex,
-    Commands.newChat,
-    Commands.refreshCollections,
-    Commands.reindexCollection,
-    Commands.deleteCollection,
-    Commands.toggleCollectionInChat,
-  ];
-  for (const id of notYet) {
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, () => vscode.window.showInformationMessage(`${id}: not yet available.`)),
-    );
+  const setup = async () => ({ hasKimiKey: false, indexed: false, indexing: false, trusted: vscode.workspace.isTrusted, hasWorkspace: true });
+  const provider = new ChatViewProvider(context.extensionUri, session, setup, log);
+  context.subscriptions.push(
+    session,
+    provider,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider),
+    vscode.commands.registerCommand(Commands.showLogs, () => channel.show()),
+    vscode.commands.registerCommand(Commands.newChat, () => provider.newChat()),
+  );
+  for (const id of Object.values(Commands)) {
+    if (id !== Commands.showLogs && id !== Commands.newChat) {
+      context.subscriptions.push(vscode.commands.registerCommand(id, () => vscode.window.showInformationMessage(`${id}: not yet available.`)));
+    }
   }
-  const collections = vscode.window.createTreeView('kimiMilvus.collections', {
-    treeDataProvider: { getChildren: () => [], getTreeItem: (e: vscode.TreeItem) => e },
-  });
-  context.subscriptions.push(collections);
 }
 
 export function deactivate(): void {

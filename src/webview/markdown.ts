@@ -3,10 +3,10 @@
  * HTML disabled, and its output still goes through DOMPurify before it touches the DOM: two
  * independent walls, so a bug in one does not become script execution.
  */
-import MarkdownIt from 'markdown-it';
 import DOMPurify from 'dompurify';
+import { createMarkdown, SANITIZE_OPTIONS } from './markdownConfig';
 
-const md = new MarkdownIt({ html: false, linkify: true, breaks: false, typographer: false });
+const md = createMarkdown();
 
 const purify = DOMPurify(window);
 purify.addHook('afterSanitizeAttributes', (node) => {
@@ -17,18 +17,12 @@ purify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'strong', 'em', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'img',
-];
-
 /** Markdown → sanitized DocumentFragment. */
 export function renderMarkdown(text: string): DocumentFragment {
-  const html = md.render(text);
-  return purify.sanitize(html, {
-    ALLOWED_TAGS,
-    ALLOWED_ATTR: ['href', 'title', 'class', 'src', 'alt', 'align', 'start'],
-    ALLOW_DATA_ATTR: false,
+  return purify.sanitize(md.render(text), {
+    ALLOWED_TAGS: [...SANITIZE_OPTIONS.ALLOWED_TAGS],
+    ALLOWED_ATTR: [...SANITIZE_OPTIONS.ALLOWED_ATTR],
+    ALLOW_DATA_ATTR: SANITIZE_OPTIONS.ALLOW_DATA_ATTR,
     RETURN_DOM_FRAGMENT: true,
   });
 }

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { AgentEvent } from '../../core/agent/events';
+import { isAbortError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Turn } from '../../shared/chatModel';
+import { isTurn, type HostToWebview } from '../../shared/protocol';
+import { userMessage } from '../errorText';
+import { toChatEvent } from './eventMapping';
+
+/** Runs one question through the agent; returns the conversation history to keep (serializable). */
+export interface ChatEngine {
+  run(history: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal): Promise<unknown>;
+}
+
+const STATE_KEY = 'kimiMilvus.chat';
+/** Turns kept for display; the model's own history is trimmed by the agent. */
+const MAX_TURNS = 200;
+
+interface PersistedChat {
+  readonly turns: readonly Turn[];
+  readonly history: unknown;
+}
+
+/**
+ * The conversation on the host side: the source of truth that survives hiding the view and
+ * reloading the window (workspaceState, per workspace). The webview gets a snapshot when it
+ * loads and then the same events the session folds into its own copy.
+ */
+export class ChatSession implements vscode.Disposable {
+  private turns: Turn[];
+  private history: unknown;
+  private abort: AbortController | undefined;
+  private readonly emitter = new vscode.EventEmitter<HostToWebview>();
+  /** Messages for the webview (the provider forwards them when the view is visible). */
+  readonly onDidPost = this.emitter.event;
+
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly engine: ChatEngine,
+    private readonly log: Logger,
+  ) {
+    const saved = memento.get<unknown>(STATE_KEY);
+    const parsed = parsePersisted(saved);
+    this.turns = parsed.turns.map(settleInterrupted);
+    this.history = parsed.history;
+  }
+
+  get busy(): boolean {
+    return this.abort !== undefined;
+  }
+
+  get allTurns(): readonly Turn[] {
+    return this.turns;
+  }
+
+  async send(question: string): Promise<void> {
+    if (this.abort) {
+      return;
+    }
+    const turn = newTurn(randomUUID(), question);
+    this.turns = [...this.turns, turn].slice(-MAX_TURNS);
+    const controller = new AbortController();
+    this.abort = controller;
+    this.emitter.fire({ type: 'turnStarted', turn });
+    let ended = false;
+    const apply = (event: ChatEvent): void => {
+      if (ended) {
+        return;
+      }
+      ended = event.type === 'done' || event.type === 'error';
+      this.turns = this.turns.map((t) => (t.id === turn.id ? applyChatEvent(t, event) : t));
+      this.emitter.fire({ type: 'event', turnId: turn.id, event });
+    };
+    try {
+      this.history = await this.engine.run(
+        this.history,
+        question,
+        (e) => {
+          const mapped = toChatEvent(e);
+          if (mapped) {
+            apply(mapped);
+          }
+        },
+        controller.signal,
+      );
+      if (!ended) {
+        const current = this.turns.find((t) => t.id === turn.id);
+        apply({ type: 'done', text: current?.answer ?? '', usage: current?.usage ?? zeroUsage, incomplete: false });
+      }
+    } catch (err) {
+      const cancelled = isAbortError(err) || controller.signal.aborted;
+      if (!cancelled) {
+        this.log.error(`Chat failed: ${userMessage(err)}`);
+      }
+      apply({ type: 'error', message: userMessage(err), cancelled });
+    } finally {
+      this.abort = undefined;
+      this.emitter.fire({ type: 'busy', busy: false });
+      await this.save();
+    }
+  }
+
+  stop(): void {
+    this.abort?.abort();
+  }
+
+  async clear(): Promise<void> {
+    this.stop();
+    this.turns = [];
+    this.history = undefined;
+    await this.save();
+  }
+
+  private async save(): Promise<void> {
+    const data: PersistedChat = { turns: this.turns, history: this.history };
+    try {
+      await this.memento.update(STATE_KEY, data);
+    } catch (err) {
+      this.log.warn(`Could not save the conversation: ${String(err)}`);
+    }
+  }
+
+  dispose(): void {
+    this.stop();
+    this.emitter.dispose();
+  }
+}
+
+const zeroUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+function parsePersisted(v: unknown): PersistedChat {
+  if (typeof v !== 'object' || v === null) {
+    return { turns: [], history: undefined };
+  }
+  const rec = v as Record<string, unknown>;
+  const turns = Array.isArray(rec.turns) ? rec.turns.filter(isTurn) : [];
+  return { turns, history: rec.history };
+}

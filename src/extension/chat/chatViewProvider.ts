@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/logger';
+import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewAction, type WebviewToHost } from '../../shared/protocol';
+import { CHAT_VIEW_ID, Commands } from '../constants';
+import type { ChatSession } from './chatSession';
+import { insertAtCursor, openSource } from './sourceOpener';
+import { chatHtml, webviewRoots } from './webviewHtml';
+
+const ACTION_COMMANDS: Record<WebviewAction, string> = {
+  setKimiApiKey: Commands.setKimiApiKey,
+  indexWorkspace: Commands.indexWorkspace,
+  showLogs: Commands.showLogs,
+  manageTrust: 'workbench.trust.manage',
+};
+
+/** The chat panel: renders the session, and turns validated webview messages into host actions. */
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = CHAT_VIEW_ID;
+  private view: vscode.WebviewView | undefined;
+  private readonly viewDisposables: vscode.Disposable[] = [];
+  private readonly sessionListener: vscode.Disposable;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: ChatSession,
+    private readonly setupState: () => Promise<SetupState>,
+    private readonly log: Logger,
+  ) {
+    this.sessionListener = session.onDidPost((m) => this.post(m));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.disposeView();
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
+    view.webview.html = chatHtml(view.webview, this.extensionUri);
+    view.webview.onDidReceiveMessage((data: unknown) => this.receive(data), undefined, this.viewDisposables);
+    view.onDidDispose(
+      () => {
+        if (this.view === view) {
+          this.view = undefined;
+        }
+        this.disposeView();
+      },
+      undefined,
+      this.viewDisposables,
+    );
+  }
+
+  /** Re-sends the first-run state (after a key, trust or index change). */
+  async refreshSetup(): Promise<void> {
+    if (this.view) {
+      this.post({ type: 'setup', setup: await this.setupState() });
+    }
+  }
+
+  async newChat(): Promise<void> {
+    await this.session.clear();
+    await this.sendSnapshot();
+    this.post({ type: 'focusInput' });
+  }
+
+  private async sendSnapshot(): Promise<void> {
+    this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState() });
+  }
+
+  private post(message: HostToWebview): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  private receive(data: unknown): void {
+    const message = parseWebviewMessage(data);
+    if (!message) {
+      this.log.warn('Ignored a malformed message from the chat view.');
+      return;
+    }
+    this.handle(message).catch((err: unknown) => this.log.error(`Chat view action failed: ${String(err)}`));
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.sendSnapshot();
+      case 'send':
+        return this.session.send(message.text);
+      case 'stop':
+        return this.session.stop();
+      case 'newChat':
+        return this.newChat();
+      case 'openSource':
+        await openSource(message.source);
+        return;
+      case 'insertCode':
+        await insertAtCursor(message.code);
+        return;
+      case 'copyCode':
+        await vscode.env.clipboard.writeText(message.code);
+        void vscode.window.setStatusBarMessage('Kimi Milvus: code copied', 2000);
+        return;
+      case 'action':
+        await vscode.commands.executeCommand(ACTION_COMMANDS[message.action]);
+        return;
+    }
+  }
+
+  private disposeView(): void {
+    while (this.viewDisposables.length > 0) {
+      this.viewDisposables.pop()?.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.disposeView();
+    this.sessionListener.dispose();
+  }
+}

@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+
+/** What the extension remembers about an indexed workspace folder (in workspaceState, so no Milvus is needed to know it). */
+export interface FolderIndexRecord {
+  readonly root: string;
+  readonly collection: string;
+  readonly files: number;
+  readonly indexedAt: number;
+}
+
+export type IndexStatus =
+  | { readonly kind: 'notIndexed' }
+  | { readonly kind: 'indexing'; readonly percent: number; readonly folder: string }
+  | { readonly kind: 'indexed'; readonly files: number }
+  | { readonly kind: 'error'; readonly message: string };
+
+const RECORDS_KEY = 'kimiMilvus.indexRecords';
+
+/**
+ * The index state the status bar, the chat's first-run banner and live sync observe: a closed
+ * union, a snapshot getter and one change event that fires only on change.
+ */
+export class IndexState implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<IndexStatus>();
+  readonly onDidChangeStatus = this.emitter.event;
+  private current: IndexStatus;
+
+  constructor(private readonly memento: vscode.Memento) {
+    this.current = this.restingStatus();
+  }
+
+  get status(): IndexStatus {
+    return this.current;
+  }
+
+  get records(): readonly FolderIndexRecord[] {
+    const raw = this.memento.get<unknown>(RECORDS_KEY);
+    return Array.isArray(raw) ? raw.filter(isRecord) : [];
+  }
+
+  recordFor(root: string): FolderIndexRecord | undefined {
+    return this.records.find((r) => r.root === root);
+  }
+
+  isIndexed(root: string): boolean {
+    return this.recordFor(root) !== undefined;
+  }
+
+  setIndexing(folder: string, percent: number): void {
+    this.set({ kind: 'indexing', folder, percent: Math.max(0, Math.min(100, Math.round(percent))) });
+  }
+
+  setError(message: string): void {
+    this.set({ kind: 'error', message });
+  }
+
+  async saveRecord(record: FolderIndexRecord): Promise<void> {
+    await this.memento.update(RECORDS_KEY, [...this.records.filter((r) => r.root !== record.root), record]);
+    this.settle();
+  }
+
+  async removeCollection(collection: string): Promise<void> {
+    await this.memento.update(
+      RECORDS_KEY,
+      this.records.filter((r) => r.collection !== collection),
+    );
+    this.settle();
+  }
+
+  /** Back to the state the records imply (after a run ends, or was cancelled). */
+  settle(): void {
+    this.set(this.restingStatus());
+  }
+
+  private restingStatus(): IndexStatus {
+    const roots = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    const mine = this.records.filter((r) => roots.has(r.root));
+    return mine.length === 0 ? { kind: 'notIndexed' } : { kind: 'indexed', files: mine.reduce((n, r) => n + r.files, 0) };
+  }
+
+  private set(next: IndexStatus): void {
+    if (JSON.stringify(next) !== JSON.stringify(this.current)) {
+      this.current = next;
+      this.emitter.fire(next);
+    }
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+function isRecord(v: unknown): v is FolderIndexRecord {
+  if (typeof v !== 'object' || v === null) {
+    return false;
+  }
+  const r = v as Record<string, unknown>;
+  return typeof r.root === 'string' && typeof r.collection === 'string' && typeof r.files === 'number' && typeof r.indexedAt === 'number';
+}

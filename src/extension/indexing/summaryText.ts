@@ -1,0 +1,83 @@
+/** User-facing text for indexing progress and results. Pure, so it is unit-tested without VS Code. */
+import type { IndexProgress, IndexSummary, SkipReason } from '../../core/indexing/events';
+
+const PHASES: Record<IndexProgress['phase'], string> = {
+  discovering: 'Finding files',
+  diffing: 'Comparing with the index',
+  chunking: 'Reading',
+  embedding: 'Embedding',
+  writing: 'Writing',
+  deleting: 'Removing deleted files',
+  done: 'Done',
+};
+
+export function progressPercent(p: IndexProgress): number {
+  if (p.phase === 'done') {
+    return 100;
+  }
+  return p.filesTotal > 0 ? Math.min(100, (100 * p.filesDone) / p.filesTotal) : 0;
+}
+
+export function progressMessage(p: IndexProgress, folderLabel?: string): string {
+  const parts = [
+    folderLabel ? `${folderLabel}: ${PHASES[p.phase]}` : PHASES[p.phase],
+    p.filesTotal > 0 ? `${p.filesDone}/${p.filesTotal} files` : undefined,
+    p.chunksDone > 0 ? `${p.chunksDone} chunks` : undefined,
+    p.etaSeconds !== undefined && p.etaSeconds > 0 ? `about ${formatSeconds(p.etaSeconds)} left` : undefined,
+  ];
+  return parts.filter((x) => x !== undefined).join(' · ');
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds < 60) {
+    return `${Math.max(1, Math.round(seconds))} s`;
+  }
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  return s === 0 ? `${m} min` : `${m} min ${s} s`;
+}
+
+const REASONS: Record<SkipReason, string> = {
+  ignored: 'ignored',
+  excluded: 'excluded',
+  'not-included': 'not a supported type',
+  secret: 'secret files',
+  binary: 'binary',
+  'too-large': 'too large',
+  minified: 'minified',
+  'symlink-loop': 'symlink loops',
+  'outside-root': 'outside the folder',
+  unreadable: 'unreadable',
+  empty: 'empty',
+};
+
+/** "12 ignored, 2 too large" — reasons ordered by count. */
+export function skippedBreakdown(skipped: IndexSummary['skipped']): string {
+  const counts = new Map<SkipReason, number>();
+  for (const s of skipped) {
+    counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `${n} ${REASONS[reason] ?? reason}`)
+    .join(', ');
+}
+
+/** One sentence summing up a run over one or more folders. */
+export function summaryMessage(summaries: readonly IndexSummary[]): string {
+  const sum = (f: (s: IndexSummary) => number): number => summaries.reduce((n, s) => n + f(s), 0);
+  const indexed = sum((s) => s.filesIndexed);
+  const unchanged = sum((s) => s.filesUnchanged);
+  const deleted = sum((s) => s.filesDeleted);
+  const chunks = sum((s) => s.chunksWritten);
+  const seconds = sum((s) => s.durationMs) / 1000;
+  const skipped = summaries.flatMap((s) => s.skipped);
+  const cancelled = summaries.some((s) => s.cancelled);
+  const parts = [
+    `${cancelled ? 'Indexing cancelled after' : 'Indexed'} ${indexed} ${indexed === 1 ? 'file' : 'files'} (${chunks} chunks)`,
+    unchanged > 0 ? `${unchanged} unchanged` : undefined,
+    deleted > 0 ? `${deleted} removed` : undefined,
+    skipped.length > 0 ? `${skipped.length} skipped: ${skippedBreakdown(skipped)}` : undefined,
+  ].filter((x) => x !== undefined);
+  return `${parts.join('; ')}. Took ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s.`;
+}

@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import {
+  DEFAULT_EMBEDDING_DIMENSIONS,
+  DEFAULT_EMBEDDING_MODEL,
+  DEFAULT_KIMI_MODEL,
+  KIMI_GLOBAL_BASE_URL,
+  type AppConfig,
+} from '../core/config';
+import type { SecretStore } from './secretStore';
+
+export const SETTINGS_SECTION = 'kimiMilvus';
+
+/** Settings + SecretStorage → the core's AppConfig. Read fresh on each use so changes apply without reload. */
+export async function readConfig(secrets: SecretStore, dataDir: string): Promise<AppConfig> {
+  const s = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const str = (key: string): string | undefined => {
+    const v = s.get<string>(key);
+    return typeof v === 'string' && v.trim().length > 0 ? v.trim() : undefined;
+  };
+  const temperature = s.get<number | null>('kimi.temperature');
+  const [kimiKey, embeddingKey, milvusToken] = await Promise.all([
+    secrets.get('kimiApiKey'),
+    secrets.get('embeddingApiKey'),
+    secrets.get('milvusToken'),
+  ]);
+  return {
+    kimi: {
+      apiKey: kimiKey,
+      baseUrl: str('kimi.baseUrl') ?? KIMI_GLOBAL_BASE_URL,
+      model: str('kimi.model') ?? DEFAULT_KIMI_MODEL,
+      temperature: typeof temperature === 'number' ? temperature : undefined,
+      maxSteps: s.get<number>('kimi.maxSteps') ?? 16,
+      webSearch: s.get<boolean>('kimi.webSearch') ?? false,
+    },
+    milvus: {
+      uri: str('milvus.uri'),
+      token: milvusToken,
+      // The store factory itself honours KIMI_MILVUS_VENV (a pre-provisioned venv) over <dataDir>/venv.
+      dataDir,
+      pythonPath: str('milvus.pythonPath'),
+    },
+    embedding: {
+      baseUrl: str('embedding.baseUrl'),
+      apiKey: embeddingKey,
+      model: str('embedding.model') ?? DEFAULT_EMBEDDING_MODEL,
+      dimensions: s.get<number>('embedding.dimensions') ?? DEFAULT_EMBEDDING_DIMENSIONS,
+    },
+    index: {
+      include: s.get<string[]>('index.include') ?? [],
+      exclude: s.get<string[]>('index.exclude') ?? [],
+      maxFileSizeKb: s.get<number>('index.maxFileSizeKb') ?? 1024,
+    },
+  };
+}
+
+/** Which part of the services a settings change invalidates. */
+export function affectedServices(e: vscode.ConfigurationChangeEvent): { kimi: boolean; store: boolean; embedding: boolean; index: boolean } {
+  const hit = (key: string): boolean => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`);
+  return { kimi: hit('kimi'), store: hit('milvus'), embedding: hit('embedding'), index: hit('index') };
+}

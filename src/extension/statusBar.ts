@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { Commands } from './constants';
+import type { IndexState, IndexStatus } from './indexing/indexState';
+import type { TrustState } from './trust';
+
+/** The index state in the status bar; clicking it does the obvious next thing. */
+export function registerStatusBar(context: vscode.ExtensionContext, state: IndexState, trust: TrustState): void {
+  const item = vscode.window.createStatusBarItem('kimiMilvus.indexStatus', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'Kimi Milvus Index';
+  const update = (): void => {
+    if ((vscode.workspace.workspaceFolders ?? []).length === 0) {
+      item.hide();
+      return;
+    }
+    const view = present(state.status, trust.trusted);
+    item.text = view.text;
+    item.tooltip = view.tooltip;
+    item.command = view.command;
+    item.backgroundColor = state.status.kind === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    item.show();
+  };
+  context.subscriptions.push(
+    item,
+    state.onDidChangeStatus(update),
+    trust.onDidChangeTrust(update),
+    vscode.workspace.onDidChangeWorkspaceFolders(update),
+  );
+  update();
+}
+
+function present(status: IndexStatus, trusted: boolean): { text: string; tooltip: string; command: string | undefined } {
+  if (!trusted) {
+    return { text: '$(shield) Kimi: restricted', tooltip: 'Restricted Mode: indexing is off. Click to manage workspace trust.', command: 'workbench.trust.manage' };
+  }
+  switch (status.kind) {
+    case 'notIndexed':
+      return { text: '$(database) Kimi: not indexed', tooltip: 'This workspace has no index. Click to index it.', command: Commands.indexWorkspace };
+    case 'indexing':
+      return { text: `$(sync~spin) Kimi: indexing ${status.percent}%`, tooltip: `Indexing ${status.folder}. Click for the log.`, command: Commands.showLogs };
+    case 'indexed':
+      return {
+        text: `$(database) Kimi: ${status.files.toLocaleString()} files`,
+        tooltip: `Indexed ${status.files} files. Click to open the chat.`,
+        command: 'kimiMilvus.chat.focus',
+      };
+    case 'error':
+      return { text: '$(error) Kimi: index error', tooltip: `${status.message}\nClick to index again.`, command: Commands.indexWorkspace };
+  }
+}
