@@ -1,0 +1,216 @@
+import type { LimitFunction } from 'p-limit' with { 'resolution-mode': 'import' };
+import { ApiError, ConfigError, UserAbortError, errorMessage } from '../errors';
+import { type Logger, nullLogger } from '../logger';
+import type { EmbeddingSpec } from '../store/types';
+import { backoffMs, retryAfterMs, sleep } from './backoff';
+import type { Embedder } from './embedder';
+import { parseEmbeddingResponse } from './response';
+
+export interface OpenAiEmbedderOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string | undefined;
+  readonly model: string;
+  readonly dimensions: number;
+  /** Inputs per request (default 64). */
+  readonly batchSize?: number;
+  /** Requests in flight at once, shared by all concurrent embed() calls (default 4). */
+  readonly concurrency?: number;
+  /** Retries of one request on 408/409/429/5xx/network errors (default 6). */
+  readonly maxRetries?: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Per request (default 60 s). */
+  readonly timeoutMs?: number;
+  readonly logger?: Logger;
+  readonly fetch?: typeof fetch;
+}
+
+const RETRYABLE = new Set([408, 409, 429]);
+
+/** OpenAI's `POST /embeddings`, spoken by OpenAI and most compatible servers (vLLM, Ollama, Azure…). */
+export class OpenAiEmbedder implements Embedder {
+  readonly spec: EmbeddingSpec;
+  private readonly url: string;
+  private readonly host: string;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly timeoutMs: number;
+  private readonly logger: Logger;
+  private readonly fetchFn: typeof fetch;
+  private limiter: Promise<LimitFunction> | undefined;
+
+  constructor(private readonly options: OpenAiEmbedderOptions) {
+    const base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
+    this.url = new URL('embeddings', base).toString();
+    this.host = base.host;
+    // The port is left out so a local server on a new port still matches its collections.
+    const who = base.hostname === 'api.openai.com' ? 'openai' : base.hostname;
+    this.spec = { model: `${who}:${options.model}`, dimensions: options.dimensions };
+    this.batchSize = Math.max(1, options.batchSize ?? 64);
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.maxRetries = Math.max(0, options.maxRetries ?? 6);
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 8000;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.logger = options.logger ?? nullLogger;
+    this.fetchFn = options.fetch ?? fetch;
+  }
+
+  async embed(texts: readonly string[], signal?: AbortSignal): Promise<number[][]> {
+    if (texts.length === 0) {
+      return [];
+    }
+    if (signal?.aborted) {
+      throw new UserAbortError();
+    }
+    const limit = await this.limit();
+    // One failed batch cancels its siblings, so a hard error surfaces at once.
+    const siblings = new AbortController();
+    const onAbort = (): void => siblings.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const batches: string[][] = [];
+      for (let i = 0; i < texts.length; i += this.batchSize) {
+        batches.push(texts.slice(i, i + this.batchSize));
+      }
+      const results = await Promise.all(
+        batches.map((batch) =>
+          limit(() => this.request(batch, siblings.signal)).catch((err: unknown) => {
+            siblings.abort();
+            throw err;
+          }),
+        ),
+      ).catch((err: unknown) => {
+        throw signal?.aborted ? new UserAbortError() : err;
+      });
+      return results.flat();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private limit(): Promise<LimitFunction> {
+    // p-limit is ESM-only; a dynamic import keeps this CommonJS module loadable everywhere.
+    this.limiter ??= import('p-limit').then((m) => m.default(this.concurrency));
+    return this.limiter;
+  }
+
+  private async request(batch: string[], signal: AbortSignal): Promise<number[][]> {
+    let last: ApiError | undefined;
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      if (signal.aborted) {
+        throw new UserAbortError();
+      }
+      const outcome = await this.attempt(batch, signal);
+      if (Array.isArray(outcome)) {
+        return outcome;
+      }
+      last = outcome.error;
+      if (!last.retryable || attempt === this.maxRetries) {
+        break;
+      }
+      const wait = backoffMs(attempt, this.baseDelayMs, this.maxDelayMs, outcome.retryAfterMs);
+      this.logger.debug(`embedding request failed (${last.message}); retry ${attempt + 1}/${this.maxRetries} in ${Math.round(wait)} ms`);
+      await sleep(wait, signal);
+    }
+    const error = last ?? new ApiError('Embedding failed.', undefined, undefined, false);
+    if (error.retryable && this.maxRetries > 0) {
+      throw new ApiError(`${error.message} Gave up after ${this.maxRetries} retries.`, error.status, error.type, true, error.requestId, { cause: error });
+    }
+    throw error;
+  }
+
+  private async attempt(batch: string[], signal: AbortSignal): Promise<number[][] | { error: ApiError; retryAfterMs?: number }> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.options.apiKey) {
+      headers.authorization = `Bearer ${this.options.apiKey}`;
+    }
+    const body: Record<string, unknown> = { model: this.options.model, input: batch, encoding_format: 'float' };
+    // Only the text-embedding-3 family accepts `dimensions`; other servers may reject the field.
+    if (/text-embedding-3/.test(this.options.model)) {
+      body.dimensions = this.options.dimensions;
+    }
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.any([signal, timeout]),
+      });
+    } catch (err) {
+      if (signal.aborted) {
+        throw new UserAbortError();
+      }
+      const what = timeout.aborted ? `timed out after ${this.timeoutMs / 1000} s` : `failed: ${errorMessage(err)}`;
+      return { error: new ApiError(`Embedding request to ${this.host} ${what}.`, undefined, 'connection', true) };
+    }
+    const requestId = res.headers.get('x-request-id') ?? undefined;
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      if (signal.aborted) {
+        throw new UserAbortError();
+      }
+      return { error: new ApiError(`Embedding response from ${this.host} was cut off: ${errorMessage(err)}`, res.status, 'connection', true, requestId) };
+    }
+    if (!res.ok) {
+      return { error: this.httpError(res.status, text, requestId), retryAfterMs: retryAfterMs(res.headers) };
+    }
+    const vectors = parseEmbeddingResponse(text, batch.length, this.host);
+    const dims = vectors[0]?.length;
+    if (dims !== undefined && dims !== this.options.dimensions) {
+      throw new ConfigError(
+        `The embedding model "${this.options.model}" returns ${dims}-dimensional vectors, but ${this.options.dimensions} are configured. ` +
+          `Set the embedding dimensions to ${dims} (EMBEDDING_DIMENSIONS or kimiMilvus.embedding.dimensions) and re-index.`,
+      );
+    }
+    return vectors;
+  }
+
+  private httpError(status: number, body: string, requestId: string | undefined): ApiError {
+    const { message, type, code } = providerError(body);
+    const detail = message ? `: ${message}` : '.';
+    if (status === 401 || status === 403) {
+      return new ApiError(
+        `The embedding endpoint ${this.host} rejected the API key (HTTP ${status})${detail} Check EMBEDDING_API_KEY or run "Kimi Milvus: Set Embedding API Key".`,
+        status, type ?? 'authentication_error', false, requestId,
+      );
+    }
+    if (status === 429 && (code === 'insufficient_quota' || type === 'insufficient_quota')) {
+      return new ApiError(`The embedding quota at ${this.host} is used up (HTTP 429)${detail}`, status, 'insufficient_quota', false, requestId);
+    }
+    if (status === 404) {
+      return new ApiError(`The embedding endpoint ${this.url} or model "${this.options.model}" was not found (HTTP 404)${detail}`, status, type, false, requestId);
+    }
+    const retryable = RETRYABLE.has(status) || status >= 500;
+    return new ApiError(`Embedding request to ${this.host} failed (HTTP ${status})${detail}`, status, type, retryable, requestId);
+  }
+}
+
+/** OpenAI-style `{ error: { message, type, code } }`, tolerating anything else. */
+function providerError(body: string): { message?: string; type?: string; code?: string } {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
+      const e: unknown = parsed.error;
+      if (typeof e === 'string') {
+        return { message: e };
+      }
+      if (typeof e === 'object' && e !== null) {
+        const rec = e as Record<string, unknown>;
+        const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+        return { message: str(rec.message), type: str(rec.type), code: str(rec.code) };
+      }
+    }
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  const trimmed = body.trim().slice(0, 200);
+  return trimmed ? { message: trimmed } : {};
+}

@@ -1,0 +1,59 @@
+import { promises as fs } from 'node:fs';
+import type { ChunkRow } from '../store/types';
+import { type ChunkOptions, chunkDocument } from './chunker';
+import { decodeText, isBinary, type TextEncodingName } from './decode';
+import type { SkipReason } from './events';
+import { chunkId, fileHash, sha256Hex } from './ids';
+
+/** A row before it has a vector. */
+export type PendingRow = Omit<ChunkRow, 'vector'>;
+
+export interface PreparedFile {
+  readonly kind: 'rows';
+  readonly relPath: string;
+  readonly fileHash: string;
+  readonly bytes: number;
+  readonly encoding: TextEncodingName;
+  readonly rows: readonly PendingRow[];
+}
+
+export type PrepareResult = PreparedFile | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly bytes: number };
+
+/**
+ * Reads, decodes and chunks one file into rows with stable ids. An id covers the chunk's
+ * path, index, total and text (header with line range included), so a row is rewritten exactly
+ * when something it stores would change.
+ */
+export async function prepareFile(absPath: string, relPath: string, options: ChunkOptions): Promise<PrepareResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(absPath);
+  } catch {
+    return { kind: 'skipped', reason: 'unreadable', bytes: 0 };
+  }
+  return prepareBytes(bytes, relPath, options);
+}
+
+export function prepareBytes(bytes: Uint8Array, relPath: string, options: ChunkOptions): PrepareResult {
+  if (isBinary(bytes)) {
+    return { kind: 'skipped', reason: 'binary', bytes: bytes.length };
+  }
+  const { text, encoding } = decodeText(bytes);
+  const chunks = chunkDocument(text, relPath, options);
+  if (chunks.length === 0) {
+    return { kind: 'skipped', reason: 'empty', bytes: bytes.length };
+  }
+  const hash = fileHash(bytes);
+  const rows = chunks.map((c) => ({
+    id: chunkId(relPath, c.index, sha256Hex(`${c.total}\n${c.text}`)),
+    path: relPath,
+    startLine: c.startLine,
+    endLine: c.endLine,
+    chunkIndex: c.index,
+    totalChunks: c.total,
+    language: c.language,
+    fileHash: hash,
+    text: c.text,
+  }));
+  return { kind: 'rows', relPath, fileHash: hash, bytes: bytes.length, encoding, rows };
+}

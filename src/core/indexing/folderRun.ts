@@ -1,0 +1,214 @@
+import * as path from 'node:path';
+import type { IndexConfig } from '../config';
+import type { Embedder } from '../embedding/embedder';
+import { isAbortError } from '../errors';
+import { type Logger, nullLogger } from '../logger';
+import type { IndexedFile, VectorStore } from '../store/types';
+import type { ChunkOptions } from './chunker';
+import { CHARS_PER_TOKEN, FILE_CONCURRENCY } from './constants';
+import { discoverFiles } from './discover';
+import type { IndexProgress, IndexSummary, SkippedFile } from './events';
+import { prepareFile } from './fileRows';
+import { ProgressTracker } from './progress';
+import { WriteBatcher } from './writeBatcher';
+
+export interface FolderRunDeps {
+  readonly store: VectorStore;
+  readonly embedder: Embedder;
+  readonly config: IndexConfig;
+  readonly chunkOptions: ChunkOptions;
+  readonly logger?: Logger;
+}
+
+export interface FolderRunOptions {
+  readonly root: string;
+  readonly collection: string;
+  readonly dryRun: boolean;
+  readonly onProgress?: (p: IndexProgress) => void;
+}
+
+interface Counters {
+  filesIndexed: number;
+  filesUnchanged: number;
+  filesDeleted: number;
+  chunksWritten: number;
+  chunksDeleted: number;
+  chunksEmbedded: number;
+  bytes: number;
+  estimatedChunks: number;
+  estimatedTokens: number;
+}
+
+/**
+ * One run of "index this folder": discover, diff against what Milvus holds (the only record of
+ * what is indexed), write what changed, delete what is gone. A cancel returns a summary with
+ * `cancelled: true` after in-flight writes have settled; whatever was written is consistent and
+ * the next run continues from it.
+ */
+export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOptions, signal?: AbortSignal): Promise<IndexSummary> {
+  const started = Date.now();
+  const logger = deps.logger ?? nullLogger;
+  const progress = new ProgressTracker(options.onProgress);
+  const skipped: SkippedFile[] = [];
+  const c: Counters = {
+    filesIndexed: 0, filesUnchanged: 0, filesDeleted: 0, chunksWritten: 0, chunksDeleted: 0, chunksEmbedded: 0, bytes: 0,
+    estimatedChunks: 0, estimatedTokens: 0,
+  };
+  const summary = (cancelled: boolean): IndexSummary => ({
+    collection: options.collection,
+    root: options.root,
+    dryRun: options.dryRun,
+    filesTotal: progress.filesTotal,
+    filesIndexed: c.filesIndexed,
+    filesUnchanged: c.filesUnchanged,
+    filesDeleted: c.filesDeleted,
+    chunksWritten: c.chunksWritten,
+    chunksDeleted: c.chunksDeleted,
+    chunksEmbedded: c.chunksEmbedded,
+    bytes: c.bytes,
+    ...(options.dryRun ? { estimatedChunks: c.estimatedChunks, estimatedTokens: c.estimatedTokens } : {}),
+    skipped,
+    durationMs: Date.now() - started,
+    cancelled,
+  });
+
+  // Paths only (no contents): enough for a total and an ETA, small even for huge trees.
+  const files: Array<{ absPath: string; relPath: string; size: number }> = [];
+  try {
+    for await (const entry of discoverFiles(options.root, deps.config, signal)) {
+      if (entry.kind === 'file') {
+        files.push(entry);
+        progress.filesTotal = files.length;
+        progress.bytesTotal += entry.size;
+        if (files.length % 500 === 0) {
+          progress.emit(entry.relPath);
+        }
+      } else {
+        skipped.push({ path: entry.relPath, reason: entry.reason });
+      }
+    }
+  } catch (err) {
+    if (isAbortError(err)) {
+      return summary(true);
+    }
+    throw err;
+  }
+  progress.emit();
+  if (options.dryRun) {
+    await estimate(files, deps.chunkOptions, c, skipped, signal);
+    return summary(signal?.aborted ?? false);
+  }
+
+  progress.phase = 'diffing';
+  progress.emit();
+  const spec = deps.embedder.spec;
+  const description = `Workspace index of ${path.basename(options.root) || options.root}`;
+  try {
+    await deps.store.ensureCollection(options.collection, { embedding: spec, description, metadata: { root: options.root } }, signal);
+    const indexed = new Map<string, IndexedFile>((await deps.store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]));
+    progress.startClock();
+    progress.phase = 'chunking';
+    const internal = new AbortController();
+    const onAbort = (): void => internal.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const batcher = new WriteBatcher({
+      store: deps.store,
+      embedder: deps.embedder,
+      collection: options.collection,
+      signal: internal.signal,
+      onWritten: (jobs, embedded) => {
+        c.chunksEmbedded += embedded;
+        for (const job of jobs) {
+          c.chunksWritten += job.toWrite.length;
+          c.chunksDeleted += job.staleIds.length;
+          progress.chunksDone += job.toWrite.length;
+        }
+        progress.phase = 'embedding';
+        progress.emit();
+      },
+    });
+    const present = new Set<string>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length && !internal.signal.aborted) {
+        const file = files[next++];
+        const prepared = await prepareFile(file.absPath, file.relPath, deps.chunkOptions);
+        progress.filesDone++;
+        progress.bytesDone += file.size;
+        if (prepared.kind === 'skipped') {
+          skipped.push({ path: file.relPath, reason: prepared.reason });
+          progress.emit(file.relPath);
+          continue;
+        }
+        present.add(file.relPath);
+        c.bytes += prepared.bytes;
+        const existing = new Set(indexed.get(file.relPath)?.ids ?? []);
+        const ids = new Set(prepared.rows.map((r) => r.id));
+        const toWrite = prepared.rows.filter((r) => !existing.has(r.id));
+        const staleIds = [...existing].filter((id) => !ids.has(id));
+        progress.emit(file.relPath);
+        if (toWrite.length === 0 && staleIds.length === 0) {
+          c.filesUnchanged++;
+          continue;
+        }
+        c.filesIndexed++;
+        await batcher.add({ relPath: file.relPath, toWrite, staleIds });
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: FILE_CONCURRENCY }, worker));
+      await batcher.drain();
+    } catch (err) {
+      internal.abort();
+      await batcher.settle();
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (signal?.aborted) {
+      return summary(true);
+    }
+    progress.phase = 'deleting';
+    progress.emit();
+    for (const [relPath, file] of indexed) {
+      if (!present.has(relPath)) {
+        await deps.store.deleteByPath(options.collection, relPath, signal);
+        c.filesDeleted++;
+        c.chunksDeleted += file.ids.length;
+      }
+    }
+  } catch (err) {
+    if (isAbortError(err) || signal?.aborted) {
+      logger.info(`Indexing of ${options.root} cancelled`);
+      return summary(true);
+    }
+    throw err;
+  }
+  progress.phase = 'done';
+  progress.emit();
+  return summary(false);
+}
+
+/** Dry run: read and chunk every file (nothing is embedded or written) to count chunks and tokens. */
+async function estimate(
+  files: ReadonlyArray<{ absPath: string; relPath: string }>,
+  options: ChunkOptions,
+  c: Counters,
+  skipped: SkippedFile[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  for (const file of files) {
+    if (signal?.aborted) {
+      return;
+    }
+    const prepared = await prepareFile(file.absPath, file.relPath, options);
+    if (prepared.kind === 'skipped') {
+      skipped.push({ path: file.relPath, reason: prepared.reason });
+      continue;
+    }
+    c.filesIndexed++;
+    c.bytes += prepared.bytes;
+    c.estimatedChunks += prepared.rows.length;
+    c.estimatedTokens += Math.ceil(prepared.rows.reduce((n, r) => n + r.text.length, 0) / CHARS_PER_TOKEN);
+  }
+}

@@ -1,0 +1,172 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { IndexConfig } from '../config';
+import type { Embedder } from '../embedding/embedder';
+import { StoreError, throwIfAborted } from '../errors';
+import type { Logger } from '../logger';
+import { isSecretFile } from '../secrets';
+import type { VectorStore } from '../store/types';
+import type { ChunkOptions } from './chunker';
+import { collectionNameFor, isValidCollectionName } from './collectionName';
+import type { IndexProgress, IndexSummary, SkipReason } from './events';
+import { prepareBytes } from './fileRows';
+import { runFolderIndex } from './folderRun';
+import { WriteBatcher } from './writeBatcher';
+
+export interface IndexerDeps {
+  readonly store: VectorStore;
+  readonly embedder: Embedder;
+  readonly config: IndexConfig;
+  readonly logger?: Logger;
+  /** Chunk sizes; the defaults are the product's. */
+  readonly chunkOptions?: ChunkOptions;
+}
+
+export interface IndexFolderOptions {
+  /** Default: collectionNameFor(root). */
+  readonly collection?: string;
+  /** Report what would be indexed (files, bytes, estimated chunks and tokens); write nothing. */
+  readonly dryRun?: boolean;
+  readonly onProgress?: (p: IndexProgress) => void;
+}
+
+export interface IndexFileResult {
+  /** Path as stored: relative to the root, or the basename for a file outside it. */
+  readonly path: string;
+  readonly chunks: number;
+  /** Chunks sent to the embedder (new or changed chunks only). */
+  readonly embedded: number;
+  readonly skipped?: SkipReason;
+}
+
+/**
+ * Keeps Milvus collections in step with folders and files. Milvus is the only record of what is
+ * indexed (no local manifest that could disagree with it): each run diffs chunk ids computed from
+ * the files against the ids stored. Runs on one collection are serialized within this Indexer.
+ */
+export class Indexer {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: IndexerDeps) {}
+
+  indexFolder(root: string, options: IndexFolderOptions = {}, signal?: AbortSignal): Promise<IndexSummary> {
+    const rootAbs = path.resolve(root);
+    const collection = options.collection ?? collectionNameFor(rootAbs);
+    assertName(collection);
+    return this.exclusive(collection, () =>
+      runFolderIndex(
+        { ...this.deps, chunkOptions: this.deps.chunkOptions ?? {} },
+        { root: rootAbs, collection, dryRun: options.dryRun ?? false, onProgress: options.onProgress },
+        signal,
+      ),
+    );
+  }
+
+  /**
+   * Indexes (or re-indexes) one file, e.g. "Add File to Collection" or a file-watcher update.
+   * Creates the collection if missing. Only chunks whose ids are new are embedded. A file that is
+   * a secret, binary, too large or empty is not indexed, and rows it had are removed.
+   */
+  indexFile(absPath: string, collection: string, root: string, signal?: AbortSignal): Promise<IndexFileResult> {
+    assertName(collection);
+    const file = path.resolve(absPath);
+    const relPath = storedPath(file, root);
+    return this.exclusive(collection, async () => {
+      throwIfAborted(signal);
+      const skip = async (reason: SkipReason): Promise<IndexFileResult> => {
+        if (await this.deps.store.hasCollection(collection, signal)) {
+          await this.deps.store.deleteByPath(collection, relPath, signal);
+        }
+        return { path: relPath, chunks: 0, embedded: 0, skipped: reason };
+      };
+      if (isSecretFile(relPath) || isSecretFile(file)) {
+        return skip('secret');
+      }
+      let bytes: Uint8Array;
+      try {
+        const stat = await fs.stat(file);
+        if (stat.size > this.deps.config.maxFileSizeKb * 1024) {
+          return skip('too-large');
+        }
+        bytes = await fs.readFile(file);
+      } catch {
+        return skip('unreadable');
+      }
+      const prepared = prepareBytes(bytes, relPath, this.deps.chunkOptions ?? {});
+      if (prepared.kind === 'skipped') {
+        return skip(prepared.reason);
+      }
+      const { store, embedder } = this.deps;
+      const description = root ? `Workspace index of ${path.basename(path.resolve(root))}` : 'Files added to Kimi Milvus Chat';
+      await store.ensureCollection(collection, { embedding: embedder.spec, description, metadata: root ? { root: path.resolve(root) } : {} }, signal);
+      const existing = new Set((await store.queryByPath(collection, relPath, signal)).map((r) => r.id));
+      const ids = new Set(prepared.rows.map((r) => r.id));
+      const toWrite = prepared.rows.filter((r) => !existing.has(r.id));
+      const staleIds = [...existing].filter((id) => !ids.has(id));
+      let embedded = 0;
+      const batcher = new WriteBatcher({
+        store,
+        embedder,
+        collection,
+        signal: signal ?? new AbortController().signal,
+        onWritten: (_jobs, n) => {
+          embedded += n;
+        },
+      });
+      await batcher.add({ relPath, toWrite, staleIds });
+      await batcher.drain();
+      return { path: relPath, chunks: prepared.rows.length, embedded };
+    });
+  }
+
+  /** Removes every row of a file from a collection; returns how many there were. */
+  removeFile(absPath: string, collection: string, root: string, signal?: AbortSignal): Promise<number> {
+    assertName(collection);
+    const relPath = storedPath(path.resolve(absPath), root);
+    return this.exclusive(collection, async () => {
+      throwIfAborted(signal);
+      if (!(await this.deps.store.hasCollection(collection, signal))) {
+        return 0;
+      }
+      const rows = await this.deps.store.queryByPath(collection, relPath, signal);
+      if (rows.length > 0) {
+        await this.deps.store.deleteByPath(collection, relPath, signal);
+      }
+      return rows.length;
+    });
+  }
+
+  /** One writer per collection: runs queue behind each other, whatever their outcome. */
+  private exclusive<T>(collection: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(collection) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(collection, tail);
+    void tail.then(() => {
+      if (this.locks.get(collection) === tail) {
+        this.locks.delete(collection);
+      }
+    });
+    return run;
+  }
+}
+
+/** Relative to the root with forward slashes; a file outside the root (or with none) is stored by its name. */
+export function storedPath(absPath: string, root: string): string {
+  if (root) {
+    const rel = path.relative(path.resolve(root), absPath);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+      return rel.split(path.sep).join('/');
+    }
+  }
+  return path.basename(absPath);
+}
+
+function assertName(collection: string): void {
+  if (!isValidCollectionName(collection)) {
+    throw new StoreError(
+      `"${collection}" is not a valid collection name: use letters, digits and underscores, starting with a letter or underscore, at most 64 characters.`,
+      'invalid-name',
+    );
+  }
+}
