@@ -2,7 +2,7 @@
 import type { SourceLink } from '../shared/chatModel';
 
 /** A relative path with an extension, then `:line` or `:start-end`. */
-const CITATION = /(?<![\w/.@~-])((?:[\w@~.-]+\/)*[\w@~-][\w@~.-]*\.[A-Za-z0-9]+):(\d+)(?:-(\d+))?/g;
+const CITATION = /(?<![\w/.@~-])((?:[\w@~.-]+\/)*[\w@~-][\w@~.-]*\.[A-Za-z][A-Za-z0-9]*):(\d+)(?:-(\d+))?/g;
 
 export function findCitations(text: string): Array<{ index: number; length: number; source: SourceLink }> {
   const out: Array<{ index: number; length: number; source: SourceLink }> = [];

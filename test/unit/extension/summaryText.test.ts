@@ -1,0 +1,61 @@
+import { strict as assert } from 'node:assert';
+import type { IndexSummary } from '../../../src/core/indexing/events';
+import { formatSeconds, progressMessage, progressPercent, skippedBreakdown, summaryMessage } from '../../../src/extension/indexing/summaryText';
+
+function summary(over: Partial<IndexSummary>): IndexSummary {
+  return {
+    collection: 'c',
+    root: '/w',
+    dryRun: false,
+    filesTotal: 0,
+    filesIndexed: 0,
+    filesUnchanged: 0,
+    filesDeleted: 0,
+    chunksWritten: 0,
+    chunksDeleted: 0,
+    chunksEmbedded: 0,
+    bytes: 0,
+    skipped: [],
+    durationMs: 0,
+    cancelled: false,
+    ...over,
+  };
+}
+
+describe('indexing text', () => {
+  it('progress: files, chunks and ETA', () => {
+    const p = { phase: 'embedding' as const, filesDone: 30, filesTotal: 120, chunksDone: 410, etaSeconds: 95 };
+    assert.equal(progressMessage(p), 'Embedding · 30/120 files · 410 chunks · about 1 min 35 s left');
+    assert.equal(progressMessage(p, 'app'), 'app: Embedding · 30/120 files · 410 chunks · about 1 min 35 s left');
+    assert.equal(progressPercent(p), 25);
+    assert.equal(progressPercent({ ...p, filesTotal: 0 }), 0);
+    assert.equal(progressPercent({ ...p, phase: 'done' }), 100);
+  });
+
+  it('seconds', () => {
+    assert.equal(formatSeconds(0.2), '1 s');
+    assert.equal(formatSeconds(42), '42 s');
+    assert.equal(formatSeconds(120), '2 min');
+  });
+
+  it('skipped reasons, most frequent first', () => {
+    assert.equal(
+      skippedBreakdown([
+        { path: 'a.png', reason: 'binary' },
+        { path: 'b', reason: 'ignored' },
+        { path: 'c', reason: 'ignored' },
+        { path: '.env', reason: 'secret' },
+      ]),
+      '2 ignored, 1 binary, 1 secret files',
+    );
+  });
+
+  it('summary over folders', () => {
+    const text = summaryMessage([
+      summary({ filesIndexed: 3, filesUnchanged: 2, chunksWritten: 9, durationMs: 1500, skipped: [{ path: 'x.bin', reason: 'binary' }] }),
+      summary({ filesIndexed: 1, chunksWritten: 2, filesDeleted: 1, durationMs: 500 }),
+    ]);
+    assert.equal(text, 'Indexed 4 files (11 chunks); 2 unchanged; 1 removed; 1 skipped: 1 binary. Took 2.0 s.');
+    assert.match(summaryMessage([summary({ filesIndexed: 1, cancelled: true })]), /^Indexing cancelled after 1 file/);
+  });
+});

@@ -1,0 +1,68 @@
+import { strict as assert } from 'node:assert';
+import { MAX_MESSAGE_CHARS, parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
+import { newTurn } from '../../../src/shared/chatModel';
+
+describe('protocol: messages from the webview', () => {
+  it('accepts each well-formed message', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'hi' }), { type: 'send', text: 'hi' });
+    assert.deepEqual(parseWebviewMessage({ type: 'stop' }), { type: 'stop' });
+    assert.deepEqual(parseWebviewMessage({ type: 'newChat' }), { type: 'newChat' });
+    assert.deepEqual(parseWebviewMessage({ type: 'copyCode', code: 'x' }), { type: 'copyCode', code: 'x' });
+    assert.deepEqual(parseWebviewMessage({ type: 'insertCode', code: '' }), { type: 'insertCode', code: '' });
+    assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'setKimiApiKey' }), { type: 'action', action: 'setKimiApiKey' });
+    assert.deepEqual(parseWebviewMessage({ type: 'openSource', source: { path: 'src/a.ts', startLine: 3, endLine: 9, root: '/w' } }), {
+      type: 'openSource',
+      source: { path: 'src/a.ts', startLine: 3, endLine: 9, root: '/w' },
+    });
+  });
+
+  it('drops unknown fields instead of passing them on', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'stop', extra: 'x' }), { type: 'stop' });
+    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'q', command: 'rm -rf' }), { type: 'send', text: 'q' });
+  });
+
+  it('rejects malformed and hostile messages', () => {
+    const bad: unknown[] = [
+      undefined,
+      null,
+      'send',
+      [],
+      { type: 'nope' },
+      { type: 'send' },
+      { type: 'send', text: '   ' },
+      { type: 'send', text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) },
+      { type: 'send', text: 42 },
+      { type: 'action', action: 'workbench.action.terminal.new' },
+      { type: 'action', action: 'toString' },
+      { type: 'copyCode' },
+      { type: 'openSource', source: { path: 'a.ts', startLine: 0, endLine: 1 } },
+      { type: 'openSource', source: { path: 'a.ts', startLine: 5, endLine: 2 } },
+      { type: 'openSource', source: { path: 'a.ts', startLine: 1.5, endLine: 2 } },
+      { type: 'openSource', source: { path: '', startLine: 1, endLine: 1 } },
+      { type: 'openSource', source: { path: 'a.ts', startLine: 1, endLine: 1, root: 7 } },
+      { type: 'openSource' },
+    ];
+    for (const m of bad) {
+      assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));
+    }
+  });
+});
+
+describe('protocol: messages from the host', () => {
+  const setup = { hasKimiKey: true, indexed: false, indexing: false, trusted: true, hasWorkspace: true };
+
+  it('accepts snapshots with valid turns and rejects broken ones', () => {
+    const turn = newTurn('t1', 'q');
+    assert.ok(parseHostMessage({ type: 'snapshot', turns: [turn], busy: false, setup }));
+    assert.equal(parseHostMessage({ type: 'snapshot', turns: [{ id: 't1' }], busy: false, setup }), undefined);
+    assert.equal(parseHostMessage({ type: 'snapshot', turns: [turn], busy: false, setup: { hasKimiKey: true } }), undefined);
+  });
+
+  it('checks events and ignores foreign messages', () => {
+    assert.ok(parseHostMessage({ type: 'event', turnId: 't', event: { type: 'textDelta', text: 'a' } }));
+    assert.equal(parseHostMessage({ type: 'event', turnId: 't' }), undefined);
+    assert.equal(parseHostMessage({ type: 'webviewDidLoad' }), undefined);
+    assert.deepEqual(parseHostMessage({ type: 'focusInput' }), { type: 'focusInput' });
+  });
+});
