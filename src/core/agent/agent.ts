@@ -1,0 +1,220 @@
+/**
+ * The agent loop (kimi-api.md §3.6, the seed's execute_command made robust): call Kimi with the
+ * history and the tools; while it asks for tools, run them (independent ones concurrently) and
+ * send the results back; stop when it answers. A step limit ends with one more call that must
+ * answer from what was gathered. Events report every step to the UI or the CLI.
+ */
+import { AppError, UserAbortError, errorMessage, isAbortError } from '../errors';
+import { nullLogger, type Logger } from '../logger';
+import type { KimiClient } from '../kimi/kimiClient';
+import { answerTokensFor, contextWindowFor } from '../kimi/models';
+import type { ChatMessage, ChatTurn, ToolCall, ToolDefinition } from '../kimi/types';
+import type { AgentEvent, TokenUsage } from './events';
+import type { ChatHistory, ToolResultMessage } from './history';
+import { defaultSystemPrompt, stepLimitNote } from './systemPrompt';
+import { estimateMessagesTokens, estimateToolsTokens } from './tokens';
+import type { ToolRegistry } from './tools/registry';
+
+export const DEFAULT_MAX_STEPS = 16;
+/** Above this share of the prompt budget the local estimate is checked with Kimi's tokenizer. */
+const TIGHT_BUDGET = 0.8;
+/** Margin for what the local estimate cannot see (message framing differences). */
+const SAFETY_TOKENS = 512;
+
+export interface AgentDeps {
+  client: KimiClient;
+  tools: ToolRegistry;
+  logger?: Logger;
+  maxSteps?: number;
+  webSearch?: boolean;
+  systemPrompt?: string;
+  now?: () => Date;
+}
+
+export interface AgentResult {
+  text: string;
+  usage: TokenUsage;
+  steps: number;
+  incomplete: boolean;
+}
+
+const ZERO: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+function addUsage(a: TokenUsage, b: TokenUsage | undefined): TokenUsage {
+  return b
+    ? { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, totalTokens: a.totalTokens + b.totalTokens }
+    : a;
+}
+
+export class Agent {
+  private readonly logger: Logger;
+  private readonly maxSteps: number;
+  /** One run per history at a time: concurrent sends would race on the message list (§10). */
+  private readonly running = new WeakMap<ChatHistory, Promise<unknown>>();
+  private callSeq = 0;
+
+  constructor(private readonly deps: AgentDeps) {
+    this.logger = deps.logger ?? nullLogger;
+    this.maxSteps = Math.max(1, deps.maxSteps ?? DEFAULT_MAX_STEPS);
+  }
+
+  run(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
+    const previous = this.running.get(history) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.runExclusive(history, userMessage, onEvent, signal));
+    this.running.set(history, next);
+    return next;
+  }
+
+  private async runExclusive(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
+    const emit = (e: AgentEvent): void => {
+      try {
+        onEvent(e);
+      } catch (err) {
+        // A broken listener must not break the loop or leave the history half-written.
+        this.logger.error(`Agent event listener failed: ${errorMessage(err)}`);
+      }
+    };
+    const now = this.deps.now?.() ?? new Date();
+    history.setSystemPrompt(this.deps.systemPrompt ?? defaultSystemPrompt(now, { webSearch: this.deps.webSearch }));
+    history.addUser(userMessage);
+    let usage = ZERO;
+    let steps = 0;
+    try {
+      for (let round = 0; ; round++) {
+        const final = round >= this.maxSteps;
+        steps++;
+        emit({ type: 'step', step: steps });
+        const tools = this.deps.tools.definitions();
+        const messages = await this.requestMessages(history, tools, signal);
+        if (final) {
+          messages.push({ role: 'system', content: stepLimitNote(this.maxSteps) });
+        }
+        const turn = await this.deps.client.chat(
+          { messages, tools, toolChoice: final ? 'none' : 'auto', maxTokens: answerTokensFor(this.deps.client.model) },
+          {
+            onTextDelta: (text) => emit({ type: 'textDelta', text }),
+            onReasoningDelta: (text) => emit({ type: 'reasoningDelta', text }),
+            onRetry: (attempt, delayMs, reason) => emit({ type: 'retry', attempt, delayMs, reason: sentence(reason) }),
+          },
+          signal,
+        );
+        usage = addUsage(usage, turn.usage);
+        emit({ type: 'usage', usage });
+        // Tool calls are recognised by their presence (kimi-api.md §13.6); a "length" stop may have cut their arguments.
+        const wantsTools = turn.complete && turn.toolCalls.length > 0 && turn.finishReason !== 'length';
+        if (!wantsTools || final) {
+          return this.finish(history, turn, usage, steps, final, emit);
+        }
+        const results = await this.runTools(turn.toolCalls, emit, signal);
+        history.addToolRound(turn.content, turn.toolCalls, results);
+      }
+    } catch (err) {
+      const cancelled = isAbortError(err) || signal?.aborted === true;
+      const message = cancelled ? 'Cancelled.' : errorMessage(err);
+      this.logger[cancelled ? 'info' : 'error'](`Agent run ended: ${message}`);
+      emit({ type: 'error', message, cancelled });
+      throw cancelled && !(err instanceof UserAbortError) ? new UserAbortError() : err;
+    }
+  }
+
+  private finish(history: ChatHistory, turn: ChatTurn, usage: TokenUsage, steps: number, stepLimit: boolean, emit: (e: AgentEvent) => void): AgentResult {
+    const incomplete = stepLimit || !turn.complete || turn.finishReason === 'length';
+    let text = turn.content;
+    if (stepLimit && text.trim() === '') {
+      text = `I used all ${this.maxSteps} tool steps without reaching an answer. Ask a narrower question, or raise the step limit.`;
+    }
+    if (!turn.complete) {
+      text += text ? '\n\n' : '';
+      text += `_(The answer was cut off: ${turn.interrupted ?? 'the stream ended early'}. Ask again to retry.)_`;
+    } else if (turn.finishReason === 'length') {
+      text += '\n\n_(The answer reached the length limit and was cut off.)_';
+    }
+    // Only the text goes into the history: partial tool calls are never kept, reasoning never sent back.
+    history.addAssistant(text);
+    emit({ type: 'done', text, usage, steps, incomplete });
+    return { text, usage, steps, incomplete };
+  }
+
+  /** The history window that fits the model's context, with room for tools and the answer. */
+  private async requestMessages(history: ChatHistory, tools: readonly ToolDefinition[], signal?: AbortSignal): Promise<ChatMessage[]> {
+    const model = this.deps.client.model;
+    const maxPromptTokens = contextWindowFor(model) - answerTokensFor(model) - estimateToolsTokens(tools) - SAFETY_TOKENS;
+    const all: ChatMessage[] = [{ role: 'system', content: history.systemPrompt }, ...history.messages];
+    const local = estimateMessagesTokens(all);
+    let scale = 1;
+    if (local > maxPromptTokens * TIGHT_BUDGET) {
+      // Close to the limit the local guess is not good enough; ask Kimi's tokenizer once and scale.
+      try {
+        const exact = await this.deps.client.estimateTokens(model, all, signal);
+        scale = Math.max(0.5, exact / Math.max(1, local));
+      } catch (err) {
+        if (isAbortError(err)) {
+          throw err;
+        }
+        this.logger.debug(`Token estimate unavailable (${errorMessage(err)}); using the local estimate`);
+        scale = 1.2;
+      }
+    }
+    const window = history.window({ maxPromptTokens, count: (m) => Math.ceil(estimateMessagesTokens(m) * scale) });
+    if (window.dropped > 0) {
+      this.logger.debug(`History trimmed: ${window.dropped} older message(s) left out`);
+    }
+    return window.messages;
+  }
+
+  /**
+   * Runs one turn's calls: consecutive read-only calls together, a call that changes state
+   * (create, add, upload) alone and in order, since the model may rely on that order.
+   */
+  private async runTools(calls: readonly ToolCall[], emit: (e: AgentEvent) => void, signal?: AbortSignal): Promise<ToolResultMessage[]> {
+    const results: ToolResultMessage[] = new Array<ToolResultMessage>(calls.length);
+    const runOne = async (call: ToolCall, i: number): Promise<void> => {
+      const callId = `call-${++this.callSeq}`;
+      const started = Date.now();
+      const name = call.function.name;
+      emit({ type: 'toolStarted', callId, name, args: parseForDisplay(call.function.arguments) });
+      const exec = await this.deps.tools.execute(name, call.function.arguments, signal).catch((err: unknown) => {
+        emit({ type: 'toolFinished', callId, name, success: false, summary: 'Cancelled.', durationMs: Date.now() - started });
+        throw err;
+      });
+      emit({
+        type: 'toolFinished',
+        callId,
+        name,
+        success: exec.success,
+        summary: exec.summary,
+        ...(exec.sources && exec.sources.length > 0 ? { sources: exec.sources } : {}),
+        durationMs: Date.now() - started,
+      });
+      results[i] = { tool_call_id: call.id, name, content: exec.content };
+    };
+    let batch: Array<Promise<void>> = [];
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i] as ToolCall;
+      if (this.deps.tools.mutates(call.function.name)) {
+        await Promise.all(batch);
+        batch = [];
+        await runOne(call, i);
+      } else {
+        batch.push(runOne(call, i));
+      }
+    }
+    await Promise.all(batch);
+    if (results.some((r) => r === undefined)) {
+      throw new AppError('A tool call produced no result.');
+    }
+    return results;
+  }
+}
+
+function parseForDisplay(raw: string): unknown {
+  try {
+    return raw.trim() === '' ? {} : (JSON.parse(raw) as unknown);
+  } catch {
+    return raw;
+  }
+}
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
