@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Runs every test suite (or the ones named: unit, integration, vscode, e2e) and prints a
-// summary with pass/fail counts per suite. Exits non-zero if any suite fails.
+// Runs every test suite (or the ones named: unit, integration, vscode, e2e, package) and prints a
+// summary with mocha's pass/fail counts per suite. Exits non-zero if any suite fails.
+//   unit         plain Node, fast
+//   integration  real Milvus Lite, fake Kimi/embedding servers over HTTP
+//   vscode       mocha inside a real VS Code extension host (code-server + headless Chromium;
+//                test/vscode/runCodeServer.mjs builds what it needs and installs code-server once)
+//   e2e          Playwright drives the real workbench (test/e2e)
+//   package      builds the VSIX with `npm run package` and checks its contents
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
@@ -14,8 +20,9 @@ const suites = {
     cmd: process.execPath,
     args: [mocha, '--import=tsx', '--timeout', '120000', '--file', 'test/integration/setup.ts', 'test/integration/**/*.test.ts'],
   },
-  vscode: { cmd: process.execPath, args: ['test/vscode/runCodeServer.mjs'], build: true },
+  vscode: { cmd: process.execPath, args: ['test/vscode/runCodeServer.mjs'] },
   e2e: { cmd: process.execPath, args: [mocha, '--import=tsx', '--timeout', '300000', 'test/e2e/**/*.test.ts'], build: true },
+  package: { cmd: process.execPath, args: [mocha, '--import=tsx', '--timeout', '240000', 'test/package/**/*.test.ts'] },
 };
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);
@@ -26,16 +33,48 @@ for (const name of wanted) {
   }
 }
 
-function run(cmd, args) {
+/** A hung suite must not eat CI's time budget: each gets a deadline (minutes, env overridable). */
+const SUITE_TIMEOUT_MIN = Number(process.env.KIMI_MILVUS_SUITE_TIMEOUT_MIN) || 30;
+const running = new Set();
+
+function run(cmd, args, timeoutMin = SUITE_TIMEOUT_MIN) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    // Own process group, so a timeout or Ctrl+C also ends what the suite started (servers, browsers).
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env, detached: true });
+    running.add(child);
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
       process.stdout.write(d);
     });
     child.stderr.on('data', (d) => process.stderr.write(d));
-    child.on('close', (code, sig) => resolve({ code: code ?? (sig ? 1 : 0), out }));
+    const timer = setTimeout(() => {
+      console.error(`\n[test] ${args.join(' ')} still running after ${timeoutMin} min: stopping it`);
+      killTree(child, 'SIGTERM');
+      setTimeout(() => killTree(child, 'SIGKILL'), 10_000).unref();
+    }, timeoutMin * 60_000);
+    child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      running.delete(child);
+      resolve({ code: code ?? (sig ? 1 : 0), out });
+    });
+  });
+}
+
+function killTree(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    for (const child of running) {
+      killTree(child, 'SIGTERM');
+    }
+    setTimeout(() => process.exit(130), 2000).unref();
   });
 }
 

@@ -71,7 +71,6 @@ export class Workbench {
       logFile: path.join(resultsDir, 'code-server.log'),
       logDir: resultsDir,
       settings: { ...TEST_SETTINGS, ...options.settings },
-      log: () => undefined,
       env: {
         ...process.env,
         KIMI_MILVUS_VENV: process.env.KIMI_MILVUS_VENV || path.join(REPO_ROOT, '.cache', 'milvus-venv'),

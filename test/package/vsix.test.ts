@@ -1,0 +1,128 @@
+// Packages the extension with `npm run package` and checks the VSIX a user would install: it holds
+// only what runs (manifest, README, LICENSE, bundles, webview assets), is small, and its bundles
+// need nothing outside the VSIX at run time.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as path from 'node:path';
+import * as yauzl from 'yauzl';
+
+const root = path.resolve(__dirname, '..', '..');
+const vsixPath = path.join(root, 'kimi-milvus-chat.vsix');
+const MAX_BYTES = 5 * 1024 * 1024;
+
+/** VSIX entries (paths, inside the zip) allowed to exist: everything else is a packaging mistake. */
+const ALLOWED = [
+  /^\[Content_Types\]\.xml$/,
+  /^extension\.vsixmanifest$/,
+  /^extension\/package\.json$/,
+  /^extension\/readme\.md$/i,
+  /^extension\/(LICENSE|LICENSE\.txt|license\.md)$/i,
+  /^extension\/dist\/[^/]+\.js(\.map)?$/,
+  /^extension\/media\/.+$/,
+];
+
+/** Modules the bundles may require at run time: the host's `vscode`, Node built-ins, and optional
+ * native accelerators that dependencies load inside try/catch (see esbuild.mjs). */
+const OPTIONAL_EXTERNALS = new Set(['vscode', 'bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt']);
+
+function readVsix(file: string): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) {
+        reject(err ?? new Error('cannot open VSIX'));
+        return;
+      }
+      const entries = new Map<string, Buffer>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) {
+            reject(e ?? new Error(`cannot read ${entry.fileName}`));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            entries.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(entries));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+describe('VSIX package', function () {
+  this.timeout(240_000);
+  let entries: Map<string, Buffer>;
+  const text = (name: string): string => {
+    const data = entries.get(name);
+    assert.ok(data, `${name} is not in the VSIX`);
+    return data.toString('utf8');
+  };
+
+  before(async () => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const r = spawnSync(npm, ['run', 'package'], { cwd: root, encoding: 'utf8', timeout: 200_000 });
+    assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}\n${r.stderr}`);
+    entries = await readVsix(vsixPath);
+    const size = statSync(vsixPath).size;
+    console.log(`      ${path.basename(vsixPath)}: ${(size / 1024).toFixed(1)} KB, ${entries.size} entries`);
+    for (const [name, data] of [...entries].sort(([a], [b]) => a.localeCompare(b))) {
+      console.log(`        ${name} (${(data.length / 1024).toFixed(1)} KB)`);
+    }
+  });
+
+  it('contains only what runs', () => {
+    const unexpected = [...entries.keys()].filter((name) => !ALLOWED.some((re) => re.test(name)));
+    assert.deepEqual(unexpected, []);
+  });
+
+  it('has no sources, tests, dependencies or caches', () => {
+    const bad = [...entries.keys()].filter((n) => /^extension\/(src|test|node_modules|\.cache|out|scripts|bench)\//.test(n) || /\.ts$/.test(n));
+    assert.deepEqual(bad, []);
+  });
+
+  it('has the manifest, README, LICENSE, the three bundles with source maps, and the webview assets', () => {
+    const names = [...entries.keys()];
+    for (const required of [/^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/LICENSE(\.txt)?$/i]) {
+      assert.ok(names.some((n) => required.test(n)), `missing ${required}`);
+    }
+    for (const bundle of ['extension', 'webview', 'cli']) {
+      assert.ok(entries.has(`extension/dist/${bundle}.js`), `missing dist/${bundle}.js`);
+      assert.ok(entries.has(`extension/dist/${bundle}.js.map`), `missing dist/${bundle}.js.map`);
+    }
+    assert.ok(names.some((n) => n.startsWith('extension/media/')), 'no webview assets');
+  });
+
+  it("the packaged manifest's main and icon paths exist in the VSIX", () => {
+    const manifest = JSON.parse(text('extension/package.json')) as {
+      main: string;
+      contributes: { viewsContainers: { activitybar: { icon: string }[] } };
+    };
+    const inVsix = (p: string) => entries.has(`extension/${path.posix.normalize(p)}`);
+    assert.ok(inVsix(manifest.main.endsWith('.js') ? manifest.main : `${manifest.main}.js`), `main ${manifest.main} not packaged`);
+    for (const c of manifest.contributes.viewsContainers.activitybar) {
+      assert.ok(inVsix(c.icon), `icon ${c.icon} not packaged`);
+    }
+  });
+
+  it('the Node bundles require only vscode, Node built-ins and optional accelerators', () => {
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    for (const bundle of ['extension', 'cli']) {
+      const code = text(`extension/dist/${bundle}.js`);
+      const required = new Set([...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]));
+      const outside = [...required].filter((m) => !builtins.has(m) && !OPTIONAL_EXTERNALS.has(m));
+      assert.deepEqual(outside, [], `dist/${bundle}.js requires modules that are not in the VSIX`);
+    }
+  });
+
+  it('is smaller than 5 MB', () => {
+    const size = statSync(vsixPath).size;
+    assert.ok(size < MAX_BYTES, `VSIX is ${(size / 1024 / 1024).toFixed(2)} MB`);
+  });
+});
