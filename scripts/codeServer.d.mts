@@ -22,6 +22,8 @@ export interface StartCodeServerOptions {
   /** stop() copies VS Code's own logs (server, extension host, output channels) to <logDir>/vscode-logs. */
   logDir?: string;
   port?: number;
+  /** Default false: the workspace-trust feature is off (no prompt; the folder is trusted). */
+  workspaceTrust?: boolean;
   log?: (message: string) => void;
 }
 

@@ -277,6 +277,7 @@ function killGroup(pid, signal) {
  * @param {string} [o.logFile]              where code-server's stdout/stderr go
  * @param {string} [o.logDir]               stop() copies VS Code's own logs (exthost, server) here
  * @param {number} [o.port]                 default: a free port
+ * @param {boolean} [o.workspaceTrust]      default false: no trust prompt, folder trusted
  * @param {(m: string) => void} [o.log]
  */
 export async function startCodeServer(o) {
@@ -307,7 +308,7 @@ export async function startCodeServer(o) {
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(o.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     o.folder,
