@@ -134,9 +134,16 @@ export class FakeEmbeddingServer {
       const step = this.queue.length ? this.queue.shift() : this.failAll;
       const delay = (typeof step === 'object' ? step.delayMs : undefined) ?? this.latencyMs;
       if (delay > 0) {
-        await new Promise((r) => setTimeout(r, delay));
+        // A client that gives up (abort, timeout) ends the wait, so close() is never held up.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          res.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
       }
-      if (res.destroyed || req.destroyed) {
+      if (res.destroyed || !res.socket || res.socket.destroyed) {
         return;
       }
       if (typeof step === 'object' && 'status' in step) {

@@ -1,0 +1,131 @@
+import { strict as assert } from 'node:assert';
+import { ApiError, ConfigError, UserAbortError } from '../../../src/core/errors';
+import { createEmbedder } from '../../../src/core/embedding/factory';
+import { NoneEmbedder } from '../../../src/core/embedding/noneEmbedder';
+import { OpenAiEmbedder } from '../../../src/core/embedding/openaiEmbedder';
+import { FakeEmbeddingServer, fakeEmbedding } from '../../fakes/embeddingServer';
+
+const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
+
+describe('OpenAiEmbedder against a fake OpenAI-compatible server', () => {
+  let server: FakeEmbeddingServer;
+  beforeEach(async () => {
+    server = await new FakeEmbeddingServer({ dimensions: 16, apiKey: 'sk-test-key' }).start();
+  });
+  afterEach(() => server.close());
+
+  const embedder = (extra: Partial<ConstructorParameters<typeof OpenAiEmbedder>[0]> = {}): OpenAiEmbedder =>
+    new OpenAiEmbedder({ baseUrl: server.url, apiKey: 'sk-test-key', model: 'fake-embed', dimensions: 16, ...FAST, ...extra });
+
+  it('returns one vector per input, in input order, batching 64 inputs a request', async () => {
+    const texts = Array.from({ length: 150 }, (_, i) => `text number ${i}`);
+    const vectors = await embedder().embed(texts);
+    assert.equal(vectors.length, 150);
+    vectors.forEach((v, i) => assert.deepEqual(v, fakeEmbedding(texts[i], 16)));
+    assert.equal(server.requests, 3);
+    assert.equal(server.inputs, 150);
+  });
+
+  it('bounds concurrency across calls', async () => {
+    server.latencyMs = 30;
+    const e = embedder({ batchSize: 1, concurrency: 3 });
+    await Promise.all([e.embed(['a', 'b', 'c', 'd']), e.embed(['e', 'f', 'g', 'h'])]);
+    assert.equal(server.requests, 8);
+    assert.equal(server.maxConcurrent, 3);
+  });
+
+  it('retries 429 (honouring Retry-After) and 500, then succeeds', async () => {
+    server.script({ status: 429, retryAfter: 0.2 }, { status: 500 }, { status: 503 });
+    const started = Date.now();
+    const vectors = await embedder().embed(['hello world']);
+    assert.equal(vectors.length, 1);
+    assert.equal(server.requests, 4);
+    assert.ok(Date.now() - started >= 190, 'waited as long as Retry-After asked');
+  });
+
+  it('gives up after maxRetries with a clear, retryable ApiError', async () => {
+    server.failAll = { status: 500 };
+    await assert.rejects(embedder({ maxRetries: 2 }).embed(['x']), (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.status, 500);
+      assert.match(err.message, /HTTP 500.*Gave up after 2 retries/s);
+      return true;
+    });
+    assert.equal(server.requests, 3);
+  });
+
+  it('fails at once on a bad key (401), naming what to fix and never the key', async () => {
+    await assert.rejects(embedder({ apiKey: 'sk-wrong-key-123' }).embed(['x']), (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.status, 401);
+      assert.equal(err.retryable, false);
+      assert.match(err.message, /rejected the API key.*EMBEDDING_API_KEY/);
+      assert.ok(!err.message.includes('sk-wrong-key-123'));
+      return true;
+    });
+    assert.equal(server.requests, 1);
+  });
+
+  it('does not retry an exhausted quota', async () => {
+    server.script({ status: 429, error: { code: 'insufficient_quota', message: 'You exceeded your current quota.' } });
+    await assert.rejects(embedder().embed(['x']), /quota .* is used up/);
+    assert.equal(server.requests, 1);
+  });
+
+  it('throws ConfigError when the model returns another dimension than configured', async () => {
+    await assert.rejects(embedder({ dimensions: 32 }).embed(['x']), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /returns 16-dimensional vectors, but 32 are configured/);
+      return true;
+    });
+  });
+
+  it('sends `dimensions` for text-embedding-3 models', async () => {
+    const v = await embedder({ model: 'text-embedding-3-small', dimensions: 24 }).embed(['x']);
+    assert.equal(v[0].length, 24);
+  });
+
+  it('cancels a slow request with UserAbortError', async () => {
+    server.latencyMs = 5000;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    await assert.rejects(embedder().embed(['x'], controller.signal), UserAbortError);
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it('cancels during a Retry-After wait', async () => {
+    server.script({ status: 429, retryAfter: 30 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(embedder().embed(['x'], controller.signal), UserAbortError);
+  });
+
+  it('reports an unreachable endpoint after retries', async () => {
+    const e = new OpenAiEmbedder({ baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'k', model: 'm', dimensions: 4, maxRetries: 1, ...FAST });
+    await assert.rejects(e.embed(['x']), /Embedding request to 127\.0\.0\.1:1 failed/);
+  });
+
+  it('identifies its vectors by host and model, without the port', () => {
+    assert.deepEqual(embedder().spec, { model: '127.0.0.1:fake-embed', dimensions: 16 });
+  });
+});
+
+describe('createEmbedder', () => {
+  it('is "none" (BM25 only) with neither endpoint nor key', () => {
+    const e = createEmbedder({ baseUrl: undefined, apiKey: undefined, model: 'text-embedding-3-small', dimensions: 1536 });
+    assert.ok(e instanceof NoneEmbedder);
+    assert.equal(e.spec, null);
+  });
+
+  it('is OpenAI for a key without an endpoint', () => {
+    const e = createEmbedder({ baseUrl: '', apiKey: 'sk-x', model: 'text-embedding-3-small', dimensions: 1536 });
+    assert.deepEqual(e.spec, { model: 'openai:text-embedding-3-small', dimensions: 1536 });
+  });
+
+  it('refuses a malformed URL or dimension with ConfigError', () => {
+    assert.throws(() => createEmbedder({ baseUrl: 'not a url', apiKey: undefined, model: 'm', dimensions: 8 }), ConfigError);
+    assert.throws(() => createEmbedder({ baseUrl: 'ftp://x', apiKey: undefined, model: 'm', dimensions: 8 }), ConfigError);
+    assert.throws(() => createEmbedder({ baseUrl: 'http://x', apiKey: undefined, model: 'm', dimensions: 0 }), ConfigError);
+  });
+});
