@@ -94,7 +94,7 @@ describe('Agent loop against the fake Kimi server', () => {
     const elapsed = Date.now() - started;
     assert.equal(result.text, 'Both done.');
     assert.deepEqual(log.slice(0, 2), ['start slow_a', 'start slow_b'], 'both started before either ended');
-    assert.ok(elapsed < 550, `ran concurrently (${elapsed} ms)`);
+    assert.ok(elapsed < 590, `ran concurrently (${elapsed} ms; one after the other takes 600)`);
     const bodies = kimi.chatBodies();
     assert.equal(bodies.length, 2);
     const assistant = bodies[1]?.messages.find((m) => m.role === 'assistant');
