@@ -1,0 +1,177 @@
+// The chat as a user sees it: Chromium drives the real VS Code workbench (code-server) with the
+// extension loaded, real Milvus Lite behind it, and a fake Kimi server (real HTTP + SSE, started
+// here) scripted to call a tool and answer with a citation.
+import { strict as assert } from 'node:assert';
+import { existsSync, statSync } from 'node:fs';
+import type { Frame } from 'playwright-core';
+import { reply, startFakeKimi, type FakeKimi } from '../fakes/kimiServer';
+import { useWorkbench, type WorkbenchOptions } from './workbench';
+
+const KEY = 'kimi-e2e-key-Hq3Lm8Zr';
+const QUESTION = 'When is the fog horn tested?';
+const ANSWER =
+  'The fog horn **Old Marguerite** is tested every Friday at noon: `nextFoghornTest` in src/foghorn.js:4-9 ' +
+  'moves the date to the next Friday and sets the hour to 12. The schedule is also written down in docs/maintenance.md:3-5.';
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) {
+      return v;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('chat (e2e)', function () {
+  this.timeout(300_000);
+  let kimi: FakeKimi;
+  // Filled in before the workbench starts: the fake server's port is only known then.
+  const options: WorkbenchOptions & { settings: Record<string, unknown> } = {
+    name: 'chat',
+    settings: {},
+    viewport: { width: 1300, height: 860 },
+  };
+  before(async () => {
+    kimi = await startFakeKimi({ apiKey: KEY });
+    options.settings['kimiMilvus.kimi.baseUrl'] = kimi.baseUrl;
+    options.settings['workbench.colorTheme'] = 'Default Light Modern';
+  });
+  after(async () => {
+    await kimi?.close();
+  });
+  const wb = useWorkbench(options);
+
+  const chat = async (): Promise<Frame> => {
+    await wb().openKimiView();
+    return wb().chatFrame();
+  };
+  const lastTurn = (frame: Frame) => frame.locator('article.turn').last();
+
+  async function send(frame: Frame, text: string): Promise<void> {
+    const input = frame.getByRole('textbox', { name: 'Message' });
+    await input.fill(text);
+    await input.press('Enter');
+  }
+
+  it('the first-run state asks for a key; setting it through the palette\'s password box clears it', async () => {
+    const frame = await chat();
+    await frame.getByRole('button', { name: 'Set Kimi API Key' }).waitFor();
+    await wb().runCommand('Kimi Milvus: Set Kimi API Key');
+    const box = wb().page.locator('.quick-input-widget input.input');
+    await box.waitFor();
+    assert.equal(await box.getAttribute('type'), 'password');
+    await box.fill(KEY);
+    await box.press('Enter');
+    await frame.getByRole('button', { name: 'Set Kimi API Key' }).waitFor({ state: 'detached', timeout: 30_000 });
+    assert.ok(kimi.requests.some((r) => r.path.endsWith('/models') && r.headers.authorization === `Bearer ${KEY}`));
+  });
+
+  it('Index Workspace from the palette; the status bar shows the indexed files', async () => {
+    await wb().runCommand('Kimi Milvus: Index Workspace');
+    await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 180_000 });
+  });
+
+  it('streams an answer with a tool-call line and source links; a link opens the file at that line', async () => {
+    kimi.script(
+      reply.toolCalls([{ name: 'search_workspace', arguments: { query: 'fog horn test schedule' } }], { reasoning: 'The user asks about this project; search it.' }),
+      reply.text(ANSWER, { chunkChars: 6, chunkDelayMs: 40, usage: { prompt_tokens: 812, completion_tokens: 64, total_tokens: 876 } }),
+    );
+    const frame = await chat();
+    await send(frame, QUESTION);
+    const turn = lastTurn(frame);
+    await turn.locator('.question', { hasText: QUESTION }).waitFor();
+    const tool = turn.locator('details.tool', { hasText: 'search_workspace' });
+    await tool.waitFor();
+
+    // Streaming: the answer grows over several observations before it is complete.
+    const lengths = new Set<number>();
+    await until('the whole answer', async () => {
+      const text = (await turn.locator('.markdown').innerText().catch(() => '')) ?? '';
+      lengths.add(text.length);
+      return text.includes('maintenance.md:3-5') && (await turn.getAttribute('data-status')) === 'done' ? true : undefined;
+    });
+    assert.ok(lengths.size >= 3, `the answer did not stream (saw lengths ${[...lengths].join(', ')})`);
+
+    // The tool line expands to its arguments; the reasoning is collapsed above the answer.
+    assert.equal(await tool.getAttribute('data-status'), 'ok');
+    await tool.locator('summary').click();
+    assert.match(await tool.locator('.tool-args').innerText(), /fog horn test schedule/);
+    assert.equal(await turn.locator('details.reasoning').getAttribute('open'), null);
+    assert.match(await turn.locator('.usage').innerText(), /876 tokens/);
+
+    const link = turn.locator('.markdown a.source', { hasText: 'src/foghorn.js:4-9' });
+    await link.click();
+    await wb().page.locator('.tabs-container .tab.active', { hasText: 'foghorn.js' }).waitFor();
+    await wb().page.locator('.statusbar-item', { hasText: /Ln 4, Col 1/ }).waitFor();
+  });
+
+  it('screenshots of the chat in light and dark themes under test-results/', async () => {
+    const light = await wb().screenshot('chat-light');
+    await wb().runCommand('Preferences: Toggle between Light/Dark Themes');
+    await wb().page.locator('.monaco-workbench.vs-dark').waitFor();
+    await new Promise((r) => setTimeout(r, 500));
+    const dark = await wb().screenshot('chat-dark');
+    for (const file of [light, dark]) {
+      assert.ok(existsSync(file) && statSync(file).size > 20_000, `${file} missing or tiny`);
+    }
+  });
+
+  it('Stop cancels an answer mid-stream', async () => {
+    const long = 'The lighthouse keeper writes in the logbook. '.repeat(80);
+    kimi.script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
+    const frame = await chat();
+    await send(frame, 'Tell me everything about the keeper.');
+    const turn = lastTurn(frame);
+    await until('some streamed text', async () => ((await turn.locator('.markdown').innerText()).length > 20 ? true : undefined));
+    await frame.getByRole('button', { name: 'Stop' }).click();
+    await until('the cancelled turn', async () => ((await turn.getAttribute('data-status')) === 'cancelled' ? true : undefined), 10_000);
+    const partial = await turn.locator('.markdown').innerText();
+    assert.ok(partial.length > 0 && partial.length < long.length, 'the answer was not cut short');
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((await turn.locator('.markdown').innerText()).length, partial.length, 'text kept arriving after Stop');
+    assert.equal(await frame.getByRole('button', { name: 'Send' }).isEnabled(), true);
+  });
+
+  it('HTML in a model answer is shown as text and runs nothing', async () => {
+    kimi.script(
+      reply.text(
+        'Careful: <img src=x onerror="window.__pwned=1;document.title=\'pwned\'"> and <script>window.__pwned=2</script> ' +
+          'and [a link](javascript:window.__pwned=3) end.',
+      ),
+    );
+    const frame = await chat();
+    await send(frame, 'Show me some HTML.');
+    const turn = lastTurn(frame);
+    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
+    const md = turn.locator('.markdown');
+    assert.match(await md.innerText(), /<img src=x onerror=/);
+    assert.equal(await md.locator('img, script').count(), 0);
+    assert.equal(await md.locator('a[href^="javascript"]').count(), 0);
+    await md.getByText('a link').click().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await frame.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.notEqual(await frame.evaluate(() => document.title), 'pwned');
+  });
+
+  it('a window reload keeps the conversation', async () => {
+    await wb().page.reload();
+    await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const frame = await chat();
+    await frame.locator('article.turn .question', { hasText: QUESTION }).waitFor({ timeout: 30_000 });
+    const turns = await frame.locator('article.turn').count();
+    assert.ok(turns >= 3, `only ${turns} turns after reload`);
+    assert.match(await frame.locator('article.turn').first().locator('.markdown').innerText(), /Old Marguerite/);
+  });
+
+  it('New chat clears the conversation', async () => {
+    const frame = await chat();
+    await frame.getByRole('button', { name: 'New chat' }).click();
+    await until('an empty log', async () => ((await frame.locator('article.turn').count()) === 0 ? true : undefined));
+    assert.equal(await frame.getByRole('log').count(), 1);
+  });
+});
