@@ -105,4 +105,8 @@ export async function run(): Promise<void> {
     base.consoleLog = originalLog;
   }
   writeFileSync(resultsFile, JSON.stringify(write, null, 2));
+  if (write.failures > 0) {
+    // Desktop VS Code (@vscode/test-electron) turns a rejected run() into a non-zero exit code.
+    throw new Error(`${write.failures} test(s) failed`);
+  }
 }
