@@ -13,8 +13,9 @@ import { ProgressTracker } from './progress';
 import { WriteBatcher } from './writeBatcher';
 
 export interface FolderRunDeps {
-  readonly store: VectorStore;
-  readonly embedder: Embedder;
+  /** Not needed for a dry run, which only reads the folder. */
+  readonly store?: VectorStore;
+  readonly embedder?: Embedder;
   readonly config: IndexConfig;
   readonly chunkOptions: ChunkOptions;
   readonly logger?: Logger;
@@ -98,22 +99,26 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
     await estimate(files, deps.chunkOptions, c, skipped, signal);
     return summary(signal?.aborted ?? false);
   }
+  if (!deps.store || !deps.embedder) {
+    throw new Error('A store and an embedder are needed to index (only a dry run works without them).');
+  }
+  const { store, embedder } = deps;
 
   progress.phase = 'diffing';
   progress.emit();
-  const spec = deps.embedder.spec;
+  const spec = embedder.spec;
   const description = `Workspace index of ${path.basename(options.root) || options.root}`;
   try {
-    await deps.store.ensureCollection(options.collection, { embedding: spec, description, metadata: { root: options.root } }, signal);
-    const indexed = new Map<string, IndexedFile>((await deps.store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]));
+    await store.ensureCollection(options.collection, { embedding: spec, description, metadata: { root: options.root } }, signal);
+    const indexed = new Map<string, IndexedFile>((await store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]));
     progress.startClock();
     progress.phase = 'chunking';
     const internal = new AbortController();
     const onAbort = (): void => internal.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     const batcher = new WriteBatcher({
-      store: deps.store,
-      embedder: deps.embedder,
+      store,
+      embedder,
       collection: options.collection,
       signal: internal.signal,
       onWritten: (jobs, embedded) => {
@@ -172,7 +177,7 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
     progress.emit();
     for (const [relPath, file] of indexed) {
       if (!present.has(relPath)) {
-        await deps.store.deleteByPath(options.collection, relPath, signal);
+        await store.deleteByPath(options.collection, relPath, signal);
         c.filesDeleted++;
         c.chunksDeleted += file.ids.length;
       }

@@ -170,3 +170,21 @@ function assertName(collection: string): void {
     );
   }
 }
+
+/**
+ * What indexing `root` would do, without a store or an embedder: files, bytes, estimated chunks
+ * and embedding tokens, and what would be skipped. The same as `indexFolder(…, { dryRun: true })`.
+ */
+export function dryRunFolder(
+  root: string,
+  config: IndexConfig,
+  options: { readonly collection?: string; readonly chunkOptions?: ChunkOptions; readonly onProgress?: (p: IndexProgress) => void } = {},
+  signal?: AbortSignal,
+): Promise<IndexSummary> {
+  const rootAbs = path.resolve(root);
+  return runFolderIndex(
+    { config, chunkOptions: options.chunkOptions ?? {} },
+    { root: rootAbs, collection: options.collection ?? collectionNameFor(rootAbs), dryRun: true, onProgress: options.onProgress },
+    signal,
+  );
+}

@@ -1,0 +1,70 @@
+import { DEFAULT_EMBEDDING_DIMENSIONS, DEFAULT_EMBEDDING_MODEL, type EmbeddingConfig, type IndexConfig } from '../core/config';
+import { ConfigError } from '../core/errors';
+import { type ParsedArgs, stringFlag } from './command';
+
+/** Flags shared by the commands that embed (index, add, search). The key is env-only: argv is visible in `ps`. */
+export const embeddingOptions = {
+  'embedding-base-url': { type: 'string' },
+  'embedding-model': { type: 'string' },
+  'embedding-dimensions': { type: 'string' },
+} as const;
+
+/** Flags of the commands that pick files (index). */
+export const indexOptions = {
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  'max-file-size-kb': { type: 'string' },
+} as const;
+
+export const EMBEDDING_HELP = [
+  'Embeddings (flags win over environment variables):',
+  '  --embedding-base-url URL  EMBEDDING_BASE_URL   OpenAI-compatible endpoint, e.g. https://api.openai.com/v1',
+  '  --embedding-model NAME    EMBEDDING_MODEL      default text-embedding-3-small',
+  '  --embedding-dimensions N  EMBEDDING_DIMENSIONS default 1536; must match the model',
+  '                            EMBEDDING_API_KEY    the key (environment only)',
+  '  With neither a base URL nor a key, collections are BM25-only (full-text search, no vectors);',
+  '  a key without a base URL means OpenAI.',
+].join('\n');
+
+export const INDEX_HELP = [
+  'File selection (besides .gitignore, .kimiignore, node_modules, build output, binaries and secrets):',
+  '  --include GLOB            extra files to index, e.g. "**/*.sql" (repeatable)',
+  '  --exclude GLOB            files never to index, e.g. "docs/generated/**" (repeatable)',
+  '  --max-file-size-kb N      skip larger files (default 1024)',
+].join('\n');
+
+export function embeddingConfigFrom(args: ParsedArgs, env: NodeJS.ProcessEnv): EmbeddingConfig {
+  const dims = stringFlag(args, 'embedding-dimensions') ?? env.EMBEDDING_DIMENSIONS;
+  return {
+    baseUrl: nonEmpty(stringFlag(args, 'embedding-base-url') ?? env.EMBEDDING_BASE_URL),
+    apiKey: nonEmpty(env.EMBEDDING_API_KEY),
+    model: nonEmpty(stringFlag(args, 'embedding-model') ?? env.EMBEDDING_MODEL) ?? DEFAULT_EMBEDDING_MODEL,
+    dimensions: dims === undefined || dims.trim() === '' ? DEFAULT_EMBEDDING_DIMENSIONS : positiveInt(dims, 'embedding dimensions (EMBEDDING_DIMENSIONS)'),
+  };
+}
+
+export function indexConfigFrom(args: ParsedArgs): IndexConfig {
+  const size = stringFlag(args, 'max-file-size-kb');
+  return {
+    include: stringList(args.values.include),
+    exclude: stringList(args.values.exclude),
+    maxFileSizeKb: size === undefined ? 1024 : positiveInt(size, '--max-file-size-kb'),
+  };
+}
+
+function stringList(value: ParsedArgs['values'][string]): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v ? v : undefined;
+}
+
+function positiveInt(text: string, what: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ConfigError(`The ${what} must be a positive integer (got "${text}").`);
+  }
+  return n;
+}
