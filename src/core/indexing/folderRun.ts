@@ -113,14 +113,12 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
     const indexed = new Map<string, IndexedFile>((await store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]));
     progress.startClock();
     progress.phase = 'chunking';
-    const internal = new AbortController();
-    const onAbort = (): void => internal.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const runSignal = signal ?? new AbortController().signal;
     const batcher = new WriteBatcher({
       store,
       embedder,
       collection: options.collection,
-      signal: internal.signal,
+      signal: runSignal,
       onWritten: (jobs, embedded) => {
         c.chunksEmbedded += embedded;
         for (const job of jobs) {
@@ -134,41 +132,48 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
     });
     const present = new Set<string>();
     let next = 0;
+    let failure: { error: unknown } | undefined;
     const worker = async (): Promise<void> => {
-      while (next < files.length && !internal.signal.aborted) {
-        const file = files[next++];
-        const prepared = await prepareFile(file.absPath, file.relPath, deps.chunkOptions);
-        progress.filesDone++;
-        progress.bytesDone += file.size;
-        if (prepared.kind === 'skipped') {
-          skipped.push({ path: file.relPath, reason: prepared.reason });
+      try {
+        while (next < files.length && !runSignal.aborted && !failure) {
+          const file = files[next++];
+          const prepared = await prepareFile(file.absPath, file.relPath, deps.chunkOptions);
+          progress.filesDone++;
+          progress.bytesDone += file.size;
+          if (prepared.kind === 'skipped') {
+            skipped.push({ path: file.relPath, reason: prepared.reason });
+            progress.emit(file.relPath);
+            continue;
+          }
+          present.add(file.relPath);
+          c.bytes += prepared.bytes;
+          const existing = new Set(indexed.get(file.relPath)?.ids ?? []);
+          const ids = new Set(prepared.rows.map((r) => r.id));
+          const toWrite = prepared.rows.filter((r) => !existing.has(r.id));
+          const staleIds = [...existing].filter((id) => !ids.has(id));
           progress.emit(file.relPath);
-          continue;
+          if (toWrite.length === 0 && staleIds.length === 0) {
+            c.filesUnchanged++;
+            continue;
+          }
+          c.filesIndexed++;
+          await batcher.add({ relPath: file.relPath, toWrite, staleIds });
         }
-        present.add(file.relPath);
-        c.bytes += prepared.bytes;
-        const existing = new Set(indexed.get(file.relPath)?.ids ?? []);
-        const ids = new Set(prepared.rows.map((r) => r.id));
-        const toWrite = prepared.rows.filter((r) => !existing.has(r.id));
-        const staleIds = [...existing].filter((id) => !ids.has(id));
-        progress.emit(file.relPath);
-        if (toWrite.length === 0 && staleIds.length === 0) {
-          c.filesUnchanged++;
-          continue;
-        }
-        c.filesIndexed++;
-        await batcher.add({ relPath: file.relPath, toWrite, staleIds });
+      } catch (error) {
+        failure ??= { error };
       }
     };
-    try {
-      await Promise.all(Array.from({ length: FILE_CONCURRENCY }, worker));
-      await batcher.drain();
-    } catch (err) {
-      internal.abort();
-      await batcher.settle();
-      throw err;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
+    // Workers never reject, so none is left running when this returns or throws.
+    await Promise.all(Array.from({ length: FILE_CONCURRENCY }, worker));
+    if (!failure) {
+      await batcher.drain().catch((error: unknown) => {
+        failure ??= { error };
+      });
+    }
+    // Rounds already running end on their own (a cancel aborts them): nothing writes after we return.
+    await batcher.settle();
+    if (failure) {
+      throw failure.error;
     }
     if (signal?.aborted) {
       return summary(true);
