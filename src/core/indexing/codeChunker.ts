@@ -62,12 +62,18 @@ function split(ctx: Ctx, from: number, to: number, level: number): void {
   };
   for (const [a, b] of units) {
     if (!fits(ctx, a, b)) {
+      // Flat lines just before a big definition (a header, imports, a comment) lead into its first piece.
+      let from = a;
+      if (cur && deeperIndent(ctx, cur[0], cur[1], level) === undefined) {
+        from = cur[0];
+        cur = undefined;
+      }
       flush();
-      const inner = deeperIndent(ctx.lines, a, b, level);
+      const inner = deeperIndent(ctx, a, b, level);
       if (inner !== undefined) {
-        split(ctx, a, b, inner);
+        split(ctx, from, b, inner);
       } else {
-        windows(ctx, a, b);
+        windows(ctx, from, b);
       }
     } else if (cur && fits(ctx, cur[0], b)) {
       cur[1] = b;
@@ -181,12 +187,16 @@ function trimmed(lines: Line[], from: number, to: number): [number, number] {
   return [a, b];
 }
 
-/** The shallowest indentation deeper than `level` in [from, to): where the body of a definition sits. */
-function deeperIndent(lines: Line[], from: number, to: number, level: number): number | undefined {
+/**
+ * The shallowest indentation deeper than `level` in [from, to): where the body of a definition
+ * sits. Comment lines do not count (a doc comment's ` * ` lines are indented by one).
+ */
+function deeperIndent(ctx: Ctx, from: number, to: number, level: number): number | undefined {
+  const leader = LEADER[ctx.family];
   let min: number | undefined;
   for (let i = from; i < to; i++) {
-    const l = lines[i];
-    if (!l.blank && l.indent > level && (min === undefined || l.indent < min)) {
+    const l = ctx.lines[i];
+    if (!l.blank && l.indent > level && (min === undefined || l.indent < min) && !leader.test(l.text)) {
       min = l.indent;
     }
   }
