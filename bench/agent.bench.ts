@@ -84,6 +84,7 @@ async function main(): Promise<void> {
   }
 
   // Memory: one chat session of 200 turns, each with a tool step, history kept (and trimmed) throughout.
+  kimi.requests.length = 0;
   gc();
   const before = process.memoryUsage().heapUsed;
   const session = new ChatHistory();
