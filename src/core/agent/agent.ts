@@ -38,6 +38,12 @@ export interface AgentResult {
   incomplete: boolean;
 }
 
+/**
+ * One run per history at a time, whichever Agent instance runs it: concurrent sends would race on
+ * the message list (kimi-api.md §10).
+ */
+const running = new WeakMap<ChatHistory, Promise<unknown>>();
+
 const ZERO: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
 function addUsage(a: TokenUsage, b: TokenUsage | undefined): TokenUsage {
@@ -49,8 +55,6 @@ function addUsage(a: TokenUsage, b: TokenUsage | undefined): TokenUsage {
 export class Agent {
   private readonly logger: Logger;
   private readonly maxSteps: number;
-  /** One run per history at a time: concurrent sends would race on the message list (§10). */
-  private readonly running = new WeakMap<ChatHistory, Promise<unknown>>();
   private callSeq = 0;
 
   constructor(private readonly deps: AgentDeps) {
@@ -59,9 +63,9 @@ export class Agent {
   }
 
   run(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
-    const previous = this.running.get(history) ?? Promise.resolve();
+    const previous = running.get(history) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.runExclusive(history, userMessage, onEvent, signal));
-    this.running.set(history, next);
+    running.set(history, next);
     return next;
   }
 

@@ -235,8 +235,11 @@ describe('Agent loop against the fake Kimi server', () => {
   it('keeps memory across runs of one history, and runs on one history never interleave', async () => {
     kimi.handle((body) => reply.text(`answer ${body.messages.filter((m) => m.role === 'user').length}`, { ttftMs: 30 }));
     const history = new ChatHistory();
-    const a = agent([slowTool('slow_a', 1, log)]);
-    const [r1, r2] = await Promise.all([a.run(history, 'first', () => undefined), a.run(history, 'second', () => undefined)]);
+    // Two Agent instances on one history (the extension builds one per question): still one at a time.
+    const [r1, r2] = await Promise.all([
+      agent([slowTool('slow_a', 1, log)]).run(history, 'first', () => undefined),
+      agent([slowTool('slow_a', 1, log)]).run(history, 'second', () => undefined),
+    ]);
     assert.equal(r1.text, 'answer 1');
     assert.equal(r2.text, 'answer 2');
     assert.deepEqual(history.messages.map((m) => m.content), ['first', 'answer 1', 'second', 'answer 2']);
