@@ -244,4 +244,24 @@ describe('Agent loop against the fake Kimi server', () => {
     assert.equal(r2.text, 'answer 2');
     assert.deepEqual(history.messages.map((m) => m.content), ['first', 'answer 1', 'second', 'answer 2']);
   });
+
+  it('fits a long history into a small context window, asking Kimi\'s tokenizer when the budget is tight', async () => {
+    const small = new KimiClient({ apiKey: 'sk-test', baseUrl: kimi.baseUrl, model: 'moonshot-v1-8k', temperature: undefined, maxSteps: 16, webSearch: false });
+    const history = new ChatHistory();
+    for (let i = 0; i < 20; i++) {
+      history.addUser(`question ${i} ${'q'.repeat(2000)}`);
+      history.addAssistant(`answer ${i} ${'a'.repeat(2000)}`);
+    }
+    kimi.script(reply.text('short'));
+    await new Agent({ client: small, tools: new ToolRegistry([slowTool('t', 1, log)]) }).run(history, 'the current question', () => undefined);
+    assert.ok(kimi.requests.some((r) => r.path === '/v1/tokenizers/estimate-token-count'), 'asked the tokenizer');
+    const [body] = kimi.chatBodies();
+    assert.ok(body);
+    assert.equal(body.messages[0]?.role, 'system');
+    assert.match(String(body.messages[0]?.content), /left out to fit/);
+    assert.deepEqual(body.messages.at(-1), { role: 'user', content: 'the current question' });
+    assert.ok(body.messages.length < 20, `trimmed to ${body.messages.length} messages`);
+    assert.ok(JSON.stringify(body).length / 4 + (body.max_tokens ?? 0) < 8192, 'prompt + max_tokens fit the window');
+    assert.equal(history.length, 42, 'trimming chooses what to send; the stored history is kept');
+  });
 });
