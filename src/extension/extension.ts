@@ -1,41 +1,79 @@
 import * as vscode from 'vscode';
-import { ConfigError } from '../core/errors';
-import { ChatSession } from './chat/chatSession';
-import { ChatViewProvider } from './chat/chatViewProvider';
+import { collectionNameFor } from '../core/indexing/collectionName';
+import { registerChat } from './chat/registerChat';
+import { ChatCollections } from './collections/chatCollections';
+import { registerCollections } from './collections/collectionCommands';
 import { Commands, OUTPUT_CHANNEL_NAME } from './constants';
+import { registerAddFiles } from './indexing/addFiles';
+import { registerIndexCommands } from './indexing/indexCommands';
+import { IndexRunner } from './indexing/indexRunner';
+import { IndexState } from './indexing/indexState';
+import { LiveSync } from './indexing/liveSync';
 import { createChannelLogger } from './logging';
+import { registerSecretCommands } from './secretCommands';
+import { SecretStore } from './secretStore';
+import { Services } from './services';
+import { registerStatusBar } from './statusBar';
+import type { KimiMilvusTestApi } from './testApi';
+import { TrustState } from './trust';
+
+/** The services of the running extension, so deactivate can wait for Milvus to stop. */
+let running: Services | undefined;
 
 /**
- * Interim activation while the core services land: the chat view renders and persists, every
- * other command says it is not available yet. activation.ts holds the full wiring.
+ * Activation is thin and lazy: it wires the features and returns. Nothing heavy (Milvus,
+ * network) starts until the user acts.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | undefined {
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
-  const log = createChannelLogger(channel);
-  context.subscriptions.push(channel);
-  const session = new ChatSession(
-    context.workspaceState,
-    {
-      run: () => Promise.reject(new ConfigError('The agent is not available in this build yet.')),
-    },
-    log,
-  );
-  const setup = async () => ({ hasKimiKey: false, indexed: false, indexing: false, trusted: vscode.workspace.isTrusted, hasWorkspace: true });
-  const provider = new ChatViewProvider(context.extensionUri, session, setup, log);
-  context.subscriptions.push(
-    session,
-    provider,
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider),
-    vscode.commands.registerCommand(Commands.showLogs, () => channel.show()),
-    vscode.commands.registerCommand(Commands.newChat, () => provider.newChat()),
-  );
-  for (const id of Object.values(Commands)) {
-    if (id !== Commands.showLogs && id !== Commands.newChat) {
-      context.subscriptions.push(vscode.commands.registerCommand(id, () => vscode.window.showInformationMessage(`${id}: not yet available.`)));
+  const lines: string[] = [];
+  const log = createChannelLogger(channel, (line) => {
+    lines.push(line);
+    if (lines.length > 5000) {
+      lines.splice(0, lines.length - 5000);
     }
+  });
+  const trust = new TrustState();
+  const secrets = new SecretStore(context.secrets);
+  const services = new Services(context, secrets, trust, log);
+  const state = new IndexState(context.workspaceState);
+  const runner = new IndexRunner(services, state);
+  const chatCollections = new ChatCollections(context.workspaceState);
+  running = services;
+  context.subscriptions.push(channel, trust, secrets, state, chatCollections, services);
+  context.subscriptions.push(vscode.commands.registerCommand(Commands.showLogs, () => channel.show()));
+
+  registerSecretCommands(context, secrets, services);
+  const chat = registerChat(context, services, state, runner, chatCollections);
+  const tree = registerCollections(context, services, state, runner, chatCollections);
+  const changed = (): void => {
+    tree.refresh();
+    void chat.refreshSetup();
+  };
+  registerIndexCommands(context, services, state, runner, changed);
+  registerAddFiles(context, services, changed);
+  registerStatusBar(context, state, trust);
+  const liveSync = new LiveSync(services, state, runner);
+  context.subscriptions.push(liveSync);
+  log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);
+
+  if (context.extensionMode !== vscode.ExtensionMode.Test) {
+    return undefined;
   }
+  return {
+    setTrustOverride: (value) => trust.setOverride(value),
+    readSecret: (name) => secrets.get(name),
+    search: async (collection, query) => (await services.store()).search(collection, query, { limit: 10 }),
+    listCollections: async () => (await services.store()).listCollections(),
+    collectionFor: collectionNameFor,
+    logLines: () => lines,
+    logUri: context.logUri,
+    onDidSync: liveSync.onDidSync,
+  };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  const services = running;
+  running = undefined;
+  await services?.dispose();
 }

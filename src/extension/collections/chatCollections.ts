@@ -4,8 +4,9 @@ import { collectionNameFor } from '../../core/indexing/collectionName';
 const KEY = 'kimiMilvus.chatCollections';
 
 /**
- * Which collections the chat's search tools look in, per workspace. Until the user toggles one,
- * it is the collections of the workspace folders.
+ * Which extra collections the chat's search looks in, per workspace. The workspace folders' own
+ * collections are always searched (search_workspace starts from them); this list adds others,
+ * e.g. one filled with "Add File to Collection".
  */
 export class ChatCollections implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -13,22 +14,33 @@ export class ChatCollections implements vscode.Disposable {
 
   constructor(private readonly memento: vscode.Memento) {}
 
-  /** The workspace folders' own collections (the default selection). */
-  static defaults(): string[] {
+  /** The workspace folders' own collections. */
+  static workspaceCollections(): string[] {
     return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => collectionNameFor(f.uri.fsPath));
   }
 
-  get selected(): string[] {
+  /** Extra collections the user chose. */
+  get extra(): string[] {
     const raw = this.memento.get<unknown>(KEY);
-    return Array.isArray(raw) && raw.every((x) => typeof x === 'string') ? (raw as string[]) : ChatCollections.defaults();
+    return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : [];
+  }
+
+  /** Everything the chat searches. */
+  get searched(): string[] {
+    return [...new Set([...ChatCollections.workspaceCollections(), ...this.extra])];
   }
 
   has(name: string): boolean {
-    return this.selected.includes(name);
+    return this.searched.includes(name);
   }
 
+  /** Adds or removes an extra collection; returns whether it is searched afterwards. */
   async toggle(name: string): Promise<boolean> {
-    const now = this.selected;
+    if (ChatCollections.workspaceCollections().includes(name)) {
+      void vscode.window.showInformationMessage('Kimi Milvus: the workspace\'s own collection is always searched in chat.');
+      return true;
+    }
+    const now = this.extra;
     const on = !now.includes(name);
     await this.memento.update(KEY, on ? [...now, name] : now.filter((n) => n !== name));
     this.emitter.fire();
@@ -36,10 +48,10 @@ export class ChatCollections implements vscode.Disposable {
   }
 
   async forget(name: string): Promise<void> {
-    if (this.memento.get<unknown>(KEY) !== undefined) {
-      await this.memento.update(KEY, this.selected.filter((n) => n !== name));
+    if (this.extra.includes(name)) {
+      await this.memento.update(KEY, this.extra.filter((n) => n !== name));
+      this.emitter.fire();
     }
-    this.emitter.fire();
   }
 
   dispose(): void {

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { Agent } from '../../core/agent/agent';
+import type { AgentEvent } from '../../core/agent/events';
+import { ChatHistory } from '../../core/agent/history';
+import { createToolRegistry } from '../../core/agent/tools';
+import type { ToolContext } from '../../core/agent/tools/context';
+import { isAbortError } from '../../core/errors';
+import { collectionNameFor } from '../../core/indexing/collectionName';
+import { Indexer } from '../../core/indexing/indexer';
+import type { ChatCollections } from '../collections/chatCollections';
+import { userMessage } from '../errorText';
+import type { Services } from '../services';
+import type { ChatEngine } from './chatSession';
+import { unavailableStore } from './unavailableStore';
+
+/**
+ * Runs a question through the core agent with the current settings: a fresh client and tool
+ * registry per question (cheap), so changed settings and keys apply to the next message.
+ */
+export class AgentChatEngine implements ChatEngine {
+  constructor(
+    private readonly services: Services,
+    private readonly chatCollections: ChatCollections,
+  ) {}
+
+  async run(saved: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal): Promise<unknown> {
+    const config = await this.services.config();
+    const history = restore(saved);
+    const client = await this.services.kimiClient();
+    const embedder = await this.services.embedder();
+    let tools: Pick<ToolContext, 'store' | 'indexer'>;
+    try {
+      tools = { store: await this.services.store(), indexer: await this.services.indexer() };
+    } catch (err) {
+      if (isAbortError(err)) {
+        throw err;
+      }
+      // Chat still answers general questions; the search tools tell Kimi (and so the user) why they fail.
+      const reason = userMessage(err);
+      this.services.log.warn(`Chat without Milvus: ${reason}`);
+      const store = unavailableStore(reason);
+      tools = { store, indexer: new Indexer({ store, embedder, config: config.index, logger: this.services.log }) };
+    }
+    const registry = createToolRegistry(
+      {
+        ...tools,
+        embedder,
+        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+        collectionFor: collectionNameFor,
+        searchCollections: () => this.chatCollections.extra,
+        trusted: this.services.trust.trusted,
+        logger: this.services.log,
+      },
+      { webSearch: config.kimi.webSearch },
+    );
+    const agent = new Agent({ client, tools: registry, logger: this.services.log, maxSteps: config.kimi.maxSteps, webSearch: config.kimi.webSearch });
+    await agent.run(history, question, onEvent, signal);
+    return history.toJSON();
+  }
+}
+
+function restore(saved: unknown): ChatHistory {
+  if (saved !== undefined) {
+    try {
+      return ChatHistory.fromJSON(saved);
+    } catch {
+      // A history from an older version: start over rather than fail the question.
+    }
+  }
+  return new ChatHistory();
+}

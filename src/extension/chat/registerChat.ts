@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import type { SetupState } from '../../shared/protocol';
+import type { ChatCollections } from '../collections/chatCollections';
+import { Commands } from '../constants';
+import type { IndexRunner } from '../indexing/indexRunner';
+import type { IndexState } from '../indexing/indexState';
+import type { Services } from '../services';
+import { AgentChatEngine } from './agentEngine';
+import { ChatSession } from './chatSession';
+import { ChatViewProvider } from './chatViewProvider';
+
+/** The chat view, its session (persisted per workspace) and the New Chat command. */
+export function registerChat(
+  context: vscode.ExtensionContext,
+  services: Services,
+  state: IndexState,
+  runner: IndexRunner,
+  chatCollections: ChatCollections,
+): ChatViewProvider {
+  const session = new ChatSession(context.workspaceState, new AgentChatEngine(services, chatCollections), services.log);
+  const setup = async (): Promise<SetupState> => ({
+    hasKimiKey: (await services.secrets.get('kimiApiKey')) !== undefined,
+    indexed: state.records.length > 0,
+    indexing: runner.busy,
+    trusted: services.trust.trusted,
+    hasWorkspace: (vscode.workspace.workspaceFolders ?? []).length > 0,
+  });
+  const provider = new ChatViewProvider(context.extensionUri, session, setup, services.log);
+  const refresh = (): void => void provider.refreshSetup();
+  context.subscriptions.push(
+    session,
+    provider,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider, {
+      // The view repaints from its saved state and the host's snapshot; no need to keep it alive hidden.
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.commands.registerCommand(Commands.newChat, () => provider.newChat()),
+    services.secrets.onDidChangeSecret(refresh),
+    services.trust.onDidChangeTrust(refresh),
+    state.onDidChangeStatus(refresh),
+    vscode.workspace.onDidChangeWorkspaceFolders(refresh),
+  );
+  return provider;
+}

@@ -1,0 +1,158 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isAbortError } from '../../core/errors';
+import { collectionNameFor } from '../../core/indexing/collectionName';
+import type { IndexSummary } from '../../core/indexing/events';
+import { abortSignalFor } from '../cancellation';
+import { userMessage } from '../errorText';
+import type { Services } from '../services';
+import { requireTrust } from '../trust';
+import type { IndexState } from './indexState';
+import { progressMessage, progressPercent, summaryMessage } from './summaryText';
+
+/** Result of a run, for callers (and tests) that drive the command. */
+export type IndexRunResult =
+  | { readonly status: 'done'; readonly summaries: readonly IndexSummary[] }
+  | { readonly status: 'refused'; readonly reason: 'restricted' | 'busy' | 'no-folder' }
+  | { readonly status: 'cancelled' }
+  | { readonly status: 'failed'; readonly message: string };
+
+/**
+ * Runs full (incremental) indexing of workspace folders in a cancellable progress notification.
+ * One run at a time; live sync waits for it (`idle`).
+ */
+export class IndexRunner {
+  private running: Promise<IndexRunResult> | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly state: IndexState,
+  ) {}
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Resolves when no full run is in progress. */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  run(roots: readonly string[], options: { readonly quiet?: boolean } = {}): Promise<IndexRunResult> {
+    if (!requireTrust(this.services.trust, 'Indexing is off')) {
+      return Promise.resolve({ status: 'refused', reason: 'restricted' });
+    }
+    if (roots.length === 0) {
+      void vscode.window.showInformationMessage('Kimi Milvus: open a folder first; there is nothing to index.');
+      return Promise.resolve({ status: 'refused', reason: 'no-folder' });
+    }
+    if (this.running) {
+      void vscode.window.showInformationMessage('Kimi Milvus: indexing is already running.');
+      return Promise.resolve({ status: 'refused', reason: 'busy' });
+    }
+    const run = this.runInProgress(roots, options.quiet ?? false).finally(() => {
+      this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private runInProgress(roots: readonly string[], quiet: boolean): Promise<IndexRunResult> {
+    return Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Kimi Milvus: indexing', cancellable: true },
+        async (progress, token) => {
+          const { signal, dispose } = abortSignalFor(token);
+          try {
+            return await this.indexRoots(roots, progress, signal, quiet);
+          } finally {
+            dispose();
+          }
+        },
+      ),
+    );
+  }
+
+  private async indexRoots(
+    roots: readonly string[],
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    signal: AbortSignal,
+    quiet: boolean,
+  ): Promise<IndexRunResult> {
+    const log = this.services.log;
+    const summaries: IndexSummary[] = [];
+    let reported = 0;
+    try {
+      this.state.setIndexing(roots[0], 0);
+      progress.report({ message: 'Starting Milvus…' });
+      const indexer = await this.services.indexer();
+      for (const [i, root] of roots.entries()) {
+        const label = roots.length > 1 ? path.basename(root) : undefined;
+        const collection = collectionNameFor(root);
+        log.info(`Indexing ${root} into ${collection}`);
+        const summary = await indexer.indexFolder(
+          root,
+          {
+            collection,
+            onProgress: (p) => {
+              const overall = (100 * i + progressPercent(p)) / roots.length;
+              progress.report({ message: progressMessage(p, label), increment: Math.max(0, overall - reported) });
+              reported = Math.max(reported, overall);
+              this.state.setIndexing(root, overall);
+            },
+          },
+          signal,
+        );
+        summaries.push(summary);
+        if (summary.cancelled) {
+          break;
+        }
+        await this.state.saveRecord({ root, collection, files: summary.filesIndexed + summary.filesUnchanged, indexedAt: Date.now() });
+        logSkipped(log, summary);
+      }
+    } catch (err) {
+      this.state.settle();
+      if (isAbortError(err)) {
+        log.info('Indexing cancelled.');
+        return { status: 'cancelled' };
+      }
+      const message = userMessage(err);
+      log.error(`Indexing failed: ${message}`);
+      this.state.setError(message);
+      void vscode.window.showErrorMessage(`Kimi Milvus: indexing failed. ${message}`, 'Show Logs').then((c) => {
+        if (c) {
+          void vscode.commands.executeCommand('kimiMilvus.showLogs');
+        }
+      });
+      return { status: 'failed', message };
+    }
+    this.state.settle();
+    const text = summaryMessage(summaries);
+    log.info(text);
+    if (summaries.some((s) => s.cancelled)) {
+      return { status: 'cancelled' };
+    }
+    if (!quiet) {
+      void vscode.window.showInformationMessage(`Kimi Milvus: ${text}`, 'Show Details').then((c) => {
+        if (c) {
+          void vscode.commands.executeCommand('kimiMilvus.showLogs');
+        }
+      });
+    }
+    return { status: 'done', summaries };
+  }
+}
+
+function logSkipped(log: Services['log'], summary: IndexSummary): void {
+  const shown = summary.skipped.slice(0, 200);
+  for (const s of shown) {
+    log.debug(`skipped ${s.path}: ${s.reason}`);
+  }
+  if (summary.skipped.length > shown.length) {
+    log.debug(`… and ${summary.skipped.length - shown.length} more skipped files`);
+  }
+}
+
+export function workspaceRoots(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}

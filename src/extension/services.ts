@@ -1,0 +1,158 @@
+import * as vscode from 'vscode';
+import type { AppConfig } from '../core/config';
+import type { Embedder } from '../core/embedding/embedder';
+import { createEmbedder } from '../core/embedding/factory';
+import { Indexer } from '../core/indexing/indexer';
+import { KimiClient } from '../core/kimi/kimiClient';
+import type { Logger } from '../core/logger';
+import { openStore, type StoreHandle } from '../core/store/factory';
+import type { VectorStore } from '../core/store/types';
+import { abortSignalFor } from './cancellation';
+import type { SecretStore } from './secretStore';
+import { affectedServices, readConfig } from './settings';
+import type { TrustState } from './trust';
+
+/**
+ * The lazily built core services. Activation creates this container and nothing else: the
+ * Milvus server starts, and clients are built, only when a command or a chat message needs them.
+ * A settings or key change drops what it affects; the next use rebuilds it, so no reload is needed.
+ */
+export class Services implements vscode.Disposable {
+  private storeHandle: Promise<StoreHandle> | undefined;
+  private openedStore: StoreHandle | undefined;
+  private embedderCache: { readonly key: string; readonly embedder: Embedder } | undefined;
+  /** One Indexer while its inputs stay the same: it serializes runs per collection (full runs, live sync, adds). */
+  private indexerCache: { readonly store: VectorStore; readonly embedder: Embedder; readonly key: string; readonly indexer: Indexer } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly secrets: SecretStore,
+    readonly trust: TrustState,
+    readonly log: Logger,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        const hit = affectedServices(e);
+        if (hit.store) {
+          void this.closeStore('Milvus settings changed');
+        }
+        if (hit.embedding) {
+          this.embedderCache = undefined;
+        }
+      }),
+      secrets.onDidChangeSecret((name) => {
+        if (name === 'milvusToken') {
+          void this.closeStore('Milvus token changed');
+        }
+        if (name === 'embeddingApiKey') {
+          this.embedderCache = undefined;
+        }
+      }),
+    );
+  }
+
+  get dataDir(): string {
+    return this.context.globalStorageUri.fsPath;
+  }
+
+  config(): Promise<AppConfig> {
+    return readConfig(this.secrets, this.dataDir);
+  }
+
+  /** The store if it is already open; never starts Milvus. */
+  get openStoreIfReady(): VectorStore | undefined {
+    return this.openedStore?.store;
+  }
+
+  /**
+   * Opens the store on first use. The first embedded start provisions Milvus Lite (minutes), so it
+   * runs in a cancellable progress notification that relays the provisioning steps.
+   */
+  async store(): Promise<VectorStore> {
+    this.storeHandle ??= this.startStore();
+    try {
+      return (await this.storeHandle).store;
+    } catch (err) {
+      this.storeHandle = undefined;
+      throw err;
+    }
+  }
+
+  private async startStore(): Promise<StoreHandle> {
+    const config = await this.config();
+    const handle = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: config.milvus.uri ? 'Kimi Milvus: connecting to Milvus' : 'Kimi Milvus: starting Milvus Lite',
+        cancellable: true,
+      },
+      (progress, token) => {
+        const { signal, dispose } = abortSignalFor(token);
+        return openStore(config.milvus, {
+          logger: this.log,
+          onProgress: (message: string) => progress.report({ message }),
+          signal,
+        }).finally(dispose);
+      },
+    );
+    this.openedStore = handle;
+    this.log.info(`Milvus ready (${handle.mode}, ${handle.address}).`);
+    return handle;
+  }
+
+  private async closeStore(reason: string): Promise<void> {
+    const pending = this.storeHandle;
+    this.storeHandle = undefined;
+    this.openedStore = undefined;
+    if (pending) {
+      this.log.info(`${reason}: closing the Milvus connection.`);
+      await pending.then((h) => h.dispose()).catch(() => undefined);
+    }
+  }
+
+  async embedder(): Promise<Embedder> {
+    const { embedding } = await this.config();
+    const key = JSON.stringify([embedding.baseUrl, embedding.model, embedding.dimensions, embedding.apiKey !== undefined]);
+    if (this.embedderCache?.key !== key) {
+      this.embedderCache = { key, embedder: createEmbedder(embedding, { logger: this.log }) };
+    }
+    return this.embedderCache.embedder;
+  }
+
+  async indexer(): Promise<Indexer> {
+    const [store, embedder, config] = await Promise.all([this.store(), this.embedder(), this.config()]);
+    const key = JSON.stringify(config.index);
+    const cached = this.indexerCache;
+    if (cached && cached.store === store && cached.embedder === embedder && cached.key === key) {
+      return cached.indexer;
+    }
+    const indexer = new Indexer({ store, embedder, config: config.index, logger: this.log });
+    this.indexerCache = { store, embedder, key, indexer };
+    return indexer;
+  }
+
+  async kimiClient(): Promise<KimiClient> {
+    const config = await this.config();
+    return new KimiClient(config.kimi, { logger: this.log });
+  }
+
+  /** Lists Kimi's models with a candidate key (used to validate a key before storing it). */
+  async listKimiModels(apiKey: string, token?: vscode.CancellationToken): Promise<string[]> {
+    const config = await this.config();
+    const client = new KimiClient({ ...config.kimi, apiKey }, { logger: this.log });
+    const { signal, dispose } = abortSignalFor(token);
+    try {
+      return await client.listModels(signal);
+    } finally {
+      dispose();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    for (const d of this.disposables) {
+      d.dispose();
+    }
+    await this.closeStore('Shutting down');
+  }
+}

@@ -1,0 +1,23 @@
+import type * as vscode from 'vscode';
+import type { CollectionInfo, SearchHit } from '../core/store/types';
+import type { SecretName } from './secretStore';
+
+/**
+ * What `activate` returns when the extension runs under test (ExtensionMode.Test), for the
+ * extension-host suites: things no public VS Code API can observe. Never returned in production.
+ */
+export interface KimiMilvusTestApi {
+  /** Simulates Restricted Mode (a test window cannot be made untrusted after start). undefined = real state. */
+  setTrustOverride(trusted: boolean | undefined): void;
+  /** Reads a credential back from SecretStorage, to prove the commands stored it there. */
+  readSecret(name: SecretName): Promise<string | undefined>;
+  search(collection: string, query: string): Promise<SearchHit[]>;
+  listCollections(): Promise<CollectionInfo[]>;
+  collectionFor(root: string): string;
+  /** Every line written to the "Kimi Milvus" log channel since activation (already redacted). */
+  logLines(): readonly string[];
+  /** The folder VS Code writes this extension's log files to. */
+  readonly logUri: vscode.Uri;
+  /** Fires after live sync applied a batch, with the paths it updated. */
+  readonly onDidSync: vscode.Event<readonly string[]>;
+}

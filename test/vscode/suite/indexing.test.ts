@@ -1,0 +1,165 @@
+// Runs inside the real extension host against real Milvus Lite (KIMI_MILVUS_VENV points at a
+// provisioned venv) and a fake OpenAI-compatible embeddings server (real HTTP): Index Workspace,
+// Add File to Collection, live sync after edits, and the Restricted Mode guard.
+import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { IndexSummary } from '../../../src/core/indexing/events';
+import { Commands, EXTENSION_ID } from '../../../src/extension/constants';
+import type { AddFilesResult } from '../../../src/extension/indexing/addFiles';
+import type { IndexRunResult } from '../../../src/extension/indexing/indexRunner';
+import type { KimiMilvusTestApi } from '../../../src/extension/testApi';
+import { FakeEmbeddingServer } from '../../fakes/embeddingServer';
+
+const DIMENSIONS = 64;
+const MANUAL_COLLECTION = 'manual_notes_vscode_test';
+
+async function testApi(): Promise<KimiMilvusTestApi> {
+  const ext = vscode.extensions.getExtension<KimiMilvusTestApi | undefined>(EXTENSION_ID);
+  assert.ok(ext, 'extension not loaded');
+  const api = await ext.activate();
+  assert.ok(api, 'the extension returns its test API in ExtensionMode.Test');
+  return api;
+}
+
+function summariesOf(result: IndexRunResult): readonly IndexSummary[] {
+  assert.equal(result.status, 'done', JSON.stringify(result));
+  return result.status === 'done' ? result.summaries : [];
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('indexing (inside VS Code, real Milvus Lite)', function () {
+  // The first use starts Milvus Lite (seconds; provisioning is skipped thanks to KIMI_MILVUS_VENV).
+  this.timeout(240_000);
+  let api: KimiMilvusTestApi;
+  let embeddings: FakeEmbeddingServer;
+  let root: string;
+  let collection: string;
+  const config = () => vscode.workspace.getConfiguration('kimiMilvus');
+  const scratch: string[] = [];
+
+  before(async () => {
+    api = await testApi();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the harness opens the sample workspace');
+    root = folder.uri.fsPath;
+    collection = api.collectionFor(root);
+    embeddings = await new FakeEmbeddingServer({ dimensions: DIMENSIONS }).start();
+    await config().update('embedding.baseUrl', embeddings.url, vscode.ConfigurationTarget.Global);
+    await config().update('embedding.model', 'fake-embed', vscode.ConfigurationTarget.Global);
+    await config().update('embedding.dimensions', DIMENSIONS, vscode.ConfigurationTarget.Global);
+    assert.equal(await vscode.commands.executeCommand(Commands.setEmbeddingApiKey, 'embed-key-for-indexing-test'), true);
+  });
+
+  after(async () => {
+    for (const file of scratch) {
+      await fs.rm(file, { force: true });
+    }
+    api.setTrustOverride(undefined);
+    await vscode.commands.executeCommand(Commands.deleteCollection, { name: MANUAL_COLLECTION }, true);
+    await vscode.commands.executeCommand(Commands.clearIndex, true);
+    for (const key of ['embedding.baseUrl', 'embedding.model', 'embedding.dimensions']) {
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+    await embeddings.close();
+  });
+
+  it('Restricted Mode: Index Workspace and Add File to Collection refuse and write nothing', async () => {
+    // A running window cannot be switched to Restricted Mode (trust is settled before the
+    // extension host starts, and the harness disables the trust prompt), so the test API
+    // overrides the trust state the extension reads; the guard code path is the real one.
+    api.setTrustOverride(false);
+    try {
+      const result = await vscode.commands.executeCommand<IndexRunResult>(Commands.indexWorkspace);
+      assert.deepEqual(result, { status: 'refused', reason: 'restricted' });
+      const added = await vscode.commands.executeCommand<AddFilesResult | undefined>(
+        Commands.addFileToCollection,
+        vscode.Uri.file(path.join(root, 'README.md')),
+        undefined,
+        { collection: MANUAL_COLLECTION },
+      );
+      assert.equal(added, undefined);
+    } finally {
+      api.setTrustOverride(undefined);
+    }
+    const names = (await api.listCollections()).map((c) => c.name);
+    assert.ok(!names.includes(collection), 'the workspace was indexed in Restricted Mode');
+    assert.ok(!names.includes(MANUAL_COLLECTION), 'a file was added in Restricted Mode');
+  });
+
+  it('Index Workspace indexes the fixture workspace and a search finds its content', async () => {
+    const [summary] = summariesOf(await vscode.commands.executeCommand<IndexRunResult>(Commands.indexWorkspace));
+    assert.equal(summary.collection, collection);
+    assert.ok(summary.filesIndexed >= 5, `indexed ${summary.filesIndexed} files`);
+    assert.ok(summary.chunksWritten >= summary.filesIndexed);
+    assert.ok(summary.chunksEmbedded > 0, 'the fake embedder was not used');
+    const hits = await api.search(collection, 'Old Marguerite fog horn');
+    assert.ok(hits.length > 0, 'no hits');
+    assert.ok(
+      hits.slice(0, 3).some((h) => h.path === 'src/foghorn.js' || h.path === 'docs/maintenance.md'),
+      `top hits: ${hits.map((h) => h.path).join(', ')}`,
+    );
+  });
+
+  it('a second Index Workspace is incremental: nothing re-indexed', async () => {
+    const [summary] = summariesOf(await vscode.commands.executeCommand<IndexRunResult>(Commands.indexWorkspace));
+    assert.equal(summary.filesIndexed, 0);
+    assert.ok(summary.filesUnchanged >= 5);
+    assert.equal(summary.chunksWritten, 0);
+  });
+
+  it('Add File to Collection adds a file and a folder\'s files to the chosen collection', async () => {
+    const result = await vscode.commands.executeCommand<AddFilesResult>(
+      Commands.addFileToCollection,
+      vscode.Uri.file(path.join(root, 'README.md')),
+      [vscode.Uri.file(path.join(root, 'README.md')), vscode.Uri.file(path.join(root, 'scripts'))],
+      { collection: MANUAL_COLLECTION },
+    );
+    assert.ok(result, 'the command returned nothing');
+    assert.equal(result.collection, MANUAL_COLLECTION);
+    assert.deepEqual(result.failed, []);
+    assert.deepEqual(result.added.map((f) => path.relative(root, f)).sort(), ['README.md', path.join('scripts', 'inventory.txt')]);
+    const info = (await api.listCollections()).find((c) => c.name === MANUAL_COLLECTION);
+    assert.ok(info, 'collection not created');
+    const hits = await api.search(MANUAL_COLLECTION, 'brass polish tins');
+    assert.equal(hits[0]?.path, 'scripts/inventory.txt');
+    const paths = new Set((await api.search(MANUAL_COLLECTION, 'lighthouse Quillon cabinet')).map((h) => h.path));
+    assert.ok(!paths.has('src/foghorn.js'), 'a file that was not added is in the collection');
+  });
+
+  it('live sync: creating, editing and deleting a file updates the index', async () => {
+    const file = path.join(root, 'docs', `live-sync-${Date.now()}.md`);
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    scratch.push(file);
+    const hasHit = async (query: string): Promise<boolean> => (await api.search(collection, query)).some((h) => h.path === rel);
+
+    await fs.writeFile(file, '# Night watch\n\nThe zanzibarquokka lantern is lit at dusk.\n');
+    await eventually('the new file in the index', async () => ((await hasHit('zanzibarquokka')) ? true : undefined));
+
+    // Edit through VS Code, as a user would: open, change, save.
+    const doc = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), '# Night watch\n\nThe periwinklemarmot lantern is lit at dawn.\n'));
+    assert.ok(await doc.save(), 'save failed');
+    await eventually('the edit in the index', async () => ((await hasHit('periwinklemarmot')) ? true : undefined));
+    assert.equal(await hasHit('zanzibarquokka'), false, 'the old content is still indexed');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    await fs.rm(file);
+    await eventually('the deleted file gone from the index', async () => ((await hasHit('periwinklemarmot')) ? undefined : true));
+  });
+});
