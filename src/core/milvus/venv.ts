@@ -1,0 +1,126 @@
+/**
+ * The private virtual environment that holds Milvus Lite. Created once with the user's
+ * Python, filled with pinned packages by pip, then reused: a marker file records what was
+ * installed, so a later run only checks one small file.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { StoreError, throwIfAborted } from '../errors';
+import type { Logger } from '../logger';
+import { acquireLock } from './fileLock';
+import { PIP_REQUIREMENTS, VENV_MARKER } from './pins';
+import { findPython } from './python';
+import { runProcess } from './run';
+
+export interface VenvOptions {
+  readonly venvDir: string;
+  readonly pythonPath: string | undefined;
+  readonly logger: Logger;
+  readonly onProgress?: (message: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+const CREATE_TIMEOUT_MS = 3 * 60_000;
+/** pip downloads ~150 MB (pyarrow, faiss, numpy, pandas, grpcio); slow links need minutes. */
+const PIP_TIMEOUT_MS = 20 * 60_000;
+const VERIFY_TIMEOUT_MS = 60_000;
+
+export function venvPython(venvDir: string): string {
+  return process.platform === 'win32'
+    ? path.join(venvDir, 'Scripts', 'python.exe')
+    : path.join(venvDir, 'bin', 'python');
+}
+
+function markerMatches(venvDir: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(path.join(venvDir, VENV_MARKER), 'utf8'));
+    return (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'requirements' in parsed &&
+      JSON.stringify(parsed.requirements) === JSON.stringify(PIP_REQUIREMENTS) &&
+      fs.existsSync(venvPython(venvDir))
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Makes sure the venv exists with the pinned Milvus Lite; returns its Python. */
+export async function ensureVenv(options: VenvOptions): Promise<string> {
+  const { venvDir, logger, signal } = options;
+  if (markerMatches(venvDir)) {
+    return venvPython(venvDir);
+  }
+  // Parallel processes (two windows, parallel test runs) must not pip into one venv at once.
+  const lock = await acquireLock(`${path.resolve(venvDir)}.lock`, {
+    timeoutMs: PIP_TIMEOUT_MS + CREATE_TIMEOUT_MS,
+    purpose: 'another process installing Milvus Lite',
+    signal,
+  });
+  try {
+    if (markerMatches(venvDir)) {
+      return venvPython(venvDir);
+    }
+    const progress = (message: string): void => {
+      logger.info(message);
+      options.onProgress?.(message);
+    };
+    if (!fs.existsSync(venvPython(venvDir))) {
+      const python = await findPython(options.pythonPath);
+      progress(`Creating a Python ${python.version} environment for Milvus Lite in ${venvDir}…`);
+      fs.mkdirSync(path.dirname(venvDir), { recursive: true });
+      const created = await runProcess(python.command, [...python.args, '-m', 'venv', venvDir], {
+        timeoutMs: CREATE_TIMEOUT_MS,
+        signal,
+      });
+      if (created.code !== 0 || !fs.existsSync(venvPython(venvDir))) {
+        throw new StoreError(
+          `Could not create a Python virtual environment in ${venvDir} with ${python.command}:\n${created.tail}\n` +
+            'On Debian/Ubuntu install the venv module: sudo apt install python3-venv',
+          'python-missing',
+        );
+      }
+    }
+    throwIfAborted(signal);
+    progress(`Installing Milvus Lite (${PIP_REQUIREMENTS.join(', ')}) with pip; this takes a few minutes the first time…`);
+    const py = venvPython(venvDir);
+    const pip = await runProcess(
+      py,
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', ...PIP_REQUIREMENTS],
+      {
+        timeoutMs: PIP_TIMEOUT_MS,
+        signal,
+        onLine: (line) => {
+          if (/^(Collecting|Downloading|Installing|Successfully)/.test(line.trim())) {
+            progress(`pip: ${line.trim()}`);
+          } else {
+            logger.debug(`pip: ${line}`);
+          }
+        },
+      },
+    );
+    if (pip.code !== 0) {
+      throw new StoreError(
+        `pip could not install Milvus Lite${pip.timedOut ? ' (timed out)' : ''}. Check your network or proxy ` +
+          `(pip honours HTTPS_PROXY and PIP_INDEX_URL), or set kimiMilvus.milvus.uri to use a Milvus server.\n${pip.tail}`,
+        'install-failed',
+      );
+    }
+    const verify = await runProcess(py, ['-c', 'import milvus_lite, pymilvus; print(milvus_lite.__version__)'], {
+      timeoutMs: VERIFY_TIMEOUT_MS,
+      signal,
+    });
+    if (verify.code !== 0) {
+      throw new StoreError(`Milvus Lite was installed but does not import:\n${verify.tail}`, 'install-failed');
+    }
+    fs.writeFileSync(
+      path.join(venvDir, VENV_MARKER),
+      JSON.stringify({ requirements: PIP_REQUIREMENTS, installedAt: new Date().toISOString() }),
+    );
+    progress(`Milvus Lite ${verify.tail.trim().split('\n').pop() ?? ''} is installed.`);
+    return py;
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * VectorStore over the Milvus Node SDK, for embedded Milvus Lite and remote Milvus alike.
+ * Every call goes through `call()`: cancellable, failures become StoreErrors, and a call
+ * that failed because the embedded server died is retried once after the restart.
+ */
+import { ConsistencyLevelEnum, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { StoreError, isAbortError, throwIfAborted } from '../errors';
+import { nullLogger, type Logger } from '../logger';
+import { batches, validateRow } from './batches';
+import { KeyedQueue, abortable, check, toStoreError } from './calls';
+import type { MilvusConnection } from './connection';
+import { idsIn, pathEquals } from './filters';
+import { validateCollectionName } from './names';
+import { ROW_FIELDS, F, createRequest, embeddingMismatch, fromEntity, parseDescribe, toEntity, type DescribedCollection } from './schema';
+import { countRows, scanAll } from './scan';
+import { runSearch } from './search';
+import type {
+  ChunkRow,
+  CollectionInfo,
+  CreateCollectionOptions,
+  IndexedFile,
+  SearchHit,
+  SearchOptions,
+  VectorStore,
+} from './types';
+
+const STRONG = ConsistencyLevelEnum.Strong;
+const MAX_QUERY_ROWS = 16_384;
+const DELETE_IDS_BATCH = 500;
+
+export class MilvusStore implements VectorStore {
+  private readonly writes = new KeyedQueue();
+  private readonly described = new Map<string, DescribedCollection>();
+  private readonly loaded = new Set<string>();
+  private loadedGeneration = -1;
+
+  constructor(
+    private readonly conn: MilvusConnection,
+    private readonly logger: Logger = nullLogger,
+  ) {}
+
+  async createCollection(name: string, options: CreateCollectionOptions, signal?: AbortSignal): Promise<CollectionInfo> {
+    validateCollectionName(name);
+    await this.call('create collection', signal, async (c) => check(await c.createCollection(createRequest(name, options)), `create collection "${name}"`));
+    this.forget(name);
+    return this.describeCollection(name, signal);
+  }
+
+  async ensureCollection(name: string, options: CreateCollectionOptions, signal?: AbortSignal): Promise<CollectionInfo> {
+    validateCollectionName(name);
+    if (!(await this.hasCollection(name, signal))) {
+      try {
+        return await this.createCollection(name, options, signal);
+      } catch (err) {
+        // Another process may have created it at the same moment; then check it like any other.
+        if (isAbortError(err) || !(await this.hasCollection(name, signal))) {
+          throw err;
+        }
+      }
+    }
+    const described = await this.describe(name, signal, true);
+    const rebuild = 'Rebuild it with "Kimi Milvus: Clear Index" (CLI: `--rebuild`), or choose another collection name.';
+    if (!described.compatible) {
+      throw new StoreError(`Collection "${name}" was not created by Kimi Milvus (no text/BM25 fields). ${rebuild}`, 'schema-mismatch');
+    }
+    const why = embeddingMismatch(described.info.embedding, options.embedding);
+    if (why) {
+      throw new StoreError(`Collection "${name}" cannot be used: ${why}. ${rebuild}`, 'schema-mismatch');
+    }
+    return { ...described.info, rowCount: await this.rowCount(name, signal) };
+  }
+
+  async hasCollection(name: string, signal?: AbortSignal): Promise<boolean> {
+    validateCollectionName(name);
+    const res = await this.call('has collection', signal, async (c) => check(await c.hasCollection({ collection_name: name }), 'has collection'));
+    return res.value === true;
+  }
+
+  async describeCollection(name: string, signal?: AbortSignal): Promise<CollectionInfo> {
+    validateCollectionName(name);
+    const described = await this.describe(name, signal, true);
+    return { ...described.info, rowCount: await this.rowCount(name, signal) };
+  }
+
+  async dropCollection(name: string, signal?: AbortSignal): Promise<void> {
+    validateCollectionName(name);
+    await this.writes.run(name, () =>
+      this.call('drop collection', signal, async (c) => check(await c.dropCollection({ collection_name: name }), `drop collection "${name}"`)),
+    );
+    this.forget(name);
+  }
+
+  async listCollections(signal?: AbortSignal): Promise<CollectionInfo[]> {
+    const res = await this.call('list collections', signal, async (c) => check(await c.showCollections(), 'list collections'));
+    const out: CollectionInfo[] = [];
+    for (const { name } of res.data) {
+      try {
+        out.push(await this.describeCollection(name, signal));
+      } catch (err) {
+        if (isAbortError(err)) {
+          throw err;
+        }
+        // Dropped meanwhile, or a name outside our rules: list the others.
+        this.logger.debug(`Skipping collection ${name}: ${String(err)}`);
+      }
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async upsert(name: string, rows: readonly ChunkRow[], signal?: AbortSignal): Promise<void> {
+    validateCollectionName(name);
+    if (rows.length === 0) {
+      return;
+    }
+    const { info, hasVector } = await this.describe(name, signal, false);
+    for (const row of rows) {
+      validateRow(row, hasVector ? info.embedding : null, name);
+    }
+    await this.writes.run(name, async () => {
+      for (const batch of batches(rows)) {
+        const data = batch.map((r) => toEntity(r, hasVector));
+        await this.call('upsert', signal, async (c) => check(await c.upsert({ collection_name: name, data }), `upsert into "${name}"`));
+      }
+    });
+  }
+
+  async deleteByPath(name: string, path: string, signal?: AbortSignal): Promise<void> {
+    validateCollectionName(name);
+    await this.writes.run(name, () =>
+      this.call('delete', signal, async (c) => check(await c.delete({ collection_name: name, filter: pathEquals(path) }), `delete from "${name}"`)),
+    );
+  }
+
+  async deleteByIds(name: string, ids: readonly string[], signal?: AbortSignal): Promise<void> {
+    validateCollectionName(name);
+    await this.writes.run(name, async () => {
+      for (let i = 0; i < ids.length; i += DELETE_IDS_BATCH) {
+        const filter = idsIn(ids.slice(i, i + DELETE_IDS_BATCH));
+        await this.call('delete', signal, async (c) => check(await c.delete({ collection_name: name, filter }), `delete from "${name}"`));
+      }
+    });
+  }
+
+  async queryByPath(name: string, path: string, signal?: AbortSignal): Promise<ChunkRow[]> {
+    validateCollectionName(name);
+    const res = await this.call('query', signal, async (c) => {
+      await this.ensureLoaded(c, name);
+      return check(
+        await c.query({ collection_name: name, filter: pathEquals(path), output_fields: ROW_FIELDS, limit: MAX_QUERY_ROWS, consistency_level: STRONG }),
+        `query "${name}"`,
+      );
+    });
+    return res.data.map((e) => fromEntity(e)).sort((a, b) => a.chunkIndex - b.chunkIndex);
+  }
+
+  async listIndexedFiles(name: string, signal?: AbortSignal): Promise<IndexedFile[]> {
+    validateCollectionName(name);
+    return this.call('list indexed files', signal, async (c) => {
+      await this.ensureLoaded(c, name);
+      const files = new Map<string, { fileHash: string; ids: string[]; totalChunks: number }>();
+      const { total, seen } = await scanAll(
+        c,
+        name,
+        [F.id, F.path, F.fileHash, F.totalChunks],
+        (rows) => {
+          for (const raw of rows) {
+            const row = fromEntity(raw);
+            const file = files.get(row.path) ?? { fileHash: row.fileHash, ids: [], totalChunks: row.totalChunks };
+            file.ids.push(row.id);
+            files.set(row.path, file);
+          }
+        },
+        signal,
+      );
+      if (seen !== total) {
+        this.logger.warn(`Collection "${name}": read ${seen} of ${total} rows (ids that are not hex are not listed).`);
+      }
+      return [...files.entries()]
+        .map(([path, f]) => ({ path, fileHash: f.fileHash, ids: f.ids.sort(), totalChunks: f.totalChunks }))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    });
+  }
+
+  async search(name: string, query: string, options: SearchOptions = {}, signal?: AbortSignal): Promise<SearchHit[]> {
+    validateCollectionName(name);
+    const { hasVector } = await this.describe(name, signal, false);
+    return this.call('search', signal, async (c) => {
+      await this.ensureLoaded(c, name);
+      return runSearch(c, name, query, options, hasVector);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+
+  private async call<T>(what: string, signal: AbortSignal | undefined, fn: (client: MilvusClient) => Promise<T>): Promise<T> {
+    throwIfAborted(signal);
+    try {
+      return await abortable(fn(this.conn.client()), signal);
+    } catch (err) {
+      if (err instanceof StoreError || isAbortError(err)) {
+        throw err;
+      }
+      if (await this.conn.recover(err, signal)) {
+        try {
+          return await abortable(fn(this.conn.client()), signal);
+        } catch (retryErr) {
+          throw isAbortError(retryErr) ? retryErr : toStoreError(retryErr, what);
+        }
+      }
+      throw toStoreError(err, what);
+    }
+  }
+
+  private async describe(name: string, signal: AbortSignal | undefined, fresh: boolean): Promise<DescribedCollection> {
+    const cached = this.described.get(name);
+    if (cached && !fresh) {
+      return cached;
+    }
+    const res = await this.call('describe collection', signal, async (c) =>
+      check(await c.describeCollection({ collection_name: name, cache: false }), `describe collection "${name}"`),
+    );
+    const described = parseDescribe(name, res);
+    this.described.set(name, described);
+    return described;
+  }
+
+  private async rowCount(name: string, signal?: AbortSignal): Promise<number> {
+    // count(*) is exact after deletes and upserts; collection statistics are not on Milvus.
+    return this.call('count rows', signal, async (c) => {
+      await this.ensureLoaded(c, name);
+      return countRows(c, name, '');
+    });
+  }
+
+  private async ensureLoaded(client: MilvusClient, name: string): Promise<void> {
+    if (this.loadedGeneration !== this.conn.generation) {
+      this.loaded.clear();
+      this.loadedGeneration = this.conn.generation;
+    }
+    if (this.loaded.has(name)) {
+      return;
+    }
+    const state = check(await client.getLoadState({ collection_name: name }), `load state of "${name}"`);
+    if (String(state.state) !== 'LoadStateLoaded') {
+      check(await client.loadCollection({ collection_name: name }), `load "${name}"`);
+    }
+    this.loaded.add(name);
+  }
+
+  private forget(name: string): void {
+    this.described.delete(name);
+    this.loaded.delete(name);
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The one schema every collection has, and how the collection's own metadata (description,
+ * embedding spec, extra key/values) is stored with it. Milvus Lite 3.2.2 drops the
+ * collection description but round-trips collection properties, so properties are the
+ * source of truth (verified; see docs/readme/milvus.md).
+ */
+import {
+  DataType,
+  FunctionType,
+  type CreateColWithSchemaAndIndexParamsReq,
+  type CreateIndexSimpleReq,
+  type FieldType,
+  type DescribeCollectionResponse,
+} from '@zilliz/milvus2-sdk-node';
+import type { ChunkRow, CollectionInfo, CreateCollectionOptions, EmbeddingSpec } from './types';
+
+export const F = {
+  id: 'id',
+  path: 'path',
+  startLine: 'start_line',
+  endLine: 'end_line',
+  chunkIndex: 'chunk_index',
+  totalChunks: 'total_chunks',
+  language: 'language',
+  fileHash: 'file_hash',
+  text: 'text',
+  sparse: 'sparse',
+  vector: 'vector',
+} as const;
+
+export const LIMITS = {
+  id: 128,
+  path: 4096,
+  language: 64,
+  fileHash: 128,
+  /** Bytes; Milvus' VarChar maximum. */
+  text: 65_535,
+} as const;
+
+export const PROP = {
+  schemaVersion: 'kimi_milvus.schema',
+  description: 'kimi_milvus.description',
+  embedding: 'kimi_milvus.embedding',
+  metadata: 'kimi_milvus.metadata',
+} as const;
+
+const SCHEMA_VERSION = '1';
+
+/** Fields returned by queries and searches (never the vectors). */
+export const ROW_FIELDS = [
+  F.id,
+  F.path,
+  F.startLine,
+  F.endLine,
+  F.chunkIndex,
+  F.totalChunks,
+  F.language,
+  F.fileHash,
+  F.text,
+];
+
+export function createRequest(name: string, options: CreateCollectionOptions): CreateColWithSchemaAndIndexParamsReq {
+  const description = options.description ?? '';
+  const fields: FieldType[] = [
+    { name: F.id, data_type: DataType.VarChar, is_primary_key: true, max_length: LIMITS.id },
+    { name: F.path, data_type: DataType.VarChar, max_length: LIMITS.path },
+    { name: F.startLine, data_type: DataType.Int64 },
+    { name: F.endLine, data_type: DataType.Int64 },
+    { name: F.chunkIndex, data_type: DataType.Int64 },
+    { name: F.totalChunks, data_type: DataType.Int64 },
+    { name: F.language, data_type: DataType.VarChar, max_length: LIMITS.language },
+    { name: F.fileHash, data_type: DataType.VarChar, max_length: LIMITS.fileHash },
+    { name: F.text, data_type: DataType.VarChar, max_length: LIMITS.text, enable_analyzer: true },
+    { name: F.sparse, data_type: DataType.SparseFloatVector },
+  ];
+  const indexParams: Array<Omit<CreateIndexSimpleReq, 'collection_name'>> = [
+    { field_name: F.sparse, index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'BM25' },
+  ];
+  if (options.embedding) {
+    fields.push({ name: F.vector, data_type: DataType.FloatVector, dim: options.embedding.dimensions });
+    indexParams.push({ field_name: F.vector, index_type: 'AUTOINDEX', metric_type: 'COSINE' });
+  }
+  return {
+    collection_name: name,
+    description,
+    // Strong: a search right after an upsert must see it (read-your-writes on remote Milvus).
+    consistency_level: 'Strong',
+    fields,
+    functions: [
+      {
+        name: 'text_bm25',
+        description: 'BM25 sparse vector of text',
+        type: FunctionType.BM25,
+        input_field_names: [F.text],
+        output_field_names: [F.sparse],
+        params: {},
+      },
+    ],
+    index_params: indexParams,
+    properties: {
+      [PROP.schemaVersion]: SCHEMA_VERSION,
+      [PROP.description]: description,
+      [PROP.embedding]: JSON.stringify(options.embedding),
+      [PROP.metadata]: JSON.stringify(options.metadata ?? {}),
+    },
+  };
+}
+
+export interface DescribedCollection {
+  readonly info: Omit<CollectionInfo, 'rowCount'>;
+  /** The collection has our text + BM25 fields (false for collections made by other tools). */
+  readonly compatible: boolean;
+  readonly hasVector: boolean;
+}
+
+export function parseDescribe(name: string, res: DescribeCollectionResponse): DescribedCollection {
+  const props = new Map<string, string>();
+  for (const p of res.properties ?? []) {
+    props.set(p.key, String(p.value));
+  }
+  const fields = res.schema?.fields ?? [];
+  const vectorField = fields.find((f) => f.name === F.vector);
+  const dimParam = vectorField?.type_params?.find((t) => t.key === 'dim')?.value;
+  const schemaDim = dimParam !== undefined ? Number(dimParam) : undefined;
+  let embedding: EmbeddingSpec | null = parseEmbedding(props.get(PROP.embedding));
+  if (embedding === null && schemaDim !== undefined) {
+    embedding = { model: 'unknown', dimensions: schemaDim };
+  }
+  const compatible = fields.some((f) => f.name === F.text) && fields.some((f) => f.name === F.sparse);
+  return {
+    info: {
+      name,
+      description: props.get(PROP.description) ?? res.schema?.description ?? '',
+      embedding,
+      metadata: parseMetadata(props.get(PROP.metadata)),
+    },
+    compatible,
+    hasVector: vectorField !== undefined,
+  };
+}
+
+function parseEmbedding(raw: string | undefined): EmbeddingSpec | null {
+  if (!raw) {
+    return null;
+  }
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (typeof v === 'object' && v !== null && 'model' in v && 'dimensions' in v) {
+      const { model, dimensions } = v;
+      if (typeof model === 'string' && typeof dimensions === 'number') {
+        return { model, dimensions };
+      }
+    }
+  } catch {
+    // Foreign or damaged property: treated as unknown.
+  }
+  return null;
+}
+
+function parseMetadata(raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!raw) {
+    return out;
+  }
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (typeof v === 'object' && v !== null) {
+      for (const [k, val] of Object.entries(v)) {
+        if (typeof val === 'string') {
+          out[k] = val;
+        }
+      }
+    }
+  } catch {
+    // Ignore damaged metadata rather than making the collection unusable.
+  }
+  return out;
+}
+
+/** Why `existing` cannot take rows made for `wanted`; undefined when they match. */
+export function embeddingMismatch(existing: EmbeddingSpec | null, wanted: EmbeddingSpec | null): string | undefined {
+  const show = (s: EmbeddingSpec | null): string => (s ? `${s.model} (${s.dimensions} dimensions)` : 'no embeddings (BM25 only)');
+  if (existing === null && wanted === null) {
+    return undefined;
+  }
+  if (existing && wanted && existing.dimensions === wanted.dimensions && existing.model === wanted.model) {
+    return undefined;
+  }
+  return `it was built with ${show(existing)}, but the current setting is ${show(wanted)}`;
+}
+
+/** A stored row as Milvus wants it. */
+export function toEntity(row: ChunkRow, withVector: boolean): Record<string, string | number | number[]> {
+  const entity: Record<string, string | number | number[]> = {
+    [F.id]: row.id,
+    [F.path]: row.path,
+    [F.startLine]: row.startLine,
+    [F.endLine]: row.endLine,
+    [F.chunkIndex]: row.chunkIndex,
+    [F.totalChunks]: row.totalChunks,
+    [F.language]: row.language,
+    [F.fileHash]: row.fileHash,
+    [F.text]: row.text,
+  };
+  if (withVector && row.vector) {
+    entity[F.vector] = row.vector;
+  }
+  return entity;
+}
+
+/** A query/search result row back into our shape. */
+export function fromEntity(e: Record<string, unknown>): Omit<ChunkRow, 'vector'> {
+  const str = (k: string): string => (typeof e[k] === 'string' ? (e[k] as string) : String(e[k] ?? ''));
+  const num = (k: string): number => Number(e[k] ?? 0);
+  return {
+    id: str(F.id),
+    path: str(F.path),
+    startLine: num(F.startLine),
+    endLine: num(F.endLine),
+    chunkIndex: num(F.chunkIndex),
+    totalChunks: num(F.totalChunks),
+    language: str(F.language),
+    fileHash: str(F.fileHash),
+    text: str(F.text),
+  };
+}

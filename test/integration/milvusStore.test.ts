@@ -1,0 +1,225 @@
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { StoreError } from '../../src/core/errors';
+import type { ChunkRow, EmbeddingSpec, VectorStore } from '../../src/core/store/types';
+import { getTestStore, uniqueCollectionName } from './milvusEnv';
+
+const DIM = 64;
+const SPEC: EmbeddingSpec = { model: 'test:hashed-bow', dimensions: DIM };
+
+/** Deterministic test embedder: hashed bag of words, L2-normalized. */
+function embed(text: string): number[] {
+  const v = new Array<number>(DIM).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    const h = createHash('sha256').update(word).digest();
+    v[h.readUInt32BE(0) % DIM] += h[4] % 2 === 0 ? 1 : -1;
+  }
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
+}
+
+function row(path: string, chunkIndex: number, text: string, withVector: boolean, totalChunks = 1): ChunkRow {
+  const fileHash = createHash('sha256').update(`file:${path}`).digest('hex');
+  const id = createHash('sha256').update(`${path}\0${chunkIndex}\0${text}`).digest('hex').slice(0, 32);
+  return {
+    id,
+    path,
+    startLine: chunkIndex * 10 + 1,
+    endLine: chunkIndex * 10 + 10,
+    chunkIndex,
+    totalChunks,
+    language: path.split('.').pop() ?? '',
+    fileHash,
+    text: `${path}:${chunkIndex * 10 + 1}-${chunkIndex * 10 + 10}\n${text}`,
+    ...(withVector ? { vector: embed(text) } : {}),
+  };
+}
+
+const WEIRD_PATH = `src/we"ird 'quo\\tes/naïve-日本語 ✓.ts`;
+
+function corpus(withVector: boolean): ChunkRow[] {
+  return [
+    row('src/parser.ts', 0, 'export function parseConfigFile(path: string) { return readJson(path) }', withVector, 2),
+    row('src/parser.ts', 1, 'function zanzibarQuokkaFlux() { /* the rare identifier lives here */ }', withVector, 2),
+    row('src/server.ts', 0, 'start the http server and listen on the configured port', withVector),
+    row('docs/guide.md', 0, 'A guide explaining how the database stores vectors and answers questions', withVector),
+    row('docs/cooking.md', 0, 'bake bread with flour water salt yeast in a hot oven', withVector),
+    row(WEIRD_PATH, 0, 'strange path file contents mention the quokka too', withVector),
+    row('src/weird.ts', 0, 'a neighbour of the strange path that must survive deletion', withVector),
+  ];
+}
+
+describe('MilvusStore against Milvus Lite', function () {
+  this.timeout(180_000);
+  let store: VectorStore;
+  const created: string[] = [];
+
+  before(async function () {
+    this.timeout(900_000); // the first run installs Milvus Lite into the venv
+    store = await getTestStore();
+  });
+
+  after(async () => {
+    for (const name of created) {
+      await store.dropCollection(name).catch(() => undefined);
+    }
+  });
+
+  async function fresh(prefix: string, embedding: EmbeddingSpec | null): Promise<string> {
+    const name = uniqueCollectionName(prefix);
+    created.push(name);
+    await store.createCollection(name, { description: `test ${prefix}`, embedding, metadata: { root: '/tmp/x' } });
+    return name;
+  }
+
+  it('BM25 search finds the chunk with a rare identifier', async () => {
+    const name = await fresh('bm25', null);
+    await store.upsert(name, corpus(false));
+    const hits = await store.search(name, 'zanzibarQuokkaFlux');
+    assert.ok(hits.length >= 1, 'expected a hit');
+    assert.equal(hits[0].path, 'src/parser.ts');
+    assert.equal(hits[0].chunkIndex, 1);
+    assert.equal(hits[0].startLine, 11);
+    assert.match(hits[0].text, /zanzibarQuokkaFlux/);
+    assert.match(hits[0].id, /^[0-9a-f]{32}$/);
+    for (const h of hits) {
+      assert.ok(h.score > 0 && h.score <= 1, `score ${h.score} not in (0, 1]`);
+    }
+    // A vector passed to a BM25-only collection is ignored rather than failing.
+    const again = await store.search(name, 'zanzibarQuokkaFlux', { vector: embed('x') });
+    assert.equal(again[0].id, hits[0].id);
+  });
+
+  it('hybrid search ranks the expected chunk first, best score highest', async () => {
+    const name = await fresh('hybrid', SPEC);
+    await store.upsert(name, corpus(true));
+    const question = 'how does the database store vectors';
+    const hits = await store.search(name, question, { vector: embed(question), limit: 5 });
+    assert.equal(hits[0].path, 'docs/guide.md');
+    assert.ok(hits.length >= 2);
+    for (let i = 1; i < hits.length; i++) {
+      assert.ok(hits[i - 1].score >= hits[i].score, 'scores must be best-first');
+    }
+    assert.ok(hits[0].score > 0.5 && hits[0].score <= 1, `top score ${hits[0].score}`);
+  });
+
+  it('filters by path prefix and extension', async () => {
+    const name = await fresh('filters', null);
+    await store.upsert(name, corpus(false));
+    const docs = await store.search(name, 'the', { pathPrefix: 'docs/' });
+    assert.ok(docs.length > 0);
+    assert.ok(docs.every((h) => h.path.startsWith('docs/')), JSON.stringify(docs.map((h) => h.path)));
+    const ts = await store.search(name, 'quokka strange path', { extensions: ['.ts'] });
+    assert.ok(ts.length > 0);
+    assert.ok(ts.every((h) => h.path.endsWith('.ts')));
+    const none = await store.search(name, 'quokka', { extensions: ['md'] });
+    assert.ok(none.every((h) => h.path.endsWith('.md')));
+    // LIKE wildcards in the prefix are literal: "src/we_" must not match "src/weird.ts".
+    const literal = await store.search(name, 'strange path', { pathPrefix: 'src/we_' });
+    assert.deepEqual(literal, []);
+  });
+
+  it('deleteByPath removes exactly that path, including quotes, backslashes and non-ASCII', async () => {
+    const name = await fresh('delete', null);
+    const rows = corpus(false);
+    await store.upsert(name, rows);
+    assert.equal((await store.queryByPath(name, WEIRD_PATH)).length, 1);
+    await store.deleteByPath(name, WEIRD_PATH);
+    assert.deepEqual(await store.queryByPath(name, WEIRD_PATH), []);
+    const files = await store.listIndexedFiles(name);
+    assert.deepEqual(
+      files.map((f) => f.path),
+      [...new Set(rows.map((r) => r.path).filter((p) => p !== WEIRD_PATH))].sort(),
+    );
+    assert.equal((await store.describeCollection(name)).rowCount, rows.length - 1);
+    await store.deleteByIds(name, [rows[0].id]);
+    assert.equal((await store.queryByPath(name, 'src/parser.ts')).length, 1);
+  });
+
+  it('re-upsert is idempotent and queryByPath returns chunks in order', async () => {
+    const name = await fresh('idem', SPEC);
+    const rows = corpus(true);
+    await store.upsert(name, rows);
+    await store.upsert(name, rows);
+    await store.upsert(name, [...rows].reverse());
+    assert.equal((await store.describeCollection(name)).rowCount, rows.length);
+    const parser = await store.queryByPath(name, 'src/parser.ts');
+    assert.deepEqual(parser.map((r) => r.chunkIndex), [0, 1]);
+    assert.equal(parser[1].text, rows[1].text);
+    assert.equal(parser[1].fileHash, rows[1].fileHash);
+    assert.equal(parser[0].totalChunks, 2);
+  });
+
+  it('lists collections with row counts, descriptions, embedding and metadata', async () => {
+    const a = await fresh('list_a', null);
+    const b = await fresh('list_b', SPEC);
+    await store.upsert(a, corpus(false).slice(0, 3));
+    await store.upsert(b, corpus(true));
+    const all = await store.listCollections();
+    const infoA = all.find((c) => c.name === a);
+    const infoB = all.find((c) => c.name === b);
+    assert.ok(infoA && infoB);
+    assert.equal(infoA.rowCount, 3);
+    assert.equal(infoB.rowCount, corpus(true).length);
+    assert.equal(infoA.description, 'test list_a');
+    assert.equal(infoA.embedding, null);
+    assert.deepEqual(infoB.embedding, SPEC);
+    assert.deepEqual(infoB.metadata, { root: '/tmp/x' });
+    assert.equal(await store.hasCollection(a), true);
+    await store.dropCollection(a);
+    assert.equal(await store.hasCollection(a), false);
+  });
+
+  it('refuses a dimension or model mismatch with an actionable error', async () => {
+    const name = await fresh('mismatch', SPEC);
+    const ok = await store.ensureCollection(name, { embedding: SPEC });
+    assert.deepEqual(ok.embedding, SPEC);
+    const expectMismatch = async (embedding: EmbeddingSpec | null): Promise<void> => {
+      await assert.rejects(store.ensureCollection(name, { embedding }), (err: unknown) => {
+        assert.ok(err instanceof StoreError);
+        assert.equal(err.code, 'schema-mismatch');
+        assert.match(err.message, /Clear Index/);
+        assert.match(err.message, /--rebuild/);
+        return true;
+      });
+    };
+    await expectMismatch({ ...SPEC, dimensions: DIM * 2 });
+    await expectMismatch({ ...SPEC, model: 'other:model' });
+    await expectMismatch(null);
+    // Rows whose vectors do not fit are refused before anything is written.
+    await assert.rejects(store.upsert(name, [{ ...row('a.ts', 0, 'x', false), vector: [1, 2, 3] }]), /schema-mismatch|dimension/);
+    assert.equal((await store.describeCollection(name)).rowCount, 0);
+  });
+
+  it('ensureCollection creates a missing collection', async () => {
+    const name = uniqueCollectionName('ensure');
+    created.push(name);
+    const info = await store.ensureCollection(name, { embedding: null, description: 'made by ensure' });
+    assert.equal(info.rowCount, 0);
+    assert.equal(info.description, 'made by ensure');
+    assert.equal(await store.hasCollection(name), true);
+  });
+
+  it('rejects invalid collection names', async () => {
+    for (const bad of ['1abc', 'has-dash', 'sp ace', '', 'x'.repeat(256), 'ünï']) {
+      await assert.rejects(store.hasCollection(bad), (err: unknown) => err instanceof StoreError && err.code === 'invalid-name');
+    }
+  });
+
+  it('lists every indexed file beyond the 16,384-row query window', async () => {
+    const name = await fresh('many', null);
+    const rows: ChunkRow[] = [];
+    const files = 170;
+    const perFile = 100;
+    for (let f = 0; f < files; f++) {
+      for (let c = 0; c < perFile; c++) {
+        rows.push({ ...row(`pkg/file${f}.txt`, c, `chunk ${c} of file ${f}`, false, perFile) });
+      }
+    }
+    await store.upsert(name, rows);
+    const listed = await store.listIndexedFiles(name);
+    assert.equal(listed.length, files);
+    assert.equal(listed.reduce((n, f) => n + f.ids.length, 0), files * perFile);
+    assert.ok(listed.every((f) => f.ids.length === perFile && f.totalChunks === perFile));
+  });
+});
