@@ -1,0 +1,128 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { StoreError } from '../../src/core/errors';
+import { MilvusLiteServer } from '../../src/core/milvus/liteServer';
+import { isPidAlive } from '../../src/core/milvus/processes';
+import { embeddedServer, openStore } from '../../src/core/store/factory';
+import type { ChunkRow } from '../../src/core/store/types';
+import { REPO_ROOT, getTestStore, testMilvusConfig, testVenvDir, uniqueCollectionName } from './milvusEnv';
+
+/** A data dir of its own, so killing its server cannot disturb other tests (or other people's runs). */
+function privateDataDir(label: string): string {
+  const dir = path.join(REPO_ROOT, '.cache', 'test-milvus-private', `${label}-${process.pid}-${Date.now().toString(36)}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function rows(prefix: string, n: number): ChunkRow[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `${Buffer.from(prefix).toString('hex')}${i.toString(16).padStart(6, '0')}`,
+    path: `${prefix}/file${i}.ts`,
+    startLine: 1,
+    endLine: 5,
+    chunkIndex: 0,
+    totalChunks: 1,
+    language: 'typescript',
+    fileHash: 'ab'.repeat(32),
+    text: `export const ${prefix}Value${i} = ${i}; // survivor${prefix}`,
+  }));
+}
+
+async function waitDead(pid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (isPidAlive(pid) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(isPidAlive(pid), false, `pid ${pid} still alive`);
+}
+
+describe('embedded Milvus Lite server manager', function () {
+  this.timeout(300_000);
+
+  before(async function () {
+    this.timeout(900_000);
+    await getTestStore(); // provisions the shared venv once
+  });
+
+  it('two managers on one data dir share one server process, stopped by the last release', async () => {
+    const dataDir = privateDataDir('share');
+    const a = new MilvusLiteServer({ dataDir, venvDir: testVenvDir(), pythonPath: undefined });
+    const b = new MilvusLiteServer({ dataDir, venvDir: testVenvDir(), pythonPath: undefined });
+    const [la, lb] = await Promise.all([a.acquire(), b.acquire()]);
+    try {
+      assert.equal(la.info.pid, lb.info.pid);
+      assert.equal(la.info.port, lb.info.port);
+      assert.equal((await a.status()).users, 2);
+      await lb.release();
+      assert.equal((await a.status()).running, true, 'still used by a');
+    } finally {
+      await lb.release();
+      await la.release();
+    }
+    assert.equal((await a.status()).running, false);
+    await waitDead(la.info.pid);
+  });
+
+  it('restarts a killed server on the next call; nothing written before is lost', async () => {
+    const config = { ...testMilvusConfig(), dataDir: privateDataDir('kill') };
+    const handle = await openStore(config, {});
+    try {
+      const { store } = handle;
+      const name = uniqueCollectionName('kill');
+      await store.createCollection(name, { embedding: null });
+      await store.upsert(name, rows('before', 50));
+      const before = await embeddedServer(config).status();
+      assert.ok(before.info);
+      process.kill(before.info.pid, 'SIGKILL');
+      await waitDead(before.info.pid);
+
+      await store.upsert(name, rows('after', 10));
+      const after = await embeddedServer(config).status();
+      assert.ok(after.info && after.info.pid !== before.info.pid, 'a new server process');
+      assert.equal((await store.describeCollection(name)).rowCount, 60);
+      const hits = await store.search(name, 'survivorbefore', { limit: 3 });
+      assert.equal(hits.length, 3);
+      assert.ok(hits.every((h) => h.path.startsWith('before/')));
+    } finally {
+      await handle.dispose();
+    }
+    assert.equal((await embeddedServer(config).status()).running, false);
+  });
+
+  it('takes over a stale state file and lock left by a dead process', async () => {
+    const dataDir = privateDataDir('stale');
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.once('exit', r));
+    const deadPid = dead.pid ?? 999_999;
+    fs.writeFileSync(path.join(dataDir, 'milvus-server.json'), JSON.stringify({ pid: deadPid, port: 1, host: '127.0.0.1' }));
+    fs.writeFileSync(path.join(dataDir, 'milvus-server.lock'), JSON.stringify({ pid: deadPid, at: Date.now() }));
+    const server = new MilvusLiteServer({ dataDir, venvDir: testVenvDir(), pythonPath: undefined });
+    const lease = await server.acquire();
+    try {
+      assert.notEqual(lease.info.pid, deadPid);
+      assert.equal((await server.status()).running, true);
+    } finally {
+      await lease.release();
+    }
+  });
+
+  it('reports a missing or bad Python quickly, with what to install', async () => {
+    for (const pythonPath of ['/nonexistent/python3', process.execPath]) {
+      const dataDir = privateDataDir('nopython');
+      const server = new MilvusLiteServer({ dataDir, venvDir: path.join(dataDir, 'venv'), pythonPath });
+      const started = Date.now();
+      await assert.rejects(server.acquire(), (err: unknown) => {
+        assert.ok(err instanceof StoreError, String(err));
+        assert.equal(err.code, 'python-missing');
+        assert.match(err.message, /python3-venv/);
+        assert.match(err.message, /kimiMilvus\.milvus\.uri/);
+        assert.match(err.message, /Docker|Zilliz/);
+        return true;
+      });
+      assert.ok(Date.now() - started < 20_000, 'no hang');
+      assert.equal(fs.existsSync(path.join(dataDir, 'venv')), false);
+    }
+  });
+});
