@@ -1,0 +1,145 @@
+/** `kimi-milvus ask` and `chat` end to end: real CLI code, real Milvus Lite, fake Kimi over HTTP. */
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runCli } from '../../src/cli/main';
+import { reply, startFakeKimi, type ChatBody, type FakeKimi } from '../fakes/kimiServer';
+import { REPO_ROOT, getTestStore, testMilvusConfig } from './milvusEnv';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function lastTool(body: ChatBody): { name: string; result: { success: boolean; message?: string; [k: string]: unknown } } | undefined {
+  const m = body.messages.at(-1);
+  return m?.role === 'tool' ? { name: String(m.name), result: JSON.parse(String(m.content)) as { success: boolean } } : undefined;
+}
+
+describe('CLI: ask and chat', function () {
+  this.timeout(300_000);
+  let kimi: FakeKimi;
+  let ws: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    await getTestStore(); // provisions Milvus Lite once; the CLI then reuses the running server
+    kimi = await startFakeKimi({ apiKey: 'sk-cli-test' });
+    ws = await fs.mkdtemp(path.join(os.tmpdir(), 'kmc-cli-'));
+    await fs.writeFile(path.join(ws, 'notes.md'), '# Notes\n\nThe deploy script lives in scripts/deploy.sh.\n');
+    const milvus = testMilvusConfig();
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      KIMI_API_KEY: 'sk-cli-test',
+      KIMI_BASE_URL: kimi.baseUrl,
+      KIMI_MODEL: 'kimi-k2-turbo-preview',
+      KIMI_MILVUS_DATA_DIR: milvus.dataDir,
+      KIMI_MILVUS_VENV: process.env.KIMI_MILVUS_VENV,
+    };
+  });
+  after(async () => {
+    await kimi.close();
+    await fs.rm(ws, { recursive: true, force: true });
+  });
+  afterEach(() => kimi.handle(undefined));
+
+  async function cli(argv: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(argv, {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      env: { ...env, ...extraEnv },
+      cwd: ws,
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('without KIMI_API_KEY: exit 2 and an error that names the variable', async () => {
+    const r = await cli(['ask', 'hello'], { KIMI_API_KEY: '' });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /KIMI_API_KEY is not set/);
+    assert.equal(r.stdout, '');
+    assert.equal(kimi.requests.length, 0);
+  });
+
+  it('ask --json: everything, tool calls included, as one JSON document on stdout', async () => {
+    kimi.handle((body) => {
+      const last = lastTool(body);
+      if (!last) {
+        return reply.toolCalls([{ name: 'list_all_collections', arguments: {} }]);
+      }
+      assert.equal(last.result.success, true);
+      return reply.text(`There are ${String(last.result.total_collections)} collections.`);
+    });
+    const r = await cli(['ask', 'list all the collections', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { answer: string; steps: number; model: string; workspace: string; toolCalls: Array<{ name: string; success: boolean }> };
+    assert.match(out.answer, /^There are \d+ collections\.$/);
+    assert.equal(out.steps, 2);
+    assert.equal(out.model, 'kimi-k2-turbo-preview');
+    assert.equal(out.workspace, ws);
+    assert.deepEqual(out.toolCalls.map((c) => [c.name, c.success]), [['list_all_collections', true]]);
+    assert.equal(kimi.chatBodies().at(-1)?.model, 'kimi-k2-turbo-preview');
+  });
+
+  it('ask: the answer alone on stdout, tool calls on stderr; a path escape is refused and the model recovers', async () => {
+    kimi.handle((body) => {
+      const last = lastTool(body);
+      if (!last) {
+        return reply.toolCalls([
+          { name: 'read_file', arguments: { path: '../../etc/passwd' } },
+          { name: 'read_file', arguments: { path: 'notes.md' } },
+        ]);
+      }
+      const tools = body.messages.filter((m) => m.role === 'tool').map((m) => JSON.parse(String(m.content)) as { success: boolean; message?: string; content?: string });
+      assert.equal(tools[0]?.success, false);
+      assert.match(tools[0]?.message ?? '', /outside the workspace/);
+      assert.match(tools[1]?.content ?? '', /deploy script/);
+      return reply.text('The deploy script is scripts/deploy.sh (notes.md:3-3).');
+    });
+    const r = await cli(['ask', 'Where is the deploy script?']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'The deploy script is scripts/deploy.sh (notes.md:3-3).\n');
+    assert.match(r.stderr, /→ read_file \{"path":"\.\.\/\.\.\/etc\/passwd"\}/);
+    assert.match(r.stderr, /✗ .*outside the workspace/);
+    assert.match(r.stderr, /✓ notes\.md:1-4/);
+  });
+
+  it('ask: an API error is reported with exit 1 and without the key', async () => {
+    kimi.script(reply.quota());
+    const r = await cli(['ask', 'anything']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no balance left/);
+    assert.ok(!r.stderr.includes('sk-cli-test'));
+  });
+
+  it('chat: answers line by line, remembers the conversation, leaves on "quit"', async () => {
+    kimi.handle((body) => {
+      const users = body.messages.filter((m) => m.role === 'user').map((m) => String(m.content));
+      return reply.text(users.length === 1 ? 'BM25 ranks by term frequency.' : `You asked: ${users[0]}`);
+    });
+    // tsx by absolute URL: the child's cwd is the temp workspace, where `tsx` cannot be resolved.
+    const tsx = pathToFileURL(path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src', 'cli.ts'), 'chat'], {
+      cwd: ws,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end('What is BM25?\nWhat did I ask first?\nquit\nnever asked\n');
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, 'BM25 ranks by term frequency.\nYou asked: What is BM25?\n');
+    assert.match(stderr, /Goodbye!/);
+    assert.equal(kimi.chatBodies().filter((b) => b.messages.some((m) => m.content === 'never asked')).length, 0);
+  });
+});
