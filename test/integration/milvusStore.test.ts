@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { StoreError } from '../../src/core/errors';
+import { StoreError, UserAbortError } from '../../src/core/errors';
 import type { ChunkRow, EmbeddingSpec, VectorStore } from '../../src/core/store/types';
 import { getTestStore, uniqueCollectionName } from './milvusEnv';
 
@@ -36,6 +36,7 @@ function row(path: string, chunkIndex: number, text: string, withVector: boolean
 }
 
 const WEIRD_PATH = `src/we"ird 'quo\\tes/naïve-日本語 ✓.ts`;
+const ODD_PATH = 'odd\tdir/new\nline 100%_done.md';
 
 function corpus(withVector: boolean): ChunkRow[] {
   return [
@@ -46,6 +47,7 @@ function corpus(withVector: boolean): ChunkRow[] {
     row('docs/cooking.md', 0, 'bake bread with flour water salt yeast in a hot oven', withVector),
     row(WEIRD_PATH, 0, 'strange path file contents mention the quokka too', withVector),
     row('src/weird.ts', 0, 'a neighbour of the strange path that must survive deletion', withVector),
+    row(ODD_PATH, 0, 'tabs and newlines in a file name', withVector),
   ];
 }
 
@@ -132,6 +134,9 @@ describe('MilvusStore against Milvus Lite', function () {
       [...new Set(rows.map((r) => r.path).filter((p) => p !== WEIRD_PATH))].sort(),
     );
     assert.equal((await store.describeCollection(name)).rowCount, rows.length - 1);
+    await store.deleteByPath(name, ODD_PATH);
+    assert.deepEqual(await store.queryByPath(name, ODD_PATH), []);
+    assert.equal((await store.describeCollection(name)).rowCount, rows.length - 2);
     await store.deleteByIds(name, [rows[0].id]);
     assert.equal((await store.queryByPath(name, 'src/parser.ts')).length, 1);
   });
@@ -198,6 +203,19 @@ describe('MilvusStore against Milvus Lite', function () {
     assert.equal(info.rowCount, 0);
     assert.equal(info.description, 'made by ensure');
     assert.equal(await store.hasCollection(name), true);
+  });
+
+  it('serializes concurrent writers to one collection and honours cancellation', async () => {
+    const name = await fresh('concurrent', null);
+    const groups = Array.from({ length: 6 }, (_, g) =>
+      Array.from({ length: 200 }, (_, i) => row(`g${g}/f${i}.txt`, 0, `group ${g} item ${i}`, false)),
+    );
+    await Promise.all(groups.map((rows) => store.upsert(name, rows)));
+    assert.equal((await store.describeCollection(name)).rowCount, 1200);
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(store.search(name, 'group', {}, controller.signal), UserAbortError);
+    await assert.rejects(store.upsert(name, groups[0], controller.signal), UserAbortError);
   });
 
   it('rejects invalid collection names', async () => {
