@@ -1,3 +1,294 @@
-import type { CliCommand } from './command';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createEmbedder } from '../core/embedding/factory';
+import { ConfigError, StoreError } from '../core/errors';
+import { collectionNameFor, isValidCollectionName } from '../core/indexing/collectionName';
+import type { IndexProgress, IndexSummary } from '../core/indexing/events';
+import { Indexer, dryRunFolder } from '../core/indexing/indexer';
+import type { SearchHit } from '../core/store/types';
+import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
+import { EMBEDDING_HELP, INDEX_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from './config';
+import { COMMON_HELP, cliLogger, commonOptions, withStore } from './context';
 
-export const commands: CliCommand[] = [];
+/** A progress line on stderr at most every two seconds; stdout stays clean for --json. */
+function progressPrinter(io: CliIO): (p: IndexProgress) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 2000 && p.phase !== 'done') {
+      return;
+    }
+    last = now;
+    const eta = p.etaSeconds !== undefined && p.phase !== 'done' ? `, about ${p.etaSeconds} s left` : '';
+    io.stderr(`${p.phase}: ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} chunks${eta}\n`);
+  };
+}
+
+function summaryText(s: IndexSummary): string {
+  const secs = (s.durationMs / 1000).toFixed(1);
+  const reasons = new Map<string, number>();
+  for (const k of s.skipped) {
+    reasons.set(k.reason, (reasons.get(k.reason) ?? 0) + 1);
+  }
+  const skipped = s.skipped.length ? ` Skipped ${s.skipped.length}: ${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')}.` : '';
+  if (s.dryRun) {
+    return (
+      `Dry run of ${s.root} → ${s.collection}: ${s.filesIndexed} files, ${s.bytes} bytes, about ${s.estimatedChunks ?? 0} chunks ` +
+      `and ${s.estimatedTokens ?? 0} embedding tokens.${skipped}\n`
+    );
+  }
+  const head = s.cancelled ? 'Cancelled; the collection is consistent, run again to finish.' : `Indexed ${s.root} into ${s.collection} in ${secs} s.`;
+  return (
+    `${head} Files: ${s.filesTotal} (${s.filesIndexed} written, ${s.filesUnchanged} unchanged, ${s.filesDeleted} removed). ` +
+    `Chunks: ${s.chunksWritten} written, ${s.chunksEmbedded} embedded, ${s.chunksDeleted} deleted.${skipped}\n`
+  );
+}
+
+async function assertDirectory(dir: string): Promise<void> {
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    throw new ConfigError(`${dir} is not a folder.`);
+  }
+}
+
+function collectionFlag(args: ParsedArgs): string | undefined {
+  const name = stringFlag(args, 'collection');
+  if (name !== undefined && !isValidCollectionName(name)) {
+    throw new ConfigError(`"${name}" is not a valid collection name: letters, digits and underscores, starting with a letter or underscore, at most 64 characters.`);
+  }
+  return name;
+}
+
+const indexCommand: CliCommand = {
+  name: 'index',
+  summary: 'Index a folder into its Milvus collection (incremental; only changed chunks are embedded)',
+  usage: [
+    'Usage: kimi-milvus index <dir> [--collection NAME] [--dry-run] [--json]',
+    '',
+    'Indexes the files of <dir> into a collection (default: the folder name plus a hash of its path).',
+    'Re-running updates only what changed: new and edited files are re-chunked, only chunks whose',
+    'content changed are embedded, and rows of deleted files are removed. Ctrl+C stops cleanly; the',
+    'next run continues where it stopped.',
+    '',
+    '  --collection NAME         collection to write (letters, digits, _)',
+    '  --dry-run                 report files, bytes, estimated chunks and tokens; write nothing',
+    '',
+    INDEX_HELP,
+    '',
+    EMBEDDING_HELP,
+    '',
+    COMMON_HELP,
+    '  -h, --help          this help',
+  ].join('\n'),
+  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  async run(args, io) {
+    const dirArg = args.positionals[0];
+    if (!dirArg || args.positionals.length > 1) {
+      io.stderr(`${this.usage}\n`);
+      return 2;
+    }
+    const root = path.resolve(io.cwd, dirArg);
+    await assertDirectory(root);
+    const config = indexConfigFrom(args);
+    const collection = collectionFlag(args);
+    const json = boolFlag(args, 'json');
+    const onProgress = progressPrinter(io);
+    let summary: IndexSummary;
+    if (boolFlag(args, 'dry-run')) {
+      summary = await dryRunFolder(root, config, { collection, onProgress }, io.signal);
+    } else {
+      const embedder = createEmbedder(embeddingConfigFrom(args, io.env), { logger: cliLogger(io) });
+      summary = await withStore(io, args, async ({ store }) => {
+        const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io) });
+        return indexer.indexFolder(root, { collection, onProgress }, io.signal);
+      });
+    }
+    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary));
+    return summary.cancelled ? 130 : 0;
+  },
+};
+
+const addCommand: CliCommand = {
+  name: 'add',
+  summary: 'Add (or update) one file in a collection, creating the collection if needed',
+  usage: [
+    'Usage: kimi-milvus add <file> --collection NAME [--root DIR] [--json]',
+    '',
+    'Chunks, embeds and stores one file. Paths are stored relative to --root (default: the current',
+    'folder when the file is inside it, otherwise just the file name). Secret files (.env, keys…),',
+    'binaries and files over --max-file-size-kb are refused.',
+    '',
+    '  --collection NAME         collection to add to (required)',
+    '  --root DIR                folder the stored path is relative to',
+    '  --max-file-size-kb N      refuse larger files (default 1024)',
+    '',
+    EMBEDDING_HELP,
+    '',
+    COMMON_HELP,
+    '  -h, --help          this help',
+  ].join('\n'),
+  options: { ...commonOptions, ...embeddingOptions, collection: { type: 'string' }, root: { type: 'string' }, 'max-file-size-kb': { type: 'string' } },
+  async run(args, io) {
+    const fileArg = args.positionals[0];
+    const collection = collectionFlag(args);
+    if (!fileArg || args.positionals.length > 1 || !collection) {
+      io.stderr(`${this.usage}\n`);
+      return 2;
+    }
+    const file = path.resolve(io.cwd, fileArg);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat?.isFile()) {
+      throw new ConfigError(`${file} is not a file.`);
+    }
+    const rootFlag = stringFlag(args, 'root');
+    const inCwd = !path.relative(io.cwd, file).startsWith('..');
+    const root = rootFlag ? path.resolve(io.cwd, rootFlag) : inCwd ? io.cwd : '';
+    const embedder = createEmbedder(embeddingConfigFrom(args, io.env), { logger: cliLogger(io) });
+    const result = await withStore(io, args, ({ store }) =>
+      new Indexer({ store, embedder, config: indexConfigFrom(args), logger: cliLogger(io) }).indexFile(file, collection, root, io.signal),
+    );
+    if (boolFlag(args, 'json')) {
+      io.stdout(`${JSON.stringify({ collection, ...result }, null, 2)}\n`);
+    } else if (result.skipped) {
+      io.stderr(`Not added: ${result.path} is ${result.skipped === 'secret' ? 'a secret file' : result.skipped}.\n`);
+    } else {
+      io.stdout(`Added ${result.path} to ${collection}: ${result.chunks} chunks, ${result.embedded} embedded.\n`);
+    }
+    return result.skipped ? 1 : 0;
+  },
+};
+
+/** A hit as printed by `search --json`: the header line is dropped from `text` (path and lines are fields). */
+function hitJson(hit: SearchHit): Record<string, unknown> {
+  return {
+    path: hit.path,
+    startLine: hit.startLine,
+    endLine: hit.endLine,
+    score: hit.score,
+    text: withoutHeader(hit.text),
+    language: hit.language,
+    chunkIndex: hit.chunkIndex,
+    totalChunks: hit.totalChunks,
+    id: hit.id,
+  };
+}
+
+function withoutHeader(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl !== -1 && /^\S+:\d+-\d+$/.test(text.slice(0, nl)) ? text.slice(nl + 1) : text;
+}
+
+const searchCommand: CliCommand = {
+  name: 'search',
+  summary: 'Search a collection (hybrid BM25 + dense when it has vectors, else BM25)',
+  usage: [
+    'Usage: kimi-milvus search "<query>" [--collection NAME] [--limit N] [--path-prefix P] [--ext ts,md] [--json]',
+    '',
+    'Prints the best chunks, best first: path:start-end, score and text. With --json, an array of',
+    '{ path, startLine, endLine, score, text, language, chunkIndex, totalChunks, id }.',
+    'The query is embedded with the same embedding settings as the collection when it has vectors.',
+    '',
+    '  --collection NAME         default: the collection of the current folder',
+    '  --limit N                 number of hits (default 10)',
+    '  --path-prefix P           only paths starting with P (relative, forward slashes)',
+    '  --ext LIST                only these extensions, comma-separated',
+    '',
+    EMBEDDING_HELP,
+    '',
+    COMMON_HELP,
+    '  -h, --help          this help',
+  ].join('\n'),
+  options: {
+    ...commonOptions,
+    ...embeddingOptions,
+    collection: { type: 'string' },
+    limit: { type: 'string' },
+    'path-prefix': { type: 'string' },
+    ext: { type: 'string' },
+  },
+  async run(args, io) {
+    const query = args.positionals.join(' ').trim();
+    if (!query) {
+      io.stderr(`${this.usage}\n`);
+      return 2;
+    }
+    const collection = collectionFlag(args) ?? collectionNameFor(io.cwd);
+    const limitText = stringFlag(args, 'limit') ?? '10';
+    const limit = Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new ConfigError(`--limit must be an integer from 1 to 1000 (got "${limitText}").`);
+    }
+    const ext = stringFlag(args, 'ext');
+    const embedder = createEmbedder(embeddingConfigFrom(args, io.env), { logger: cliLogger(io) });
+    const hits = await withStore(io, args, async ({ store }) => {
+      if (!(await store.hasCollection(collection, io.signal))) {
+        throw new StoreError(`There is no collection "${collection}". Index a folder first: kimi-milvus index <dir>`, 'not-found');
+      }
+      const info = await store.describeCollection(collection, io.signal);
+      let vector: number[] | undefined;
+      if (info.embedding) {
+        const spec = embedder.spec;
+        if (!spec) {
+          io.stderr(`Note: ${collection} has vectors (${info.embedding.model}) but no embedding endpoint is configured; searching with BM25 only.\n`);
+        } else if (spec.model !== info.embedding.model || spec.dimensions !== info.embedding.dimensions) {
+          throw new ConfigError(
+            `${collection} was indexed with ${info.embedding.model} (${info.embedding.dimensions} dimensions), but the configured embedder is ` +
+              `${spec.model} (${spec.dimensions}). Use the same EMBEDDING_* settings, or re-index.`,
+          );
+        } else {
+          [vector] = await embedder.embed([query], io.signal);
+        }
+      }
+      return store.search(
+        collection,
+        query,
+        {
+          limit,
+          vector,
+          pathPrefix: stringFlag(args, 'path-prefix'),
+          extensions: ext ? ext.split(',').map((e) => e.trim().replace(/^\./, '')).filter(Boolean) : undefined,
+        },
+        io.signal,
+      );
+    });
+    if (boolFlag(args, 'json')) {
+      io.stdout(`${JSON.stringify(hits.map(hitJson), null, 2)}\n`);
+      return 0;
+    }
+    if (hits.length === 0) {
+      io.stdout('No matches.\n');
+      return 0;
+    }
+    hits.forEach((h, i) => {
+      const body = withoutHeader(h.text).split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n');
+      io.stdout(`${i + 1}. ${h.path}:${h.startLine}-${h.endLine}  score ${h.score.toFixed(3)}\n${body}\n\n`);
+    });
+    return 0;
+  },
+};
+
+const collectionsCommand: CliCommand = {
+  name: 'collections',
+  summary: 'List collections with row counts, embedding model and indexed folder',
+  usage: ['Usage: kimi-milvus collections [--json]', '', 'Lists every collection of the Milvus server: rows, embedding model, indexed folder.', '', COMMON_HELP, '  -h, --help          this help'].join('\n'),
+  options: { ...commonOptions },
+  async run(args, io) {
+    const list = await withStore(io, args, ({ store }) => store.listCollections(io.signal));
+    if (boolFlag(args, 'json')) {
+      io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      return 0;
+    }
+    if (list.length === 0) {
+      io.stdout('No collections. Create one with: kimi-milvus index <dir>\n');
+      return 0;
+    }
+    for (const c of list) {
+      const vectors = c.embedding ? `${c.embedding.model}, ${c.embedding.dimensions} dims` : 'BM25 only';
+      const root = c.metadata.root ? `  ${c.metadata.root}` : '';
+      io.stdout(`${c.name}  ${c.rowCount} rows  (${vectors})${root}\n${c.description ? `    ${c.description}\n` : ''}`);
+    }
+    return 0;
+  },
+};
+
+export const commands: CliCommand[] = [indexCommand, addCommand, searchCommand, collectionsCommand];
