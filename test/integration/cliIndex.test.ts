@@ -1,0 +1,142 @@
+import { strict as assert } from 'node:assert';
+import { execFile, execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import type { VectorStore } from '../../src/core/store/types';
+import { FakeEmbeddingServer } from '../fakes/embeddingServer';
+import { EXPECTED_INDEXED, FIXTURE_QUESTION, type FixtureWorkspace, createFixtureWorkspace } from '../unit/indexing/workspaceFixture';
+import { getTestStore, testMilvusConfig, uniqueCollectionName } from './milvusEnv';
+
+const repo = path.resolve(__dirname, '..', '..');
+const cli = path.join(repo, 'dist', 'cli.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('CLI: index, search, add, collections (end to end)', function () {
+  this.timeout(300_000);
+  let ws: FixtureWorkspace;
+  let server: FakeEmbeddingServer;
+  let store: VectorStore;
+  let env: NodeJS.ProcessEnv;
+  const created: string[] = [];
+
+  const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [cli, ...args], { cwd: ws.root, env: { ...env, ...extraEnv }, maxBuffer: 20 * 1024 * 1024 }, (err, stdout, stderr) => {
+        const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? 1 : 0;
+        resolve({ code, stdout, stderr });
+      });
+    });
+
+  before(async () => {
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'ignore' });
+    store = await getTestStore();
+    server = await new FakeEmbeddingServer({ dimensions: 32 }).start();
+    ws = createFixtureWorkspace();
+    const milvus = testMilvusConfig();
+    env = {
+      ...process.env,
+      KIMI_MILVUS_DATA_DIR: milvus.dataDir,
+      ...(milvus.uri ? { MILVUS_URI: milvus.uri } : {}),
+      EMBEDDING_BASE_URL: server.url,
+      EMBEDDING_API_KEY: 'sk-cli-test',
+      EMBEDDING_MODEL: 'fake-embed',
+      EMBEDDING_DIMENSIONS: '32',
+    };
+  });
+  after(async () => {
+    for (const name of created) {
+      await store.dropCollection(name).catch(() => undefined);
+    }
+    ws.cleanup();
+    await server.close();
+  });
+
+  it('index --json, then search --json finds the answer with its lines', async () => {
+    const name = uniqueCollectionName('cli_idx');
+    created.push(name);
+    const indexed = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64', '--json']);
+    assert.equal(indexed.code, 0, indexed.stderr);
+    const summary = JSON.parse(indexed.stdout) as { filesIndexed: number; chunksEmbedded: number; collection: string; skipped: unknown[] };
+    assert.equal(summary.collection, name);
+    assert.equal(summary.filesIndexed, EXPECTED_INDEXED.length);
+    assert.ok(summary.chunksEmbedded > 0);
+    assert.ok(summary.skipped.length > 0);
+
+    const found = await run(['search', FIXTURE_QUESTION.query, '--collection', name, '--limit', '3', '--json']);
+    assert.equal(found.code, 0, found.stderr);
+    const hits = JSON.parse(found.stdout) as Array<{ path: string; startLine: number; endLine: number; score: number; text: string }>;
+    assert.ok(hits.length > 0 && hits.length <= 3);
+    assert.equal(hits[0].path, FIXTURE_QUESTION.path);
+    assert.ok(hits[0].startLine <= FIXTURE_QUESTION.line && FIXTURE_QUESTION.line <= hits[0].endLine);
+    assert.ok(hits[0].text.includes(FIXTURE_QUESTION.answer));
+    assert.ok(hits.every((h, i) => i === 0 || hits[i - 1].score >= h.score), 'best first');
+
+    const human = await run(['search', 'compute_fibonacci', '--collection', name, '--limit', '1']);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^1\. src\/util\/math\.py:1-\d+ {2}score /);
+
+    const again = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64', '--json']);
+    const second = JSON.parse(again.stdout) as { filesUnchanged: number; chunksEmbedded: number };
+    assert.equal(second.filesUnchanged, EXPECTED_INDEXED.length);
+    assert.equal(second.chunksEmbedded, 0);
+
+    const list = await run(['collections', '--json']);
+    assert.equal(list.code, 0, list.stderr);
+    const collections = JSON.parse(list.stdout) as Array<{ name: string; rowCount: number; metadata: Record<string, string> }>;
+    const mine = collections.find((c) => c.name === name);
+    assert.ok(mine && mine.rowCount > 0);
+    assert.equal(mine.metadata.root, ws.root);
+  });
+
+  it('add creates a collection for one file; secrets are refused', async () => {
+    const name = uniqueCollectionName('cli_add');
+    created.push(name);
+    const added = await run(['add', 'src/app.ts', '--collection', name, '--json']);
+    assert.equal(added.code, 0, added.stderr);
+    const result = JSON.parse(added.stdout) as { path: string; chunks: number; embedded: number };
+    assert.equal(result.path, 'src/app.ts');
+    assert.ok(result.chunks > 0 && result.embedded === result.chunks);
+    const secret = await run(['add', '.env', '--collection', name]);
+    assert.equal(secret.code, 1);
+    assert.match(secret.stderr, /Not added: \.env is a secret file/);
+  });
+
+  it('index --dry-run reports without Milvus or an embedder', async () => {
+    const before = server.requests;
+    const dry = await run(['index', '.', '--dry-run', '--json', '--max-file-size-kb', '64']);
+    assert.equal(dry.code, 0, dry.stderr);
+    const summary = JSON.parse(dry.stdout) as { dryRun: boolean; filesIndexed: number; estimatedChunks: number; estimatedTokens: number };
+    assert.equal(summary.dryRun, true);
+    assert.equal(summary.filesIndexed, EXPECTED_INDEXED.length);
+    assert.ok(summary.estimatedChunks >= EXPECTED_INDEXED.length && summary.estimatedTokens > 0);
+    assert.equal(server.requests, before);
+  });
+
+  it('explains bad input clearly', async () => {
+    const missing = await run(['search', 'anything', '--collection', uniqueCollectionName('cli_none')]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /no collection/i);
+    const badName = await run(['index', '.', '--collection', 'bad-name', '--dry-run']);
+    assert.notEqual(badName.code, 0);
+    assert.match(badName.stderr, /not a valid collection name/);
+    const badDims = await run(['index', '.', '--collection', 'x_dims'], { EMBEDDING_DIMENSIONS: 'many' });
+    assert.notEqual(badDims.code, 0);
+    assert.match(badDims.stderr, /EMBEDDING_DIMENSIONS\) must be a positive integer \(got "many"\)/);
+  });
+
+  it('every command has complete --help', async () => {
+    for (const cmd of ['index', 'add', 'search', 'collections']) {
+      const help = await run([cmd, '--help']);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, new RegExp(`^Usage: kimi-milvus ${cmd}`));
+      assert.match(help.stdout, /--json/);
+      if (cmd !== 'collections') {
+        assert.match(help.stdout, /EMBEDDING_BASE_URL/);
+      }
+    }
+  });
+});
