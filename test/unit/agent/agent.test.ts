@@ -264,4 +264,24 @@ describe('Agent loop against the fake Kimi server', () => {
     assert.ok(JSON.stringify(body).length / 4 + (body.max_tokens ?? 0) < 8192, 'prompt + max_tokens fit the window');
     assert.equal(history.length, 42, 'trimming chooses what to send; the stored history is kept');
   });
+
+  it('reports a rate-limit wait as a retry event, then answers', async () => {
+    kimi.script(reply.rateLimit(1), reply.text('after waiting'));
+    const events: AgentEvent[] = [];
+    const result = await agent([slowTool('t', 1, log)]).run(new ChatHistory(), 'q', (e) => events.push(e));
+    assert.equal(result.text, 'after waiting');
+    const retry = events.find((e): e is Extract<AgentEvent, { type: 'retry' }> => e.type === 'retry');
+    assert.ok(retry, 'a retry event');
+    assert.equal(retry.attempt, 1);
+    assert.ok(retry.delayMs >= 1000);
+    assert.match(retry.reason, /try again after 1 seconds\.$/);
+  });
+
+  it('marks an answer cut by max_tokens (finish_reason "length") as incomplete and does not run its tool calls', async () => {
+    kimi.script(reply.toolCalls([{ name: 'slow_a', arguments: '{"q": "tru' }], { text: 'Partial answer', finishReason: 'length' }));
+    const result = await agent([slowTool('slow_a', 1, log)]).run(new ChatHistory(), 'q', () => undefined);
+    assert.equal(result.incomplete, true);
+    assert.match(result.text, /^Partial answer\n\n_\(The answer reached the length limit/);
+    assert.deepEqual(log, []);
+  });
 });
