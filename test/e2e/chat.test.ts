@@ -50,7 +50,9 @@ describe('chat (e2e)', function () {
     await wb().openKimiView();
     return wb().chatFrame();
   };
-  const lastTurn = (frame: Frame) => frame.locator('article.turn').last();
+  /** The turn of a question (not just the last article: right after Enter the new one may not exist yet). */
+  const turnOf = (frame: Frame, question: string) =>
+    frame.locator('article.turn', { has: frame.locator('.question', { hasText: question }) }).last();
 
   async function send(frame: Frame, text: string): Promise<void> {
     const input = frame.getByRole('textbox', { name: 'Message' });
@@ -78,13 +80,16 @@ describe('chat (e2e)', function () {
 
   it('streams an answer with a tool-call line and source links; a link opens the file at that line', async () => {
     kimi.script(
-      reply.toolCalls([{ name: 'search_workspace', arguments: { query: 'fog horn test schedule' } }], { reasoning: 'The user asks about this project; search it.' }),
+      reply.toolCalls([{ name: 'search_workspace', arguments: { query: 'fog horn test schedule' } }], {
+        reasoning: 'The user asks about this project; search it.',
+        usage: { prompt_tokens: 500, completion_tokens: 20, total_tokens: 520 },
+      }),
       reply.text(ANSWER, { chunkChars: 6, chunkDelayMs: 40, usage: { prompt_tokens: 812, completion_tokens: 64, total_tokens: 876 } }),
     );
     const frame = await chat();
     await send(frame, QUESTION);
-    const turn = lastTurn(frame);
-    await turn.locator('.question', { hasText: QUESTION }).waitFor();
+    const turn = turnOf(frame, QUESTION);
+    await turn.waitFor();
     const tool = turn.locator('details.tool', { hasText: 'search_workspace' });
     await tool.waitFor();
 
@@ -102,7 +107,8 @@ describe('chat (e2e)', function () {
     await tool.locator('summary').click();
     assert.match(await tool.locator('.tool-args').innerText(), /fog horn test schedule/);
     assert.equal(await turn.locator('details.reasoning').getAttribute('open'), null);
-    assert.match(await turn.locator('.usage').innerText(), /876 tokens/);
+    // Both model turns of the answer count: 520 + 876.
+    assert.match(await turn.locator('.usage').innerText(), /1,396 tokens/);
 
     const link = turn.locator('.markdown a.source', { hasText: 'src/foghorn.js:4-9' });
     await link.click();
@@ -111,6 +117,12 @@ describe('chat (e2e)', function () {
   });
 
   it('screenshots of the chat in light and dark themes under test-results/', async () => {
+    // Room for the chat: no toasts, the Collections view collapsed.
+    await wb().runCommand('Notifications: Clear All Notifications');
+    const collections = wb().page.locator('.part.sidebar .pane-header', { hasText: /collections/i });
+    if ((await collections.getAttribute('aria-expanded')) === 'true') {
+      await collections.click();
+    }
     const light = await wb().screenshot('chat-light');
     await wb().runCommand('Preferences: Toggle between Light/Dark Themes');
     await wb().page.locator('.monaco-workbench.vs-dark').waitFor();
@@ -126,7 +138,7 @@ describe('chat (e2e)', function () {
     kimi.script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
     const frame = await chat();
     await send(frame, 'Tell me everything about the keeper.');
-    const turn = lastTurn(frame);
+    const turn = turnOf(frame, 'Tell me everything about the keeper.');
     await until('some streamed text', async () => ((await turn.locator('.markdown').innerText()).length > 20 ? true : undefined));
     await frame.getByRole('button', { name: 'Stop' }).click();
     await until('the cancelled turn', async () => ((await turn.getAttribute('data-status')) === 'cancelled' ? true : undefined), 10_000);
@@ -146,7 +158,7 @@ describe('chat (e2e)', function () {
     );
     const frame = await chat();
     await send(frame, 'Show me some HTML.');
-    const turn = lastTurn(frame);
+    const turn = turnOf(frame, 'Show me some HTML.');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
     const md = turn.locator('.markdown');
     assert.match(await md.innerText(), /<img src=x onerror=/);
@@ -162,10 +174,13 @@ describe('chat (e2e)', function () {
     await wb().page.reload();
     await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const frame = await chat();
-    await frame.locator('article.turn .question', { hasText: QUESTION }).waitFor({ timeout: 30_000 });
-    const turns = await frame.locator('article.turn').count();
-    assert.ok(turns >= 3, `only ${turns} turns after reload`);
+    // Every question of the session comes back, the last one included (it was saved when it ended).
+    for (const q of [QUESTION, 'Tell me everything about the keeper.', 'Show me some HTML.']) {
+      await turnOf(frame, q).waitFor({ timeout: 30_000 });
+    }
     assert.match(await frame.locator('article.turn').first().locator('.markdown').innerText(), /Old Marguerite/);
+    // The index state survives too: the status bar still knows the workspace is indexed.
+    await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 15_000 });
   });
 
   it('New chat clears the conversation', async () => {

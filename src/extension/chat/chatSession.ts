@@ -6,6 +6,7 @@ import type { Logger } from '../../core/logger';
 import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Turn } from '../../shared/chatModel';
 import { isTurn, type HostToWebview } from '../../shared/protocol';
 import { userMessage } from '../errorText';
+import type { ChatStore } from './chatStore';
 import { toChatEvent } from './eventMapping';
 
 /** Runs one question through the agent; returns the conversation history to keep (serializable). */
@@ -13,7 +14,6 @@ export interface ChatEngine {
   run(history: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal): Promise<unknown>;
 }
 
-const STATE_KEY = 'kimiMilvus.chat';
 /** Turns kept for display; the model's own history is trimmed by the agent. */
 const MAX_TURNS = 200;
 
@@ -24,26 +24,36 @@ interface PersistedChat {
 
 /**
  * The conversation on the host side: the source of truth that survives hiding the view and
- * reloading the window (workspaceState, per workspace). The webview gets a snapshot when it
+ * reloading the window (a ChatStore per workspace). The webview gets a snapshot when it
  * loads and then the same events the session folds into its own copy.
  */
 export class ChatSession implements vscode.Disposable {
-  private turns: Turn[];
+  private turns: Turn[] = [];
   private history: unknown;
+  private readonly loaded: Promise<void>;
   private abort: AbortController | undefined;
   private readonly emitter = new vscode.EventEmitter<HostToWebview>();
   /** Messages for the webview (the provider forwards them when the view is visible). */
   readonly onDidPost = this.emitter.event;
 
   constructor(
-    private readonly memento: vscode.Memento,
+    private readonly store: ChatStore,
     private readonly engine: ChatEngine,
     private readonly log: Logger,
   ) {
-    const saved = memento.get<unknown>(STATE_KEY);
-    const parsed = parsePersisted(saved);
-    this.turns = parsed.turns.map(settleInterrupted);
-    this.history = parsed.history;
+    this.loaded = store.load().then(
+      (saved) => {
+        const parsed = parsePersisted(saved);
+        this.turns = parsed.turns.map(settleInterrupted);
+        this.history = parsed.history;
+      },
+      (err: unknown) => this.log.warn(`Could not load the conversation: ${String(err)}`),
+    );
+  }
+
+  /** Resolves once the saved conversation is loaded. */
+  whenLoaded(): Promise<void> {
+    return this.loaded;
   }
 
   get busy(): boolean {
@@ -55,6 +65,7 @@ export class ChatSession implements vscode.Disposable {
   }
 
   async send(question: string): Promise<void> {
+    await this.loaded;
     if (this.abort) {
       return;
     }
@@ -63,6 +74,7 @@ export class ChatSession implements vscode.Disposable {
     const controller = new AbortController();
     this.abort = controller;
     this.emitter.fire({ type: 'turnStarted', turn });
+    void this.save();
     let ended = false;
     const apply = (event: ChatEvent): void => {
       if (ended) {
@@ -106,6 +118,7 @@ export class ChatSession implements vscode.Disposable {
   }
 
   async clear(): Promise<void> {
+    await this.loaded;
     this.stop();
     this.turns = [];
     this.history = undefined;
@@ -115,7 +128,7 @@ export class ChatSession implements vscode.Disposable {
   private async save(): Promise<void> {
     const data: PersistedChat = { turns: this.turns, history: this.history };
     try {
-      await this.memento.update(STATE_KEY, data);
+      await this.store.save(data);
     } catch (err) {
       this.log.warn(`Could not save the conversation: ${String(err)}`);
     }

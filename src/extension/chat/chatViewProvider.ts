@@ -61,6 +61,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private async sendSnapshot(): Promise<void> {
+    await this.session.whenLoaded();
     this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState() });
   }
 

@@ -7,6 +7,7 @@ import type { IndexState } from '../indexing/indexState';
 import type { Services } from '../services';
 import { AgentChatEngine } from './agentEngine';
 import { ChatSession } from './chatSession';
+import { createChatStore } from './chatStore';
 import { ChatViewProvider } from './chatViewProvider';
 
 /** The chat view, its session (persisted per workspace) and the New Chat command. */
@@ -17,7 +18,11 @@ export function registerChat(
   runner: IndexRunner,
   chatCollections: ChatCollections,
 ): ChatViewProvider {
-  const session = new ChatSession(context.workspaceState, new AgentChatEngine(services, chatCollections), services.log);
+  const session = new ChatSession(
+    createChatStore(context.storageUri, context.workspaceState),
+    new AgentChatEngine(services, chatCollections),
+    services.log,
+  );
   const setup = async (): Promise<SetupState> => ({
     hasKimiKey: (await services.secrets.get('kimiApiKey')) !== undefined,
     indexed: state.records.length > 0,

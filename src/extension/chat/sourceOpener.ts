@@ -35,13 +35,10 @@ export async function openSource(source: SourceLink): Promise<boolean> {
   const end = new vscode.Position(Math.max(source.endLine - 1, source.startLine - 1), Number.MAX_SAFE_INTEGER);
   const doc = await vscode.workspace.openTextDocument(uri);
   const range = doc.validateRange(new vscode.Range(start, end));
-  await vscode.window.showTextDocument(doc, {
-    selection: new vscode.Selection(range.start, range.start),
-    viewColumn: vscode.ViewColumn.Active,
-    preview: true,
-  });
-  const editor = vscode.window.activeTextEditor;
-  editor?.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: true });
+  // The cited range is selected with the cursor on its first line, so it is both visible and where typing goes.
+  editor.selection = new vscode.Selection(range.end, range.start);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return true;
 }
 
