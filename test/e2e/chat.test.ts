@@ -170,12 +170,25 @@ describe('chat (e2e)', function () {
     assert.notEqual(await frame.evaluate(() => document.title), 'pwned');
   });
 
+  it('Insert at Cursor puts a code block into the active editor', async () => {
+    kimi.script(reply.text('Use this:\n\n```js\nconst lamp = nextFoghornTest(Date.now());\n```\n'));
+    await wb().runCommand('File: New Untitled Text File');
+    const frame = await chat();
+    await send(frame, 'Give me a snippet.');
+    const turn = turnOf(frame, 'Give me a snippet.');
+    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
+    await turn.getByRole('button', { name: 'Insert at Cursor' }).click();
+    const editorText = wb().page.locator('.editor-group-container.active .monaco-editor .view-lines');
+    await until('the inserted code', async () => ((await editorText.innerText()).includes('nextFoghornTest(Date.now())') ? true : undefined), 10_000);
+    await wb().runCommand('View: Revert and Close Editor');
+  });
+
   it('a window reload keeps the conversation', async () => {
     await wb().page.reload();
     await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const frame = await chat();
     // Every question of the session comes back, the last one included (it was saved when it ended).
-    for (const q of [QUESTION, 'Tell me everything about the keeper.', 'Show me some HTML.']) {
+    for (const q of [QUESTION, 'Tell me everything about the keeper.', 'Show me some HTML.', 'Give me a snippet.']) {
       await turnOf(frame, q).waitFor({ timeout: 30_000 });
     }
     assert.match(await frame.locator('article.turn').first().locator('.markdown').innerText(), /Old Marguerite/);
