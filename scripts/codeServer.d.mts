@@ -24,6 +24,8 @@ export interface StartCodeServerOptions {
   port?: number;
   /** Default false: the workspace-trust feature is off (no prompt; the folder is trusted). */
   workspaceTrust?: boolean;
+  /** .vsix files to install (with --install-extension) into the instance's extensions dir first. */
+  installExtensions?: string[];
   log?: (message: string) => void;
 }
 

@@ -278,6 +278,7 @@ function killGroup(pid, signal) {
  * @param {string} [o.logDir]               stop() copies VS Code's own logs (exthost, server) here
  * @param {number} [o.port]                 default: a free port
  * @param {boolean} [o.workspaceTrust]      default false: no trust prompt, folder trusted
+ * @param {string[]} [o.installExtensions]  .vsix files to install into the fresh extensions dir first
  * @param {(m: string) => void} [o.log]
  */
 export async function startCodeServer(o) {
@@ -298,6 +299,10 @@ export async function startCodeServer(o) {
   }
   const extensionsDir = path.join(userDataDir, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
+  for (const vsix of o.installExtensions ?? []) {
+    // The packaged extension as a user installs it (no node_modules, only what the VSIX holds).
+    await run(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', configFile, '--install-extension', path.resolve(vsix), '--force'], userDataDir, log);
+  }
   const logFd = o.logFile ? (mkdirSync(path.dirname(o.logFile), { recursive: true }), openSync(o.logFile, 'a')) : 'ignore';
   const args = [
     entry,
@@ -322,15 +327,27 @@ export async function startCodeServer(o) {
   if (typeof logFd === 'number') {
     closeSync(logFd);
   }
-  // Last resort if our process dies without stop(): never leave a server behind.
+  // Last resort if our process ends without stop(): never leave a server behind. A signal's default
+  // action skips 'exit' handlers, so when nobody else handles SIGINT/SIGTERM we do (a program with
+  // its own handler is expected to call stop()).
   const onExit = () => killGroup(child.pid, 'SIGKILL');
+  const onSignal = (signal) => {
+    if (process.listenerCount(signal) === 1) {
+      onExit();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  };
   process.on('exit', onExit);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const base = `http://127.0.0.1:${port}`;
   let stopped;
   const stop = () => {
     stopped ??= (async () => {
       process.off('exit', onExit);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       if (killGroup(child.pid, 'SIGTERM')) {
         const deadline = Date.now() + 5000;
         while (Date.now() < deadline && killGroup(child.pid, 0)) {

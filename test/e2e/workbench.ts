@@ -34,6 +34,10 @@ export interface WorkbenchOptions {
   /** User settings merged over the harness defaults (e.g. kimiMilvus.kimi.baseUrl of a fake server). */
   settings?: Record<string, unknown>;
   viewport?: { width: number; height: number };
+  /** Load the extension from the repo as under development (default true). */
+  developmentExtension?: boolean;
+  /** .vsix files to install first, e.g. the packaged extension (then set developmentExtension: false). */
+  installVsix?: string[];
 }
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -71,6 +75,7 @@ export class Workbench {
       logFile: path.join(resultsDir, 'code-server.log'),
       logDir: resultsDir,
       settings: { ...TEST_SETTINGS, ...options.settings },
+      installExtensions: options.installVsix,
       env: {
         ...process.env,
         KIMI_MILVUS_VENV: process.env.KIMI_MILVUS_VENV || path.join(REPO_ROOT, '.cache', 'milvus-venv'),
@@ -86,7 +91,9 @@ export class Workbench {
       const consoleLog = path.join(resultsDir, 'browser-console.log');
       page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
       page.on('pageerror', (e) => appendFileSync(consoleLog, `[pageerror] ${e.stack ?? e.message}\n`));
-      await page.goto(server.workbenchUrl([['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)]]), { timeout: 60_000 });
+      const payload: [string, string][] =
+        options.developmentExtension === false ? [] : [['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)]];
+      await page.goto(server.workbenchUrl(payload), { timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       return new Workbench(server, browser, page, resultsDir);
     } catch (e) {
@@ -134,7 +141,11 @@ export class Workbench {
     });
   }
 
-  /** Runs a command by its palette label (e.g. "Kimi Milvus: Show Logs") through F1. */
+  /**
+   * Runs a command by its palette label (e.g. "Kimi Milvus: Show Logs") through F1. Returns once
+   * the palette is gone or the command has opened its own input box / quick pick (answer it via
+   * `page.locator('.quick-input-widget input.input')`).
+   */
   async runCommand(label: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input.input');
     await until('the command palette', 30_000, async () => {
@@ -151,7 +162,13 @@ export class Workbench {
       .first();
     await row.waitFor({ timeout: 15_000 });
     await row.click();
-    await input.waitFor({ state: 'hidden', timeout: 15_000 });
+    // Done when the palette closes, or when the command replaced it with its own prompt (an
+    // input box or quick pick reuses the same widget, without the ">" of the palette).
+    await until(`"${label}" to leave the command palette`, 15_000, async () => {
+      const visible = await input.isVisible().catch(() => false);
+      const value = visible ? await input.inputValue().catch(() => '') : '';
+      return !visible || !value.startsWith('>') ? true : undefined;
+    });
   }
 
   /** The channel currently shown in the Output panel, or undefined if the panel is not open. */

@@ -7,6 +7,8 @@ import { statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
+import { OUTPUT_CHANNEL_NAME } from '../../src/extension/constants';
+import { useWorkbench } from '../e2e/workbench';
 
 const root = path.resolve(__dirname, '..', '..');
 const vsixPath = path.join(root, 'kimi-milvus-chat.vsix');
@@ -124,5 +126,25 @@ describe('VSIX package', function () {
   it('is smaller than 5 MB', () => {
     const size = statSync(vsixPath).size;
     assert.ok(size < MAX_BYTES, `VSIX is ${(size / 1024 / 1024).toFixed(2)} MB`);
+  });
+
+  describe('installed into code-server like a user would', () => {
+    // Proves the bundles run from the VSIX alone: no node_modules, no sources, no dev path.
+    const wb = useWorkbench({ name: 'vsix', installVsix: [vsixPath], developmentExtension: false });
+
+    it('activates: the chat view renders and Show Logs opens its output channel', async () => {
+      await wb().openKimiView();
+      const frame = await wb().chatFrame();
+      assert.ok((await frame.locator('body').innerText()).trim().length > 0, 'the chat webview rendered no text');
+      await wb().runCommand('Kimi Milvus: Show Logs');
+      const deadline = Date.now() + 15_000;
+      let channel = await wb().visibleOutputChannel();
+      while (channel !== OUTPUT_CHANNEL_NAME && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        channel = await wb().visibleOutputChannel();
+      }
+      assert.equal(channel, OUTPUT_CHANNEL_NAME);
+      await wb().screenshot('installed-vsix');
+    });
   });
 });
