@@ -24,6 +24,8 @@ export type HostToWebview =
   | { readonly type: 'event'; readonly turnId: string; readonly event: ChatEvent }
   | { readonly type: 'busy'; readonly busy: boolean }
   | { readonly type: 'setup'; readonly setup: SetupState }
+  /** Kimi's models (GET /models) for the model picker, and the configured one. */
+  | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string }
   | { readonly type: 'focusInput' };
 
 /** Host actions the webview's buttons may trigger; a closed list, never a command id. */
@@ -38,7 +40,11 @@ export type WebviewToHost =
   | { readonly type: 'openSource'; readonly source: SourceLink }
   | { readonly type: 'insertCode'; readonly code: string }
   | { readonly type: 'copyCode'; readonly code: string }
-  | { readonly type: 'action'; readonly action: WebviewAction };
+  | { readonly type: 'action'; readonly action: WebviewAction }
+  | { readonly type: 'setModel'; readonly model: string };
+
+/** What a model id may look like (e.g. "kimi-k2.5", "moonshot-v1-128k"). */
+export const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 
 /** Longest question accepted from the webview (characters). */
 export const MAX_MESSAGE_CHARS = 100_000;
@@ -95,6 +101,8 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     case 'insertCode':
     case 'copyCode':
       return isString(data.code, MAX_CODE_CHARS) ? { type: data.type, code: data.code } : undefined;
+    case 'setModel':
+      return typeof data.model === 'string' && MODEL_ID.test(data.model) ? { type: 'setModel', model: data.model } : undefined;
     case 'action':
       return typeof data.action === 'string' && (WEBVIEW_ACTIONS as readonly string[]).includes(data.action)
         ? { type: 'action', action: data.action as WebviewAction }
@@ -104,7 +112,7 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
   }
 }
 
-const HOST_TYPES: ReadonlySet<string> = new Set(['snapshot', 'turnStarted', 'event', 'busy', 'setup', 'focusInput']);
+const HOST_TYPES: ReadonlySet<string> = new Set(['snapshot', 'turnStarted', 'event', 'busy', 'setup', 'models', 'focusInput']);
 
 /**
  * Shallow check of a host message in the webview. The host is trusted, but messages can also
@@ -129,6 +137,10 @@ export function parseHostMessage(data: unknown): HostToWebview | undefined {
       return typeof data.busy === 'boolean' ? (data as HostToWebview) : undefined;
     case 'setup':
       return isSetup(data.setup) ? (data as HostToWebview) : undefined;
+    case 'models':
+      return Array.isArray(data.models) && data.models.every((m) => typeof m === 'string') && typeof data.current === 'string'
+        ? (data as HostToWebview)
+        : undefined;
     default:
       return { type: 'focusInput' };
   }

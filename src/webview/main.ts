@@ -28,7 +28,14 @@ const input = el('textarea', { class: 'input', 'aria-label': 'Message', placehol
 const send = button('Send', { class: 'primary' });
 const stop = button('Stop');
 const newChat = button('New chat');
-const composer = el('div', { class: 'composer' }, input, el('div', { class: 'composer-buttons' }, newChat, stop, send));
+const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi model' });
+model.hidden = true;
+const composer = el(
+  'div',
+  { class: 'composer' },
+  input,
+  el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), newChat, stop, send),
+);
 const app = document.getElementById('app') ?? document.body;
 app.append(setupBox, log, composer);
 input.value = saved?.draft ?? '';
@@ -53,6 +60,14 @@ input.addEventListener('input', persist);
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => host.post({ type: 'stop' }));
 newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
+model.addEventListener('change', () => host.post({ type: 'setModel', model: model.value }));
+
+function renderModels(models: readonly string[], current: string): void {
+  const ids = models.includes(current) ? models : [current, ...models];
+  model.replaceChildren(...ids.map((id) => el('option', { value: id }, id)));
+  model.value = current;
+  model.hidden = models.length === 0;
+}
 
 function persist(): void {
   host.saveState({ turns, draft: input.value });
@@ -138,6 +153,9 @@ function handle(msg: HostToWebview): void {
     case 'setup':
       setup = msg.setup;
       renderChrome();
+      return;
+    case 'models':
+      renderModels(msg.models, msg.current);
       return;
     case 'focusInput':
       input.focus();

@@ -183,6 +183,19 @@ describe('chat (e2e)', function () {
     await wb().runCommand('View: Revert and Close Editor');
   });
 
+  it('the model picker lists Kimi\'s models and the next question uses the chosen one', async () => {
+    const frame = await chat();
+    const picker = frame.getByRole('combobox', { name: 'Model' });
+    await until('the model list', async () => ((await picker.locator('option').count()) >= 2 ? true : undefined));
+    await picker.selectOption('kimi-k2-turbo-preview');
+    kimi.script(reply.text('Answered by the turbo model.'));
+    // The host handles webview messages in order, so the choice is saved before this question runs.
+    await send(frame, 'Which model are you?');
+    const turn = turnOf(frame, 'Which model are you?');
+    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
+    assert.equal(kimi.chatBodies().at(-1)?.model, 'kimi-k2-turbo-preview');
+  });
+
   it('a window reload keeps the conversation', async () => {
     await wb().page.reload();
     await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

@@ -6,6 +6,12 @@ import type { ChatSession } from './chatSession';
 import { insertAtCursor, openSource } from './sourceOpener';
 import { chatHtml, webviewRoots } from './webviewHtml';
 
+/** The model picker's source: Kimi's model list (undefined without a key) and where a choice is saved. */
+export interface ModelChoice {
+  list(): Promise<{ readonly models: readonly string[]; readonly current: string } | undefined>;
+  select(model: string): Promise<void>;
+}
+
 const ACTION_COMMANDS: Record<WebviewAction, string> = {
   setKimiApiKey: Commands.setKimiApiKey,
   indexWorkspace: Commands.indexWorkspace,
@@ -19,11 +25,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view: vscode.WebviewView | undefined;
   private readonly viewDisposables: vscode.Disposable[] = [];
   private readonly sessionListener: vscode.Disposable;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly session: ChatSession,
     private readonly setupState: () => Promise<SetupState>,
+    private readonly models: ModelChoice,
     private readonly log: Logger,
   ) {
     this.sessionListener = session.onDidPost((m) => this.post(m));
@@ -47,10 +55,18 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     );
   }
 
-  /** Re-sends the first-run state (after a key, trust or index change). */
+  /** Re-sends the first-run state and the model list (after a key, trust, index or settings change). */
   async refreshSetup(): Promise<void> {
     if (this.view) {
       this.post({ type: 'setup', setup: await this.setupState() });
+      await this.sendModels();
+    }
+  }
+
+  private async sendModels(): Promise<void> {
+    const choice = await this.models.list().catch(() => undefined);
+    if (choice) {
+      this.post({ type: 'models', models: choice.models, current: choice.current });
     }
   }
 
@@ -75,15 +91,25 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       this.log.warn('Ignored a malformed message from the chat view.');
       return;
     }
-    this.handle(message).catch((err: unknown) => this.log.error(`Chat view action failed: ${String(err)}`));
+    // In order: a model choice made just before a question is saved before the question runs.
+    this.queue = this.queue
+      .then(() => this.handle(message))
+      .catch((err: unknown) => this.log.error(`Chat view action failed: ${String(err)}`));
   }
 
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
-        return this.sendSnapshot();
+        await this.sendSnapshot();
+        // Not awaited: a slow GET /models must not hold up the messages queued behind it.
+        void this.sendModels();
+        return;
+      case 'setModel':
+        return this.models.select(message.model);
       case 'send':
-        return this.session.send(message.text);
+        // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
+        void this.session.send(message.text);
+        return;
       case 'stop':
         return this.session.stop();
       case 'newChat':

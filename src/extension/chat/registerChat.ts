@@ -9,6 +9,7 @@ import { AgentChatEngine } from './agentEngine';
 import { ChatSession } from './chatSession';
 import { createChatStore } from './chatStore';
 import { ChatViewProvider } from './chatViewProvider';
+import { createModelChoice } from './modelChoice';
 
 /** The chat view, its session (persisted per workspace) and the New Chat command. */
 export function registerChat(
@@ -30,7 +31,7 @@ export function registerChat(
     trusted: services.trust.trusted,
     hasWorkspace: (vscode.workspace.workspaceFolders ?? []).length > 0,
   });
-  const provider = new ChatViewProvider(context.extensionUri, session, setup, services.log);
+  const provider = new ChatViewProvider(context.extensionUri, session, setup, createModelChoice(services), services.log);
   const refresh = (): void => void provider.refreshSetup();
   context.subscriptions.push(
     session,
@@ -44,6 +45,11 @@ export function registerChat(
     services.trust.onDidChangeTrust(refresh),
     state.onDidChangeStatus(refresh),
     vscode.workspace.onDidChangeWorkspaceFolders(refresh),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('kimiMilvus.kimi')) {
+        refresh();
+      }
+    }),
   );
   return provider;
 }

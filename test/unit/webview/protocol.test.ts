@@ -11,6 +11,7 @@ describe('protocol: messages from the webview', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'copyCode', code: 'x' }), { type: 'copyCode', code: 'x' });
     assert.deepEqual(parseWebviewMessage({ type: 'insertCode', code: '' }), { type: 'insertCode', code: '' });
     assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'setKimiApiKey' }), { type: 'action', action: 'setKimiApiKey' });
+    assert.deepEqual(parseWebviewMessage({ type: 'setModel', model: 'kimi-k2-turbo-preview' }), { type: 'setModel', model: 'kimi-k2-turbo-preview' });
     assert.deepEqual(parseWebviewMessage({ type: 'openSource', source: { path: 'src/a.ts', startLine: 3, endLine: 9, root: '/w' } }), {
       type: 'openSource',
       source: { path: 'src/a.ts', startLine: 3, endLine: 9, root: '/w' },
@@ -36,6 +37,9 @@ describe('protocol: messages from the webview', () => {
       { type: 'action', action: 'workbench.action.terminal.new' },
       { type: 'action', action: 'toString' },
       { type: 'copyCode' },
+      { type: 'setModel', model: '' },
+      { type: 'setModel', model: 'kimi"; rm -rf /' },
+      { type: 'setModel', model: 'x'.repeat(200) },
       { type: 'openSource', source: { path: 'a.ts', startLine: 0, endLine: 1 } },
       { type: 'openSource', source: { path: 'a.ts', startLine: 5, endLine: 2 } },
       { type: 'openSource', source: { path: 'a.ts', startLine: 1.5, endLine: 2 } },
@@ -63,6 +67,8 @@ describe('protocol: messages from the host', () => {
     assert.ok(parseHostMessage({ type: 'event', turnId: 't', event: { type: 'textDelta', text: 'a' } }));
     assert.equal(parseHostMessage({ type: 'event', turnId: 't' }), undefined);
     assert.equal(parseHostMessage({ type: 'webviewDidLoad' }), undefined);
+    assert.ok(parseHostMessage({ type: 'models', models: ['kimi-k2.5'], current: 'kimi-k2.5' }));
+    assert.equal(parseHostMessage({ type: 'models', models: [1], current: 'kimi-k2.5' }), undefined);
     assert.deepEqual(parseHostMessage({ type: 'focusInput' }), { type: 'focusInput' });
   });
 });
