@@ -141,6 +141,26 @@ describe('indexing (inside VS Code, real Milvus Lite)', function () {
     assert.ok(!paths.has('src/foghorn.js'), 'a file that was not added is in the collection');
   });
 
+  it('Search This Collection in Chat toggles an extra collection; the workspace\'s own is always searched', async () => {
+    assert.equal(await vscode.commands.executeCommand<boolean>(Commands.toggleCollectionInChat, { name: MANUAL_COLLECTION }), true);
+    assert.equal(await vscode.commands.executeCommand<boolean>(Commands.toggleCollectionInChat, { name: MANUAL_COLLECTION }), false);
+    assert.equal(await vscode.commands.executeCommand<boolean>(Commands.toggleCollectionInChat, { name: collection }), true);
+    assert.equal(await vscode.commands.executeCommand<boolean>(Commands.toggleCollectionInChat, { name: collection }), true);
+  });
+
+  it('Delete Collection drops it from Milvus', async () => {
+    const extra = 'delete_me_vscode_test';
+    const added = await vscode.commands.executeCommand<AddFilesResult>(
+      Commands.addFileToCollection,
+      vscode.Uri.file(path.join(root, 'README.md')),
+      undefined,
+      { collection: extra },
+    );
+    assert.equal(added.added.length, 1);
+    assert.equal(await vscode.commands.executeCommand<boolean>(Commands.deleteCollection, { name: extra }, true), true);
+    assert.ok(!(await api.listCollections()).some((c) => c.name === extra));
+  });
+
   it('live sync: creating, editing and deleting a file updates the index', async () => {
     const file = path.join(root, 'docs', `live-sync-${Date.now()}.md`);
     const rel = path.relative(root, file).split(path.sep).join('/');
@@ -161,5 +181,21 @@ describe('indexing (inside VS Code, real Milvus Lite)', function () {
 
     await fs.rm(file);
     await eventually('the deleted file gone from the index', async () => ((await hasHit('periwinklemarmot')) ? undefined : true));
+  });
+
+  it('kimiMilvus.index.liveSync = false stops live sync, without a reload', async () => {
+    await config().update('index.liveSync', false, vscode.ConfigurationTarget.Global);
+    const file = path.join(root, 'docs', `no-sync-${Date.now()}.md`);
+    scratch.push(file);
+    try {
+      await fs.writeFile(file, 'The quasarpelican buoy is off.\n');
+      // Several debounce periods (LIVE_SYNC_DEBOUNCE_MS = 750) pass without the file being indexed.
+      await new Promise((r) => setTimeout(r, 4000));
+      const hits = await api.search(collection, 'quasarpelican');
+      assert.equal(hits.length, 0, 'live sync ran although it is turned off');
+    } finally {
+      await fs.rm(file, { force: true });
+      await config().update('index.liveSync', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
