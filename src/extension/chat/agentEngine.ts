@@ -4,7 +4,7 @@ import type { AgentEvent } from '../../core/agent/events';
 import { ChatHistory } from '../../core/agent/history';
 import { createToolRegistry } from '../../core/agent/tools';
 import type { ToolContext } from '../../core/agent/tools/context';
-import { isAbortError } from '../../core/errors';
+import { ConfigError, isAbortError } from '../../core/errors';
 import { collectionNameFor } from '../../core/indexing/collectionName';
 import { Indexer } from '../../core/indexing/indexer';
 import type { ChatCollections } from '../collections/chatCollections';
@@ -25,6 +25,10 @@ export class AgentChatEngine implements ChatEngine {
 
   async run(saved: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal): Promise<unknown> {
     const config = await this.services.config();
+    if (!config.kimi.apiKey) {
+      // Say so at once, before Milvus is started for the tools.
+      throw new ConfigError("No Kimi API key is set. Run 'Kimi Milvus: Set Kimi API Key' (the button above does it).");
+    }
     const history = restore(saved);
     const client = await this.services.kimiClient();
     const embedder = await this.services.embedder();
