@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Commands } from './constants';
+import { CHAT_VIEW_ID, Commands } from './constants';
 import type { IndexState, IndexStatus } from './indexing/indexState';
 import type { TrustState } from './trust';
 
@@ -41,7 +41,7 @@ function present(status: IndexStatus, trusted: boolean): { text: string; tooltip
       return {
         text: `$(database) Kimi: ${status.files.toLocaleString()} files`,
         tooltip: `Indexed ${status.files} files. Click to open the chat.`,
-        command: 'kimiMilvus.chat.focus',
+        command: `${CHAT_VIEW_ID}.focus`,
       };
     case 'error':
       return { text: '$(error) Kimi: index error', tooltip: `${status.message}\nClick to index again.`, command: Commands.indexWorkspace };
