@@ -95,7 +95,7 @@ const indexCommand: CliCommand = {
     const onProgress = progressPrinter(io);
     let summary: IndexSummary;
     if (boolFlag(args, 'dry-run')) {
-      summary = await dryRunFolder(root, config, { collection, onProgress }, io.signal);
+      summary = await dryRunFolder(root, config, { collection }, io.signal);
     } else {
       const embedder = createEmbedder(embeddingConfigFrom(args, io.env), { logger: cliLogger(io) });
       summary = await withStore(io, args, async ({ store }) => {

@@ -53,7 +53,7 @@ export const CODE_MAX_CHARS = 2400;
 /** Files read and chunked concurrently while earlier batches are embedded. */
 export const FILE_CONCURRENCY = 8;
 /** Chunks accumulated across files before one embed + upsert round (several embedding requests). */
-export const WRITE_BATCH_CHUNKS = 256;
+export const WRITE_BATCH_CHUNKS = 512;
 /** Write rounds in flight at once (one being written while the next is embedded). */
 export const WRITE_ROUNDS_IN_FLIGHT = 2;
 

@@ -8,6 +8,9 @@ import { type IgnoreLayer, isIgnored, loadIgnoreLayer } from './ignoreRules';
 import { classifyDir, classifyPath } from './pathFilter';
 import { classifyContent, readHead } from './sniff';
 
+/** Files of one directory judged concurrently. */
+const JUDGE_AHEAD = 16;
+
 export type DiscoveredEntry =
   | { readonly kind: 'file'; readonly absPath: string; readonly relPath: string; readonly size: number }
   | { readonly kind: 'skipped'; readonly relPath: string; readonly reason: SkipReason };
@@ -52,10 +55,20 @@ async function* walk(state: WalkState, dir: DirFrame): AsyncGenerator<Discovered
     throw new Error(`Cannot read folder ${dir.abs}`);
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
+  const relOf = (name: string): string => (dir.rel === '' ? name : `${dir.rel}/${name}`);
+  // Files are judged (stat + head read) a few at a time ahead of the cursor; results keep their order.
+  const ahead = new Map<number, Promise<DiscoveredEntry | undefined>>();
+  for (let i = 0; i < entries.length; i++) {
+    for (let k = i; k < Math.min(entries.length, i + JUDGE_AHEAD); k++) {
+      const e = entries[k];
+      if (e.isFile() && !ahead.has(k)) {
+        ahead.set(k, judgeFile(state, dir, path.join(dir.abs, e.name), relOf(e.name)));
+      }
+    }
+    const entry = entries[i];
     throwIfAborted(state.signal);
     const abs = path.join(dir.abs, entry.name);
-    const rel = dir.rel === '' ? entry.name : `${dir.rel}/${entry.name}`;
+    const rel = relOf(entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
     let real: string | undefined;
@@ -74,7 +87,8 @@ async function* walk(state: WalkState, dir: DirFrame): AsyncGenerator<Discovered
     if (isDir) {
       yield* enterDir(state, dir, abs, rel, entry.name, real);
     } else if (isFile) {
-      const found = await judgeFile(state, dir, abs, rel);
+      const found = await (ahead.get(i) ?? judgeFile(state, dir, abs, rel));
+      ahead.delete(i);
       if (found) {
         yield found;
       }
