@@ -76,6 +76,8 @@ describe('chat (e2e)', function () {
   it('Index Workspace from the palette; the status bar shows the indexed files', async () => {
     await wb().runCommand('Kimi Milvus: Index Workspace');
     await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 180_000 });
+    // The Collections view lists the workspace's collection with its row count.
+    await wb().page.locator('.part.sidebar .monaco-list-row', { hasText: /sample_workspace_\w+.*\d+ rows/ }).waitFor({ timeout: 30_000 });
   });
 
   it('streams an answer with a tool-call line and source links; a link opens the file at that line', async () => {
