@@ -63,7 +63,7 @@ const indexCommand: CliCommand = {
   name: 'index',
   summary: 'Index a folder into its Milvus collection (incremental; only changed chunks are embedded)',
   usage: [
-    'Usage: kimi-milvus index <dir> [--collection NAME] [--dry-run] [--json]',
+    'Usage: kimi-milvus index <dir> [--collection NAME] [--dry-run] [--rebuild] [--json]',
     '',
     'Indexes the files of <dir> into a collection (default: the folder name plus a hash of its path).',
     'Re-running updates only what changed: new and edited files are re-chunked, only chunks whose',
@@ -72,6 +72,8 @@ const indexCommand: CliCommand = {
     '',
     '  --collection NAME         collection to write (letters, digits, _)',
     '  --dry-run                 report files, bytes, estimated chunks and tokens; write nothing',
+    '  --rebuild                 drop the collection first and index from scratch (e.g. after changing',
+    '                            the embedding model or dimensions)',
     '',
     INDEX_HELP,
     '',
@@ -80,7 +82,7 @@ const indexCommand: CliCommand = {
     COMMON_HELP,
     '  -h, --help          this help',
   ].join('\n'),
-  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' } },
   async run(args, io) {
     const dirArg = args.positionals[0];
     if (!dirArg || args.positionals.length > 1) {
@@ -99,6 +101,11 @@ const indexCommand: CliCommand = {
     } else {
       const embedder = createEmbedder(embeddingConfigFrom(args, io.env), { logger: cliLogger(io) });
       summary = await withStore(io, args, async ({ store }) => {
+        const name = collection ?? collectionNameFor(root);
+        if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
+          io.stderr(`Dropping ${name} to rebuild it.\n`);
+          await store.dropCollection(name, io.signal);
+        }
         const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io) });
         return indexer.indexFolder(root, { collection, onProgress }, io.signal);
       });

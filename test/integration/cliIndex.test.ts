@@ -84,6 +84,20 @@ describe('CLI: index, search, add, collections (end to end)', function () {
     assert.equal(second.filesUnchanged, EXPECTED_INDEXED.length);
     assert.equal(second.chunksEmbedded, 0);
 
+    // Another embedding model: refused with a way out, and --rebuild takes it.
+    const otherModel = { EMBEDDING_MODEL: 'other-embed' };
+    const refused = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64'], otherModel);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /--rebuild/);
+    const rebuilt = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64', '--rebuild', '--json'], otherModel);
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.equal((JSON.parse(rebuilt.stdout) as { filesIndexed: number }).filesIndexed, EXPECTED_INDEXED.length);
+    const searchOther = await run(['search', FIXTURE_QUESTION.query, '--collection', name, '--json'], otherModel);
+    assert.equal(searchOther.code, 0, searchOther.stderr);
+    const mismatch = await run(['search', FIXTURE_QUESTION.query, '--collection', name, '--json']);
+    assert.notEqual(mismatch.code, 0);
+    assert.match(mismatch.stderr, /was indexed with 127\.0\.0\.1:other-embed/);
+
     const list = await run(['collections', '--json']);
     assert.equal(list.code, 0, list.stderr);
     const collections = JSON.parse(list.stdout) as Array<{ name: string; rowCount: number; metadata: Record<string, string> }>;
