@@ -218,6 +218,20 @@ describe('MilvusStore against Milvus Lite', function () {
     await assert.rejects(store.upsert(name, groups[0], controller.signal), UserAbortError);
   });
 
+  it('keeps rows searchable, updatable and deletable across the background flush', async () => {
+    const name = await fresh('flush', SPEC);
+    const rows = corpus(true);
+    await store.upsert(name, rows);
+    await new Promise((r) => setTimeout(r, 3500)); // past the idle flush (2 s) and its warm-up search
+    const hits = await store.search(name, 'zanzibarQuokkaFlux', { vector: embed('zanzibarQuokkaFlux') });
+    assert.equal(hits[0].path, 'src/parser.ts');
+    await store.upsert(name, [{ ...rows[2], text: `${rows[2].text} updatedMarkerWord` }]);
+    assert.equal((await store.search(name, 'updatedMarkerWord'))[0]?.id, rows[2].id);
+    await store.deleteByPath(name, 'src/parser.ts');
+    assert.equal((await store.describeCollection(name)).rowCount, rows.length - 2);
+    assert.ok((await store.search(name, 'zanzibarQuokkaFlux')).every((h) => h.path !== 'src/parser.ts'));
+  });
+
   it('rejects invalid collection names', async () => {
     for (const bad of ['1abc', 'has-dash', 'sp ace', '', 'x'.repeat(256), 'ünï']) {
       await assert.rejects(store.hasCollection(bad), (err: unknown) => err instanceof StoreError && err.code === 'invalid-name');

@@ -12,6 +12,7 @@ import type { MilvusConnection } from './connection';
 import { idsIn, pathEquals } from './filters';
 import { validateCollectionName } from './names';
 import { ROW_FIELDS, F, createRequest, embeddingMismatch, fromEntity, parseDescribe, toEntity, type DescribedCollection } from './schema';
+import { LITE_FLUSH_POLICY, LiteFlusher, type FlushPolicy } from './liteFlush';
 import { countRows, scanAll } from './scan';
 import { runSearch } from './search';
 import type {
@@ -33,11 +34,21 @@ export class MilvusStore implements VectorStore {
   private readonly described = new Map<string, DescribedCollection>();
   private readonly loaded = new Set<string>();
   private loadedGeneration = -1;
+  private readonly flusher: LiteFlusher | undefined;
 
   constructor(
     private readonly conn: MilvusConnection,
     private readonly logger: Logger = nullLogger,
-  ) {}
+    flushPolicy: FlushPolicy | null = conn.mode === 'embedded' ? LITE_FLUSH_POLICY : null,
+  ) {
+    this.flusher = flushPolicy
+      ? new LiteFlusher(
+          { flushDirect: (name) => this.flush(name), flushQueued: (name) => this.writes.run(name, () => this.flush(name)).then(() => this.warm(name)) },
+          flushPolicy,
+          logger,
+        )
+      : undefined;
+  }
 
   async createCollection(name: string, options: CreateCollectionOptions, signal?: AbortSignal): Promise<CollectionInfo> {
     validateCollectionName(name);
@@ -121,6 +132,7 @@ export class MilvusStore implements VectorStore {
         const data = batch.map((r) => toEntity(r, hasVector));
         await this.call('upsert', signal, async (c) => check(await c.upsert({ collection_name: name, data }), `upsert into "${name}"`));
       }
+      await this.flusher?.afterWrite(name, rows.length);
     });
   }
 
@@ -191,7 +203,22 @@ export class MilvusStore implements VectorStore {
   }
 
   async close(): Promise<void> {
-    await this.conn.close();
+    try {
+      await this.flusher?.close();
+    } finally {
+      await this.conn.close();
+    }
+  }
+
+  private async flush(name: string): Promise<void> {
+    await this.call('flush', undefined, async (c) => check(await c.flush({ collection_names: [name] }), `flush "${name}"`));
+  }
+
+  /** A tiny search so the indexes of freshly flushed segments are built now, not on the user's first query. */
+  private async warm(name: string): Promise<void> {
+    const { hasVector, info } = await this.describe(name, undefined, false);
+    const vector = hasVector && info.embedding ? Array.from({ length: info.embedding.dimensions }, (_, i) => (i === 0 ? 1 : 0)) : undefined;
+    await this.search(name, 'warm', { limit: 1, vector });
   }
 
   private async call<T>(what: string, signal: AbortSignal | undefined, fn: (client: MilvusClient) => Promise<T>): Promise<T> {
@@ -250,6 +277,7 @@ export class MilvusStore implements VectorStore {
   }
 
   private forget(name: string): void {
+    this.flusher?.forget(name);
     this.described.delete(name);
     this.loaded.delete(name);
   }

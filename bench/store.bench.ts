@@ -1,0 +1,150 @@
+/**
+ * Milvus Lite throughput and latency through MilvusStore: upsert rows/s of 768-dim vectors
+ * with text, and BM25 / hybrid (dense + BM25, RRF) search latency p50/p95.
+ *
+ *   npm run bench:store                       (sizes 10000,100000)
+ *   npm run bench:store -- --sizes 10000,30000 --queries 50
+ *
+ * Uses its own data dir (.cache/bench-milvus, or KIMI_MILVUS_BENCH_DATA_DIR) and the test
+ * venv (.cache/milvus-venv, or KIMI_MILVUS_VENV); drops its collections afterwards.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MILVUS_LITE_VERSION } from '../src/core/milvus/pins';
+import { openStore } from '../src/core/store/factory';
+import type { ChunkRow, VectorStore } from '../src/core/store/types';
+
+const DIM = 768;
+const WRITE_CHUNK = 5000;
+const root = path.resolve(__dirname, '..');
+
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '10000,100000' }, queries: { type: 'string', default: '50' } },
+});
+const sizes = String(values.sizes).split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+const QUERIES = Number(values.queries);
+
+/** mulberry32: a deterministic PRNG so runs are comparable. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const rand = prng(42);
+const VOCAB = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}${['init', 'parse', 'load', 'index', 'query', 'store'][i % 6]}`);
+const word = (): string => VOCAB[Math.floor(rand() ** 2 * VOCAB.length)];
+
+function vector(): number[] {
+  const v = Array.from({ length: DIM }, () => rand() * 2 - 1);
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+function makeRows(from: number, count: number): ChunkRow[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    const text = Array.from({ length: 80 }, word).join(' ');
+    return {
+      id: i.toString(16).padStart(12, '0'),
+      path: `src/module${Math.floor(i / 20)}/file${i % 20}.ts`,
+      startLine: 1,
+      endLine: 40,
+      chunkIndex: 0,
+      totalChunks: 1,
+      language: 'typescript',
+      fileHash: 'ab'.repeat(32),
+      text: `src/module${Math.floor(i / 20)}/file${i % 20}.ts:1-40\n${text} ident${i}`,
+      vector: vector(),
+    };
+  });
+}
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function timeQueries(run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < 3; i++) {
+    await run();
+  }
+  const times: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  return { p50: pct(times, 50), p95: pct(times, 95) };
+}
+
+interface Row {
+  size: number;
+  upsertRowsPerS: number;
+  upsertS: number;
+  bm25: { p50: number; p95: number };
+  hybrid: { p50: number; p95: number };
+}
+
+async function benchSize(store: VectorStore, size: number): Promise<Row> {
+  const name = `bench_${size}_${Date.now().toString(36)}`;
+  await store.createCollection(name, { embedding: { model: 'bench:random', dimensions: DIM } });
+  try {
+    let writeMs = 0;
+    for (let from = 0; from < size; from += WRITE_CHUNK) {
+      const rows = makeRows(from, Math.min(WRITE_CHUNK, size - from)); // generated outside the timer
+      const t = performance.now();
+      await store.upsert(name, rows);
+      writeMs += performance.now() - t;
+      process.stderr.write(`\r  ${name}: ${Math.min(size, from + WRITE_CHUNK)}/${size} rows`);
+    }
+    process.stderr.write('\n');
+    const count = (await store.describeCollection(name)).rowCount;
+    if (count !== size) {
+      throw new Error(`expected ${size} rows, found ${count}`);
+    }
+    const bm25 = await timeQueries(() => store.search(name, `${word()} ${word()} ${word()}`, { limit: 10 }));
+    const hybrid = await timeQueries(() => store.search(name, `${word()} ${word()} ${word()}`, { limit: 10, vector: vector() }));
+    return { size, upsertRowsPerS: size / (writeMs / 1000), upsertS: writeMs / 1000, bm25, hybrid };
+  } finally {
+    await store.dropCollection(name).catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  process.env.KIMI_MILVUS_VENV ||= path.join(root, '.cache', 'milvus-venv');
+  const dataDir = process.env.KIMI_MILVUS_BENCH_DATA_DIR || path.join(root, '.cache', 'bench-milvus');
+  const handle = await openStore(
+    { uri: undefined, token: undefined, dataDir, pythonPath: undefined },
+    { onProgress: (m) => process.stderr.write(`${m}\n`) },
+  );
+  const results: Row[] = [];
+  try {
+    for (const size of sizes) {
+      results.push(await benchSize(handle.store, size));
+    }
+  } finally {
+    await handle.dispose();
+  }
+  const f = (n: number): string => n.toFixed(1);
+  console.log(`\nMilvus Lite ${MILVUS_LITE_VERSION}, ${DIM}-dim vectors + ~600-byte texts, ${QUERIES} queries each, top 10;`);
+  console.log(`${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+  console.log('| rows | upsert rows/s | upsert total s | BM25 p50 ms | BM25 p95 ms | hybrid p50 ms | hybrid p95 ms |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    console.log(
+      `| ${r.size.toLocaleString('en-US')} | ${Math.round(r.upsertRowsPerS).toLocaleString('en-US')} | ${f(r.upsertS)} | ${f(r.bm25.p50)} | ${f(r.bm25.p95)} | ${f(r.hybrid.p50)} | ${f(r.hybrid.p95)} |`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
