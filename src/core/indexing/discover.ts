@@ -1,7 +1,7 @@
 import { type Dirent, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { IndexConfig } from '../config';
-import { throwIfAborted } from '../errors';
+import { FileError, throwIfAborted } from '../errors';
 import { SILENT_DIRS } from './constants';
 import type { SkipReason } from './events';
 import { type IgnoreLayer, isIgnored, loadIgnoreLayer } from './ignoreRules';
@@ -36,7 +36,12 @@ interface WalkState {
  */
 export async function* discoverFiles(root: string, config: IndexConfig, signal?: AbortSignal): AsyncGenerator<DiscoveredEntry> {
   const abs = path.resolve(root);
-  const rootReal = await fs.realpath(abs);
+  let rootReal: string;
+  try {
+    rootReal = await fs.realpath(abs);
+  } catch {
+    throw new FileError(`The folder ${abs} does not exist or cannot be read.`);
+  }
   const state: WalkState = { rootReal, config, signal, visited: new Set([rootReal]) };
   const layer = await loadIgnoreLayer(abs, '');
   yield* walk(state, { abs, rel: '', layers: layer ? [layer] : [] });
@@ -52,7 +57,7 @@ async function* walk(state: WalkState, dir: DirFrame): AsyncGenerator<Discovered
       yield { kind: 'skipped', relPath: `${dir.rel}/`, reason: 'unreadable' };
       return;
     }
-    throw new Error(`Cannot read folder ${dir.abs}`);
+    throw new FileError(`The folder ${dir.abs} cannot be read.`);
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const relOf = (name: string): string => (dir.rel === '' ? name : `${dir.rel}/${name}`);

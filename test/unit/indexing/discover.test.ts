@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { UserAbortError } from '../../../src/core/errors';
+import { FileError, UserAbortError } from '../../../src/core/errors';
 import { type DiscoveredEntry, discoverFiles } from '../../../src/core/indexing/discover';
 import { classifyPath } from '../../../src/core/indexing/pathFilter';
 import { shouldIndexFile } from '../../../src/core/indexing/shouldIndex';
@@ -82,5 +82,11 @@ describe('discoverFiles', () => {
     assert.equal(classifyPath('photo.jpg', FIXTURE_CONFIG), 'not-included');
     assert.equal(classifyPath('lib/jquery.min.js', FIXTURE_CONFIG), 'minified');
     assert.equal(classifyPath('Dockerfile', FIXTURE_CONFIG), null);
+  });
+});
+
+describe('discoverFiles on a missing folder', () => {
+  it('fails with a FileError naming the folder', async () => {
+    await assert.rejects(collect('/nonexistent/kimi-folder'), (err: unknown) => err instanceof FileError && /nonexistent\/kimi-folder does not exist/.test(err.message));
   });
 });
