@@ -13,7 +13,10 @@ let turns: Turn[] = saved ? [...saved.turns] : [];
 let busy = false;
 let setup: SetupState | undefined;
 const dirty = new Set<string>();
+/** Pending timer or animation frame of the next streaming render (0: none). */
 let frame = 0;
+let lastRenderMs = 0;
+let lastRenderEnd = 0;
 
 const actions: TurnActions = {
   openSource: (source) => host.post({ type: 'openSource', source }),
@@ -94,15 +97,21 @@ function renderChrome(): void {
   stop.disabled = !busy;
 }
 
-/** Streaming re-renders are batched to one per animation frame. */
+/**
+ * Streaming re-renders are batched: at most one per animation frame, and after a slow render
+ * (a long answer) the next waits twice as long as that render took, so rendering never takes
+ * more than about a third of the time and typing stays responsive.
+ */
 function scheduleTurn(id: string): void {
   dirty.add(id);
   if (frame === 0) {
-    frame = requestAnimationFrame(flush);
+    const wait = Math.max(0, lastRenderMs * 2 - (performance.now() - lastRenderEnd));
+    frame = wait > 16 ? window.setTimeout(() => (frame = requestAnimationFrame(flush)), wait) : requestAnimationFrame(flush);
   }
 }
 
 function flush(): void {
+  const started = performance.now();
   frame = 0;
   const stick = nearBottom();
   for (const id of dirty) {
@@ -121,6 +130,8 @@ function flush(): void {
     log.scrollTop = log.scrollHeight;
   }
   persist();
+  lastRenderEnd = performance.now();
+  lastRenderMs = lastRenderEnd - started;
 }
 
 function handle(msg: HostToWebview): void {
