@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import * as vscode from 'vscode';
 import type { AgentEvent } from '../../core/agent/events';
 import { isAbortError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
@@ -27,14 +26,12 @@ interface PersistedChat {
  * reloading the window (a ChatStore per workspace). The webview gets a snapshot when it
  * loads and then the same events the session folds into its own copy.
  */
-export class ChatSession implements vscode.Disposable {
+export class ChatSession {
   private turns: Turn[] = [];
   private history: unknown;
   private readonly loaded: Promise<void>;
   private abort: AbortController | undefined;
-  private readonly emitter = new vscode.EventEmitter<HostToWebview>();
-  /** Messages for the webview (the provider forwards them when the view is visible). */
-  readonly onDidPost = this.emitter.event;
+  private readonly listeners = new Set<(message: HostToWebview) => void>();
 
   constructor(
     private readonly store: ChatStore,
@@ -49,6 +46,22 @@ export class ChatSession implements vscode.Disposable {
       },
       (err: unknown) => this.log.warn(`Could not load the conversation: ${String(err)}`),
     );
+  }
+
+  /**
+   * Messages for the webview (the provider forwards them when the view is visible). A plain
+   * listener set rather than vscode.EventEmitter keeps this class free of `vscode`, so it is
+   * unit-tested in plain Node.
+   */
+  onDidPost(listener: (message: HostToWebview) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private fire(message: HostToWebview): void {
+    for (const listener of [...this.listeners]) {
+      listener(message);
+    }
   }
 
   /** Resolves once the saved conversation is loaded. */
@@ -73,7 +86,7 @@ export class ChatSession implements vscode.Disposable {
     this.turns = [...this.turns, turn].slice(-MAX_TURNS);
     const controller = new AbortController();
     this.abort = controller;
-    this.emitter.fire({ type: 'turnStarted', turn });
+    this.fire({ type: 'turnStarted', turn });
     void this.save();
     let ended = false;
     const apply = (event: ChatEvent): void => {
@@ -82,7 +95,7 @@ export class ChatSession implements vscode.Disposable {
       }
       ended = event.type === 'done' || event.type === 'error';
       this.turns = this.turns.map((t) => (t.id === turn.id ? applyChatEvent(t, event) : t));
-      this.emitter.fire({ type: 'event', turnId: turn.id, event });
+      this.fire({ type: 'event', turnId: turn.id, event });
     };
     try {
       this.history = await this.engine.run(
@@ -108,7 +121,7 @@ export class ChatSession implements vscode.Disposable {
       apply({ type: 'error', message: userMessage(err), cancelled });
     } finally {
       this.abort = undefined;
-      this.emitter.fire({ type: 'busy', busy: false });
+      this.fire({ type: 'busy', busy: false });
       await this.save();
     }
   }
@@ -136,7 +149,7 @@ export class ChatSession implements vscode.Disposable {
 
   dispose(): void {
     this.stop();
-    this.emitter.dispose();
+    this.listeners.clear();
   }
 }
 

@@ -1,0 +1,129 @@
+import { strict as assert } from 'node:assert';
+import type { AgentEvent } from '../../../src/core/agent/events';
+import { ConfigError, UserAbortError } from '../../../src/core/errors';
+import { nullLogger } from '../../../src/core/logger';
+import type { ChatEngine } from '../../../src/extension/chat/chatSession';
+import { ChatSession } from '../../../src/extension/chat/chatSession';
+import type { ChatStore } from '../../../src/extension/chat/chatStore';
+import type { HostToWebview } from '../../../src/shared/protocol';
+
+/** A ChatStore in memory that records every save (the extension's own port, not a library). */
+function memoryStore(initial?: unknown): ChatStore & { saved: unknown[] } {
+  const saved: unknown[] = [];
+  return {
+    saved,
+    load: async () => initial,
+    save: async (data) => {
+      saved.push(JSON.parse(JSON.stringify(data)));
+    },
+  };
+}
+
+const usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };
+
+/** An engine that plays a script of agent events, then returns a history marker. */
+function scripted(events: AgentEvent[], options: { fail?: Error; waitForAbort?: boolean } = {}): ChatEngine & { histories: unknown[] } {
+  const histories: unknown[] = [];
+  return {
+    histories,
+    async run(history, question, onEvent, signal) {
+      histories.push(history);
+      for (const e of events) {
+        onEvent(e);
+      }
+      if (options.waitForAbort) {
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        onEvent({ type: 'error', message: 'Cancelled.', cancelled: true });
+        throw new UserAbortError();
+      }
+      if (options.fail) {
+        throw options.fail;
+      }
+      return { after: question };
+    },
+  };
+}
+
+describe('ChatSession (host side of the chat)', () => {
+  it('runs a question, forwards events in order, and saves the turn and the history', async () => {
+    const store = memoryStore();
+    const engine = scripted([
+      { type: 'step', step: 1 },
+      { type: 'textDelta', text: 'Hel' },
+      { type: 'textDelta', text: 'lo' },
+      { type: 'done', text: 'Hello', usage, steps: 1, incomplete: false },
+    ]);
+    const session = new ChatSession(store, engine, nullLogger);
+    const posted: HostToWebview[] = [];
+    session.onDidPost((m) => posted.push(m));
+    await session.send('Hi?');
+    assert.deepEqual(
+      posted.map((m) => (m.type === 'event' ? `event:${m.event.type}` : m.type)),
+      ['turnStarted', 'event:textDelta', 'event:textDelta', 'event:done', 'busy'],
+    );
+    assert.equal(session.busy, false);
+    assert.equal(session.allTurns[0].answer, 'Hello');
+    assert.equal(session.allTurns[0].status, 'done');
+    const last = store.saved.at(-1) as { turns: { question: string }[]; history: unknown };
+    assert.equal(last.turns[0].question, 'Hi?');
+    assert.deepEqual(last.history, { after: 'Hi?' });
+
+    await session.send('Again');
+    assert.deepEqual(engine.histories, [undefined, { after: 'Hi?' }], 'the next question continues the saved history');
+  });
+
+  it('Stop cancels: the turn keeps its partial answer and is marked cancelled', async () => {
+    const session = new ChatSession(memoryStore(), scripted([{ type: 'textDelta', text: 'partial' }], { waitForAbort: true }), nullLogger);
+    const running = session.send('long question');
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(session.busy, true);
+    session.stop();
+    await running;
+    const [turn] = session.allTurns;
+    assert.equal(turn.status, 'cancelled');
+    assert.equal(turn.answer, 'partial');
+    assert.equal(turn.error, undefined);
+  });
+
+  it('an engine failure becomes an error turn with the user-facing message; nothing throws', async () => {
+    const session = new ChatSession(memoryStore(), scripted([], { fail: new ConfigError('No Kimi API key is set.') }), nullLogger);
+    await session.send('hello');
+    const [turn] = session.allTurns;
+    assert.equal(turn.status, 'error');
+    assert.equal(turn.error, 'No Kimi API key is set.');
+  });
+
+  it('restores a saved conversation, settling a turn a reload interrupted, and ignores garbage', async () => {
+    const saved = {
+      turns: [
+        { id: 'a', question: 'q1', answer: 'a1', reasoning: '', tools: [], sources: [], status: 'done' },
+        { id: 'b', question: 'q2', answer: 'half', reasoning: '', tools: [], sources: [], status: 'streaming' },
+        { id: 'c', question: 42 },
+      ],
+      history: { h: 1 },
+    };
+    const session = new ChatSession(memoryStore(saved), scripted([]), nullLogger);
+    await session.whenLoaded();
+    assert.deepEqual(
+      session.allTurns.map((t) => [t.id, t.status]),
+      [
+        ['a', 'done'],
+        ['b', 'cancelled'],
+      ],
+    );
+    const broken = new ChatSession(memoryStore('not a chat'), scripted([]), nullLogger);
+    await broken.whenLoaded();
+    assert.deepEqual(broken.allTurns, []);
+  });
+
+  it('clear() empties turns and history and saves that', async () => {
+    const store = memoryStore();
+    const session = new ChatSession(store, scripted([{ type: 'done', text: 'x', usage, steps: 1, incomplete: false }]), nullLogger);
+    await session.send('q');
+    await session.clear();
+    assert.deepEqual(session.allTurns, []);
+    const last = store.saved.at(-1) as { turns: unknown[]; history?: unknown };
+    assert.deepEqual(last.turns, []);
+    assert.equal(last.history, undefined);
+  });
+});
