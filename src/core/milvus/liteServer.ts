@@ -79,11 +79,18 @@ export class MilvusLiteServer {
 
   /** Finds the running server of this data dir or starts one, and takes a lease on it. */
   async acquire(opts: { keepAlive?: boolean } = {}, signal?: AbortSignal): Promise<ServerLease> {
-    let info = await this.liveServer();
-    if (!info || (opts.keepAlive && !info.keepAlive)) {
-      info = await this.startOrFind(opts.keepAlive === true, signal);
-    }
+    // Register first: a process releasing its lease right now then sees us and keeps the server.
     const userFile = registerUser(this.paths, randomBytes(4).toString('hex'));
+    let info: ServerInfo | undefined;
+    try {
+      info = await this.liveServer();
+      if (!info || (opts.keepAlive && !info.keepAlive)) {
+        info = await this.startOrFind(opts.keepAlive === true, signal);
+      }
+    } catch (err) {
+      fs.rmSync(userFile, { force: true });
+      throw err;
+    }
     let current = info;
     let released = false;
     return {

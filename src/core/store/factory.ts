@@ -57,7 +57,12 @@ export async function openStore(config: MilvusConfig, options: OpenStoreOptions 
   const lease = await embeddedServer(config, options).acquire({}, options.signal);
   let conn: EmbeddedConnection;
   try {
-    conn = await EmbeddedConnection.open(lease, logger);
+    conn = await EmbeddedConnection.open(lease, logger).catch(async (err: unknown) => {
+      // The server may have stopped between finding and connecting (its last user left): once more.
+      logger.debug(`Reconnecting to Milvus Lite: ${errorMessage(err)}`);
+      await lease.ensureRunning(options.signal);
+      return EmbeddedConnection.open(lease, logger);
+    });
   } catch (err) {
     await lease.release();
     throw err;
