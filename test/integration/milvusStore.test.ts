@@ -232,6 +232,15 @@ describe('MilvusStore against Milvus Lite', function () {
     assert.ok((await store.search(name, 'zanzibarQuokkaFlux')).every((h) => h.path !== 'src/parser.ts'));
   });
 
+  it('reports a missing collection as not-found', async () => {
+    const missing = uniqueCollectionName('missing');
+    const notFound = (err: unknown): boolean => err instanceof StoreError && err.code === 'not-found' && err.message.includes(missing);
+    await assert.rejects(store.describeCollection(missing), notFound);
+    await assert.rejects(store.search(missing, 'x'), notFound);
+    await assert.rejects(store.deleteByPath(missing, 'a.ts'), notFound);
+    await assert.rejects(store.listIndexedFiles(missing), notFound);
+  });
+
   it('rejects invalid collection names', async () => {
     for (const bad of ['1abc', 'has-dash', 'sp ace', '', 'x'.repeat(256), 'ünï']) {
       await assert.rejects(store.hasCollection(bad), (err: unknown) => err instanceof StoreError && err.code === 'invalid-name');

@@ -138,6 +138,7 @@ export class MilvusStore implements VectorStore {
 
   async deleteByPath(name: string, path: string, signal?: AbortSignal): Promise<void> {
     validateCollectionName(name);
+    await this.describe(name, signal, false); // a clear not-found instead of an SDK TypeError
     await this.writes.run(name, () =>
       this.call('delete', signal, async (c) => check(await c.delete({ collection_name: name, filter: pathEquals(path) }), `delete from "${name}"`)),
     );
@@ -145,6 +146,10 @@ export class MilvusStore implements VectorStore {
 
   async deleteByIds(name: string, ids: readonly string[], signal?: AbortSignal): Promise<void> {
     validateCollectionName(name);
+    if (ids.length === 0) {
+      return;
+    }
+    await this.describe(name, signal, false);
     await this.writes.run(name, async () => {
       for (let i = 0; i < ids.length; i += DELETE_IDS_BATCH) {
         const filter = idsIn(ids.slice(i, i + DELETE_IDS_BATCH));
