@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   context.subscriptions.push(vscode.commands.registerCommand(Commands.showLogs, () => channel.show()));
 
   registerSecretCommands(context, secrets, services);
-  const chat = registerChat(context, services, state, runner, chatCollections);
+  const chat = registerChat(context, services, state, chatCollections);
   const tree = registerCollections(context, services, state, runner, chatCollections);
   const changed = (): void => {
     tree.refresh();

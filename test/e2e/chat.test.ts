@@ -76,6 +76,10 @@ describe('chat (e2e)', function () {
   it('Index Workspace from the palette; the status bar shows the indexed files', async () => {
     await wb().runCommand('Kimi Milvus: Index Workspace');
     await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 180_000 });
+    // The chat's first-run banner no longer asks for an index, nor says indexing is running.
+    const frame = await chat();
+    await frame.getByRole('button', { name: 'Index Workspace' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await frame.getByText('Indexing the workspace').waitFor({ state: 'detached', timeout: 15_000 });
     // The Collections view lists the workspace's collection with its row count.
     await wb().page.locator('.part.sidebar .monaco-list-row', { hasText: /sample_workspace_\w+.*\d+ rows/ }).waitFor({ timeout: 30_000 });
   });

@@ -55,10 +55,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     );
   }
 
-  /** Re-sends the first-run state and the model list (after a key, trust, index or settings change). */
+  /** Re-sends the first-run state (after a key, trust or index change). */
   async refreshSetup(): Promise<void> {
     if (this.view) {
       this.post({ type: 'setup', setup: await this.setupState() });
+    }
+  }
+
+  /** Re-sends the model list (after the key or the Kimi settings changed). */
+  async refreshModels(): Promise<void> {
+    if (this.view) {
       await this.sendModels();
     }
   }

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { SetupState } from '../../shared/protocol';
 import type { ChatCollections } from '../collections/chatCollections';
 import { Commands } from '../constants';
-import type { IndexRunner } from '../indexing/indexRunner';
 import type { IndexState } from '../indexing/indexState';
 import type { Services } from '../services';
 import { AgentChatEngine } from './agentEngine';
@@ -16,7 +15,6 @@ export function registerChat(
   context: vscode.ExtensionContext,
   services: Services,
   state: IndexState,
-  runner: IndexRunner,
   chatCollections: ChatCollections,
 ): ChatViewProvider {
   const session = new ChatSession(
@@ -27,7 +25,7 @@ export function registerChat(
   const setup = async (): Promise<SetupState> => ({
     hasKimiKey: (await services.secrets.get('kimiApiKey')) !== undefined,
     indexed: state.records.length > 0,
-    indexing: runner.busy,
+    indexing: state.status.kind === 'indexing',
     trusted: services.trust.trusted,
     hasWorkspace: (vscode.workspace.workspaceFolders ?? []).length > 0,
   });
@@ -41,13 +39,18 @@ export function registerChat(
       webviewOptions: { retainContextWhenHidden: false },
     }),
     vscode.commands.registerCommand(Commands.newChat, () => provider.newChat()),
-    services.secrets.onDidChangeSecret(refresh),
+    services.secrets.onDidChangeSecret((name) => {
+      refresh();
+      if (name === 'kimiApiKey') {
+        void provider.refreshModels();
+      }
+    }),
     services.trust.onDidChangeTrust(refresh),
     state.onDidChangeStatus(refresh),
     vscode.workspace.onDidChangeWorkspaceFolders(refresh),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kimiMilvus.kimi')) {
-        refresh();
+        void provider.refreshModels();
       }
     }),
   );
