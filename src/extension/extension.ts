@@ -26,13 +26,20 @@ let running: Services | undefined;
  */
 export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | undefined {
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  const testing = context.extensionMode === vscode.ExtensionMode.Test;
+  // Only the tests read the log back (to prove no key is in it); production keeps no copy.
   const lines: string[] = [];
-  const log = createChannelLogger(channel, (line) => {
-    lines.push(line);
-    if (lines.length > 5000) {
-      lines.splice(0, lines.length - 5000);
-    }
-  });
+  const log = createChannelLogger(
+    channel,
+    testing
+      ? (line) => {
+          lines.push(line);
+          if (lines.length > 5000) {
+            lines.splice(0, lines.length - 5000);
+          }
+        }
+      : undefined,
+  );
   const trust = new TrustState();
   const secrets = new SecretStore(context.secrets);
   const services = new Services(context, secrets, trust, log);
@@ -57,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   context.subscriptions.push(liveSync);
   log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);
 
-  if (context.extensionMode !== vscode.ExtensionMode.Test) {
+  if (!testing) {
     return undefined;
   }
   return {
