@@ -168,7 +168,7 @@ describe('Indexer on real Milvus Lite', function () {
   });
 
   it('a cancelled run followed by a re-index equals a clean full index, without re-embedding', async () => {
-    const corpus = createCorpus(240);
+    const corpus = createCorpus(700);
     try {
       const name = collection('idx_cancel');
       server.latencyMs = 40;
