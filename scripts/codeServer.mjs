@@ -170,7 +170,13 @@ export async function ensureCodeServer({ log = (m) => console.log(m) } = {}) {
     });
     await step(dir, '4-native-rebuild', log, () =>
       // npm_config_yes lets node-pty's post-install run `npx node-gyp` without a prompt.
-      run('npm', ['rebuild', ...NATIVE_MODULES], vscodeDir, log, { npm_config_yes: 'true' }),
+      run('npm', ['rebuild', ...NATIVE_MODULES], vscodeDir, log, { npm_config_yes: 'true' }).catch((e) => {
+        throw new Error(
+          `${e.message}\nBuilding code-server's native modules needs a C/C++ toolchain, python3, pkg-config, ` +
+            "libkrb5-dev and Node's headers (node-gyp uses <node prefix>/include/node, else downloads them " +
+            'from nodejs.org). On Debian: apt-get install build-essential python3 pkg-config libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev',
+        );
+      }),
     );
     await step(dir, '5-links', log, async () => {
       // VS Code and built-in extensions look for files under node_modules.asar; the terminal's

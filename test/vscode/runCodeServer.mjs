@@ -92,7 +92,14 @@ async function main() {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const consoleLog = path.join(resultsDir, 'browser-console.log');
-  page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+  let hostCrash;
+  page.on('console', (m) => {
+    appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`);
+    // Without this the harness would wait for results until the overall timeout.
+    if (/extension host .*terminated unexpectedly|\[ExtensionHost\].*permanent error occurred/i.test(m.text())) {
+      hostCrash ??= m.text().split('\n')[0].replace(/%c\s*\S+ color: #\w+\s*/g, '');
+    }
+  });
   page.on('pageerror', (e) => appendFileSync(consoleLog, `[pageerror] ${e.stack ?? e.message}\n`));
 
   const url = server.workbenchUrl([
@@ -118,6 +125,9 @@ async function main() {
     relay();
     if (existsSync(resultsFile)) {
       break;
+    }
+    if (hostCrash) {
+      throw new Error(`the extension host crashed before the tests finished: ${hostCrash}`);
     }
     if (server.process.exitCode !== null) {
       throw new Error(`code-server exited (${server.process.exitCode}) before the tests finished`);
