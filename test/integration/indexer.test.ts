@@ -40,10 +40,10 @@ describe('Indexer on real Milvus Lite', function () {
     created.push(name);
     return name;
   };
-  const makeEmbedder = (maxRetries = 6): Embedder =>
+  const makeEmbedder = (maxRetries = 6, concurrency = 4): Embedder =>
     createEmbedder(
       { baseUrl: server.url, apiKey: 'sk-test', model: 'fake-embed', dimensions: DIMS },
-      { tuning: { baseDelayMs: 5, maxDelayMs: 40, maxRetries } },
+      { tuning: { baseDelayMs: 5, maxDelayMs: 40, maxRetries, concurrency } },
     );
   const indexer = (e: Embedder = embedder): Indexer => new Indexer({ store, embedder: e, config: FIXTURE_CONFIG });
 
@@ -224,16 +224,19 @@ describe('Indexer on real Milvus Lite', function () {
     const corpus = createCorpus(300);
     try {
       const name = collection('idx_fail');
-      // Let the first round through, then fail for good.
-      server.script(...Array.from({ length: 4 }, () => 'ok' as const));
+      // Let the first write round (512 chunks = 8 requests) through, then fail for good.
+      server.script(...Array.from({ length: 8 }, () => 'ok' as const));
       server.failAll = { status: 500 };
-      await assert.rejects(indexer(makeEmbedder(1)).indexFolder(corpus.root, { collection: name }), (err: unknown) => {
+      // One request at a time, so the scripted successes go to the first round, in order.
+      await assert.rejects(indexer(makeEmbedder(1, 1)).indexFolder(corpus.root, { collection: name }), (err: unknown) => {
         assert.ok(err instanceof ApiError);
         assert.match(err.message, /HTTP 500.*Gave up after 1 retries/s);
         return true;
       });
-      // Every file in Milvus is complete: its row count equals its chunk total.
-      for (const f of await store.listIndexedFiles(name)) {
+      // What was written before the failure stays, and every file in Milvus is complete.
+      const written = await store.listIndexedFiles(name);
+      assert.ok(written.length > 0, 'the first round was written');
+      for (const f of written) {
         assert.equal(f.ids.length, f.totalChunks, f.path);
       }
       server.failAll = undefined;
