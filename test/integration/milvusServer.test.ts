@@ -108,6 +108,35 @@ describe('embedded Milvus Lite server manager', function () {
     }
   });
 
+  it('a server nobody holds a lease on, or nobody can find, stops by itself', async () => {
+    const previous = process.env.KIMI_MILVUS_IDLE_CHECK_S;
+    process.env.KIMI_MILVUS_IDLE_CHECK_S = '0.25'; // read by the launcher at spawn
+    try {
+      for (const orphan of ['lease-lost', 'state-deleted']) {
+        const dataDir = privateDataDir(orphan);
+        const server = new MilvusLiteServer({ dataDir, venvDir: testVenvDir(), pythonPath: undefined });
+        const lease = await server.acquire();
+        const { pid } = lease.info;
+        await new Promise((r) => setTimeout(r, 2000));
+        assert.equal(isPidAlive(pid), true, 'alive while leased and findable');
+        if (orphan === 'lease-lost') {
+          // As if the only user crashed: its lease file points at nobody alive.
+          fs.rmSync(path.join(dataDir, 'milvus-users'), { recursive: true, force: true });
+        } else {
+          fs.rmSync(path.join(dataDir, 'milvus-server.json'));
+        }
+        await waitDead(pid);
+        await lease.release();
+      }
+    } finally {
+      if (previous === undefined) {
+        delete process.env.KIMI_MILVUS_IDLE_CHECK_S;
+      } else {
+        process.env.KIMI_MILVUS_IDLE_CHECK_S = previous;
+      }
+    }
+  });
+
   it('reports a missing or bad Python quickly, with what to install', async () => {
     for (const pythonPath of ['/nonexistent/python3', process.execPath]) {
       const dataDir = privateDataDir('nopython');
