@@ -10,7 +10,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { StoreError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import { acquireLock } from './fileLock';
@@ -26,6 +25,7 @@ import {
   type ServerInfo,
   type ServerPaths,
 } from './serverState';
+import { logTail, readReady, startFailure } from './startup';
 import { ensureVenv } from './venv';
 
 export type { ServerInfo } from './serverState';
@@ -274,39 +274,4 @@ export class MilvusLiteServer {
     }
     removeState(this.paths, info.pid);
   }
-}
-
-function readReady(file: string): { pid: number; port: number; version: string } | undefined {
-  try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (typeof parsed === 'object' && parsed !== null && 'pid' in parsed && 'port' in parsed) {
-      const { pid, port } = parsed;
-      const version = 'version' in parsed && typeof parsed.version === 'string' ? parsed.version : 'unknown';
-      if (typeof pid === 'number' && typeof port === 'number') {
-        return { pid, port, version };
-      }
-    }
-  } catch {
-    // Not written yet.
-  }
-  return undefined;
-}
-
-function logTail(file: string): string {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    return text.split('\n').slice(-25).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-function startFailure(code: number | null, tail: string, p: ServerPaths): string {
-  if (tail.includes('DataDirLockedError')) {
-    return (
-      `Another program holds Milvus Lite's data directory ${p.milvusDir} (not started by Kimi Milvus, or left ` +
-      `from an older version). Stop it, or use another data dir.\n${tail}`
-    );
-  }
-  return `Milvus Lite exited during start (code ${code}). Log (${path.basename(p.logFile)} in ${p.dataDir}):\n${tail}`;
 }
