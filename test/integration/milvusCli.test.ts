@@ -76,5 +76,6 @@ describe('kimi-milvus server (CLI bundle)', function () {
     const after = await cli(['server', 'status', '--json', '--data-dir', dataDir]);
     assert.equal(after.code, 3);
     assert.equal((JSON.parse(after.stdout) as { running: boolean }).running, false);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });

@@ -9,10 +9,13 @@ import { embeddedServer, openStore } from '../../src/core/store/factory';
 import type { ChunkRow } from '../../src/core/store/types';
 import { REPO_ROOT, getTestStore, testMilvusConfig, testVenvDir, uniqueCollectionName } from './milvusEnv';
 
+const privateDirs: string[] = [];
+
 /** A data dir of its own, so killing its server cannot disturb other tests (or other people's runs). */
 function privateDataDir(label: string): string {
   const dir = path.join(REPO_ROOT, '.cache', 'test-milvus-private', `${label}-${process.pid}-${Date.now().toString(36)}`);
   fs.mkdirSync(dir, { recursive: true });
+  privateDirs.push(dir);
   return dir;
 }
 
@@ -44,6 +47,12 @@ describe('embedded Milvus Lite server manager', function () {
   before(async function () {
     this.timeout(900_000);
     await getTestStore(); // provisions the shared venv once
+  });
+
+  after(() => {
+    for (const dir of privateDirs.splice(0)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('two managers on one data dir share one server process, stopped by the last release', async () => {
