@@ -47,9 +47,7 @@ export function createStreamLogger(
     if (order.indexOf(lvl) < min) {
       return;
     }
-    const text = message instanceof Error ? (message.stack ?? message.message) : message;
-    const extra = args.length ? ' ' + args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' ') : '';
-    write(redact(`[${lvl}] ${text}${extra}`));
+    write(`[${lvl}] ${formatLogLine(message, args)}`);
   };
   return {
     trace: (m, ...a) => emit('trace', m, a),
@@ -58,6 +56,13 @@ export function createStreamLogger(
     warn: (m, ...a) => emit('warn', m, a),
     error: (m, ...a) => emit('error', m, a),
   };
+}
+
+/** The text of one log line: the message (or an error's stack) and its arguments, redacted. */
+export function formatLogLine(message: string | Error, args: readonly unknown[]): string {
+  const head = message instanceof Error ? (message.stack ?? message.message) : message;
+  const tail = args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' ');
+  return redact(tail ? `${head} ${tail}` : head);
 }
 
 function safeJson(value: unknown): string {

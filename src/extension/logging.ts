@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact, type Logger } from '../core/logger';
+import { formatLogLine, type Logger } from '../core/logger';
 
 /**
  * Routes the core logger to the "Kimi Milvus" LogOutputChannel; every line goes through `redact`.
@@ -7,9 +7,7 @@ import { redact, type Logger } from '../core/logger';
  */
 export function createChannelLogger(channel: vscode.LogOutputChannel, tee?: (line: string) => void): Logger {
   const text = (message: string | Error, args: unknown[]): string => {
-    const head = message instanceof Error ? (message.stack ?? message.message) : message;
-    const tail = args.map((a) => (typeof a === 'string' ? a : stringify(a))).join(' ');
-    const line = redact(tail ? `${head} ${tail}` : head);
+    const line = formatLogLine(message, args);
     tee?.(line);
     return line;
   };
@@ -20,15 +18,4 @@ export function createChannelLogger(channel: vscode.LogOutputChannel, tee?: (lin
     warn: (m, ...a) => channel.warn(text(m, a)),
     error: (m, ...a) => channel.error(text(m, a)),
   };
-}
-
-function stringify(value: unknown): string {
-  if (value instanceof Error) {
-    return value.message;
-  }
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
 }
