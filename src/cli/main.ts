@@ -16,7 +16,8 @@ function overview(): string {
     'Commands:',
     ...ALL.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Environment: KIMI_API_KEY, KIMI_BASE_URL, KIMI_MODEL, MILVUS_URI, MILVUS_TOKEN, KIMI_MILVUS_DATA_DIR,',
+    'Environment: KIMI_API_KEY, KIMI_BASE_URL, KIMI_MODEL, KIMI_TEMPERATURE,',
+    '  MILVUS_URI, MILVUS_TOKEN, KIMI_MILVUS_DATA_DIR, KIMI_MILVUS_VENV, KIMI_MILVUS_PYTHON, KIMI_MILVUS_LOG_LEVEL,',
     '  EMBEDDING_BASE_URL, EMBEDDING_API_KEY, EMBEDDING_MODEL, EMBEDDING_DIMENSIONS.',
     '',
   ].join('\n');
