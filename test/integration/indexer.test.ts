@@ -96,6 +96,10 @@ describe('Indexer on real Milvus Lite', function () {
     const gbk = await store.queryByPath(name, 'docs/chinese-gbk.txt');
     assert.ok(gbk.some((r) => r.text.includes('这是一个用GBK编码的文件！')));
     assert.equal(progress[progress.length - 1].phase, 'done');
+    const phases = new Set(progress.map((p) => p.phase));
+    for (const phase of ['discovering', 'diffing', 'chunking', 'embedding', 'writing', 'deleting', 'done'] as const) {
+      assert.ok(phases.has(phase), `progress reports ${phase}`);
+    }
     assert.equal(progress[progress.length - 1].filesDone, EXPECTED_INDEXED.length);
     const info = await store.describeCollection(name);
     assert.deepEqual(info.embedding, embedder.spec);
@@ -191,6 +195,25 @@ describe('Indexer on real Milvus Lite', function () {
       assert.ok(partial > 0 && partial < full.length, `cancelled mid-way (${partial} of ${full.length} rows)`);
       assert.deepEqual(await snapshot(store, name), full);
       assert.equal(embeddedOnResume, full.length - partial, 'chunks written before the cancel were not embedded again');
+    } finally {
+      corpus.cleanup();
+    }
+  });
+
+  it('reports progress with files done of total and the time left on a slow run', async () => {
+    const corpus = createCorpus(300);
+    try {
+      const name = collection('idx_eta');
+      server.latencyMs = 300;
+      const events: IndexProgress[] = [];
+      await indexer(makeEmbedder(6, 1)).indexFolder(corpus.root, { collection: name, onProgress: (p) => events.push(p) });
+      const working = events.filter((p) => p.phase !== 'done' && p.etaSeconds !== undefined);
+      assert.ok(working.length > 0, 'time left is reported while embedding and writing');
+      assert.ok(working.every((p) => Number.isFinite(p.etaSeconds) && (p.etaSeconds ?? -1) >= 0));
+      assert.ok(working.some((p) => (p.etaSeconds ?? 0) > 0));
+      assert.ok(events.every((p, i) => i === 0 || p.filesDone >= events[i - 1].filesDone), 'files done never goes back');
+      const last = events[events.length - 1];
+      assert.deepEqual([last.phase, last.filesDone, last.filesTotal, last.chunksDone], ['done', 300, 300, 600]);
     } finally {
       corpus.cleanup();
     }

@@ -113,6 +113,7 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
     const indexed = new Map<string, IndexedFile>((await listIndexed(store, options.collection, logger, signal)).map((f) => [f.path, f]));
     progress.startClock();
     progress.phase = 'chunking';
+    progress.emit();
     const runSignal = signal ?? new AbortController().signal;
     const batcher = new WriteBatcher({
       store,
@@ -125,8 +126,14 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
           c.chunksWritten += job.toWrite.length;
           c.chunksDeleted += job.staleIds.length;
           progress.chunksDone += job.toWrite.length;
+          // A changed file counts as done once its rows are durable, so the ETA covers the writes.
+          progress.filesDone++;
+          progress.bytesDone += job.bytes;
         }
-        progress.phase = 'embedding';
+        progress.emit();
+      },
+      onPhase: (phase) => {
+        progress.phase = phase;
         progress.emit();
       },
     });
@@ -138,11 +145,14 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
         while (next < files.length && !runSignal.aborted && !failure) {
           const file = files[next++];
           const prepared = await prepareFile(file.absPath, file.relPath, deps.chunkOptions);
-          progress.filesDone++;
-          progress.bytesDone += file.size;
+          const done = (): void => {
+            progress.filesDone++;
+            progress.bytesDone += file.size;
+            progress.emit(file.relPath);
+          };
           if (prepared.kind === 'skipped') {
             skipped.push({ path: file.relPath, reason: prepared.reason });
-            progress.emit(file.relPath);
+            done();
             continue;
           }
           present.add(file.relPath);
@@ -151,13 +161,14 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
           const ids = new Set(prepared.rows.map((r) => r.id));
           const toWrite = prepared.rows.filter((r) => !existing.has(r.id));
           const staleIds = [...existing].filter((id) => !ids.has(id));
-          progress.emit(file.relPath);
           if (toWrite.length === 0 && staleIds.length === 0) {
             c.filesUnchanged++;
+            done();
             continue;
           }
           c.filesIndexed++;
-          await batcher.add({ relPath: file.relPath, toWrite, staleIds });
+          progress.emit(file.relPath);
+          await batcher.add({ relPath: file.relPath, bytes: file.size, toWrite, staleIds });
         }
       } catch (error) {
         failure ??= { error };

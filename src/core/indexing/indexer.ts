@@ -113,7 +113,7 @@ export class Indexer {
           embedded += n;
         },
       });
-      await batcher.add({ relPath, toWrite, staleIds });
+      await batcher.add({ relPath, bytes: bytes.length, toWrite, staleIds });
       await batcher.drain();
       return { path: relPath, chunks: prepared.rows.length, embedded };
     });

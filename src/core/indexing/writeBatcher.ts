@@ -6,6 +6,8 @@ import type { PendingRow } from './fileRows';
 /** What one file needs written: its rows with new ids, and the ids of its rows that are gone. */
 export interface FileJob {
   readonly relPath: string;
+  /** File size, for progress. */
+  readonly bytes: number;
   readonly toWrite: readonly PendingRow[];
   readonly staleIds: readonly string[];
 }
@@ -18,6 +20,8 @@ export interface WriteBatcherDeps {
   readonly batchChunks?: number;
   /** Called after a round is durable in Milvus. */
   readonly onWritten: (jobs: readonly FileJob[], embedded: number) => void;
+  /** Called when a round starts embedding or writing (for progress). */
+  readonly onPhase?: (phase: 'embedding' | 'writing') => void;
 }
 
 /**
@@ -85,13 +89,16 @@ export class WriteBatcher {
     let embedded = 0;
     if (rows.length > 0) {
       if (embedder.spec) {
+        this.deps.onPhase?.('embedding');
         const vectors = await embedder.embed(
           rows.map((r) => r.text),
           signal,
         );
         embedded = rows.length;
+        this.deps.onPhase?.('writing');
         await store.upsert(collection, rows.map((r, i) => ({ ...r, vector: vectors[i] })), signal);
       } else {
+        this.deps.onPhase?.('writing');
         await store.upsert(collection, rows, signal);
       }
     }
