@@ -123,6 +123,7 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
       onWritten: (jobs, embedded) => {
         c.chunksEmbedded += embedded;
         for (const job of jobs) {
+          c.filesIndexed++;
           c.chunksWritten += job.toWrite.length;
           c.chunksDeleted += job.staleIds.length;
           progress.chunksDone += job.toWrite.length;
@@ -166,7 +167,6 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
             done();
             continue;
           }
-          c.filesIndexed++;
           progress.emit(file.relPath);
           await batcher.add({ relPath: file.relPath, bytes: file.size, toWrite, staleIds });
         }
