@@ -1,4 +1,3 @@
-import { UserAbortError } from '../errors';
 
 /** Longest wait a server's Retry-After is honoured for; beyond it we give up rather than hang. */
 export const MAX_RETRY_AFTER_MS = 60_000;
@@ -33,21 +32,3 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, server
   return exp * (1 - random() * 0.25);
 }
 
-/** Resolves after `ms`, or rejects with UserAbortError as soon as the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new UserAbortError());
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new UserAbortError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -2,7 +2,8 @@ import type { LimitFunction } from 'p-limit' with { 'resolution-mode': 'import' 
 import { ApiError, ConfigError, UserAbortError, errorMessage } from '../errors';
 import { type Logger, nullLogger } from '../logger';
 import type { EmbeddingSpec } from '../store/types';
-import { backoffMs, retryAfterMs, sleep } from './backoff';
+import { sleep } from '../sleep';
+import { backoffMs, retryAfterMs } from './backoff';
 import type { Embedder } from './embedder';
 import { parseEmbeddingResponse } from './response';
 

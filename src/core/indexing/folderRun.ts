@@ -110,7 +110,7 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
   const description = `Workspace index of ${path.basename(options.root) || options.root}`;
   try {
     await store.ensureCollection(options.collection, { embedding: spec, description, metadata: { root: options.root } }, signal);
-    const indexed = new Map<string, IndexedFile>((await listIndexed(store, options.collection, logger, signal)).map((f) => [f.path, f]));
+    const indexed = new Map<string, IndexedFile>((await store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]));
     progress.startClock();
     progress.phase = 'chunking';
     progress.emit();
@@ -208,25 +208,6 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
   progress.phase = 'done';
   progress.emit();
   return summary(false);
-}
-
-/**
- * What Milvus holds, checked against its row count: Milvus Lite has been seen answering a read
- * right after writes with a few rows short, and a short listing would re-embed rows that exist
- * and miss stale ones. A short listing is read again (twice at most).
- */
-async function listIndexed(store: VectorStore, collection: string, logger: Logger, signal: AbortSignal | undefined): Promise<IndexedFile[]> {
-  let files: IndexedFile[] = [];
-  for (let attempt = 0; attempt < 3; attempt++) {
-    files = await store.listIndexedFiles(collection, signal);
-    const listed = files.reduce((n, f) => n + f.ids.length, 0);
-    const { rowCount } = await store.describeCollection(collection, signal);
-    if (listed >= rowCount) {
-      break;
-    }
-    logger.warn(`Listing ${collection} returned ${listed} of ${rowCount} rows; reading it again.`);
-  }
-  return files;
 }
 
 /** Dry run: read and chunk every file (nothing is embedded or written) to count chunks and tokens. */

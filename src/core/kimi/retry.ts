@@ -3,7 +3,6 @@
  * kimi-api.md §7.3): we retry by error type, honour "try again after N seconds", and back off
  * with jitter otherwise.
  */
-import { UserAbortError } from '../errors';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -24,20 +23,3 @@ export function retryDelay(attempt: number, options: RetryOptions, retryAfterMs?
   return Math.min(options.maxDelayMs, Math.floor(exp * (1 + random() * 0.25)));
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new UserAbortError());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new UserAbortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreError } from '../errors';
-import { delay, isPidAlive } from './processes';
+import { sleep as delay } from '../sleep';
+import { isPidAlive } from './processes';
 
 export interface LockOptions {
   /** Give up after this long with StoreError('unavailable'). */

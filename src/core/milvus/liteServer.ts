@@ -14,7 +14,8 @@ import { StoreError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import { acquireLock } from './fileLock';
 import { LAUNCHER_PY } from './launcher';
-import { canConnect, delay, isPidAliveRunning, stopPid } from './processes';
+import { sleep as delay } from '../sleep';
+import { canConnect, isPidAliveRunning, stopPid } from './processes';
 import {
   liveUsers,
   readState,

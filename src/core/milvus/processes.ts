@@ -1,7 +1,7 @@
 /** Small process and socket helpers for the embedded server manager. */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { UserAbortError } from '../errors';
+import { sleep } from '../sleep';
 
 /** True when a process with this pid exists (EPERM means it exists but is not ours). */
 export function isPidAlive(pid: number): boolean {
@@ -40,25 +40,6 @@ export function isPidAliveRunning(pid: number, needle: string): boolean {
   } catch {
     return true;
   }
-}
-
-/** Resolves after `ms`, or rejects with UserAbortError when the signal fires first. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new UserAbortError());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new UserAbortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Asks the OS for a free loopback port. The port is released before it is used, so a race is possible; callers retry. */
@@ -119,7 +100,7 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
     if (!isPidAlive(pid)) {
       return true;
     }
-    await delay(100);
+    await sleep(100);
   }
   return !isPidAlive(pid);
 }

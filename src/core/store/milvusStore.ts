@@ -13,7 +13,7 @@ import { idsIn, pathEquals } from './filters';
 import { validateCollectionName } from './names';
 import { ROW_FIELDS, F, createRequest, embeddingMismatch, fromEntity, parseDescribe, toEntity, type DescribedCollection } from './schema';
 import { LITE_FLUSH_POLICY, LiteFlusher, type FlushPolicy } from './liteFlush';
-import { countRows, scanAll } from './scan';
+import { completeRead, countRows, scanAll } from './scan';
 import { runSearch } from './search';
 import type {
   ChunkRow,
@@ -160,38 +160,42 @@ export class MilvusStore implements VectorStore {
 
   async queryByPath(name: string, path: string, signal?: AbortSignal): Promise<ChunkRow[]> {
     validateCollectionName(name);
-    const res = await this.call('query', signal, async (c) => {
+    const filter = pathEquals(path);
+    const rows = await this.call('query', signal, async (c) => {
       await this.ensureLoaded(c, name);
-      return check(
-        await c.query({ collection_name: name, filter: pathEquals(path), output_fields: ROW_FIELDS, limit: MAX_QUERY_ROWS, consistency_level: STRONG }),
-        `query "${name}"`,
-      );
+      return completeRead(this.logger, `rows of ${path} in "${name}"`, signal, async () => {
+        const res = check(
+          await c.query({ collection_name: name, filter, output_fields: ROW_FIELDS, limit: MAX_QUERY_ROWS, consistency_level: STRONG }),
+          `query "${name}"`,
+        );
+        return { value: res.data, seen: res.data.length, total: await countRows(c, name, filter) };
+      });
     });
-    return res.data.map((e) => fromEntity(e)).sort((a, b) => a.chunkIndex - b.chunkIndex);
+    return rows.map((e) => fromEntity(e)).sort((a, b) => a.chunkIndex - b.chunkIndex);
   }
 
   async listIndexedFiles(name: string, signal?: AbortSignal): Promise<IndexedFile[]> {
     validateCollectionName(name);
     return this.call('list indexed files', signal, async (c) => {
       await this.ensureLoaded(c, name);
-      const files = new Map<string, { fileHash: string; ids: string[]; totalChunks: number }>();
-      const { total, seen } = await scanAll(
-        c,
-        name,
-        [F.id, F.path, F.fileHash, F.totalChunks],
-        (rows) => {
-          for (const raw of rows) {
-            const row = fromEntity(raw);
-            const file = files.get(row.path) ?? { fileHash: row.fileHash, ids: [], totalChunks: row.totalChunks };
-            file.ids.push(row.id);
-            files.set(row.path, file);
-          }
-        },
-        signal,
-      );
-      if (seen !== total) {
-        this.logger.warn(`Collection "${name}": read ${seen} of ${total} rows (ids that are not hex are not listed).`);
-      }
+      const files = await completeRead(this.logger, `rows of "${name}"`, signal, async () => {
+        const byPath = new Map<string, { fileHash: string; ids: string[]; totalChunks: number }>();
+        const { total, seen } = await scanAll(
+          c,
+          name,
+          [F.id, F.path, F.fileHash, F.totalChunks],
+          (rows) => {
+            for (const raw of rows) {
+              const row = fromEntity(raw);
+              const file = byPath.get(row.path) ?? { fileHash: row.fileHash, ids: [], totalChunks: row.totalChunks };
+              file.ids.push(row.id);
+              byPath.set(row.path, file);
+            }
+          },
+          signal,
+        );
+        return { value: byPath, seen, total };
+      });
       return [...files.entries()]
         .map(([path, f]) => ({ path, fileHash: f.fileHash, ids: f.ids.sort(), totalChunks: f.totalChunks }))
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -7,6 +7,8 @@
  */
 import { ConsistencyLevelEnum, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { throwIfAborted } from '../errors';
+import type { Logger } from '../logger';
+import { sleep } from '../sleep';
 import { check } from './calls';
 import { quote } from './filters';
 import { F } from './schema';
@@ -55,4 +57,31 @@ export async function scanAll(
   };
   await read('', total);
   return { total, seen };
+}
+
+const COMPLETE_READ_ATTEMPTS = 3;
+const COMPLETE_READ_PAUSE_MS = 200;
+
+/**
+ * Milvus Lite has been seen answering a read right after writes with a few rows fewer than
+ * `count(*)` reports (598 of 600). A short read would make the indexer re-embed rows that exist
+ * and miss stale ones, so a read that comes back short is repeated (a bounded number of times),
+ * and the last answer is kept with a warning.
+ */
+export async function completeRead<T>(
+  logger: Logger,
+  what: string,
+  signal: AbortSignal | undefined,
+  read: () => Promise<{ value: T; seen: number; total: number }>,
+): Promise<T> {
+  let result = await read();
+  for (let attempt = 1; attempt < COMPLETE_READ_ATTEMPTS && result.seen < result.total; attempt++) {
+    logger.debug(`Read ${result.seen} of ${result.total} ${what}; reading again.`);
+    await sleep(COMPLETE_READ_PAUSE_MS, signal);
+    result = await read();
+  }
+  if (result.seen < result.total) {
+    logger.warn(`Read ${result.seen} of ${result.total} ${what} after ${COMPLETE_READ_ATTEMPTS} attempts.`);
+  }
+  return result.value;
 }

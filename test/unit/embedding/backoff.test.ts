@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { MAX_RETRY_AFTER_MS, backoffMs, retryAfterMs, sleep } from '../../../src/core/embedding/backoff';
+import { MAX_RETRY_AFTER_MS, backoffMs, retryAfterMs } from '../../../src/core/embedding/backoff';
+import { sleep } from '../../../src/core/sleep';
 import { UserAbortError } from '../../../src/core/errors';
 
 describe('retry policy', () => {
