@@ -4,6 +4,9 @@
  */
 import { runCli } from './cli/main';
 
+// Stack traces of the minified bundle point at src/ (esbuild writes dist/cli.js.map).
+process.setSourceMapsEnabled(true);
+
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -171,6 +171,24 @@ describe('VSIX package', function () {
     }
   });
 
+  it('stack traces from the minified bundles resolve to src/ through their source maps', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-map-'));
+    try {
+      const bundle = path.join(dir, 'extension.js');
+      writeFileSync(bundle, text('extension/dist/extension.js'));
+      writeFileSync(`${bundle}.map`, text('extension/dist/extension.js.map'));
+      // Outside VS Code the bundle's first statement, require('vscode'), throws: a real error
+      // raised inside minified code, whose stack must name the TypeScript source.
+      const probe = `process.setSourceMapsEnabled(true); try { require(${JSON.stringify(bundle)}); } catch (e) { console.log(e.stack); }`;
+      const r = spawnSync(process.execPath, ['-e', probe], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /Cannot find module 'vscode'/);
+      assert.match(r.stdout, /src[\\/]extension[\\/]extension\.ts:\d+:\d+/, r.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is smaller than 5 MB', () => {
     const size = statSync(vsixPath).size;
     assert.ok(size < MAX_BYTES, `VSIX is ${(size / 1024 / 1024).toFixed(2)} MB`);
