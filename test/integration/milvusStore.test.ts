@@ -2,7 +2,10 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { StoreError, UserAbortError } from '../../src/core/errors';
 import type { ChunkRow, EmbeddingSpec, VectorStore } from '../../src/core/store/types';
-import { getTestStore, uniqueCollectionName } from './milvusEnv';
+import { DataType, type FieldType } from '@zilliz/milvus2-sdk-node';
+import { closeQuietly, connectClient } from '../../src/core/store/connection';
+import { F, PROP, createRequest } from '../../src/core/store/schema';
+import { getTestHandle, getTestStore, uniqueCollectionName } from './milvusEnv';
 
 const DIM = 64;
 const SPEC: EmbeddingSpec = { model: 'test:hashed-bow', dimensions: DIM };
@@ -90,6 +93,56 @@ describe('MilvusStore against Milvus Lite', function () {
     // A vector passed to a BM25-only collection is ignored rather than failing.
     const again = await store.search(name, 'zanzibarQuokkaFlux', { vector: embed('x') });
     assert.equal(again[0].id, hits[0].id);
+  });
+
+  it('BM25 meets a question in words whose only matches are inside identifiers', async () => {
+    const name = await fresh('identifiers', null);
+    const reader = row('src/io/loader.ts', 0, 'export async function readAndChunkFile(p: string) { return splitIntoWindows(await load(p)) }', false);
+    // Near the byte limit: the expanded BM25 text must be cut to fit, not refused.
+    const huge = row('src/big/manyHumps.ts', 0, 'fooBarBaz '.repeat(6500), false);
+    await store.upsert(name, [...corpus(false), reader, huge]);
+    const hits = await store.search(name, 'read and chunk a file');
+    assert.equal(hits[0]?.id, reader.id);
+    assert.equal(hits[0].text, reader.text, 'the display text is the stored text, not the expanded one');
+    assert.deepEqual(Object.keys(hits[0]).sort(), ['chunkIndex', 'endLine', 'id', 'language', 'path', 'score', 'startLine', 'text', 'totalChunks']);
+    // Path segments are searchable words too, and identifiers in the query are split the same way.
+    assert.equal((await store.search(name, 'loader'))[0]?.id, reader.id);
+    assert.equal((await store.search(name, 'splitIntoWindows'))[0]?.id, reader.id);
+    assert.equal((await store.search(name, 'many humps'))[0]?.id, huge.id);
+  });
+
+  it('refuses a collection of the older search schema with rebuild advice, and still serves it', async () => {
+    const name = uniqueCollectionName('oldschema');
+    created.push(name);
+    // Schema 1 as it was: BM25 over the analyzed `text`, no search_text, version "1".
+    const req = createRequest(name, { embedding: null, description: 'old' });
+    const current: FieldType[] = 'fields' in req ? req.fields : [];
+    const fields = current
+      .filter((f) => f.name !== F.searchText)
+      .map((f) => (f.name === F.text ? { ...f, data_type: DataType.VarChar, enable_analyzer: true } : f));
+    const functions = (req.functions ?? []).map((fn) => ({ ...fn, input_field_names: [F.text] }));
+    const client = await connectClient({ address: (await getTestHandle()).address });
+    try {
+      const res = await client.createCollection({ ...req, fields, functions, properties: { ...req.properties, [PROP.schemaVersion]: '1' } });
+      assert.equal(res.error_code, 'Success', res.reason);
+    } finally {
+      await closeQuietly(client);
+    }
+    await assert.rejects(store.ensureCollection(name, { embedding: null }), (err: unknown) => {
+      assert.ok(err instanceof StoreError);
+      assert.equal(err.code, 'schema-mismatch');
+      assert.match(err.message, /schema 1/);
+      assert.match(err.message, /Clear Index/);
+      assert.match(err.message, /--rebuild/);
+      return true;
+    });
+    // Listing, writing and searching it keep working with the old (raw) keyword search.
+    assert.equal((await store.describeCollection(name)).description, 'old');
+    await store.upsert(name, corpus(false));
+    assert.equal((await store.search(name, 'zanzibarQuokkaFlux'))[0]?.chunkIndex, 1);
+    // Dropping it (what Clear Index / --rebuild do) lets ensureCollection make a current one.
+    await store.dropCollection(name);
+    assert.equal((await store.ensureCollection(name, { embedding: null })).rowCount, 0);
   });
 
   it('hybrid search ranks the expected chunk first, best score highest', async () => {

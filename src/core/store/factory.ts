@@ -9,6 +9,7 @@ import { nullLogger, type Logger } from '../logger';
 import { MilvusLiteServer } from '../milvus/liteServer';
 import { EmbeddedConnection, RemoteConnection, connectClient } from './connection';
 import { MilvusStore } from './milvusStore';
+import type { Bm25Text } from './searchText';
 import type { VectorStore } from './types';
 
 export interface StoreHandle {
@@ -24,6 +25,8 @@ export interface OpenStoreOptions {
   readonly logger?: Logger;
   readonly onProgress?: (message: string) => void;
   readonly signal?: AbortSignal;
+  /** What BM25 indexes; 'raw' (the old behaviour) exists only for the retrieval benchmark's baseline. */
+  readonly bm25Text?: Bm25Text;
 }
 
 /** Where the embedded server's venv lives: KIMI_MILVUS_VENV, else `<dataDir>/venv`. */
@@ -50,7 +53,7 @@ export async function openStore(config: MilvusConfig, options: OpenStoreOptions 
     const target = parseMilvusUri(uri);
     const client = await connectClient({ address: target.address, token: config.token, ssl: target.ssl });
     const conn = new RemoteConnection(uri, client);
-    const store = new MilvusStore(conn, logger);
+    const store = new MilvusStore(conn, logger, null, options.bm25Text);
     logger.info(`Connected to Milvus at ${uri}.`);
     return { store, mode: 'remote', address: uri, dispose: once(() => store.close()) };
   }
@@ -67,7 +70,7 @@ export async function openStore(config: MilvusConfig, options: OpenStoreOptions 
     await lease.release();
     throw err;
   }
-  const store = new MilvusStore(conn, logger);
+  const store = new MilvusStore(conn, logger, undefined, options.bm25Text);
   return {
     store,
     mode: 'embedded',

@@ -11,7 +11,8 @@ import { KeyedQueue, abortable, check, toStoreError } from './calls';
 import type { MilvusConnection } from './connection';
 import { idsIn, pathEquals } from './filters';
 import { validateCollectionName } from './names';
-import { ROW_FIELDS, F, createRequest, embeddingMismatch, fromEntity, parseDescribe, toEntity, type DescribedCollection } from './schema';
+import { ROW_FIELDS, F, createRequest, embeddingMismatch, fromEntity, parseDescribe, schemaMismatch, toEntity, type DescribedCollection } from './schema';
+import type { Bm25Text } from './searchText';
 import { LITE_FLUSH_POLICY, LiteFlusher, type FlushPolicy } from './liteFlush';
 import { completeRead, countRows, scanAll } from './scan';
 import { runSearch } from './search';
@@ -40,6 +41,8 @@ export class MilvusStore implements VectorStore {
     private readonly conn: MilvusConnection,
     private readonly logger: Logger = nullLogger,
     flushPolicy: FlushPolicy | null = conn.mode === 'embedded' ? LITE_FLUSH_POLICY : null,
+    /** 'raw' reproduces the pre-schema-2 keyword search; only the retrieval benchmark uses it. */
+    private readonly bm25: Bm25Text = 'identifiers',
   ) {
     this.flusher = flushPolicy
       ? new LiteFlusher(
@@ -52,7 +55,7 @@ export class MilvusStore implements VectorStore {
 
   async createCollection(name: string, options: CreateCollectionOptions, signal?: AbortSignal): Promise<CollectionInfo> {
     validateCollectionName(name);
-    await this.call('create collection', signal, async (c) => check(await c.createCollection(createRequest(name, options)), `create collection "${name}"`));
+    await this.call('create collection', signal, async (c) => check(await c.createCollection(createRequest(name, options, this.bm25)), `create collection "${name}"`));
     this.forget(name);
     return this.describeCollection(name, signal);
   }
@@ -74,7 +77,7 @@ export class MilvusStore implements VectorStore {
     if (!described.compatible) {
       throw new StoreError(`Collection "${name}" was not created by Kimi Milvus (no text/BM25 fields). ${rebuild}`, 'schema-mismatch');
     }
-    const why = embeddingMismatch(described.info.embedding, options.embedding);
+    const why = schemaMismatch(described.schemaVersion, this.bm25) ?? embeddingMismatch(described.info.embedding, options.embedding);
     if (why) {
       throw new StoreError(`Collection "${name}" cannot be used: ${why}. ${rebuild}`, 'schema-mismatch');
     }
@@ -123,13 +126,13 @@ export class MilvusStore implements VectorStore {
     if (rows.length === 0) {
       return;
     }
-    const { info, hasVector } = await this.describe(name, signal, false);
+    const { info, hasVector, hasSearchText } = await this.describe(name, signal, false);
     for (const row of rows) {
       validateRow(row, hasVector ? info.embedding : null, name);
     }
     await this.writes.run(name, async () => {
       for (const batch of batches(rows)) {
-        const data = batch.map((r) => toEntity(r, hasVector));
+        const data = batch.map((r) => toEntity(r, hasVector, hasSearchText ? this.bm25 : undefined));
         await this.call('upsert', signal, async (c) => check(await c.upsert({ collection_name: name, data }), `upsert into "${name}"`));
       }
       await this.flusher?.afterWrite(name, rows.length);
@@ -204,10 +207,11 @@ export class MilvusStore implements VectorStore {
 
   async search(name: string, query: string, options: SearchOptions = {}, signal?: AbortSignal): Promise<SearchHit[]> {
     validateCollectionName(name);
-    const { hasVector } = await this.describe(name, signal, false);
+    const { hasVector, hasSearchText } = await this.describe(name, signal, false);
     return this.call('search', signal, async (c) => {
       await this.ensureLoaded(c, name);
-      return runSearch(c, name, query, options, hasVector);
+      // An old collection's BM25 reads the raw text, so its query stays raw too.
+      return runSearch(c, name, query, options, hasVector, hasSearchText ? this.bm25 : 'raw');
     });
   }
 

@@ -12,6 +12,7 @@ import {
   type FieldType,
   type DescribeCollectionResponse,
 } from '@zilliz/milvus2-sdk-node';
+import { searchTextOf, type Bm25Text } from './searchText';
 import type { ChunkRow, CollectionInfo, CreateCollectionOptions, EmbeddingSpec } from './types';
 
 export const F = {
@@ -24,6 +25,8 @@ export const F = {
   language: 'language',
   fileHash: 'file_hash',
   text: 'text',
+  /** BM25 input: path + text with identifiers split (searchText.ts); never returned. */
+  searchText: 'search_text',
   sparse: 'sparse',
   vector: 'vector',
 } as const;
@@ -35,6 +38,7 @@ export const LIMITS = {
   fileHash: 128,
   /** Bytes; Milvus' VarChar maximum. */
   text: 65_535,
+  searchText: 65_535,
 } as const;
 
 export const PROP = {
@@ -44,7 +48,14 @@ export const PROP = {
   metadata: 'kimi_milvus.metadata',
 } as const;
 
-const SCHEMA_VERSION = '1';
+/**
+ * 1: BM25 read `text`. 2: BM25 reads `search_text` (identifiers split). A collection whose
+ * version differs is refused rather than searched with a query shaped for another schema.
+ * '2-raw' marks the benchmark's baseline (search_text = text), so the product never uses it.
+ */
+export function schemaVersion(mode: Bm25Text): string {
+  return mode === 'raw' ? '2-raw' : '2';
+}
 
 /** Fields returned by queries and searches (never the vectors). */
 export const ROW_FIELDS = [
@@ -59,7 +70,7 @@ export const ROW_FIELDS = [
   F.text,
 ];
 
-export function createRequest(name: string, options: CreateCollectionOptions): CreateColWithSchemaAndIndexParamsReq {
+export function createRequest(name: string, options: CreateCollectionOptions, mode: Bm25Text = 'identifiers'): CreateColWithSchemaAndIndexParamsReq {
   const description = options.description ?? '';
   const fields: FieldType[] = [
     { name: F.id, data_type: DataType.VarChar, is_primary_key: true, max_length: LIMITS.id },
@@ -70,7 +81,8 @@ export function createRequest(name: string, options: CreateCollectionOptions): C
     { name: F.totalChunks, data_type: DataType.Int64 },
     { name: F.language, data_type: DataType.VarChar, max_length: LIMITS.language },
     { name: F.fileHash, data_type: DataType.VarChar, max_length: LIMITS.fileHash },
-    { name: F.text, data_type: DataType.VarChar, max_length: LIMITS.text, enable_analyzer: true },
+    { name: F.text, data_type: DataType.VarChar, max_length: LIMITS.text },
+    { name: F.searchText, data_type: DataType.VarChar, max_length: LIMITS.searchText, enable_analyzer: true },
     { name: F.sparse, data_type: DataType.SparseFloatVector },
   ];
   const indexParams: Array<Omit<CreateIndexSimpleReq, 'collection_name'>> = [
@@ -89,16 +101,16 @@ export function createRequest(name: string, options: CreateCollectionOptions): C
     functions: [
       {
         name: 'text_bm25',
-        description: 'BM25 sparse vector of text',
+        description: 'BM25 sparse vector of search_text',
         type: FunctionType.BM25,
-        input_field_names: [F.text],
+        input_field_names: [F.searchText],
         output_field_names: [F.sparse],
         params: {},
       },
     ],
     index_params: indexParams,
     properties: {
-      [PROP.schemaVersion]: SCHEMA_VERSION,
+      [PROP.schemaVersion]: schemaVersion(mode),
       [PROP.description]: description,
       [PROP.embedding]: JSON.stringify(options.embedding),
       [PROP.metadata]: JSON.stringify(options.metadata ?? {}),
@@ -111,6 +123,10 @@ export interface DescribedCollection {
   /** The collection has our text + BM25 fields (false for collections made by other tools). */
   readonly compatible: boolean;
   readonly hasVector: boolean;
+  /** The collection's `kimi_milvus.schema` property; undefined for collections made before it mattered or by others. */
+  readonly schemaVersion: string | undefined;
+  /** BM25 reads `search_text` (schema 2); older collections analyze `text` and take no search_text. */
+  readonly hasSearchText: boolean;
 }
 
 export function parseDescribe(name: string, res: DescribeCollectionResponse): DescribedCollection {
@@ -136,6 +152,8 @@ export function parseDescribe(name: string, res: DescribeCollectionResponse): De
     },
     compatible,
     hasVector: vectorField !== undefined,
+    schemaVersion: props.get(PROP.schemaVersion),
+    hasSearchText: fields.some((f) => f.name === F.searchText),
   };
 }
 
@@ -189,8 +207,17 @@ export function embeddingMismatch(existing: EmbeddingSpec | null, wanted: Embedd
   return `it was built with ${show(existing)}, but the current setting is ${show(wanted)}`;
 }
 
-/** A stored row as Milvus wants it. */
-export function toEntity(row: ChunkRow, withVector: boolean): Record<string, string | number | number[]> {
+/** Why a collection of `existing` schema cannot be used by this build; undefined when it can. */
+export function schemaMismatch(existing: string | undefined, mode: Bm25Text): string | undefined {
+  const wanted = schemaVersion(mode);
+  if (existing === wanted) {
+    return undefined;
+  }
+  return `it was built for search schema ${existing ?? '1'}, but this version of Kimi Milvus needs schema ${wanted} (identifier-aware keyword search)`;
+}
+
+/** A stored row as Milvus wants it; `bm25` is set exactly when the collection has the search_text field. */
+export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): Record<string, string | number | number[]> {
   const entity: Record<string, string | number | number[]> = {
     [F.id]: row.id,
     [F.path]: row.path,
@@ -202,6 +229,9 @@ export function toEntity(row: ChunkRow, withVector: boolean): Record<string, str
     [F.fileHash]: row.fileHash,
     [F.text]: row.text,
   };
+  if (bm25) {
+    entity[F.searchText] = searchTextOf(row.path, row.text, bm25, LIMITS.searchText);
+  }
   if (withVector && row.vector) {
     entity[F.vector] = row.vector;
   }

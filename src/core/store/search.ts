@@ -4,6 +4,7 @@ import { check } from './calls';
 import { allOf, pathHasExtension, pathStartsWith } from './filters';
 import { F, ROW_FIELDS, fromEntity } from './schema';
 import { RRF_K, normalizeBm25, normalizeCosine, normalizeRrf } from './scores';
+import { searchQueryOf, type Bm25Text } from './searchText';
 import type { SearchHit, SearchOptions } from './types';
 
 export const DEFAULT_LIMIT = 10;
@@ -28,11 +29,14 @@ export async function runSearch(
   query: string,
   options: SearchOptions,
   hasVector: boolean,
+  bm25: Bm25Text = 'identifiers',
 ): Promise<SearchHit[]> {
   const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(options.limit ?? DEFAULT_LIMIT)));
   const filter = searchFilter(options);
   const vector = hasVector && options.vector && options.vector.length > 0 ? options.vector : undefined;
   const text = query.trim();
+  // Only the BM25 route sees the expanded query; an embedder gets the user's words as typed.
+  const bm25Query = searchQueryOf(text, bm25);
   const common = {
     collection_name: name,
     limit,
@@ -43,7 +47,7 @@ export async function runSearch(
   if (vector && text) {
     const routes: Route[] = [
       { data: vector, anns_field: F.vector, metric_type: 'COSINE' },
-      { data: text, anns_field: F.sparse, metric_type: 'BM25' },
+      { data: bm25Query, anns_field: F.sparse, metric_type: 'BM25' },
     ];
     const res = check(await client.search({ ...common, data: routes, rerank: RRFRanker(RRF_K) }), `hybrid search in "${name}"`);
     return hits(res.results, (s) => normalizeRrf(s, routes.length, RRF_K));
@@ -59,7 +63,7 @@ export async function runSearch(
     return [];
   }
   const res = check(
-    await client.search({ ...common, data: text, anns_field: F.sparse, metric_type: 'BM25' }),
+    await client.search({ ...common, data: bm25Query, anns_field: F.sparse, metric_type: 'BM25' }),
     `full-text search in "${name}"`,
   );
   return hits(res.results, normalizeBm25);
