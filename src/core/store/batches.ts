@@ -8,7 +8,11 @@ export const MAX_BATCH_ROWS = 1000;
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 function rowBytes(row: ChunkRow): number {
-  return Buffer.byteLength(row.text) + Buffer.byteLength(row.path) + 256 + (row.vector?.length ?? 0) * 4;
+  const text = Buffer.byteLength(row.text);
+  const path = Buffer.byteLength(row.path);
+  // The store also sends search_text: path + text with identifier parts appended (under 3x, capped).
+  const searchText = Math.min(LIMITS.searchText, 3 * (text + path));
+  return text + path + searchText + 256 + (row.vector?.length ?? 0) * 4;
 }
 
 /** Throws a clear StoreError for rows Milvus would reject or that do not fit the collection. */
