@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, statSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
 import { reply, startFakeKimi, type FakeKimi } from '../fakes/kimiServer';
+import { until } from '../support/until';
 import { useWorkbench, type WorkbenchOptions } from './workbench';
 
 const KEY = 'kimi-e2e-key-Hq3Lm8Zr';
@@ -12,20 +13,6 @@ const QUESTION = 'When is the fog horn tested?';
 const ANSWER =
   'The fog horn **Old Marguerite** is tested every Friday at noon: `nextFoghornTest` in src/foghorn.js:4-9 ' +
   'moves the date to the next Friday and sets the hour to 12. The schedule is also written down in docs/maintenance.md:3-5.';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('chat (e2e)', function () {
   this.timeout(300_000);

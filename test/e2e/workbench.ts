@@ -20,6 +20,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 // The .mjs launchers are shared with the plain-Node harness; this CommonJS file loads them with import().
 import type { RunningCodeServer } from '../../scripts/codeServer.mjs' with { 'resolution-mode': 'import' };
 import { EXTENSION_ID, VIEW_CONTAINER_ID } from '../../src/extension/constants';
+import { until } from '../support/until';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SAMPLE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'sample-workspace');
@@ -38,21 +39,6 @@ export interface WorkbenchOptions {
   developmentExtension?: boolean;
   /** .vsix files to install first, e.g. the packaged extension (then set developmentExtension: false). */
   installVsix?: string[];
-}
-
-/** Polls `probe` every 200 ms until it returns a value (not undefined); throws after timeoutMs. */
-export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 export class Workbench {
@@ -125,7 +111,7 @@ export class Workbench {
    * extension). Open the view first (openKimiView).
    */
   async chatFrame(timeoutMs = 30_000): Promise<Frame> {
-    return until('the chat webview frame', timeoutMs, async () => {
+    return until('the chat webview frame', async () => {
       for (const frame of this.page.frames()) {
         const parent = frame.parentFrame();
         if (!parent || !parent.url().includes(`extensionId=${encodeURIComponent(EXTENSION_ID)}`)) {
@@ -139,7 +125,7 @@ export class Workbench {
         }
       }
       return undefined;
-    });
+    }, timeoutMs);
   }
 
   /**
@@ -149,13 +135,13 @@ export class Workbench {
    */
   async runCommand(label: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input.input');
-    await until('the command palette', 30_000, async () => {
+    await until('the command palette', async () => {
       if (await input.isVisible()) {
         return true;
       }
       await this.page.keyboard.press('F1');
       return (await input.isVisible().catch(() => false)) || undefined;
-    });
+    }, 30_000);
     await input.fill(`>${label}`);
     const row = this.page
       .locator('.quick-input-list .monaco-list-row')
@@ -165,11 +151,11 @@ export class Workbench {
     await row.click();
     // Done when the palette closes, or when the command replaced it with its own prompt (an
     // input box or quick pick reuses the same widget, without the ">" of the palette).
-    await until(`"${label}" to leave the command palette`, 15_000, async () => {
+    await until(`"${label}" to leave the command palette`, async () => {
       const visible = await input.isVisible().catch(() => false);
       const value = visible ? await input.inputValue().catch(() => '') : '';
       return !visible || !value.startsWith('>') ? true : undefined;
-    });
+    }, 15_000);
   }
 
   /** The channel currently shown in the Output panel, or undefined if the panel is not open. */

@@ -6,40 +6,20 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IndexSummary } from '../../../src/core/indexing/events';
-import { Commands, EXTENSION_ID } from '../../../src/extension/constants';
+import { Commands } from '../../../src/extension/constants';
 import type { AddFilesResult } from '../../../src/extension/indexing/addFiles';
 import type { IndexRunResult } from '../../../src/extension/indexing/indexRunner';
 import type { KimiMilvusTestApi } from '../../../src/extension/testApi';
+import { testApi } from '../testApi';
 import { FakeEmbeddingServer } from '../../fakes/embeddingServer';
+import { until } from '../../support/until';
 
 const DIMENSIONS = 64;
 const MANUAL_COLLECTION = 'manual_notes_vscode_test';
 
-async function testApi(): Promise<KimiMilvusTestApi> {
-  const ext = vscode.extensions.getExtension<KimiMilvusTestApi | undefined>(EXTENSION_ID);
-  assert.ok(ext, 'extension not loaded');
-  const api = await ext.activate();
-  assert.ok(api, 'the extension returns its test API in ExtensionMode.Test');
-  return api;
-}
-
 function summariesOf(result: IndexRunResult): readonly IndexSummary[] {
   assert.equal(result.status, 'done', JSON.stringify(result));
   return result.status === 'done' ? result.summaries : [];
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
 }
 
 describe('indexing (inside VS Code, real Milvus Lite)', function () {
@@ -168,19 +148,19 @@ describe('indexing (inside VS Code, real Milvus Lite)', function () {
     const hasHit = async (query: string): Promise<boolean> => (await api.search(collection, query)).some((h) => h.path === rel);
 
     await fs.writeFile(file, '# Night watch\n\nThe zanzibarquokka lantern is lit at dusk.\n');
-    await eventually('the new file in the index', async () => ((await hasHit('zanzibarquokka')) ? true : undefined));
+    await until('the new file in the index', async () => ((await hasHit('zanzibarquokka')) ? true : undefined));
 
     // Edit through VS Code, as a user would: open, change, save.
     const doc = await vscode.workspace.openTextDocument(file);
     const editor = await vscode.window.showTextDocument(doc);
     await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), '# Night watch\n\nThe periwinklemarmot lantern is lit at dawn.\n'));
     assert.ok(await doc.save(), 'save failed');
-    await eventually('the edit in the index', async () => ((await hasHit('periwinklemarmot')) ? true : undefined));
+    await until('the edit in the index', async () => ((await hasHit('periwinklemarmot')) ? true : undefined));
     assert.equal(await hasHit('zanzibarquokka'), false, 'the old content is still indexed');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
     await fs.rm(file);
-    await eventually('the deleted file gone from the index', async () => ((await hasHit('periwinklemarmot')) ? undefined : true));
+    await until('the deleted file gone from the index', async () => ((await hasHit('periwinklemarmot')) ? undefined : true));
   });
 
   it('kimiMilvus.index.liveSync = false stops live sync, without a reload', async () => {

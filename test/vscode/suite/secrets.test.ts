@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../../src/extension/constants';
 import type { KimiMilvusTestApi } from '../../../src/extension/testApi';
+import { testApi } from '../testApi';
 import { startFakeKimi, type FakeKimi } from '../../fakes/kimiServer';
 
 // Deliberately not shaped like "sk-…": the logger's redaction would mask those, and this test
@@ -15,14 +16,6 @@ const KIMI_KEY = 'kimi-test-key-R7q2Zx9WpL';
 const WRONG_KEY = 'kimi-wrong-key-B4n8Tt1Qa';
 const EMBEDDING_KEY = 'embed-test-key-J5m3Vc8Yh';
 const MILVUS_TOKEN = 'root:milvus-test-token-K2d6Gs';
-
-async function testApi(): Promise<KimiMilvusTestApi> {
-  const ext = vscode.extensions.getExtension<KimiMilvusTestApi | undefined>(EXTENSION_ID);
-  assert.ok(ext, 'extension not loaded');
-  const api = await ext.activate();
-  assert.ok(api, 'the extension returns its test API in ExtensionMode.Test');
-  return api;
-}
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) {
