@@ -12,12 +12,12 @@ import { ChatHistory } from '../core/agent/history';
 import { createToolRegistry } from '../core/agent/tools';
 import { DEFAULT_KIMI_MODEL, KIMI_GLOBAL_BASE_URL, type KimiConfig } from '../core/config';
 import { createEmbedder } from '../core/embedding/factory';
-import { ApiError, ConfigError, UserAbortError, errorMessage, isAbortError } from '../core/errors';
+import { ApiError, ConfigError, errorMessage, isAbortError } from '../core/errors';
 import { collectionNameFor } from '../core/indexing/collectionName';
 import { Indexer } from '../core/indexing/indexer';
 import { KimiClient } from '../core/kimi/kimiClient';
 import type { Logger } from '../core/logger';
-import { boolFlag, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
+import { boolFlag, failureMessage, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
 import { EMBEDDING_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom } from './config';
 import { COMMON_HELP, cliLogger, commonOptions, withStore } from './context';
 
@@ -153,16 +153,6 @@ function humanPrinter(io: CliIO, stream: boolean): { onEvent(e: AgentEvent): voi
   };
 }
 
-function failure(io: CliIO, err: unknown, json: boolean): number {
-  const cancelled = err instanceof UserAbortError || isAbortError(err);
-  const message = cancelled ? 'Cancelled.' : errorMessage(err);
-  if (json) {
-    io.stdout(`${JSON.stringify({ error: message, cancelled }, null, 2)}\n`);
-  }
-  io.stderr(`kimi-milvus: ${message}\n`);
-  return cancelled ? 130 : err instanceof ConfigError ? 2 : 1;
-}
-
 const ask: CliCommand = {
   name: 'ask',
   summary: 'Ask Kimi one question about the workspace (answer on stdout)',
@@ -189,7 +179,10 @@ const ask: CliCommand = {
         return 0;
       });
     } catch (err) {
-      return failure(io, err, json);
+      if (json) {
+        io.stdout(`${JSON.stringify({ error: failureMessage(err), cancelled: isAbortError(err) }, null, 2)}\n`);
+      }
+      throw err;
     }
   },
 };
@@ -229,47 +222,43 @@ const chat: CliCommand = {
   options: agentOptions,
   async run(args, io) {
     const logger = cliLogger(io);
-    try {
-      return await withAgent(io, args, logger, async ({ agent, workspace, model }) => {
-        io.stderr(`Kimi Milvus chat: ${model} on ${workspace}. Type "quit" or "exit" to leave.\n`);
-        const history = new ChatHistory();
-        const rl = readline.createInterface({ input: process.stdin, terminal: false });
-        const closeOnAbort = (): void => rl.close();
-        io.signal.addEventListener('abort', closeOnAbort, { once: true });
-        try {
-          io.stderr('> ');
-          for await (const line of rl) {
-            const q = line.trim();
-            if (q === 'quit' || q === 'exit') {
-              break;
-            }
-            if (q) {
-              const printer = humanPrinter(io, process.stdout.isTTY === true);
-              try {
-                printer.finish(await agent.run(history, q, (e) => printer.onEvent(e), io.signal));
-              } catch (err) {
-                if (io.signal.aborted) {
-                  break;
-                }
-                // One failed question does not end the chat: the user can rephrase or retry.
-                io.stderr(`kimi-milvus: ${errorMessage(err)}\n`);
-                if (err instanceof ApiError && !err.retryable && (err.status === 401 || err.type === 'exceeded_current_quota_error')) {
-                  return 1;
-                }
+    return withAgent(io, args, logger, async ({ agent, workspace, model }) => {
+      io.stderr(`Kimi Milvus chat: ${model} on ${workspace}. Type "quit" or "exit" to leave.\n`);
+      const history = new ChatHistory();
+      const rl = readline.createInterface({ input: process.stdin, terminal: false });
+      const closeOnAbort = (): void => rl.close();
+      io.signal.addEventListener('abort', closeOnAbort, { once: true });
+      try {
+        io.stderr('> ');
+        for await (const line of rl) {
+          const q = line.trim();
+          if (q === 'quit' || q === 'exit') {
+            break;
+          }
+          if (q) {
+            const printer = humanPrinter(io, process.stdout.isTTY === true);
+            try {
+              printer.finish(await agent.run(history, q, (e) => printer.onEvent(e), io.signal));
+            } catch (err) {
+              if (io.signal.aborted) {
+                break;
+              }
+              // One failed question does not end the chat: the user can rephrase or retry.
+              io.stderr(`kimi-milvus: ${errorMessage(err)}\n`);
+              if (err instanceof ApiError && !err.retryable && (err.status === 401 || err.type === 'exceeded_current_quota_error')) {
+                return 1;
               }
             }
-            io.stderr('> ');
           }
-        } finally {
-          io.signal.removeEventListener('abort', closeOnAbort);
-          rl.close();
+          io.stderr('> ');
         }
-        io.stderr('Goodbye!\n');
-        return 0;
-      });
-    } catch (err) {
-      return failure(io, err, false);
-    }
+      } finally {
+        io.signal.removeEventListener('abort', closeOnAbort);
+        rl.close();
+      }
+      io.stderr('Goodbye!\n');
+      return 0;
+    });
   },
 };
 

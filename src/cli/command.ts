@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, errorMessage, isAbortError } from '../core/errors';
 
 /** One CLI command. Groups of commands live in src/cli/<group>.ts and export `commands`. */
 export interface CliCommand {
@@ -44,4 +45,14 @@ export function stringFlag(args: ParsedArgs, name: string): string | undefined {
 
 export function boolFlag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
+}
+
+/** What a failed command tells the user: "Cancelled." for a cancel, else the error's message. */
+export function failureMessage(err: unknown): string {
+  return isAbortError(err) ? 'Cancelled.' : errorMessage(err);
+}
+
+/** Exit code of a command that failed with `err`: 130 cancelled, 2 bad usage or configuration, 1 otherwise. */
+export function exitCodeFor(err: unknown): number {
+  return isAbortError(err) ? 130 : err instanceof ConfigError ? 2 : 1;
 }

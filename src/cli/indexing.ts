@@ -80,7 +80,6 @@ const indexCommand: CliCommand = {
     EMBEDDING_HELP,
     '',
     COMMON_HELP,
-    '  -h, --help          this help',
   ].join('\n'),
   options: { ...commonOptions, ...embeddingOptions, ...indexOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' } },
   async run(args, io) {
@@ -132,7 +131,6 @@ const addCommand: CliCommand = {
     EMBEDDING_HELP,
     '',
     COMMON_HELP,
-    '  -h, --help          this help',
   ].join('\n'),
   options: { ...commonOptions, ...embeddingOptions, collection: { type: 'string' }, root: { type: 'string' }, 'max-file-size-kb': { type: 'string' } },
   async run(args, io) {
@@ -203,7 +201,6 @@ const searchCommand: CliCommand = {
     EMBEDDING_HELP,
     '',
     COMMON_HELP,
-    '  -h, --help          this help',
   ].join('\n'),
   options: {
     ...commonOptions,
@@ -277,7 +274,7 @@ const searchCommand: CliCommand = {
 const collectionsCommand: CliCommand = {
   name: 'collections',
   summary: 'List collections with row counts, embedding model and indexed folder',
-  usage: ['Usage: kimi-milvus collections [--json]', '', 'Lists every collection of the Milvus server: rows, embedding model, indexed folder.', '', COMMON_HELP, '  -h, --help          this help'].join('\n'),
+  usage: ['Usage: kimi-milvus collections [--json]', '', 'Lists every collection of the Milvus server: rows, embedding model, indexed folder.', '', COMMON_HELP].join('\n'),
   options: { ...commonOptions },
   async run(args, io) {
     const list = await withStore(io, args, ({ store }) => store.listCollections(io.signal));

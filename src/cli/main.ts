@@ -1,8 +1,11 @@
 import { version as PRODUCT_VERSION } from '../../package.json';
-import { parseCommandArgs, type CliCommand, type CliIO } from './command';
+import { exitCodeFor, failureMessage, parseCommandArgs, type CliCommand, type CliIO } from './command';
 import { commands as serverCommands } from './server';
 import { commands as indexCommands } from './indexing';
 import { commands as agentCommands } from './agent';
+
+/** Every command takes --help (parseCommandArgs adds it), so its line is added to every usage here. */
+const HELP_LINE = '  -h, --help          this help';
 
 const ALL: CliCommand[] = [...indexCommands, ...agentCommands, ...serverCommands];
 
@@ -69,10 +72,16 @@ export async function runCli(argv: string[], ioOverride?: Partial<CliIO>): Promi
       return 2;
     }
     if (args.values.help === true) {
-      io.stdout(`${found.cmd.usage}\n`);
+      io.stdout(`${found.cmd.usage}\n${HELP_LINE}\n`);
       return 0;
     }
-    return await found.cmd.run(args, io);
+    try {
+      return await found.cmd.run(args, io);
+    } catch (err) {
+      // Commands throw; this is the one place a failure becomes a message and an exit code.
+      io.stderr(`kimi-milvus: ${failureMessage(err)}\n`);
+      return exitCodeFor(err);
+    }
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -2,7 +2,6 @@
  * `kimi-milvus server start|stop|status`: manage the embedded Milvus Lite server of a data
  * dir. `start` leaves it running for later commands (and VS Code) until `stop`.
  */
-import { StoreError, errorMessage } from '../core/errors';
 import type { ServerInfo } from '../core/milvus/liteServer';
 import { embeddedServer } from '../core/store/factory';
 import { boolFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
@@ -40,11 +39,6 @@ function toJson(running: boolean, dataDir: string, info: ServerInfo | undefined,
   }, null, 2)}\n`;
 }
 
-function fail(io: CliIO, err: unknown): number {
-  io.stderr(`${err instanceof StoreError ? '' : 'Error: '}${errorMessage(err)}\n`);
-  return 1;
-}
-
 const start: CliCommand = {
   name: 'server start',
   summary: 'Start the embedded Milvus Lite server (or find the running one) and keep it running',
@@ -52,15 +46,11 @@ const start: CliCommand = {
   options,
   async run(args, io) {
     const s = server(io, args);
-    try {
-      const lease = await s.acquire({ keepAlive: true }, io.signal);
-      const info = lease.info;
-      await lease.release();
-      io.stdout(boolFlag(args, 'json') ? toJson(true, s.dataDir, info) : `${describe(info, s.dataDir)}\n`);
-      return 0;
-    } catch (err) {
-      return fail(io, err);
-    }
+    const lease = await s.acquire({ keepAlive: true }, io.signal);
+    const info = lease.info;
+    await lease.release();
+    io.stdout(boolFlag(args, 'json') ? toJson(true, s.dataDir, info) : `${describe(info, s.dataDir)}\n`);
+    return 0;
   },
 };
 
@@ -71,19 +61,15 @@ const stop: CliCommand = {
   options,
   async run(args, io) {
     const s = server(io, args);
-    try {
-      const stopped = await s.stop();
-      io.stdout(
-        boolFlag(args, 'json')
-          ? toJson(false, s.dataDir, undefined, { stopped })
-          : stopped
-            ? `Milvus Lite stopped (data dir ${s.dataDir}).\n`
-            : `No Milvus Lite server was running for ${s.dataDir}.\n`,
-      );
-      return 0;
-    } catch (err) {
-      return fail(io, err);
-    }
+    const stopped = await s.stop();
+    io.stdout(
+      boolFlag(args, 'json')
+        ? toJson(false, s.dataDir, undefined, { stopped })
+        : stopped
+          ? `Milvus Lite stopped (data dir ${s.dataDir}).\n`
+          : `No Milvus Lite server was running for ${s.dataDir}.\n`,
+    );
+    return 0;
   },
 };
 
