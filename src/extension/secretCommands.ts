@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { confirmDestructive } from './confirm';
 import { ApiError, errorMessage, isAbortError } from '../core/errors';
 import { Commands } from './constants';
 import type { SecretName, SecretStore } from './secretStore';
@@ -49,15 +50,8 @@ export function registerSecretCommands(context: vscode.ExtensionContext, secrets
   }
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.clearSecrets, async (confirmed?: unknown) => {
-      if (confirmed !== true) {
-        const ok = await vscode.window.showWarningMessage(
-          'Delete the stored Kimi API key, embedding API key and Milvus token from this machine?',
-          { modal: true },
-          'Delete',
-        );
-        if (ok !== 'Delete') {
-          return false;
-        }
+      if (!(await confirmDestructive(confirmed, 'Delete the stored Kimi API key, embedding API key and Milvus token from this machine?', 'Delete'))) {
+        return false;
       }
       for (const p of PROMPTS) {
         await secrets.delete(p.name);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { StoreError } from '../../src/core/errors';
 import { MAX_BATCH_BYTES, MAX_BATCH_ROWS, batches, validateRow } from '../../src/core/store/batches';
-import { KeyedQueue } from '../../src/core/store/calls';
+import { KeyedQueue } from '../../src/core/keyedQueue';
 import type { ChunkRow } from '../../src/core/store/types';
 
 function row(i: number, textBytes = 10, vector?: number[]): ChunkRow {

@@ -5,6 +5,7 @@
  * answer from what was gathered. Events report every step to the UI or the CLI.
  */
 import { AppError, UserAbortError, errorMessage, isAbortError } from '../errors';
+import { KeyedQueue } from '../keyedQueue';
 import { nullLogger, type Logger } from '../logger';
 import type { KimiClient } from '../kimi/kimiClient';
 import { answerTokensFor, contextWindowFor } from '../kimi/models';
@@ -42,7 +43,7 @@ export interface AgentResult {
  * One run per history at a time, whichever Agent instance runs it: concurrent sends would race on
  * the message list (kimi-api.md §10).
  */
-const running = new WeakMap<ChatHistory, Promise<unknown>>();
+const running = new KeyedQueue<ChatHistory>();
 
 const ZERO: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
@@ -63,10 +64,7 @@ export class Agent {
   }
 
   run(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
-    const previous = running.get(history) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.runExclusive(history, userMessage, onEvent, signal));
-    running.set(history, next);
-    return next;
+    return running.run(history, () => this.runExclusive(history, userMessage, onEvent, signal));
   }
 
   private async runExclusive(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {

@@ -4,6 +4,7 @@ import type { IndexConfig } from '../config';
 import type { Embedder } from '../embedding/embedder';
 import { StoreError, throwIfAborted } from '../errors';
 import type { Logger } from '../logger';
+import { KeyedQueue } from '../keyedQueue';
 import { isSecretFile } from '../secrets';
 import type { VectorStore } from '../store/types';
 import type { ChunkOptions } from './chunker';
@@ -45,7 +46,8 @@ export interface IndexFileResult {
  * the files against the ids stored. Runs on one collection are serialized within this Indexer.
  */
 export class Indexer {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** One writer per collection: runs queue behind each other, whatever their outcome. */
+  private readonly writers = new KeyedQueue();
 
   constructor(private readonly deps: IndexerDeps) {}
 
@@ -53,7 +55,7 @@ export class Indexer {
     const rootAbs = path.resolve(root);
     const collection = options.collection ?? collectionNameFor(rootAbs);
     assertName(collection);
-    return this.exclusive(collection, () =>
+    return this.writers.run(collection, () =>
       runFolderIndex(
         { ...this.deps, chunkOptions: this.deps.chunkOptions ?? {} },
         { root: rootAbs, collection, dryRun: options.dryRun ?? false, onProgress: options.onProgress },
@@ -71,7 +73,7 @@ export class Indexer {
     assertName(collection);
     const file = path.resolve(absPath);
     const relPath = storedPath(file, root);
-    return this.exclusive(collection, async () => {
+    return this.writers.run(collection, async () => {
       throwIfAborted(signal);
       const skip = async (reason: SkipReason): Promise<IndexFileResult> => {
         if (await this.deps.store.hasCollection(collection, signal)) {
@@ -123,7 +125,7 @@ export class Indexer {
   removeFile(absPath: string, collection: string, root: string, signal?: AbortSignal): Promise<number> {
     assertName(collection);
     const relPath = storedPath(path.resolve(absPath), root);
-    return this.exclusive(collection, async () => {
+    return this.writers.run(collection, async () => {
       throwIfAborted(signal);
       if (!(await this.deps.store.hasCollection(collection, signal))) {
         return 0;
@@ -136,19 +138,6 @@ export class Indexer {
     });
   }
 
-  /** One writer per collection: runs queue behind each other, whatever their outcome. */
-  private exclusive<T>(collection: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(collection) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(collection, tail);
-    void tail.then(() => {
-      if (this.locks.get(collection) === tail) {
-        this.locks.delete(collection);
-      }
-    });
-    return run;
-  }
 }
 
 /** Relative to the root with forward slashes; a file outside the root (or with none) is stored by its name. */

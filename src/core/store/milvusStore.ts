@@ -7,7 +7,8 @@ import { ConsistencyLevelEnum, type MilvusClient } from '@zilliz/milvus2-sdk-nod
 import { StoreError, isAbortError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import { batches, validateRow } from './batches';
-import { KeyedQueue, abortable, check, toStoreError } from './calls';
+import { KeyedQueue } from '../keyedQueue';
+import { abortable, check, toStoreError } from './calls';
 import type { MilvusConnection } from './connection';
 import { idsIn, pathEquals } from './filters';
 import { validateCollectionName } from './names';

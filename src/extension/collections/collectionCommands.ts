@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { confirmDestructive } from '../confirm';
 import { collectionNameFor } from '../../core/indexing/collectionName';
 import { COLLECTIONS_VIEW_ID, Commands } from '../constants';
 import { userMessage } from '../errorText';
@@ -56,15 +57,8 @@ export function registerCollections(
       if (!name) {
         return false;
       }
-      if (confirmed !== true) {
-        const ok = await vscode.window.showWarningMessage(
-          `Delete the collection "${name}" and everything in it?`,
-          { modal: true },
-          'Delete',
-        );
-        if (ok !== 'Delete') {
-          return false;
-        }
+      if (!(await confirmDestructive(confirmed, `Delete the collection "${name}" and everything in it?`, 'Delete'))) {
+        return false;
       }
       try {
         const store = await services.store();

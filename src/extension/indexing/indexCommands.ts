@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { confirmDestructive } from '../confirm';
 import { errorMessage } from '../../core/errors';
 import { collectionNameFor } from '../../core/indexing/collectionName';
 import { Commands } from '../constants';
@@ -25,15 +26,8 @@ export function registerIndexCommands(
       if (roots.length === 0) {
         return false;
       }
-      if (confirmed !== true) {
-        const ok = await vscode.window.showWarningMessage(
-          'Delete the index of this workspace? Chat will not find its files until you index it again.',
-          { modal: true },
-          'Delete Index',
-        );
-        if (ok !== 'Delete Index') {
-          return false;
-        }
+      if (!(await confirmDestructive(confirmed, 'Delete the index of this workspace? Chat will not find its files until you index it again.', 'Delete Index'))) {
+        return false;
       }
       if (runner.busy) {
         void vscode.window.showInformationMessage('Kimi Milvus: wait for indexing to finish (or cancel it) first.');
