@@ -1,9 +1,10 @@
-import { promises as fs } from 'node:fs';
+import { readCheckedFile, realPathNoFollow } from '../fs/safeRead';
 import type { ChunkRow } from '../store/types';
 import { type ChunkOptions, chunkDocument } from './chunker';
 import { decodeText, isBinary, type TextEncodingName } from './decode';
 import type { SkipReason } from './events';
 import { chunkId, fileHash, sha256Hex } from './ids';
+import { skipReasonOf } from './sniff';
 
 /** A row before it has a vector. */
 export type PendingRow = Omit<ChunkRow, 'vector'>;
@@ -27,9 +28,10 @@ export type PrepareResult = PreparedFile | { readonly kind: 'skipped'; readonly 
 export async function prepareFile(absPath: string, relPath: string, options: ChunkOptions): Promise<PrepareResult> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(absPath);
-  } catch {
-    return { kind: 'skipped', reason: 'unreadable', bytes: 0 };
+    // No size cap here: discovery already applied it; the read only refuses a swapped-in link or non-file.
+    ({ bytes } = await readCheckedFile(await realPathNoFollow(absPath), { maxBytes: Number.MAX_SAFE_INTEGER }));
+  } catch (err) {
+    return { kind: 'skipped', reason: skipReasonOf(err), bytes: 0 };
   }
   return prepareBytes(bytes, relPath, options);
 }

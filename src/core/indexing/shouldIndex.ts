@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { IndexConfig } from '../config';
+import { isSecretFile } from '../secrets';
 import { judgeContent } from './discover';
 import type { SkipReason } from './events';
 import { type IgnoreLayer, isIgnored, loadIgnoreLayer } from './ignoreRules';
@@ -46,6 +47,11 @@ export async function shouldIndexFile(root: string, absPath: string, config: Ind
     const [rootReal, fileReal] = await Promise.all([fs.realpath(rootAbs), fs.realpath(absPath)]);
     if (!fileReal.startsWith(rootReal + path.sep)) {
       return 'outside-root';
+    }
+    // Reached through a symlink (the file or a folder above it): judged by its target, as the walk does.
+    const realRel = path.relative(rootReal, fileReal).split(path.sep).join('/');
+    if (realRel !== rel) {
+      return isSecretFile(realRel) ? 'secret' : 'duplicate';
     }
   } catch {
     return 'unreadable';

@@ -4,6 +4,7 @@
  * seed's scenario relies on the model creating it after this fails).
  */
 import { promises as fs } from 'node:fs';
+import { readCheckedFile, UnsafeReadError } from '../../fs/safeRead';
 import { chunkDocument } from '../../indexing/chunker';
 import { isValidCollectionName } from '../../indexing/collectionName';
 import { decodeText, isBinary } from '../../indexing/decode';
@@ -18,14 +19,19 @@ const MAX_CHUNKS_SHOWN = 20;
 /** Reads a workspace file as text, or explains why not. */
 export async function readWorkspaceText(env: ToolEnv, input: string): Promise<{ text: string; relPath: string; absPath: string; realFolder: string; encoding: string }> {
   const resolved = await env.paths.resolve(input);
-  const stat = await fs.stat(resolved.absPath);
-  if (!stat.isFile()) {
+  if ((await fs.stat(resolved.absPath)).isDirectory()) {
     throw new Error(`${input} is a directory; use list_files to see what it contains.`);
   }
-  if (stat.size > MAX_FILE_BYTES) {
-    throw new Error(`${input} is ${Math.round(stat.size / 1024)} KB, more than the ${MAX_FILE_BYTES / 1024 / 1024} MB a tool may read.`);
+  let bytes: Uint8Array;
+  try {
+    // Opened once and verified, so a link swapped in after the path check is never followed.
+    ({ bytes } = await readCheckedFile(resolved.absPath, { maxBytes: MAX_FILE_BYTES }));
+  } catch (err) {
+    if (err instanceof UnsafeReadError && err.reason === 'too-large') {
+      throw new Error(`${input} is ${Math.round((err.size ?? 0) / 1024)} KB, more than the ${MAX_FILE_BYTES / 1024 / 1024} MB a tool may read.`);
+    }
+    throw err;
   }
-  const bytes = await fs.readFile(resolved.absPath);
   if (isBinary(bytes)) {
     throw new Error(`${input} is a binary file, not text.`);
   }
