@@ -20,6 +20,7 @@ import type { Logger } from '../core/logger';
 import { boolFlag, failureMessage, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
 import { EMBEDDING_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom } from './config';
 import { COMMON_HELP, cliLogger, commonOptions, withStore } from './context';
+import { Redactor, secretsFromEnv } from '../core/redaction';
 
 const agentOptions = {
   workspace: { type: 'string' },
@@ -102,7 +103,7 @@ async function withAgent<T>(io: CliIO, args: ParsedArgs, logger: Logger, fn: (s:
     const embedder = createEmbedder(embeddingConfig);
     const indexer = new Indexer({ store, embedder, config: indexConfigFrom(args), logger });
     const tools = createToolRegistry(
-      { store, embedder, indexer, workspaceFolders: [workspace], collectionFor: collectionNameFor, searchCollections: () => extra, trusted: true, logger },
+      { store, embedder, indexer, workspaceFolders: [workspace], collectionFor: collectionNameFor, searchCollections: () => extra, trusted: true, logger, redactor: new Redactor(secretsFromEnv(io.env)) },
       { webSearch: kimi.webSearch },
     );
     const client = new KimiClient(kimi, { logger });

@@ -3,6 +3,7 @@ import { exitCodeFor, failureMessage, parseCommandArgs, type CliCommand, type Cl
 import { commands as serverCommands } from './server';
 import { commands as indexCommands } from './indexing';
 import { commands as agentCommands } from './agent';
+import { Redactor, secretsFromEnv } from '../core/redaction';
 
 /** Every command takes --help (parseCommandArgs adds it), so its line is added to every usage here. */
 const HELP_LINE = '  -h, --help          this help';
@@ -42,7 +43,7 @@ export async function runCli(argv: string[], ioOverride?: Partial<CliIO>): Promi
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
-  const io: CliIO = {
+  const raw: CliIO = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
@@ -50,6 +51,9 @@ export async function runCli(argv: string[], ioOverride?: Partial<CliIO>): Promi
     signal: controller.signal,
     ...ioOverride,
   };
+  // The edge: whatever a command prints (answers, --json, errors, log lines) passes the keys' redactor.
+  const redactor = new Redactor(secretsFromEnv(raw.env));
+  const io: CliIO = { ...raw, stdout: (t) => raw.stdout(redactor.redact(t)), stderr: (t) => raw.stderr(redactor.redact(t)) };
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       io.stdout(overview());

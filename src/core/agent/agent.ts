@@ -70,7 +70,8 @@ export class Agent {
   private async runExclusive(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
     const emit = (e: AgentEvent): void => {
       try {
-        onEvent(e);
+        // Events reach the chat view and the CLI: no key in them, whatever a provider echoed.
+        onEvent(this.deps.tools.redactor.redactDeep(e));
       } catch (err) {
         // A broken listener must not break the loop or leave the history half-written.
         this.logger.error(`Agent event listener failed: ${errorMessage(err)}`);
@@ -113,7 +114,7 @@ export class Agent {
     } catch (err) {
       const cancelled = isAbortError(err) || signal?.aborted === true;
       const message = cancelled ? 'Cancelled.' : errorMessage(err);
-      this.logger[cancelled ? 'info' : 'error'](`Agent run ended: ${message}`);
+      this.logger[cancelled ? 'info' : 'error'](`Agent run ended: ${this.deps.tools.redactor.redact(message)}`);
       emit({ type: 'error', message, cancelled });
       throw cancelled && !(err instanceof UserAbortError) ? new UserAbortError() : err;
     }

@@ -6,6 +6,7 @@ import { sleep } from '../sleep';
 import { backoffMs, retryAfterMs } from './backoff';
 import type { Embedder } from './embedder';
 import { parseEmbeddingResponse } from './response';
+import { Redactor } from '../redaction';
 
 export interface OpenAiEmbedderOptions {
   readonly baseUrl: string;
@@ -147,7 +148,7 @@ export class OpenAiEmbedder implements Embedder {
       if (signal.aborted) {
         throw new UserAbortError();
       }
-      const what = timeout.aborted ? `timed out after ${this.timeoutMs / 1000} s` : `failed: ${errorMessage(err)}`;
+      const what = timeout.aborted ? `timed out after ${this.timeoutMs / 1000} s` : `failed: ${new Redactor([this.options.apiKey]).redact(errorMessage(err))}`;
       return { error: new ApiError(`Embedding request to ${this.host} ${what}.`, undefined, 'connection', true) };
     }
     const requestId = res.headers.get('x-request-id') ?? undefined;
@@ -175,7 +176,9 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   private httpError(status: number, body: string, requestId: string | undefined): ApiError {
-    const { message, type, code } = providerError(body);
+    const { message: raw, type, code } = providerError(body);
+    // Some providers quote the key they were sent in a 401; it must not travel on in our message.
+    const message = raw === undefined ? undefined : new Redactor([this.options.apiKey]).redact(raw);
     const detail = message ? `: ${message}` : '.';
     if (status === 401 || status === 403) {
       return new ApiError(

@@ -67,7 +67,7 @@ export class KimiClient {
         if (err instanceof ConfigError) {
           throw err;
         }
-        const e = toKimiError(err, { baseUrl: this.baseUrl, model: this.model });
+        const e = toKimiError(err, { baseUrl: this.baseUrl, model: this.model, apiKey: this.config.apiKey });
         if (e instanceof UserAbortError || !e.retryable || attempt >= this.retry.maxRetries) {
           throw e;
         }
@@ -171,7 +171,7 @@ export class KimiClient {
     if (err instanceof ConfigError) {
       return err;
     }
-    return toKimiError(err, { baseUrl: this.baseUrl, model: this.model });
+    return toKimiError(err, { baseUrl: this.baseUrl, model: this.model, apiKey: this.config.apiKey });
   }
 }
 

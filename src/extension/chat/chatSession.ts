@@ -7,6 +7,7 @@ import { isTurn, type HostToWebview } from '../../shared/protocol';
 import { userMessage } from '../errorText';
 import type { ChatStore } from './chatStore';
 import { toChatEvent } from './eventMapping';
+import { Redactor } from '../../core/redaction';
 
 /** Runs one question through the agent; returns the conversation history to keep (serializable). */
 export interface ChatEngine {
@@ -37,6 +38,8 @@ export class ChatSession {
     private readonly store: ChatStore,
     private readonly engine: ChatEngine,
     private readonly log: Logger,
+    /** The edge to the webview: nothing posted to it carries a key. */
+    private readonly redactor: Redactor = new Redactor(),
   ) {
     this.loaded = store.load().then(
       (saved) => {
@@ -59,8 +62,9 @@ export class ChatSession {
   }
 
   private fire(message: HostToWebview): void {
+    const clean = this.redactor.redactDeep(message);
     for (const listener of [...this.listeners]) {
-      listener(message);
+      listener(clean);
     }
   }
 
