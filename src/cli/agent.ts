@@ -18,7 +18,7 @@ import { Indexer } from '../core/indexing/indexer';
 import { KimiClient } from '../core/kimi/kimiClient';
 import type { Logger } from '../core/logger';
 import { boolFlag, failureMessage, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
-import { EMBEDDING_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom } from './config';
+import { deadlinesFromArgs, EMBEDDING_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom } from './config';
 import { COMMON_HELP, cliLogger, commonOptions, withStore } from './context';
 import { Redactor, secretsFromEnv } from '../core/redaction';
 
@@ -75,7 +75,15 @@ export function kimiConfigFromEnv(env: NodeJS.ProcessEnv, args: ParsedArgs): Kim
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new ConfigError(`--max-steps must be a positive integer (got "${steps}").`);
   }
-  return { apiKey, baseUrl, model: env.KIMI_MODEL?.trim() || DEFAULT_KIMI_MODEL, temperature, maxSteps, webSearch: boolFlag(args, 'web-search') };
+  return {
+    apiKey,
+    baseUrl,
+    model: env.KIMI_MODEL?.trim() || DEFAULT_KIMI_MODEL,
+    temperature,
+    maxSteps,
+    webSearch: boolFlag(args, 'web-search'),
+    deadlines: deadlinesFromArgs(args, env),
+  };
 }
 
 async function workspaceOf(io: CliIO, args: ParsedArgs): Promise<string> {

@@ -13,6 +13,7 @@ import { toKimiError, type KimiApiError } from './kimiErrors';
 import { sleep } from '../sleep';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
 import { StreamAssembler } from './streamAssembler';
+import { type Deadlines, deadlinesFrom, sseEvents, withDeadlines } from '../net/deadlines';
 import { answerTokensFor } from './models';
 import type { ChatMessage, ChatRequest, ChatStreamHandlers, ChatTurn } from './types';
 
@@ -27,6 +28,8 @@ export class KimiClient {
   private sdk: OpenAI | undefined;
   private readonly logger: Logger;
   private readonly retry: RetryOptions;
+  private readonly deadlines: Deadlines;
+  private readonly fetchFn: typeof fetch;
   readonly baseUrl: string;
 
   constructor(
@@ -36,6 +39,9 @@ export class KimiClient {
     this.logger = options.logger ?? nullLogger;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.deadlines = deadlinesFrom(config.deadlines);
+    // Keep-alive comments (`: ping`) are not progress: a stream that only pings is stalled.
+    this.fetchFn = withDeadlines(options.fetch ?? fetch, this.deadlines, 'Kimi', sseEvents);
   }
 
   get model(): string {
@@ -52,7 +58,8 @@ export class KimiClient {
       baseURL: this.baseUrl,
       // The SDK's retries count against Kimi's RPM and ignore error types (kimi-api.md §7.3).
       maxRetries: 0,
-      fetch: this.options.fetch,
+      timeout: this.deadlines.totalMs,
+      fetch: this.fetchFn,
     });
     return this.sdk;
   }
@@ -143,7 +150,7 @@ export class KimiClient {
 
   /** Exact prompt size from POST /tokenizers/estimate-token-count (kimi-api.md §8.1). */
   async estimateTokens(model: string, messages: readonly ChatMessage[], signal?: AbortSignal): Promise<number> {
-    const doFetch = this.options.fetch ?? fetch;
+    const doFetch = this.fetchFn;
     this.client(); // fails early with the "set your key" message
     try {
       const res = await doFetch(`${this.baseUrl}/tokenizers/estimate-token-count`, {

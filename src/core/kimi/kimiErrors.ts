@@ -6,6 +6,7 @@
 import { APIError, APIConnectionError, APIUserAbortError } from 'openai';
 import { ApiError, UserAbortError, isAbortError, errorMessage } from '../errors';
 import { Redactor } from '../redaction';
+import { deadlineOf } from '../net/deadlines';
 
 /** An ApiError that also knows how long the server asked us to wait. */
 export class KimiApiError extends ApiError {
@@ -53,6 +54,18 @@ export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | Use
   }
   if (err instanceof KimiApiError) {
     return err;
+  }
+  const deadline = deadlineOf(err);
+  if (deadline) {
+    return new KimiApiError(
+      `${deadline.message} The request was stopped; the limits are the network timeout settings (kimiMilvus.network.*, or KIMI_MILVUS_*_TIMEOUT for the CLI).`,
+      undefined,
+      'timeout',
+      true,
+      undefined,
+      undefined,
+      { cause: err },
+    );
   }
   const redactor = new Redactor([ctx.apiKey]);
   if (err instanceof APIConnectionError || !(err instanceof APIError)) {
