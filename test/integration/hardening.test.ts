@@ -123,4 +123,17 @@ describe('hardening (CLI end to end)', function () {
     assert.match(sent, /rejected the API key/, 'the failed tool result did reach Kimi');
     assert.ok(!sent.includes(EMBED_KEY), 'a request body sent to Kimi carries the embedding key');
   });
+
+  it('ask: a stream cut inside tool-call arguments is retried; the user gets the whole answer and exit 0', async () => {
+    kimi.handle(undefined);
+    embeddings.reset();
+    kimi.script(reply.toolCalls([{ name: 'read_file', arguments: { path: 'guide.md' } }], { chunkChars: 4, cutAfterChunks: 5 }), reply.text('The deploy script is scripts/deploy.sh.'));
+    const before = kimi.chatBodies().length;
+    const r = await cli(['ask', 'Where is the deploy script?']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'The deploy script is scripts/deploy.sh.\n');
+    assert.doesNotMatch(r.stdout, /cut off/);
+    assert.match(r.stderr, /Retrying/);
+    assert.equal(kimi.chatBodies().length - before, 2);
+  });
 });

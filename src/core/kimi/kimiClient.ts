@@ -9,7 +9,7 @@ import type { Stream } from 'openai/streaming';
 import type { KimiConfig } from '../config';
 import { ConfigError, UserAbortError, throwIfAborted, errorMessage } from '../errors';
 import { nullLogger, type Logger } from '../logger';
-import { toKimiError, type KimiApiError } from './kimiErrors';
+import { KimiApiError, toKimiError } from './kimiErrors';
 import { sleep } from '../sleep';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
 import { StreamAssembler } from './streamAssembler';
@@ -131,6 +131,10 @@ export class KimiClient {
       throw new UserAbortError();
     }
     const turn = assembler.result(requestId);
+    if (!turn.complete && !assembler.sawOutput) {
+      // Ended without a finish_reason before anything reached the user: as retryable as a cut connection.
+      throw new KimiApiError(`Kimi's stream ended early, before any text (request ${requestId ?? '?'}).`, undefined, 'stream_cut', true, undefined, requestId);
+    }
     this.logger.debug(`Kimi turn: finish=${turn.finishReason ?? 'none'} tools=${turn.toolCalls.length} ${Date.now() - started} ms request=${requestId ?? '?'}`);
     return turn;
   }
