@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as iconv from 'iconv-lite';
 import { runCli } from '../../src/cli/main';
 import { collectionNameFor } from '../../src/core/indexing/collectionName';
 import type { VectorStore } from '../../src/core/store/types';
@@ -135,5 +136,46 @@ describe('hardening (CLI end to end)', function () {
     assert.doesNotMatch(r.stdout, /cut off/);
     assert.match(r.stderr, /Retrying/);
     assert.equal(kimi.chatBodies().length - before, 2);
+  });
+});
+
+describe('hardening: legacy encodings indexed as their original text (CLI, real Milvus Lite)', function () {
+  this.timeout(300_000);
+  let base: string;
+  let store: VectorStore;
+  let collection: string;
+  const files: Record<string, [string, string]> = {
+    'jp-sjis.txt': ['shift_jis', '日本語のテキストです。設定ファイルの説明があります。\n'],
+    'kr-euckr.txt': ['euc-kr', '한국어 텍스트입니다. 이 파일은 설정 방법을 설명합니다.\n'],
+    'tw-big5.txt': ['big5', '這是繁體中文的說明文件。它描述了設定的方法。\n'],
+    'utf16.txt': ['utf16le', 'A UTF-16 file with a byte-order mark: zebra crossing manual.\n'],
+  };
+
+  before(async () => {
+    store = await getTestStore();
+    base = await fs.mkdtemp(path.join(os.tmpdir(), 'kmc-enc-'));
+    const ws = path.join(base, 'ws');
+    await fs.mkdir(ws);
+    for (const [name, [enc, text]] of Object.entries(files)) {
+      await fs.writeFile(path.join(ws, name), iconv.encode(text, enc, { addBOM: enc === 'utf16le' }));
+    }
+    collection = collectionNameFor(ws);
+    const milvus = testMilvusConfig();
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, KIMI_MILVUS_DATA_DIR: milvus.dataDir, KIMI_MILVUS_VENV: process.env.KIMI_MILVUS_VENV, ...(milvus.uri ? { MILVUS_URI: milvus.uri } : {}) };
+    let stderr = '';
+    const code = await runCli(['index', ws], { stdout: () => undefined, stderr: (t) => void (stderr += t), env, cwd: ws });
+    assert.equal(code, 0, stderr);
+  });
+  after(async () => {
+    await store.dropCollection(collection).catch(() => undefined);
+    await fs.rm(base, { recursive: true, force: true });
+  });
+
+  it('Shift-JIS, EUC-KR, Big5 and UTF-16 files are stored as the original text', async () => {
+    for (const [name, [, text]] of Object.entries(files)) {
+      const rows = await store.queryByPath(collection, name);
+      assert.ok(rows.length > 0, `${name} was not indexed`);
+      assert.ok(rows.map((r) => r.text).join('').includes(text.trim()), `${name} was garbled: ${rows.map((r) => r.text).join('')}`);
+    }
   });
 });

@@ -40,7 +40,11 @@ export function prepareBytes(bytes: Uint8Array, relPath: string, options: ChunkO
   if (isBinary(bytes)) {
     return { kind: 'skipped', reason: 'binary', bytes: bytes.length };
   }
-  const { text, encoding } = decodeText(bytes);
+  const decoded = decodeText(bytes);
+  if (decoded === undefined) {
+    return { kind: 'skipped', reason: 'undecodable', bytes: bytes.length };
+  }
+  const { text, encoding } = decoded;
   const chunks = chunkDocument(text, relPath, options);
   if (chunks.length === 0) {
     return { kind: 'skipped', reason: 'empty', bytes: bytes.length };

@@ -35,7 +35,11 @@ export async function readWorkspaceText(env: ToolEnv, input: string): Promise<{ 
   if (isBinary(bytes)) {
     throw new Error(`${input} is a binary file, not text.`);
   }
-  const { text, encoding } = decodeText(bytes);
+  const decoded = decodeText(bytes);
+  if (decoded === undefined) {
+    throw new Error(`${input} is in a text encoding that could not be identified with confidence; it was not read.`);
+  }
+  const { text, encoding } = decoded;
   return { text, encoding, relPath: resolved.relPath, absPath: resolved.absPath, realFolder: resolved.realFolder };
 }
 
