@@ -91,6 +91,16 @@ describe('safe reads (check-then-use)', () => {
     assert.match(r.content, /named pipe/);
   });
 
+  it('read_file refuses a hard link to .env under a harmless name', async () => {
+    await fs.writeFile(path.join(ws, '.env'), 'TOKEN=sk-hardlinked-secret\n');
+    await fs.mkdir(path.join(ws, 'docs'), { recursive: true });
+    await fs.link(path.join(ws, '.env'), path.join(ws, 'docs', 'notes.txt'));
+    const r = await createToolRegistry(context(ws)).execute('read_file', JSON.stringify({ path: 'docs/notes.txt' }));
+    assert.equal(r.success, false);
+    assert.match(r.content, /hard link/);
+    assert.ok(!r.content.includes('sk-hardlinked-secret'));
+  });
+
   it('refuses a file over the cap before reading it', async () => {
     await fs.writeFile(path.join(ws, 'big.txt'), 'x'.repeat(5000));
     await assert.rejects(readCheckedFile(path.join(ws, 'big.txt'), { maxBytes: 1000 }), (err: unknown) => err instanceof UnsafeReadError && err.reason === 'too-large');

@@ -25,7 +25,9 @@ export async function readWorkspaceText(env: ToolEnv, input: string): Promise<{ 
   let bytes: Uint8Array;
   try {
     // Opened once and verified, so a link swapped in after the path check is never followed.
-    ({ bytes } = await readCheckedFile(resolved.absPath, { maxBytes: MAX_FILE_BYTES }));
+    const read = await readCheckedFile(resolved.absPath, { maxBytes: MAX_FILE_BYTES });
+    await env.paths.assertNotSecretInode(read, input);
+    bytes = read.bytes;
   } catch (err) {
     if (err instanceof UnsafeReadError && err.reason === 'too-large') {
       throw new Error(`${input} is ${Math.round((err.size ?? 0) / 1024)} KB, more than the ${MAX_FILE_BYTES / 1024 / 1024} MB a tool may read.`);
@@ -115,6 +117,7 @@ export function uploadFileToCollection(env: ToolEnv): Tool {
       if (!stat.isFile()) {
         return fail(`${resolved.relPath || args.file_path} is not a file.`);
       }
+      await env.paths.assertNotSecretInode(stat, str(args.file_path));
       // Chunking follows the index settings (the indexer owns it), so chunk_size/overlap are advisory here.
       const result = await env.indexer.indexFile(resolved.absPath, name, resolved.realFolder, signal);
       if (result.skipped) {
