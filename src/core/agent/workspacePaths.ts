@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FileError } from '../errors';
 import { isSecretFile } from '../secrets';
-import { secretInodes } from './secretInodes';
+import { secretInodes } from '../indexing/secretInodes';
 
 export interface ResolvedPath {
   /** Real absolute path (symlinks resolved). */

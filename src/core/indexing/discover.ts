@@ -39,7 +39,11 @@ interface WalkState {
   readonly deferred: Deferred[];
 }
 
-type Judged = { readonly entry: DiscoveredEntry; readonly defer?: string } | undefined;
+interface Judged {
+  readonly entry: DiscoveredEntry;
+  /** dev:ino when the file has other hard links: decided after the walk. */
+  readonly defer?: string;
+}
 
 /**
  * Walks a folder and yields what should be indexed and what is skipped (with why), one directory
@@ -111,15 +115,32 @@ async function* walk(state: WalkState, dir: DirFrame): AsyncGenerator<Discovered
     } else if (entry.isFile()) {
       const judged = await (ahead.get(i) ?? judgeFile(state, dir, abs, rel));
       ahead.delete(i);
-      if (judged?.defer !== undefined) {
-        state.deferred.push({ entry: judged.entry, key: judged.defer });
-      } else if (judged) {
-        yield judged.entry;
-      }
-    } else {
-      // FIFO, socket, device (or a type the file system does not report): never opened.
+      yield* settle(state, judged);
+    } else if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) {
+      // Never opened: opening a FIFO blocks until a writer comes.
       yield { kind: 'skipped', relPath: rel, reason: 'special-file' };
+    } else {
+      // The file system did not report a type (DT_UNKNOWN): ask lstat, then judge as above.
+      const stat = await fs.lstat(abs).catch(() => undefined);
+      if (stat?.isSymbolicLink()) {
+        yield await judgeLink(state, dir, abs, rel);
+      } else if (stat?.isDirectory()) {
+        yield* enterDir(state, dir, abs, rel, entry.name);
+      } else if (stat?.isFile()) {
+        yield* settle(state, await judgeFile(state, dir, abs, rel));
+      } else {
+        yield { kind: 'skipped', relPath: rel, reason: stat ? 'special-file' : 'unreadable' };
+      }
     }
+  }
+}
+
+/** Yields a judged file now, or keeps it for the end of the walk when it has other hard links. */
+function* settle(state: WalkState, judged: Judged): Generator<DiscoveredEntry> {
+  if (judged.defer !== undefined) {
+    state.deferred.push({ entry: judged.entry, key: judged.defer });
+  } else {
+    yield judged.entry;
   }
 }
 

@@ -6,6 +6,7 @@ import { judgeContent } from './discover';
 import type { SkipReason } from './events';
 import { type IgnoreLayer, isIgnored, loadIgnoreLayer } from './ignoreRules';
 import { classifyDir, classifyPath } from './pathFilter';
+import { secretInodes } from './secretInodes';
 
 /**
  * The full verdict of discovery for one file, for a file watcher: null when `absPath` would be
@@ -57,5 +58,13 @@ export async function shouldIndexFile(root: string, absPath: string, config: Ind
     return 'unreadable';
   }
   const verdict = await judgeContent(absPath, rel, config);
-  return verdict.kind === 'skipped' ? verdict.reason : null;
+  if (verdict.kind === 'skipped') {
+    return verdict.reason;
+  }
+  // A second name (hard link) of a secret file is a secret, as in the walk.
+  const stat = await fs.lstat(absPath).catch(() => undefined);
+  if (stat && stat.nlink > 1 && (await secretInodes([await fs.realpath(rootAbs)])).has(`${stat.dev}:${stat.ino}`)) {
+    return 'secret';
+  }
+  return null;
 }

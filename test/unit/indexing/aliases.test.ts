@@ -82,5 +82,7 @@ describe('discoverFiles: aliases, hard links and special files', () => {
     assert.equal(await shouldIndexFile(ws, path.join(ws, 'alias-docs', 'guide.md'), FIXTURE_CONFIG), 'duplicate');
     assert.equal(await shouldIndexFile(ws, path.join(ws, 'pipe.txt'), FIXTURE_CONFIG), 'special-file');
     assert.equal(await shouldIndexFile(ws, path.join(ws, 'docs', 'guide.md'), FIXTURE_CONFIG), null);
+    assert.equal(await shouldIndexFile(ws, path.join(ws, 'a', 'backup.txt'), FIXTURE_CONFIG), 'secret', 'a hard link to .env (live sync)');
+    assert.equal(await shouldIndexFile(ws, path.join(ws, 'twin-copy.md'), FIXTURE_CONFIG), null, 'a hard link to a harmless file');
   });
 });

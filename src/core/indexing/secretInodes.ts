@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ALWAYS_SKIPPED_DIRS } from '../indexing/constants';
+import { ALWAYS_SKIPPED_DIRS } from './constants';
 import { isSecretFile } from '../secrets';
 
 const MAX_ENTRIES = 100_000;
