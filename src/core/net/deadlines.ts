@@ -87,8 +87,10 @@ export function withDeadlines(baseFetch: typeof fetch, deadlines: Deadlines, wha
         controller.abort(failure);
       }
     };
-    const total = setTimeout(() => fail(`did not finish the request within ${seconds(deadlines.totalMs)}.`, 'total'), deadlines.totalMs);
-    const headers = setTimeout(() => fail(`sent no response within ${seconds(deadlines.headersMs)}.`, 'headers'), deadlines.headersMs);
+    // Unref'd: the open socket keeps the process alive while a request runs, and a body nobody
+    // reads must not hold a CLI open for ten minutes after it is done.
+    const total = unref(setTimeout(() => fail(`did not finish the request within ${seconds(deadlines.totalMs)}.`, 'total'), deadlines.totalMs));
+    const headers = unref(setTimeout(() => fail(`sent no response within ${seconds(deadlines.headersMs)}.`, 'headers'), deadlines.headersMs));
     const outer = init?.signal ?? undefined;
     const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
     let res: Response;
@@ -109,7 +111,7 @@ export function withDeadlines(baseFetch: typeof fetch, deadlines: Deadlines, wha
     let idle: ReturnType<typeof setTimeout> | undefined;
     const armIdle = (): void => {
       clearTimeout(idle);
-      idle = setTimeout(() => fail(`sent nothing new for ${seconds(deadlines.idleMs)}.`, 'idle'), deadlines.idleMs);
+      idle = unref(setTimeout(() => fail(`sent nothing new for ${seconds(deadlines.idleMs)}.`, 'idle'), deadlines.idleMs));
     };
     const stop = (): void => {
       clearTimeout(idle);
@@ -141,6 +143,11 @@ export function withDeadlines(baseFetch: typeof fetch, deadlines: Deadlines, wha
     });
     return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
+}
+
+function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
 }
 
 /** The DeadlineError behind `err` (itself or a cause), if any. */
