@@ -93,10 +93,12 @@ export class ChatSession {
     this.fire({ type: 'turnStarted', turn });
     void this.save();
     let ended = false;
-    const apply = (event: ChatEvent): void => {
+    const apply = (raw: ChatEvent): void => {
       if (ended) {
         return;
       }
+      // Redacted before it is stored with the turn (saved in workspace state) and posted.
+      const event = this.redactor.redactDeep(raw);
       ended = event.type === 'done' || event.type === 'error';
       this.turns = this.turns.map((t) => (t.id === turn.id ? applyChatEvent(t, event) : t));
       this.fire({ type: 'event', turnId: turn.id, event });
