@@ -10,11 +10,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as iconv from 'iconv-lite';
 import { runCli } from '../../src/cli/main';
+import { NoneEmbedder } from '../../src/core/embedding/noneEmbedder';
 import { collectionNameFor } from '../../src/core/indexing/collectionName';
+import { Indexer } from '../../src/core/indexing/indexer';
 import type { VectorStore } from '../../src/core/store/types';
 import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { type ChatBody, type FakeKimi, reply, startFakeKimi } from '../fakes/kimiServer';
-import { getTestStore, testMilvusConfig } from './milvusEnv';
+import { getTestStore, testMilvusConfig, uniqueCollectionName } from './milvusEnv';
 
 const KIMI_KEY = 'sk-kimi-hardening-0123456789';
 const EMBED_KEY = 'sk-embed-hardening-9876543210';
@@ -97,6 +99,21 @@ describe('hardening (CLI end to end)', function () {
     const found = await cli(['search', 'API_KEY auths registry', '--collection', collection, '--json']);
     assert.equal(found.code, 0, found.stderr);
     assert.ok(!found.stdout.includes(ENV_SECRET), found.stdout);
+  });
+
+  it('indexFile (upload, live sync) judges a link by its target and never reads a secret through it', async () => {
+    const indexer = new Indexer({ store, embedder: new NoneEmbedder(), config: { include: [], exclude: [], maxFileSizeKb: 1024 } });
+    const name = uniqueCollectionName('hard_single');
+    try {
+      for (const rel of ['notes.txt', '+docker/config.json']) {
+        const r = await indexer.indexFile(path.join(ws, rel), name, ws);
+        assert.equal(r.skipped, 'secret', rel);
+      }
+      assert.equal((await indexer.indexFile(path.join(ws, 'pipe.txt'), name, ws)).skipped, 'special-file');
+      assert.equal((await indexer.indexFile(path.join(ws, 'guide.md'), name, ws)).skipped, undefined);
+    } finally {
+      await store.dropCollection(name).catch(() => undefined);
+    }
   });
 
   it('ask: an embedding 401 that echoes the key never reaches stdout, stderr, --json or the Kimi API', async () => {
