@@ -1,0 +1,104 @@
+/**
+ * The MCP server's tools. search_workspace, read_file and list_collections are the agent's own
+ * tools (src/core/agent/tools) run on the session's tool environment, so every rule and
+ * hardening of the agent (path confinement, secret files, result caps) holds here too;
+ * index_workspace, index_status and clear_index drive the same Indexer and store.
+ */
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { listFiles, readFile } from '../../core/agent/tools/codebaseTools';
+import { listAllCollections } from '../../core/agent/tools/databaseTools';
+import type { JsonSchema, Tool, ToolOutcome } from '../../core/agent/tools/registry';
+import { searchWorkspace } from '../../core/agent/tools/searchTools';
+import type { ToolEnv } from '../../core/agent/tools/context';
+import { indexStatusTool, indexWorkspaceTool, clearIndexTool } from './indexTools';
+import type { McpSession } from './session';
+
+export interface ToolCall {
+  readonly signal: AbortSignal;
+  /** Present when the client asked for progress (sent a progressToken). */
+  readonly progress?: (progress: number, total: number | undefined, message: string) => void;
+}
+
+export interface McpToolResult {
+  readonly text: string;
+  readonly structured: Record<string, unknown>;
+  readonly isError: boolean;
+}
+
+export interface McpTool {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly inputSchema: JsonSchema;
+  readonly annotations: ToolAnnotations;
+  run(args: Record<string, unknown>, call: ToolCall): Promise<McpToolResult>;
+}
+
+const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+/** A finished agent tool outcome as an MCP result: a failure is a tool error the model can read, not a protocol error. */
+export function fromOutcome(outcome: ToolOutcome, text?: (result: Record<string, unknown>) => string): McpToolResult {
+  const result = { ...outcome.result };
+  if (!result.success) {
+    return { text: typeof result.message === 'string' ? result.message : 'The tool failed.', structured: result, isError: true };
+  }
+  return { text: text ? text(result) : JSON.stringify(result, null, 2), structured: result, isError: false };
+}
+
+interface HitJson {
+  readonly citation?: unknown;
+  readonly score?: unknown;
+  readonly text?: unknown;
+}
+
+/** Hits as the model reads them best: "1. path:start-end (score)" then the chunk, without its own header line. */
+function searchText(result: Record<string, unknown>): string {
+  const hits = Array.isArray(result.results) ? (result.results as HitJson[]) : [];
+  if (hits.length === 0) {
+    return `${String(result.message)}. Nothing matched; try other words, or run index_workspace if files changed.`;
+  }
+  const blocks = hits.map((h, i) => {
+    const citation = String(h.citation);
+    const body = String(h.text);
+    const nl = body.indexOf('\n');
+    const text = nl !== -1 && body.slice(0, nl) === citation ? body.slice(nl + 1) : body;
+    return `${i + 1}. ${citation} (score ${String(h.score)})\n${text}`;
+  });
+  return `${String(result.message)}. Cite as path:start-end.\n\n${blocks.join('\n\n')}`;
+}
+
+function readText(result: Record<string, unknown>): string {
+  const note = typeof result.note === 'string' ? `\n\n(${result.note})` : '';
+  return `${String(result.citation)} of ${String(result.total_lines)} lines\n${String(result.content)}${note}`;
+}
+
+/** Wraps an agent tool, rebuilt per call on the current roots (they can change while the server runs). */
+function agentTool(
+  session: McpSession,
+  make: (env: ToolEnv) => Tool,
+  meta: { name?: string; title: string; annotations: ToolAnnotations; text?: (result: Record<string, unknown>) => string },
+): McpTool {
+  const template = make(session.toolEnv());
+  return {
+    name: meta.name ?? template.name,
+    title: meta.title,
+    description: template.description,
+    inputSchema: template.parameters,
+    annotations: meta.annotations,
+    async run(args, call) {
+      return fromOutcome(await make(session.toolEnv()).run(args, call.signal), meta.text);
+    },
+  };
+}
+
+export function createMcpTools(session: McpSession): McpTool[] {
+  return [
+    agentTool(session, searchWorkspace, { title: 'Search the workspace index', annotations: READ_ONLY, text: searchText }),
+    agentTool(session, readFile, { title: 'Read workspace file lines', annotations: READ_ONLY, text: readText }),
+    agentTool(session, listFiles, { title: 'List workspace files', annotations: READ_ONLY }),
+    indexWorkspaceTool(session),
+    indexStatusTool(session),
+    agentTool(session, listAllCollections, { name: 'list_collections', title: 'List Milvus collections', annotations: READ_ONLY }),
+    clearIndexTool(session),
+  ];
+}
