@@ -6,6 +6,7 @@ import { registerCollections } from './collections/collectionCommands';
 import { Commands, OUTPUT_CHANNEL_NAME } from './constants';
 import { registerAddFiles } from './indexing/addFiles';
 import { registerIndexCommands } from './indexing/indexCommands';
+import { registerLanguageModelTools } from './lm/searchTool';
 import { IndexRunner } from './indexing/indexRunner';
 import { IndexState } from './indexing/indexState';
 import { LiveSync } from './indexing/liveSync';
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   registerIndexCommands(context, services, state, runner, changed);
   registerAddFiles(context, services, changed);
   registerStatusBar(context, state, trust);
+  registerLanguageModelTools(context, services, chatCollections);
   const liveSync = new LiveSync(services, state, runner);
   context.subscriptions.push(liveSync);
   log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);

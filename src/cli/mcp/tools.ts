@@ -8,6 +8,7 @@ import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { listFiles, readFile } from '../../core/agent/tools/codebaseTools';
 import { listAllCollections } from '../../core/agent/tools/databaseTools';
 import type { JsonSchema, Tool, ToolOutcome } from '../../core/agent/tools/registry';
+import { readResultText, searchResultText } from '../../core/agent/tools/resultText';
 import { searchWorkspace } from '../../core/agent/tools/searchTools';
 import type { ToolEnv } from '../../core/agent/tools/context';
 import { indexStatusTool, indexWorkspaceTool, clearIndexTool } from './indexTools';
@@ -45,33 +46,6 @@ export function fromOutcome(outcome: ToolOutcome, text?: (result: Record<string,
   return { text: text ? text(result) : JSON.stringify(result, null, 2), structured: result, isError: false };
 }
 
-interface HitJson {
-  readonly citation?: unknown;
-  readonly score?: unknown;
-  readonly text?: unknown;
-}
-
-/** Hits as the model reads them best: "1. path:start-end (score)" then the chunk, without its own header line. */
-function searchText(result: Record<string, unknown>): string {
-  const hits = Array.isArray(result.results) ? (result.results as HitJson[]) : [];
-  if (hits.length === 0) {
-    return `${String(result.message)}. Nothing matched; try other words, or run index_workspace if files changed.`;
-  }
-  const blocks = hits.map((h, i) => {
-    const citation = String(h.citation);
-    const body = String(h.text);
-    const nl = body.indexOf('\n');
-    const text = nl !== -1 && body.slice(0, nl) === citation ? body.slice(nl + 1) : body;
-    return `${i + 1}. ${citation} (score ${String(h.score)})\n${text}`;
-  });
-  return `${String(result.message)}. Cite as path:start-end.\n\n${blocks.join('\n\n')}`;
-}
-
-function readText(result: Record<string, unknown>): string {
-  const note = typeof result.note === 'string' ? `\n\n(${result.note})` : '';
-  return `${String(result.citation)} of ${String(result.total_lines)} lines\n${String(result.content)}${note}`;
-}
-
 /** Wraps an agent tool, rebuilt per call on the current roots (they can change while the server runs). */
 function agentTool(
   session: McpSession,
@@ -93,8 +67,8 @@ function agentTool(
 
 export function createMcpTools(session: McpSession): McpTool[] {
   return [
-    agentTool(session, searchWorkspace, { title: 'Search the workspace index', annotations: READ_ONLY, text: searchText }),
-    agentTool(session, readFile, { title: 'Read workspace file lines', annotations: READ_ONLY, text: readText }),
+    agentTool(session, searchWorkspace, { title: 'Search the workspace index', annotations: READ_ONLY, text: searchResultText }),
+    agentTool(session, readFile, { title: 'Read workspace file lines', annotations: READ_ONLY, text: readResultText }),
     agentTool(session, listFiles, { title: 'List workspace files', annotations: READ_ONLY }),
     indexWorkspaceTool(session),
     indexStatusTool(session),
