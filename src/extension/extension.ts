@@ -6,10 +6,11 @@ import { registerCollections } from './collections/collectionCommands';
 import { Commands, OUTPUT_CHANNEL_NAME } from './constants';
 import { registerAddFiles } from './indexing/addFiles';
 import { registerIndexCommands } from './indexing/indexCommands';
-import { registerLanguageModelTools } from './lm/searchTool';
 import { IndexRunner } from './indexing/indexRunner';
 import { IndexState } from './indexing/indexState';
 import { LiveSync } from './indexing/liveSync';
+import { registerChatParticipant } from './lm/chatParticipant';
+import { registerLanguageModelTools } from './lm/searchTool';
 import { createChannelLogger } from './logging';
 import { registerSecretCommands } from './secretCommands';
 import { SecretStore } from './secretStore';
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   registerAddFiles(context, services, changed);
   registerStatusBar(context, state, trust);
   registerLanguageModelTools(context, services, chatCollections);
+  const kimiChatHandler = registerChatParticipant(context, services, chatCollections);
   const liveSync = new LiveSync(services, state, runner);
   context.subscriptions.push(liveSync);
   log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);
@@ -78,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     logLines: () => lines,
     logUri: context.logUri,
     onDidSync: liveSync.onDidSync,
+    kimiChatHandler,
   };
 }
 
