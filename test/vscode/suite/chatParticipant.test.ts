@@ -65,6 +65,8 @@ describe('@kimi chat participant (inside VS Code, fake Kimi, real tools)', funct
   });
 
   after(async () => {
+    // The key goes first: with no key, nothing lists models against the next suite's fake Kimi.
+    await vscode.commands.executeCommand(Commands.clearSecrets, true);
     await config().update('kimi.baseUrl', undefined, vscode.ConfigurationTarget.Global);
     await kimi.close();
   });

@@ -33,6 +33,7 @@ describe('language-model tool kimi-milvus_searchWorkspace (inside VS Code, real 
 
   after(async () => {
     await vscode.commands.executeCommand(Commands.clearIndex, true);
+    await vscode.commands.executeCommand(Commands.clearSecrets, true);
     for (const key of ['embedding.baseUrl', 'embedding.model', 'embedding.dimensions']) {
       await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     }
