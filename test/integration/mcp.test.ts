@@ -97,7 +97,7 @@ describe('MCP server (kimi-milvus mcp over stdio)', function () {
     assert.equal(structured.folders[0].root, ws.root, 'the root came from roots/list');
     const search = (await client.callTool({ name: 'search_workspace', arguments: { query: 'retry' } })) as CallToolResult;
     assert.equal(search.isError, true);
-    assert.match(text(search), /not been indexed/);
+    assert.match(text(search), /not been indexed.*call index_workspace/s);
   });
 
   it('index_workspace indexes the roots and sends increasing progress notifications', async () => {

@@ -38,10 +38,10 @@ export interface McpTool {
 const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
 /** A finished agent tool outcome as an MCP result: a failure is a tool error the model can read, not a protocol error. */
-export function fromOutcome(outcome: ToolOutcome, text?: (result: Record<string, unknown>) => string): McpToolResult {
+export function fromOutcome(outcome: ToolOutcome, text?: (result: Record<string, unknown>) => string, failureHint = ''): McpToolResult {
   const result = { ...outcome.result };
   if (!result.success) {
-    return { text: typeof result.message === 'string' ? result.message : 'The tool failed.', structured: result, isError: true };
+    return { text: `${typeof result.message === 'string' ? result.message : 'The tool failed.'}${failureHint}`, structured: result, isError: true };
   }
   return { text: text ? text(result) : JSON.stringify(result, null, 2), structured: result, isError: false };
 }
@@ -50,7 +50,7 @@ export function fromOutcome(outcome: ToolOutcome, text?: (result: Record<string,
 function agentTool(
   session: McpSession,
   make: (env: ToolEnv) => Tool,
-  meta: { name?: string; title: string; annotations: ToolAnnotations; text?: (result: Record<string, unknown>) => string },
+  meta: { name?: string; title: string; annotations: ToolAnnotations; text?: (result: Record<string, unknown>) => string; failureHint?: string },
 ): McpTool {
   const template = make(session.toolEnv());
   return {
@@ -60,14 +60,20 @@ function agentTool(
     inputSchema: template.parameters,
     annotations: meta.annotations,
     async run(args, call) {
-      return fromOutcome(await make(session.toolEnv()).run(args, call.signal), meta.text);
+      return fromOutcome(await make(session.toolEnv()).run(args, call.signal), meta.text, meta.failureHint);
     },
   };
 }
 
 export function createMcpTools(session: McpSession): McpTool[] {
   return [
-    agentTool(session, searchWorkspace, { title: 'Search the workspace index', annotations: READ_ONLY, text: searchResultText }),
+    agentTool(session, searchWorkspace, {
+      title: 'Search the workspace index',
+      annotations: READ_ONLY,
+      text: searchResultText,
+      // The agent's message speaks of VS Code and the CLI; an MCP client can index by itself.
+      failureHint: ' Over MCP: call index_workspace, then search again.',
+    }),
     agentTool(session, readFile, { title: 'Read workspace file lines', annotations: READ_ONLY, text: readResultText }),
     agentTool(session, listFiles, { title: 'List workspace files', annotations: READ_ONLY }),
     indexWorkspaceTool(session),
