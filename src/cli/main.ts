@@ -3,12 +3,13 @@ import { exitCodeFor, failureMessage, parseCommandArgs, type CliCommand, type Cl
 import { commands as serverCommands } from './server';
 import { commands as indexCommands } from './indexing';
 import { commands as agentCommands } from './agent';
+import { mcpCommand } from './mcp/command';
 import { Redactor, secretsFromEnv } from '../core/redaction';
 
 /** Every command takes --help (parseCommandArgs adds it), so its line is added to every usage here. */
 const HELP_LINE = '  -h, --help          this help';
 
-const ALL: CliCommand[] = [...indexCommands, ...agentCommands, ...serverCommands];
+const ALL: CliCommand[] = [...indexCommands, ...agentCommands, ...serverCommands, mcpCommand];
 
 function overview(): string {
   const width = Math.max(...ALL.map((c) => c.name.length));

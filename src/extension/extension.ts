@@ -9,6 +9,8 @@ import { registerIndexCommands } from './indexing/indexCommands';
 import { IndexRunner } from './indexing/indexRunner';
 import { IndexState } from './indexing/indexState';
 import { LiveSync } from './indexing/liveSync';
+import { registerChatParticipant } from './lm/chatParticipant';
+import { registerLanguageModelTools } from './lm/searchTool';
 import { createChannelLogger } from './logging';
 import { registerSecretCommands } from './secretCommands';
 import { SecretStore } from './secretStore';
@@ -63,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   registerIndexCommands(context, services, state, runner, changed);
   registerAddFiles(context, services, changed);
   registerStatusBar(context, state, trust);
+  registerLanguageModelTools(context, services, chatCollections);
+  const kimiChatHandler = registerChatParticipant(context, services, chatCollections);
   const liveSync = new LiveSync(services, state, runner);
   context.subscriptions.push(liveSync);
   log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);
@@ -79,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     logLines: () => lines,
     logUri: context.logUri,
     onDidSync: liveSync.onDidSync,
+    kimiChatHandler,
   };
 }
 

@@ -20,4 +20,6 @@ export interface KimiMilvusTestApi {
   readonly logUri: vscode.Uri;
   /** Fires after live sync applied a batch, with the paths it updated. */
   readonly onDidSync: vscode.Event<readonly string[]>;
+  /** The @kimi chat participant's request handler, to drive it where the host has no Chat view. */
+  readonly kimiChatHandler: vscode.ChatRequestHandler;
 }

@@ -171,6 +171,29 @@ describe('VSIX package', function () {
     }
   });
 
+  it('the packaged CLI serves MCP on its own: a handshake and the tool list on stdout, nothing else', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-mcp-'));
+    try {
+      const cli = path.join(dir, 'cli.js');
+      writeFileSync(cli, text('extension/dist/cli.js'));
+      const help = spawnSync(process.execPath, [cli, 'mcp', '--help'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(help.status, 0, help.stderr);
+      assert.match(help.stdout, /search_workspace \{query, path\?, extensions\?, limit\?\}/);
+      const input = [
+        { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'vsix-test', version: '1' } } },
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      ].map((m) => JSON.stringify(m)).join('\n') + '\n';
+      const r = spawnSync(process.execPath, [cli, 'mcp', '--root', dir], { cwd: dir, input, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 0, r.stderr);
+      const messages = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: number; result: { tools?: Array<{ name: string }> } });
+      assert.deepEqual(messages.map((m) => m.id), [1, 2]);
+      assert.ok(messages[1].result.tools?.some((t) => t.name === 'search_workspace'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stack traces from the minified bundles resolve to src/ through their source maps', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-map-'));
     try {

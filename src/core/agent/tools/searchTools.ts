@@ -97,6 +97,7 @@ export function searchWorkspace(env: ToolEnv): Tool {
       properties: {
         query: { type: 'string', minLength: 1, description: 'What to look for: identifiers, error messages, or a description' },
         path: { type: 'string', description: 'Only files under this relative path prefix, e.g. "src/core/"' },
+        extensions: { type: 'array', items: { type: 'string' }, maxItems: 50, description: 'Only files with these extensions, e.g. ["ts", "md"]' },
         limit: { type: 'integer', minimum: 1, maximum: 30, default: 8, description: 'Number of results' },
       },
       required: ['query'],
@@ -105,6 +106,9 @@ export function searchWorkspace(env: ToolEnv): Tool {
       const query = str(args.query);
       const prefix = args.path === undefined ? '' : normalizePrefix(env, str(args.path));
       const limit = int(args.limit, 8);
+      const extensions = Array.isArray(args.extensions)
+        ? args.extensions.map((e) => str(e).trim().replace(/^\./, '')).filter(Boolean)
+        : [];
       const targets = new Map<string, string | undefined>();
       for (const folder of env.workspaceFolders) {
         targets.set(env.collectionFor(folder), folder);
@@ -124,7 +128,7 @@ export function searchWorkspace(env: ToolEnv): Tool {
         searched++;
         const info = await env.store.describeCollection(collection, signal);
         const vector = await queryVector(env, info, query, cache, signal);
-        const hits = await env.store.search(collection, query, { limit, vector, ...(prefix ? { pathPrefix: prefix } : {}) }, signal);
+        const hits = await env.store.search(collection, query, { limit, vector, ...(prefix ? { pathPrefix: prefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
         const root = folder ?? info.metadata.root;
         found.push(...hits.map((hit) => ({ hit, collection, root })));
       }

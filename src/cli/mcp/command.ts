@@ -1,0 +1,126 @@
+/**
+ * `kimi-milvus mcp`: serves the workspace index to any MCP client (VS Code, Claude Code,
+ * Cursor, Kimi CLI…) over stdio. stdout carries protocol messages only; everything else,
+ * logs included, goes to stderr.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ConfigError } from '../../core/errors';
+import { createStreamLogger } from '../../core/logger';
+import { stringFlag, type CliCommand } from '../command';
+import { EMBEDDING_HELP, INDEX_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from '../config';
+import { cliMilvusConfig } from '../context';
+import { createMcpServer } from './server';
+import { McpSession } from './session';
+import { createMcpTools } from './tools';
+import { Redactor, secretsFromEnv } from '../../core/redaction';
+
+export const TOOLS_HELP = [
+  'Tools:',
+  '  search_workspace {query, path?, extensions?, limit?}  hybrid (BM25 + dense) search of the workspace index;',
+  '                                                     hits cite path:start-end',
+  '  read_file {path, start_line?, end_line?}             lines of a workspace file (no ../, no secret files)',
+  '  list_files {pattern?, path?, limit?}                 workspace files matching a glob',
+  '  index_workspace {}                                   incremental index of the workspace folders, with',
+  '                                                     progress notifications; runs on a folder queue',
+  '  index_status {}                                      indexed or not, chunks, search mode, run in progress',
+  '  list_collections {}                                  every collection on the Milvus server',
+  '  clear_index {}                                       delete the workspace collections (destructive)',
+].join('\n');
+
+const MILVUS_HELP = [
+  'Milvus (flags win over environment variables):',
+  '  --milvus-uri URI    MILVUS_URI            remote Milvus/Zilliz Cloud; empty: embedded Milvus Lite,',
+  '                                            shared with VS Code and other commands on the same data dir',
+  '                      MILVUS_TOKEN          token or user:password (environment only)',
+  '  --data-dir DIR      KIMI_MILVUS_DATA_DIR  where embedded Milvus Lite keeps its data, venv and lock files',
+].join('\n');
+
+const options = {
+  root: { type: 'string', multiple: true },
+  'data-dir': { type: 'string' },
+  'milvus-uri': { type: 'string' },
+  ...embeddingOptions,
+  ...indexOptions,
+} as const;
+
+/** Libraries that print with console.log would corrupt the protocol stream. */
+function keepStdoutForProtocol(): () => void {
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+  return () => Object.assign(console, saved);
+}
+
+export const mcpCommand: CliCommand = {
+  name: 'mcp',
+  summary: 'Serve the workspace index to MCP clients (VS Code, Claude Code, Cursor, Kimi CLI) over stdio',
+  usage: [
+    'Usage: kimi-milvus mcp [--root DIR]... [options]',
+    '',
+    'A Model Context Protocol server on stdin/stdout. The workspace is --root (repeatable), else the',
+    "client's roots (roots/list), else the current folder. Each folder is indexed into its own",
+    'collection, the same one `kimi-milvus index` and the VS Code extension use. Logs go to stderr',
+    '(KIMI_MILVUS_LOG_LEVEL, default info).',
+    '',
+    TOOLS_HELP,
+    '',
+    '  --root DIR                workspace folder (repeatable); wins over the client\'s roots',
+    '',
+    INDEX_HELP,
+    '',
+    EMBEDDING_HELP,
+    '',
+    MILVUS_HELP,
+  ].join('\n'),
+  options,
+  async run(args, io) {
+    const rootFlags = Array.isArray(args.values.root) ? args.values.root.filter((r): r is string => typeof r === 'string') : [];
+    const roots = rootFlags.map((r) => path.resolve(io.cwd, r));
+    for (const root of roots) {
+      const stat = await fs.stat(root).catch(() => undefined);
+      if (!stat?.isDirectory()) {
+        throw new ConfigError(`--root ${root} is not a folder.`);
+      }
+    }
+    const level = io.env.KIMI_MILVUS_LOG_LEVEL;
+    const logger = createStreamLogger(
+      (line) => io.stderr(`${line}\n`),
+      level === 'trace' || level === 'debug' || level === 'info' || level === 'warn' || level === 'error' ? level : 'info',
+    );
+    const session = new McpSession({
+      milvus: cliMilvusConfig(io, args),
+      embedding: embeddingConfigFrom(args, io.env),
+      index: indexConfigFrom(args),
+      logger,
+      onStoreProgress: (message) => io.stderr(`${message}\n`),
+      redactor: new Redactor(secretsFromEnv(io.env)),
+    });
+    if (roots.length) {
+      session.setRoots(roots);
+    }
+    const restoreConsole = keepStdoutForProtocol();
+    const { server } = createMcpServer(session, createMcpTools(session), { fixedRoots: roots.length > 0, fallbackRoot: io.cwd });
+    const transport = new StdioServerTransport();
+    let stop: () => void = () => undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        stop = resolve;
+        // The client ends the session by closing our stdin (MCP stdio transport); a signal also stops us.
+        process.stdin.once('end', stop);
+        process.stdin.once('close', stop);
+        process.once('SIGTERM', stop);
+        io.signal.addEventListener('abort', stop, { once: true });
+        server.onclose = stop;
+        server.connect(transport).then(() => logger.info('kimi-milvus MCP server ready on stdio.'), reject);
+      });
+    } finally {
+      process.stdin.off('end', stop).off('close', stop);
+      process.removeListener('SIGTERM', stop);
+      await server.close().catch(() => undefined);
+      await session.dispose();
+      restoreConsole();
+    }
+    return 0;
+  },
+};
