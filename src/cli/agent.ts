@@ -18,8 +18,9 @@ import { Indexer } from '../core/indexing/indexer';
 import { KimiClient } from '../core/kimi/kimiClient';
 import type { Logger } from '../core/logger';
 import { boolFlag, failureMessage, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
-import { EMBEDDING_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom } from './config';
+import { deadlinesFromArgs, EMBEDDING_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom } from './config';
 import { COMMON_HELP, cliLogger, commonOptions, withStore } from './context';
+import { Redactor, secretsFromEnv } from '../core/redaction';
 
 const agentOptions = {
   workspace: { type: 'string' },
@@ -74,7 +75,15 @@ export function kimiConfigFromEnv(env: NodeJS.ProcessEnv, args: ParsedArgs): Kim
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new ConfigError(`--max-steps must be a positive integer (got "${steps}").`);
   }
-  return { apiKey, baseUrl, model: env.KIMI_MODEL?.trim() || DEFAULT_KIMI_MODEL, temperature, maxSteps, webSearch: boolFlag(args, 'web-search') };
+  return {
+    apiKey,
+    baseUrl,
+    model: env.KIMI_MODEL?.trim() || DEFAULT_KIMI_MODEL,
+    temperature,
+    maxSteps,
+    webSearch: boolFlag(args, 'web-search'),
+    deadlines: deadlinesFromArgs(args, env),
+  };
 }
 
 async function workspaceOf(io: CliIO, args: ParsedArgs): Promise<string> {
@@ -102,7 +111,7 @@ async function withAgent<T>(io: CliIO, args: ParsedArgs, logger: Logger, fn: (s:
     const embedder = createEmbedder(embeddingConfig);
     const indexer = new Indexer({ store, embedder, config: indexConfigFrom(args), logger });
     const tools = createToolRegistry(
-      { store, embedder, indexer, workspaceFolders: [workspace], collectionFor: collectionNameFor, searchCollections: () => extra, trusted: true, logger },
+      { store, embedder, indexer, workspaceFolders: [workspace], collectionFor: collectionNameFor, searchCollections: () => extra, trusted: true, logger, redactor: new Redactor(secretsFromEnv(io.env)) },
       { webSearch: kimi.webSearch },
     );
     const client = new KimiClient(kimi, { logger });

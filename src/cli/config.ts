@@ -1,12 +1,17 @@
 import { DEFAULT_EMBEDDING_DIMENSIONS, DEFAULT_EMBEDDING_MODEL, type EmbeddingConfig, type IndexConfig } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { type ParsedArgs, stringFlag } from './command';
+import type { Deadlines } from '../core/net/deadlines';
 
 /** Flags shared by the commands that embed (index, add, search). The key is env-only: argv is visible in `ps`. */
 export const embeddingOptions = {
   'embedding-base-url': { type: 'string' },
   'embedding-model': { type: 'string' },
   'embedding-dimensions': { type: 'string' },
+  // Network deadlines apply to Kimi and the embedding endpoint alike; every command that embeds takes them.
+  'connect-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
 } as const;
 
 /** Flags of the commands that pick files (index). */
@@ -24,6 +29,10 @@ export const EMBEDDING_HELP = [
   '                            EMBEDDING_API_KEY    the key (environment only)',
   '  With neither a base URL nor a key, collections are BM25-only (full-text search, no vectors);',
   '  a key without a base URL means OpenAI.',
+  'Network deadlines for Kimi and embedding requests (seconds, decimals allowed):',
+  '  --connect-timeout S       KIMI_MILVUS_CONNECT_TIMEOUT  wait for response headers (default 30)',
+  '  --idle-timeout S          KIMI_MILVUS_IDLE_TIMEOUT     silence allowed inside a response; pings do not count (default 60)',
+  '  --request-timeout S       KIMI_MILVUS_REQUEST_TIMEOUT  one whole request (default 600)',
 ].join('\n');
 
 export const INDEX_HELP = [
@@ -40,7 +49,33 @@ export function embeddingConfigFrom(args: ParsedArgs, env: NodeJS.ProcessEnv): E
     apiKey: nonEmpty(env.EMBEDDING_API_KEY),
     model: nonEmpty(stringFlag(args, 'embedding-model') ?? env.EMBEDDING_MODEL) ?? DEFAULT_EMBEDDING_MODEL,
     dimensions: dims === undefined || dims.trim() === '' ? DEFAULT_EMBEDDING_DIMENSIONS : positiveInt(dims, 'embedding dimensions (EMBEDDING_DIMENSIONS)'),
+    ...withDeadlines(deadlinesFromArgs(args, env)),
   };
+}
+
+function withDeadlines(deadlines: Partial<Deadlines>): { deadlines?: Partial<Deadlines> } {
+  return Object.keys(deadlines).length > 0 ? { deadlines } : {};
+}
+
+/** --connect-timeout/--idle-timeout/--request-timeout, else their environment variables (seconds); unset: defaults. */
+export function deadlinesFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Partial<Deadlines> {
+  const seconds = (flag: string, variable: string): number | undefined => {
+    const text = (stringFlag(args, flag) ?? env[variable])?.trim();
+    if (!text) {
+      return undefined;
+    }
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) {
+      throw new ConfigError(`--${flag} (${variable}) must be a positive number of seconds (got "${text}").`);
+    }
+    return Math.round(n * 1000);
+  };
+  const entries = [
+    ['headersMs', seconds('connect-timeout', 'KIMI_MILVUS_CONNECT_TIMEOUT')],
+    ['idleMs', seconds('idle-timeout', 'KIMI_MILVUS_IDLE_TIMEOUT')],
+    ['totalMs', seconds('request-timeout', 'KIMI_MILVUS_REQUEST_TIMEOUT')],
+  ] as const;
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as Partial<Deadlines>;
 }
 
 export function indexConfigFrom(args: ParsedArgs): IndexConfig {

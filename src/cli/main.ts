@@ -4,6 +4,7 @@ import { commands as serverCommands } from './server';
 import { commands as indexCommands } from './indexing';
 import { commands as agentCommands } from './agent';
 import { mcpCommand } from './mcp/command';
+import { Redactor, secretsFromEnv } from '../core/redaction';
 
 /** Every command takes --help (parseCommandArgs adds it), so its line is added to every usage here. */
 const HELP_LINE = '  -h, --help          this help';
@@ -22,7 +23,8 @@ function overview(): string {
     '',
     'Environment: KIMI_API_KEY, KIMI_BASE_URL, KIMI_MODEL, KIMI_TEMPERATURE,',
     '  MILVUS_URI, MILVUS_TOKEN, KIMI_MILVUS_DATA_DIR, KIMI_MILVUS_VENV, KIMI_MILVUS_PYTHON, KIMI_MILVUS_LOG_LEVEL,',
-    '  EMBEDDING_BASE_URL, EMBEDDING_API_KEY, EMBEDDING_MODEL, EMBEDDING_DIMENSIONS.',
+    '  EMBEDDING_BASE_URL, EMBEDDING_API_KEY, EMBEDDING_MODEL, EMBEDDING_DIMENSIONS,',
+    '  KIMI_MILVUS_CONNECT_TIMEOUT, KIMI_MILVUS_IDLE_TIMEOUT, KIMI_MILVUS_REQUEST_TIMEOUT (seconds).',
     '',
   ].join('\n');
 }
@@ -43,7 +45,7 @@ export async function runCli(argv: string[], ioOverride?: Partial<CliIO>): Promi
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
-  const io: CliIO = {
+  const raw: CliIO = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
@@ -51,6 +53,9 @@ export async function runCli(argv: string[], ioOverride?: Partial<CliIO>): Promi
     signal: controller.signal,
     ...ioOverride,
   };
+  // The edge: whatever a command prints (answers, --json, errors, log lines) passes the keys' redactor.
+  const redactor = new Redactor(secretsFromEnv(raw.env));
+  const io: CliIO = { ...raw, stdout: (t) => raw.stdout(redactor.redact(t)), stderr: (t) => raw.stderr(redactor.redact(t)) };
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       io.stdout(overview());

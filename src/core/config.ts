@@ -3,6 +3,8 @@
  * the CLI from flags + environment variables. Keys live only in memory here.
  */
 
+import type { Deadlines } from './net/deadlines';
+
 export const KIMI_GLOBAL_BASE_URL = 'https://api.moonshot.ai/v1';
 export const KIMI_CHINA_BASE_URL = 'https://api.moonshot.cn/v1';
 export const DEFAULT_KIMI_MODEL = 'kimi-k2.5';
@@ -18,6 +20,8 @@ export interface KimiConfig {
   readonly temperature: number | undefined;
   readonly maxSteps: number;
   readonly webSearch: boolean;
+  /** Headers, idle and total limits per request (defaults: 30 s, 60 s, 10 min). */
+  readonly deadlines?: Partial<Deadlines>;
 }
 
 export interface MilvusConfig {
@@ -36,6 +40,7 @@ export interface EmbeddingConfig {
   readonly apiKey: string | undefined;
   readonly model: string;
   readonly dimensions: number;
+  readonly deadlines?: Partial<Deadlines>;
 }
 
 export interface IndexConfig {

@@ -18,6 +18,7 @@ import { Services } from './services';
 import { registerStatusBar } from './statusBar';
 import type { KimiMilvusTestApi } from './testApi';
 import { TrustState } from './trust';
+import { Redactor } from '../core/redaction';
 
 /** The services of the running extension, so deactivate can wait for Milvus to stop. */
 let running: Services | undefined;
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   const testing = context.extensionMode === vscode.ExtensionMode.Test;
   // Only the tests read the log back (to prove no key is in it); production keeps no copy.
   const lines: string[] = [];
+  const redactor = new Redactor();
   const log = createChannelLogger(
     channel,
     testing
@@ -41,10 +43,11 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
           }
         }
       : undefined,
+    redactor,
   );
   const trust = new TrustState();
   const secrets = new SecretStore(context.secrets);
-  const services = new Services(context, secrets, trust, log);
+  const services = new Services(context, secrets, trust, log, redactor);
   const state = new IndexState(context.workspaceState);
   const runner = new IndexRunner(services, state);
   const chatCollections = new ChatCollections(context.workspaceState);

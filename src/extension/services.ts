@@ -11,6 +11,7 @@ import { abortSignalFor } from './cancellation';
 import type { SecretStore } from './secretStore';
 import { affectedServices, readConfig } from './settings';
 import type { TrustState } from './trust';
+import { Redactor } from '../core/redaction';
 
 /**
  * The lazily built core services. Activation creates this container and nothing else: the
@@ -30,6 +31,8 @@ export class Services implements vscode.Disposable {
     readonly secrets: SecretStore,
     readonly trust: TrustState,
     readonly log: Logger,
+    /** Learns every key as it is read, so logs, tool results and chat events never carry one. */
+    readonly redactor: Redactor = new Redactor(),
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -56,8 +59,12 @@ export class Services implements vscode.Disposable {
     return this.context.globalStorageUri.fsPath;
   }
 
-  config(): Promise<AppConfig> {
-    return readConfig(this.secrets, this.dataDir);
+  async config(): Promise<AppConfig> {
+    const config = await readConfig(this.secrets, this.dataDir);
+    for (const secret of [config.kimi.apiKey, config.embedding.apiKey, config.milvus.token]) {
+      this.redactor.add(secret);
+    }
+    return config;
   }
 
   /** The store if it is already open; never starts Milvus. */

@@ -18,6 +18,15 @@ export async function readConfig(secrets: SecretStore, dataDir: string): Promise
     return typeof v === 'string' && v.trim().length > 0 ? v.trim() : undefined;
   };
   const temperature = s.get<number | null>('kimi.temperature');
+  const ms = (key: string): number | undefined => {
+    const v = s.get<number>(key);
+    return typeof v === 'number' && v > 0 ? v * 1000 : undefined;
+  };
+  const deadlines = {
+    headersMs: ms('network.connectTimeoutSeconds'),
+    idleMs: ms('network.idleTimeoutSeconds'),
+    totalMs: ms('network.requestTimeoutSeconds'),
+  };
   const [kimiKey, embeddingKey, milvusToken] = await Promise.all([
     secrets.get('kimiApiKey'),
     secrets.get('embeddingApiKey'),
@@ -31,6 +40,7 @@ export async function readConfig(secrets: SecretStore, dataDir: string): Promise
       temperature: typeof temperature === 'number' ? temperature : undefined,
       maxSteps: s.get<number>('kimi.maxSteps') ?? 16,
       webSearch: s.get<boolean>('kimi.webSearch') ?? false,
+      deadlines,
     },
     milvus: {
       uri: str('milvus.uri'),
@@ -44,6 +54,7 @@ export async function readConfig(secrets: SecretStore, dataDir: string): Promise
       apiKey: embeddingKey,
       model: str('embedding.model') ?? DEFAULT_EMBEDDING_MODEL,
       dimensions: s.get<number>('embedding.dimensions') ?? DEFAULT_EMBEDDING_DIMENSIONS,
+      deadlines,
     },
     index: {
       include: s.get<string[]>('index.include') ?? [],
@@ -56,5 +67,5 @@ export async function readConfig(secrets: SecretStore, dataDir: string): Promise
 /** Which part of the services a settings change invalidates. */
 export function affectedServices(e: vscode.ConfigurationChangeEvent): { kimi: boolean; store: boolean; embedding: boolean; index: boolean } {
   const hit = (key: string): boolean => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`);
-  return { kimi: hit('kimi'), store: hit('milvus'), embedding: hit('embedding'), index: hit('index') };
+  return { kimi: hit('kimi') || hit('network'), store: hit('milvus'), embedding: hit('embedding') || hit('network'), index: hit('index') };
 }

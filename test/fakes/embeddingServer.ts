@@ -26,7 +26,12 @@ export interface FakeEmbeddingFailure {
 }
 
 /** One scripted response: a failure, a slow success, or a plain success. */
-export type FakeEmbeddingStep = FakeEmbeddingFailure | { readonly delayMs: number } | 'ok';
+/** A request that never completes: no headers at all, or headers and half a body, then silence. */
+export interface FakeEmbeddingStall {
+  readonly stall: 'no-headers' | 'half-body';
+}
+
+export type FakeEmbeddingStep = FakeEmbeddingFailure | FakeEmbeddingStall | { readonly delayMs: number } | 'ok';
 
 export interface FakeEmbeddingServerOptions {
   /** Vector size when the request does not ask for `dimensions` (default 64). */
@@ -132,7 +137,15 @@ export class FakeEmbeddingServer {
     this.maxConcurrent = Math.max(this.maxConcurrent, this.inFlight);
     try {
       const step = this.queue.length ? this.queue.shift() : this.failAll;
-      const delay = (typeof step === 'object' ? step.delayMs : undefined) ?? this.latencyMs;
+      if (typeof step === 'object' && 'stall' in step) {
+        if (step.stall === 'half-body') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"object":"list","data":[');
+        }
+        await new Promise<void>((resolve) => res.once('close', () => resolve()));
+        return;
+      }
+      const delay = (typeof step === 'object' && 'delayMs' in step ? step.delayMs : undefined) ?? this.latencyMs;
       if (delay > 0) {
         // A client that gives up (abort, timeout) ends the wait, so close() is never held up.
         await new Promise<void>((resolve) => {

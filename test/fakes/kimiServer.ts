@@ -46,6 +46,12 @@ export interface FakeTurn {
   readonly cutAfterChunks?: number;
   /** End the stream with [DONE] but never send a finish_reason. */
   readonly noFinish?: boolean;
+  /**
+   * Stall until the client gives up: 'no-headers' never answers; 'after-first-chunk' sends one
+   * data chunk, then silence; 'pings' sends only `: ping` SSE comments (every pingEveryMs, default 50).
+   */
+  readonly stall?: 'no-headers' | 'after-first-chunk' | 'pings';
+  readonly pingEveryMs?: number;
 }
 
 export interface FakeError {
@@ -167,7 +173,24 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
     res.end(JSON.stringify({ error: { type, message } }));
   };
 
+  const stall = async (res: http.ServerResponse, turn: FakeTurn, model: string): Promise<void> => {
+    const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
+    if (turn.stall !== 'no-headers') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'msh-request-id': `req-${chatCount}` });
+      res.flushHeaders();
+    }
+    if (turn.stall === 'after-first-chunk') {
+      res.write(`data: ${JSON.stringify(turnChunks(turn, model)[0])}\n\n`);
+    }
+    const pinger = turn.stall === 'pings' ? setInterval(() => res.write(': ping\n\n'), turn.pingEveryMs ?? 50) : undefined;
+    await closed;
+    clearInterval(pinger);
+  };
+
   const streamTurn = async (res: http.ServerResponse, turn: FakeTurn, model: string): Promise<void> => {
+    if (turn.stall) {
+      return stall(res, turn, model);
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'msh-request-id': `req-${chatCount}` });
     res.flushHeaders();
     if (turn.ttftMs) {

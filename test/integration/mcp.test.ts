@@ -145,6 +145,19 @@ describe('MCP server (kimi-milvus mcp over stdio)', function () {
     assert.deepEqual([...new Set(paths)], ['src/util/math.py']);
   });
 
+
+  it('a key echoed by the embedding endpoint never reaches the MCP client or stderr', async () => {
+    embeddings.failAll = { status: 401, error: { message: 'Incorrect API key provided: sk-mcp-test', type: 'invalid_request_error' } };
+    try {
+      const result = (await client.callTool({ name: 'search_workspace', arguments: { query: 'anything at all' } })) as CallToolResult;
+      assert.equal(result.isError, true);
+      assert.match(text(result), /rejected the API key/);
+      assert.ok(!JSON.stringify(result).includes('sk-mcp-test'), JSON.stringify(result));
+      assert.ok(!stderr.includes('sk-mcp-test'));
+    } finally {
+      embeddings.failAll = undefined;
+    }
+  });
   it('read_file returns the lines with their citation', async () => {
     const result = (await client.callTool({ name: 'read_file', arguments: { path: FIXTURE_QUESTION.path, start_line: 9, end_line: 9 } })) as CallToolResult;
     assert.equal(result.isError, false, text(result));

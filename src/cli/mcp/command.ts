@@ -14,6 +14,7 @@ import { cliMilvusConfig } from '../context';
 import { createMcpServer } from './server';
 import { McpSession } from './session';
 import { createMcpTools } from './tools';
+import { Redactor, secretsFromEnv } from '../../core/redaction';
 
 export const TOOLS_HELP = [
   'Tools:',
@@ -93,6 +94,7 @@ export const mcpCommand: CliCommand = {
       index: indexConfigFrom(args),
       logger,
       onStoreProgress: (message) => io.stderr(`${message}\n`),
+      redactor: new Redactor(secretsFromEnv(io.env)),
     });
     if (roots.length) {
       session.setRoots(roots);

@@ -97,14 +97,19 @@ export function createMcpServer(session: McpSession, tools: readonly McpTool[], 
     await roots;
     try {
       const result = await entry.tool.run(args, call);
-      return { content: [{ type: 'text', text: result.text }], structuredContent: result.structured, isError: result.isError };
+      // stdout is the protocol, not the CLI's redacted io: keys are removed here, at this edge.
+      return {
+        content: [{ type: 'text', text: session.redactor.redact(result.text) }],
+        structuredContent: session.redactor.redactDeep(result.structured),
+        isError: result.isError,
+      };
     } catch (err) {
       if (isAbortError(err) || extra.signal.aborted) {
         throw new McpError(ErrorCode.RequestTimeout, 'Cancelled.');
       }
       // A failure of the tool (Milvus down, a file vanished) is a result the model can read and act on.
       session.logger.warn(`Tool ${name} failed: ${errorMessage(err)}`);
-      return { content: [{ type: 'text', text: `${name} failed: ${errorMessage(err)}` }], isError: true };
+      return { content: [{ type: 'text', text: session.redactor.redact(`${name} failed: ${errorMessage(err)}`) }], isError: true };
     }
   });
 

@@ -16,6 +16,7 @@ import { Indexer } from '../../core/indexing/indexer';
 import type { Logger } from '../../core/logger';
 import { openStore, type StoreHandle } from '../../core/store/factory';
 import type { VectorStore } from '../../core/store/types';
+import { Redactor } from '../../core/redaction';
 
 export interface McpSessionOptions {
   readonly milvus: MilvusConfig;
@@ -24,6 +25,8 @@ export interface McpSessionOptions {
   readonly logger: Logger;
   /** Milvus Lite provisioning and startup messages (stderr). */
   readonly onStoreProgress: (message: string) => void;
+  /** The environment's keys: every tool result is redacted with it before it reaches the client. */
+  readonly redactor?: Redactor;
 }
 
 /** A VectorStore whose every call first waits for the real one, opened once. */
@@ -62,6 +65,10 @@ export class McpSession {
     this.indexer = new Indexer({ store: this.store, embedder: this.embedder, config: options.index, logger: options.logger });
   }
 
+  get redactor(): Redactor {
+    return this.options.redactor ?? new Redactor();
+  }
+
   get logger(): Logger {
     return this.options.logger;
   }
@@ -90,6 +97,7 @@ export class McpSession {
       // The user configured this server for the folder; there is no Restricted Mode outside VS Code.
       trusted: true,
       logger: this.options.logger,
+      redactor: this.options.redactor,
     });
   }
 

@@ -14,13 +14,18 @@ import type { AgentEvent, TokenUsage } from './events';
 import type { ChatHistory, ToolResultMessage } from './history';
 import { defaultSystemPrompt, stepLimitNote } from './systemPrompt';
 import { estimateMessagesTokens, estimateToolsTokens } from './tokens';
-import type { ToolRegistry } from './tools/registry';
+import type { ToolExecution, ToolRegistry } from './tools/registry';
 
 export const DEFAULT_MAX_STEPS = 16;
 /** Above this share of the prompt budget the local estimate is checked with Kimi's tokenizer. */
 const TIGHT_BUDGET = 0.8;
 /** Margin for what the local estimate cannot see (message framing differences). */
 const SAFETY_TOKENS = 512;
+/**
+ * Larger tool-call arguments are refused, not run: no tool needs them, and kept in the history
+ * they would be resent (and token-counted) with every request until the round is dropped.
+ */
+export const MAX_TOOL_ARGUMENT_CHARS = 256 * 1024;
 
 export interface AgentDeps {
   client: KimiClient;
@@ -70,7 +75,8 @@ export class Agent {
   private async runExclusive(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
     const emit = (e: AgentEvent): void => {
       try {
-        onEvent(e);
+        // Events reach the chat view and the CLI: no key in them, whatever a provider echoed.
+        onEvent(this.deps.tools.redactor.redactDeep(e));
       } catch (err) {
         // A broken listener must not break the loop or leave the history half-written.
         this.logger.error(`Agent event listener failed: ${errorMessage(err)}`);
@@ -107,13 +113,14 @@ export class Agent {
         if (!wantsTools || final) {
           return this.finish(history, turn, usage, steps, final, emit);
         }
-        const results = await this.runTools(turn.toolCalls, emit, signal);
-        history.addToolRound(turn.content, turn.toolCalls, results);
+        const calls = turn.toolCalls.map(boundedCall);
+        const results = await this.runTools(calls, emit, signal);
+        history.addToolRound(turn.content, calls, results);
       }
     } catch (err) {
       const cancelled = isAbortError(err) || signal?.aborted === true;
       const message = cancelled ? 'Cancelled.' : errorMessage(err);
-      this.logger[cancelled ? 'info' : 'error'](`Agent run ended: ${message}`);
+      this.logger[cancelled ? 'info' : 'error'](`Agent run ended: ${this.deps.tools.redactor.redact(message)}`);
       emit({ type: 'error', message, cancelled });
       throw cancelled && !(err instanceof UserAbortError) ? new UserAbortError() : err;
     }
@@ -175,7 +182,8 @@ export class Agent {
       const started = Date.now();
       const name = call.function.name;
       emit({ type: 'toolStarted', callId, name, args: parseForDisplay(call.function.arguments) });
-      const exec = await this.deps.tools.execute(name, call.function.arguments, signal).catch((err: unknown) => {
+      const refused = refusedArguments(call);
+      const exec = await (refused ? Promise.resolve(refused) : this.deps.tools.execute(name, call.function.arguments, signal)).catch((err: unknown) => {
         emit({ type: 'toolFinished', callId, name, success: false, summary: 'Cancelled.', durationMs: Date.now() - started });
         throw err;
       });
@@ -207,6 +215,25 @@ export class Agent {
     }
     return results;
   }
+}
+
+const REFUSED_MARK = '__refused_arguments_chars';
+
+/** The call as it is kept: oversized arguments replaced by a small JSON note of their size. */
+function boundedCall(call: ToolCall): ToolCall {
+  const size = call.function.arguments.length;
+  return size <= MAX_TOOL_ARGUMENT_CHARS ? call : { ...call, function: { ...call.function, arguments: JSON.stringify({ [REFUSED_MARK]: size }) } };
+}
+
+/** The failed result of a call whose arguments were too large (see boundedCall), or undefined. */
+function refusedArguments(call: ToolCall): ToolExecution | undefined {
+  const parsed = parseForDisplay(call.function.arguments);
+  const size = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>)[REFUSED_MARK] : undefined;
+  if (typeof size !== 'number') {
+    return undefined;
+  }
+  const message = `The arguments of ${call.function.name} were ${Math.round(size / 1024)} KB, over the ${MAX_TOOL_ARGUMENT_CHARS / 1024} KB limit; the call was not run. Send smaller arguments (e.g. a path or a query, not file contents).`;
+  return { name: call.function.name, args: {}, success: false, content: JSON.stringify({ success: false, message }), summary: message };
 }
 
 function parseForDisplay(raw: string): unknown {

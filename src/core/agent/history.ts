@@ -8,9 +8,15 @@
 import { AppError } from '../errors';
 import type { ChatMessage, ToolCall } from '../kimi/types';
 import { estimateMessagesTokens } from './tokens';
+import { fitToolResult } from './toolResultFit';
 
 export const HISTORY_VERSION = 1;
-export const DEFAULT_MAX_TOOL_RESULT_CHARS = 16_000;
+/**
+ * A tool result longer than this is shortened (whole items dropped, valid JSON kept). Large enough
+ * that the default search (8 hits of up to 2,000 characters, with paths and citations) and a
+ * read_file page (up to 40,000 characters) arrive whole.
+ */
+export const DEFAULT_MAX_TOOL_RESULT_CHARS = 48_000;
 
 export interface SerializedHistory {
   readonly version: typeof HISTORY_VERSION;
@@ -99,11 +105,7 @@ export class ChatHistory {
   }
 
   private truncate(content: string): string {
-    if (content.length <= this.maxToolResultChars) {
-      return content;
-    }
-    const rest = content.length - this.maxToolResultChars;
-    return `${content.slice(0, this.maxToolResultChars)}\n…[truncated: ${rest} more characters not shown. Ask for a narrower range or fewer results.]`;
+    return fitToolResult(content, this.maxToolResultChars);
   }
 
   /** Splits the stored messages into units that must be kept or dropped together. */

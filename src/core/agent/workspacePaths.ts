@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FileError } from '../errors';
 import { isSecretFile } from '../secrets';
+import { secretInodes } from '../indexing/secretInodes';
 
 export interface ResolvedPath {
   /** Real absolute path (symlinks resolved). */
@@ -75,6 +76,20 @@ export class WorkspacePaths {
       throw new FileError(`"${input}" looks like a file with credentials; it is never read or indexed.`);
     }
     return { absPath: real, folder: root.folder, realFolder: root.real, relPath };
+  }
+
+  /**
+   * Throws when a file with several hard links shares its inode with a secret file of the
+   * workspace (a hard link to .env under a harmless name). Cheap for the usual single link.
+   */
+  async assertNotSecretInode(identity: { readonly dev: number; readonly ino: number; readonly nlink: number }, shown: string): Promise<void> {
+    if (identity.nlink <= 1) {
+      return;
+    }
+    const secrets = await secretInodes((await this.roots()).map((r) => r.real));
+    if (secrets.has(`${identity.dev}:${identity.ino}`)) {
+      throw new FileError(`"${shown}" is another name (a hard link) of a file with credentials; it is never read or indexed.`);
+    }
   }
 
   /** The workspace folder (and its real path) whose real path contains `absPath`, if any. */

@@ -42,6 +42,7 @@ export function createEmbedder(config: EmbeddingConfig, options: CreateEmbedderO
   return new OpenAiEmbedder({
     ...options.tuning,
     baseUrl: url,
+    deadlines: config.deadlines,
     apiKey,
     model: config.model.trim(),
     dimensions: config.dimensions,

@@ -6,6 +6,8 @@ import { sleep } from '../sleep';
 import { backoffMs, retryAfterMs } from './backoff';
 import type { Embedder } from './embedder';
 import { parseEmbeddingResponse } from './response';
+import { Redactor } from '../redaction';
+import { deadlineOf, type Deadlines, deadlinesFrom, withDeadlines } from '../net/deadlines';
 
 export interface OpenAiEmbedderOptions {
   readonly baseUrl: string;
@@ -20,8 +22,10 @@ export interface OpenAiEmbedderOptions {
   readonly maxRetries?: number;
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
-  /** Per request (default 60 s). */
+  /** Per request, body included (default: deadlines.totalMs). */
   readonly timeoutMs?: number;
+  /** Headers, idle and total limits per request (defaults in net/deadlines). */
+  readonly deadlines?: Partial<Deadlines>;
   readonly logger?: Logger;
   readonly fetch?: typeof fetch;
 }
@@ -38,7 +42,6 @@ export class OpenAiEmbedder implements Embedder {
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
-  private readonly timeoutMs: number;
   private readonly logger: Logger;
   private readonly fetchFn: typeof fetch;
   private limiter: Promise<LimitFunction> | undefined;
@@ -55,9 +58,9 @@ export class OpenAiEmbedder implements Embedder {
     this.maxRetries = Math.max(0, options.maxRetries ?? 6);
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 8000;
-    this.timeoutMs = options.timeoutMs ?? 60_000;
+    const deadlines = deadlinesFrom({ ...options.deadlines, ...(options.timeoutMs ? { totalMs: options.timeoutMs } : {}) });
     this.logger = options.logger ?? nullLogger;
-    this.fetchFn = options.fetch ?? fetch;
+    this.fetchFn = withDeadlines(options.fetch ?? fetch, deadlines, `The embedding endpoint ${this.host}`);
   }
 
   async embed(texts: readonly string[], signal?: AbortSignal): Promise<number[][]> {
@@ -125,7 +128,6 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   private async attempt(batch: string[], signal: AbortSignal): Promise<number[][] | { error: ApiError; retryAfterMs?: number }> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.apiKey) {
       headers.authorization = `Bearer ${this.options.apiKey}`;
@@ -141,14 +143,17 @@ export class OpenAiEmbedder implements Embedder {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
-        signal: AbortSignal.any([signal, timeout]),
+        signal,
       });
     } catch (err) {
       if (signal.aborted) {
         throw new UserAbortError();
       }
-      const what = timeout.aborted ? `timed out after ${this.timeoutMs / 1000} s` : `failed: ${errorMessage(err)}`;
-      return { error: new ApiError(`Embedding request to ${this.host} ${what}.`, undefined, 'connection', true) };
+      const deadline = deadlineOf(err);
+      if (deadline) {
+        return { error: new ApiError(deadline.message, undefined, 'timeout', true) };
+      }
+      return { error: new ApiError(`Embedding request to ${this.host} failed: ${new Redactor([this.options.apiKey]).redact(errorMessage(err))}.`, undefined, 'connection', true) };
     }
     const requestId = res.headers.get('x-request-id') ?? undefined;
     let text: string;
@@ -158,7 +163,8 @@ export class OpenAiEmbedder implements Embedder {
       if (signal.aborted) {
         throw new UserAbortError();
       }
-      return { error: new ApiError(`Embedding response from ${this.host} was cut off: ${errorMessage(err)}`, res.status, 'connection', true, requestId) };
+      const deadline = deadlineOf(err);
+      return { error: new ApiError(deadline?.message ?? `Embedding response from ${this.host} was cut off: ${errorMessage(err)}`, res.status, deadline ? 'timeout' : 'connection', true, requestId) };
     }
     if (!res.ok) {
       return { error: this.httpError(res.status, text, requestId), retryAfterMs: retryAfterMs(res.headers) };
@@ -175,7 +181,9 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   private httpError(status: number, body: string, requestId: string | undefined): ApiError {
-    const { message, type, code } = providerError(body);
+    const { message: raw, type, code } = providerError(body);
+    // Some providers quote the key they were sent in a 401; it must not travel on in our message.
+    const message = raw === undefined ? undefined : new Redactor([this.options.apiKey]).redact(raw);
     const detail = message ? `: ${message}` : '.';
     if (status === 401 || status === 403) {
       return new ApiError(

@@ -1,12 +1,13 @@
-import { type Dirent, promises as fs } from 'node:fs';
+import { type Dirent, promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { IndexConfig } from '../config';
 import { FileError, throwIfAborted } from '../errors';
+import { isSecretFile } from '../secrets';
 import { SILENT_DIRS } from './constants';
 import type { SkipReason } from './events';
 import { type IgnoreLayer, isIgnored, loadIgnoreLayer } from './ignoreRules';
 import { classifyDir, classifyPath } from './pathFilter';
-import { classifyContent, readHead } from './sniff';
+import { classifyContent, readHead, skipReasonOf } from './sniff';
 
 /** Files of one directory judged concurrently. */
 const JUDGE_AHEAD = 16;
@@ -21,30 +22,63 @@ interface DirFrame {
   readonly layers: readonly IgnoreLayer[];
 }
 
+/** A file judged indexable whose inode has other names: decided once every secret is known. */
+interface Deferred {
+  readonly entry: DiscoveredEntry;
+  readonly key: string;
+}
+
 interface WalkState {
   readonly rootReal: string;
   readonly config: IndexConfig;
   readonly signal: AbortSignal | undefined;
-  /** Real paths of directories already walked: a symlink back to one of them is a loop. */
-  readonly visited: Set<string>;
+  /** dev:ino of folders already walked: another name for one (bind mount, hard-linked dir) is a duplicate. */
+  readonly dirs: Set<string>;
+  /** dev:ino of files skipped as secrets, so a hard link to one under a harmless name is skipped too. */
+  readonly secrets: Set<string>;
+  readonly deferred: Deferred[];
+}
+
+interface Judged {
+  readonly entry: DiscoveredEntry;
+  /** dev:ino when the file has other hard links: decided after the walk. */
+  readonly defer?: string;
 }
 
 /**
  * Walks a folder and yields what should be indexed and what is skipped (with why), one directory
  * listing at a time, so memory does not grow with the size of the tree. Skipped directories are
- * reported once, as `dir/`, and not descended into. Order is deterministic (sorted names).
+ * reported once, as `dir/`, and not descended into. Order is deterministic (sorted names), except
+ * that files with several hard links come last: they are judged once every secret's inode is known.
+ *
+ * A file or folder is judged by its real target, not by the name that leads to it: a symlink whose
+ * target is inside the root is never followed (the target is walked under its own, real name; a
+ * link into a secret is reported as a secret), and one whose target is outside is reported as such.
  */
 export async function* discoverFiles(root: string, config: IndexConfig, signal?: AbortSignal): AsyncGenerator<DiscoveredEntry> {
   const abs = path.resolve(root);
   let rootReal: string;
+  let rootStat: Stats;
   try {
     rootReal = await fs.realpath(abs);
+    rootStat = await fs.stat(rootReal);
   } catch {
     throw new FileError(`The folder ${abs} does not exist or cannot be read.`);
   }
-  const state: WalkState = { rootReal, config, signal, visited: new Set([rootReal]) };
+  const state: WalkState = { rootReal, config, signal, dirs: new Set([idOf(rootStat)]), secrets: new Set(), deferred: [] };
   const layer = await loadIgnoreLayer(abs, '');
   yield* walk(state, { abs, rel: '', layers: layer ? [layer] : [] });
+  const seen = new Set<string>();
+  for (const { entry, key } of state.deferred) {
+    if (state.secrets.has(key)) {
+      yield { kind: 'skipped', relPath: entry.relPath, reason: 'secret' };
+    } else if (seen.has(key)) {
+      yield { kind: 'skipped', relPath: entry.relPath, reason: 'duplicate' };
+    } else {
+      seen.add(key);
+      yield entry;
+    }
+  }
 }
 
 async function* walk(state: WalkState, dir: DirFrame): AsyncGenerator<DiscoveredEntry> {
@@ -62,7 +96,7 @@ async function* walk(state: WalkState, dir: DirFrame): AsyncGenerator<Discovered
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const relOf = (name: string): string => (dir.rel === '' ? name : `${dir.rel}/${name}`);
   // Files are judged (stat + head read) a few at a time ahead of the cursor; results keep their order.
-  const ahead = new Map<number, Promise<DiscoveredEntry | undefined>>();
+  const ahead = new Map<number, Promise<Judged>>();
   for (let i = 0; i < entries.length; i++) {
     for (let k = i; k < Math.min(entries.length, i + JUDGE_AHEAD); k++) {
       const e = entries[k];
@@ -74,34 +108,76 @@ async function* walk(state: WalkState, dir: DirFrame): AsyncGenerator<Discovered
     throwIfAborted(state.signal);
     const abs = path.join(dir.abs, entry.name);
     const rel = relOf(entry.name);
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
-    let real: string | undefined;
     if (entry.isSymbolicLink()) {
-      const target = await resolveLink(abs);
-      if (target === 'loop' || target === 'dangling') {
-        yield { kind: 'skipped', relPath: rel, reason: target === 'loop' ? 'symlink-loop' : 'unreadable' };
-        continue;
-      }
-      if (target.real !== state.rootReal && !target.real.startsWith(state.rootReal + path.sep)) {
-        yield { kind: 'skipped', relPath: target.isDir ? `${rel}/` : rel, reason: 'outside-root' };
-        continue;
-      }
-      ({ isDir, isFile, real } = target);
-    }
-    if (isDir) {
-      yield* enterDir(state, dir, abs, rel, entry.name, real);
-    } else if (isFile) {
-      const found = await (ahead.get(i) ?? judgeFile(state, dir, abs, rel));
+      yield await judgeLink(state, dir, abs, rel);
+    } else if (entry.isDirectory()) {
+      yield* enterDir(state, dir, abs, rel, entry.name);
+    } else if (entry.isFile()) {
+      const judged = await (ahead.get(i) ?? judgeFile(state, dir, abs, rel));
       ahead.delete(i);
-      if (found) {
-        yield found;
+      yield* settle(state, judged);
+    } else if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) {
+      // Never opened: opening a FIFO blocks until a writer comes.
+      yield { kind: 'skipped', relPath: rel, reason: 'special-file' };
+    } else {
+      // The file system did not report a type (DT_UNKNOWN): ask lstat, then judge as above.
+      const stat = await fs.lstat(abs).catch(() => undefined);
+      if (stat?.isSymbolicLink()) {
+        yield await judgeLink(state, dir, abs, rel);
+      } else if (stat?.isDirectory()) {
+        yield* enterDir(state, dir, abs, rel, entry.name);
+      } else if (stat?.isFile()) {
+        yield* settle(state, await judgeFile(state, dir, abs, rel));
+      } else {
+        yield { kind: 'skipped', relPath: rel, reason: stat ? 'special-file' : 'unreadable' };
       }
     }
   }
 }
 
-async function* enterDir(state: WalkState, parent: DirFrame, abs: string, rel: string, name: string, linkReal?: string): AsyncGenerator<DiscoveredEntry> {
+/** Yields a judged file now, or keeps it for the end of the walk when it has other hard links. */
+function* settle(state: WalkState, judged: Judged): Generator<DiscoveredEntry> {
+  if (judged.defer !== undefined) {
+    state.deferred.push({ entry: judged.entry, key: judged.defer });
+  } else {
+    yield judged.entry;
+  }
+}
+
+/**
+ * A symlink inside the root: its target is judged by the target's own path too (a link named
+ * notes.txt pointing at .env is a secret), and is never walked twice under two names.
+ */
+async function judgeLink(state: WalkState, dir: DirFrame, abs: string, rel: string): Promise<DiscoveredEntry> {
+  let real: string;
+  let stat: Stats;
+  try {
+    real = await fs.realpath(abs);
+    stat = await fs.stat(real);
+  } catch (err) {
+    return { kind: 'skipped', relPath: rel, reason: (err as NodeJS.ErrnoException).code === 'ELOOP' ? 'symlink-loop' : 'unreadable' };
+  }
+  const shown = stat.isDirectory() ? `${rel}/` : rel;
+  if (real !== state.rootReal && !real.startsWith(state.rootReal + path.sep)) {
+    return { kind: 'skipped', relPath: shown, reason: 'outside-root' };
+  }
+  const realRel = path.relative(state.rootReal, real).split(path.sep).join('/');
+  if (isSecretFile(rel) || (realRel !== '' && isSecretFile(realRel))) {
+    if (stat.isFile()) {
+      state.secrets.add(idOf(stat));
+    }
+    return { kind: 'skipped', relPath: shown, reason: 'secret' };
+  }
+  if (stat.isDirectory()) {
+    // A link to the folder it sits in (or one above) would walk forever; any other is a second name.
+    const dirReal = await fs.realpath(dir.abs).catch(() => dir.abs);
+    const ancestor = real === dirReal || dirReal.startsWith(real + path.sep);
+    return { kind: 'skipped', relPath: shown, reason: ancestor ? 'symlink-loop' : 'duplicate' };
+  }
+  return { kind: 'skipped', relPath: shown, reason: stat.isFile() ? 'duplicate' : 'special-file' };
+}
+
+async function* enterDir(state: WalkState, parent: DirFrame, abs: string, rel: string, name: string): AsyncGenerator<DiscoveredEntry> {
   const byName = classifyDir(rel, state.config);
   if (byName) {
     if (!SILENT_DIRS.has(name)) {
@@ -113,61 +189,62 @@ async function* enterDir(state: WalkState, parent: DirFrame, abs: string, rel: s
     yield { kind: 'skipped', relPath: `${rel}/`, reason: 'ignored' };
     return;
   }
-  let real = linkReal;
-  if (real === undefined) {
-    try {
-      real = await fs.realpath(abs);
-    } catch {
-      yield { kind: 'skipped', relPath: `${rel}/`, reason: 'unreadable' };
-      return;
-    }
-  }
-  if (state.visited.has(real)) {
-    yield { kind: 'skipped', relPath: `${rel}/`, reason: 'symlink-loop' };
+  let id: string;
+  try {
+    id = idOf(await fs.lstat(abs));
+  } catch {
+    yield { kind: 'skipped', relPath: `${rel}/`, reason: 'unreadable' };
     return;
   }
-  state.visited.add(real);
+  if (state.dirs.has(id)) {
+    yield { kind: 'skipped', relPath: `${rel}/`, reason: 'duplicate' };
+    return;
+  }
+  state.dirs.add(id);
   const layer = await loadIgnoreLayer(abs, rel);
   yield* walk(state, { abs, rel, layers: layer ? [...parent.layers, layer] : parent.layers });
 }
 
-async function judgeFile(state: WalkState, dir: DirFrame, abs: string, rel: string): Promise<DiscoveredEntry | undefined> {
+async function judgeFile(state: WalkState, dir: DirFrame, abs: string, rel: string): Promise<Judged> {
   const byName = classifyPath(rel, state.config);
+  if (byName === 'secret') {
+    await fs.lstat(abs).then(
+      (s) => state.secrets.add(idOf(s)),
+      () => undefined,
+    );
+  }
   if (byName && byName !== 'minified') {
-    return { kind: 'skipped', relPath: rel, reason: byName };
+    return { entry: { kind: 'skipped', relPath: rel, reason: byName } };
   }
   if (isIgnored(dir.layers, rel, false)) {
-    return { kind: 'skipped', relPath: rel, reason: 'ignored' };
+    return { entry: { kind: 'skipped', relPath: rel, reason: 'ignored' } };
   }
   if (byName) {
-    return { kind: 'skipped', relPath: rel, reason: byName };
+    return { entry: { kind: 'skipped', relPath: rel, reason: byName } };
   }
-  return judgeContent(abs, rel, state.config);
+  return judgeContentWithId(abs, rel, state.config);
 }
 
 /** Size and content checks shared by the walk and single-file checks. */
 export async function judgeContent(abs: string, rel: string, config: IndexConfig): Promise<DiscoveredEntry> {
-  let size: number;
-  let head: Uint8Array;
-  try {
-    size = (await fs.stat(abs)).size;
-    if (size > config.maxFileSizeKb * 1024) {
-      return { kind: 'skipped', relPath: rel, reason: 'too-large' };
-    }
-    head = await readHead(abs);
-  } catch {
-    return { kind: 'skipped', relPath: rel, reason: 'unreadable' };
-  }
-  const byContent = classifyContent(rel, head);
-  return byContent ? { kind: 'skipped', relPath: rel, reason: byContent } : { kind: 'file', absPath: abs, relPath: rel, size };
+  return (await judgeContentWithId(abs, rel, config)).entry;
 }
 
-async function resolveLink(abs: string): Promise<{ real: string; isDir: boolean; isFile: boolean } | 'loop' | 'dangling'> {
+async function judgeContentWithId(abs: string, rel: string, config: IndexConfig): Promise<{ entry: DiscoveredEntry; defer?: string }> {
+  let head: Awaited<ReturnType<typeof readHead>>;
   try {
-    const real = await fs.realpath(abs);
-    const stat = await fs.stat(real);
-    return { real, isDir: stat.isDirectory(), isFile: stat.isFile() };
+    head = await readHead(abs);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ELOOP' ? 'loop' : 'dangling';
+    return { entry: { kind: 'skipped', relPath: rel, reason: skipReasonOf(err) } };
   }
+  if (head.size > config.maxFileSizeKb * 1024) {
+    return { entry: { kind: 'skipped', relPath: rel, reason: 'too-large' } };
+  }
+  const byContent = classifyContent(rel, head.bytes);
+  const entry: DiscoveredEntry = byContent ? { kind: 'skipped', relPath: rel, reason: byContent } : { kind: 'file', absPath: abs, relPath: rel, size: head.size };
+  return entry.kind === 'file' && head.nlink > 1 ? { entry, defer: `${head.dev}:${head.ino}` } : { entry };
+}
+
+function idOf(stat: Stats): string {
+  return `${stat.dev}:${stat.ino}`;
 }

@@ -22,6 +22,12 @@ export type SkipReason =
   | 'too-large'
   | 'minified'
   | 'symlink-loop'
+  /** Another name (symlink or hard link) of a file or folder that is indexed, or judged, under its own name. */
+  | 'duplicate'
+  /** A FIFO, socket or device: never opened (opening a FIFO blocks). */
+  | 'special-file'
+  /** Text in an encoding that could not be identified with enough confidence. */
+  | 'undecodable'
   | 'outside-root'
   | 'unreadable'
   | 'empty';

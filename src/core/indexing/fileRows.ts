@@ -1,9 +1,10 @@
-import { promises as fs } from 'node:fs';
+import { readCheckedFile, realPathNoFollow } from '../fs/safeRead';
 import type { ChunkRow } from '../store/types';
 import { type ChunkOptions, chunkDocument } from './chunker';
 import { decodeText, isBinary, type TextEncodingName } from './decode';
 import type { SkipReason } from './events';
 import { chunkId, fileHash, sha256Hex } from './ids';
+import { skipReasonOf } from './sniff';
 
 /** A row before it has a vector. */
 export type PendingRow = Omit<ChunkRow, 'vector'>;
@@ -27,9 +28,10 @@ export type PrepareResult = PreparedFile | { readonly kind: 'skipped'; readonly 
 export async function prepareFile(absPath: string, relPath: string, options: ChunkOptions): Promise<PrepareResult> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(absPath);
-  } catch {
-    return { kind: 'skipped', reason: 'unreadable', bytes: 0 };
+    // No size cap here: discovery already applied it; the read only refuses a swapped-in link or non-file.
+    ({ bytes } = await readCheckedFile(await realPathNoFollow(absPath), { maxBytes: Number.MAX_SAFE_INTEGER }));
+  } catch (err) {
+    return { kind: 'skipped', reason: skipReasonOf(err), bytes: 0 };
   }
   return prepareBytes(bytes, relPath, options);
 }
@@ -38,7 +40,11 @@ export function prepareBytes(bytes: Uint8Array, relPath: string, options: ChunkO
   if (isBinary(bytes)) {
     return { kind: 'skipped', reason: 'binary', bytes: bytes.length };
   }
-  const { text, encoding } = decodeText(bytes);
+  const decoded = decodeText(bytes);
+  if (decoded === undefined) {
+    return { kind: 'skipped', reason: 'undecodable', bytes: bytes.length };
+  }
+  const { text, encoding } = decoded;
   const chunks = chunkDocument(text, relPath, options);
   if (chunks.length === 0) {
     return { kind: 'skipped', reason: 'empty', bytes: bytes.length };

@@ -5,12 +5,14 @@ import type { Embedder } from '../embedding/embedder';
 import { StoreError, throwIfAborted } from '../errors';
 import type { Logger } from '../logger';
 import { KeyedQueue } from '../keyedQueue';
+import { readCheckedFile } from '../fs/safeRead';
 import { isSecretFile } from '../secrets';
 import type { VectorStore } from '../store/types';
 import type { ChunkOptions } from './chunker';
 import { collectionNameFor, isValidCollectionName } from './collectionName';
 import type { IndexProgress, IndexSummary, SkipReason } from './events';
 import { prepareBytes } from './fileRows';
+import { skipReasonOf } from './sniff';
 import { runFolderIndex } from './folderRun';
 import { WriteBatcher } from './writeBatcher';
 
@@ -86,13 +88,15 @@ export class Indexer {
       }
       let bytes: Uint8Array;
       try {
-        const stat = await fs.stat(file);
-        if (stat.size > this.deps.config.maxFileSizeKb * 1024) {
-          return skip('too-large');
+        // Judged by its real target (a link named notes.txt may point at .env), then read from
+        // the one descriptor that was verified to be that target.
+        const real = await fs.realpath(file);
+        if (isSecretFile(real) || isSecretFile(storedPath(real, root ? await fs.realpath(root) : root))) {
+          return skip('secret');
         }
-        bytes = await fs.readFile(file);
-      } catch {
-        return skip('unreadable');
+        ({ bytes } = await readCheckedFile(real, { maxBytes: this.deps.config.maxFileSizeKb * 1024, signal }));
+      } catch (err) {
+        return skip(skipReasonOf(err));
       }
       const prepared = prepareBytes(bytes, relPath, this.deps.chunkOptions ?? {});
       if (prepared.kind === 'skipped') {

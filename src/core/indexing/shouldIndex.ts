@@ -1,10 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { IndexConfig } from '../config';
+import { isSecretFile } from '../secrets';
 import { judgeContent } from './discover';
 import type { SkipReason } from './events';
 import { type IgnoreLayer, isIgnored, loadIgnoreLayer } from './ignoreRules';
 import { classifyDir, classifyPath } from './pathFilter';
+import { secretInodes } from './secretInodes';
 
 /**
  * The full verdict of discovery for one file, for a file watcher: null when `absPath` would be
@@ -47,9 +49,22 @@ export async function shouldIndexFile(root: string, absPath: string, config: Ind
     if (!fileReal.startsWith(rootReal + path.sep)) {
       return 'outside-root';
     }
+    // Reached through a symlink (the file or a folder above it): judged by its target, as the walk does.
+    const realRel = path.relative(rootReal, fileReal).split(path.sep).join('/');
+    if (realRel !== rel) {
+      return isSecretFile(realRel) ? 'secret' : 'duplicate';
+    }
   } catch {
     return 'unreadable';
   }
   const verdict = await judgeContent(absPath, rel, config);
-  return verdict.kind === 'skipped' ? verdict.reason : null;
+  if (verdict.kind === 'skipped') {
+    return verdict.reason;
+  }
+  // A second name (hard link) of a secret file is a secret, as in the walk.
+  const stat = await fs.lstat(absPath).catch(() => undefined);
+  if (stat && stat.nlink > 1 && (await secretInodes([await fs.realpath(rootAbs)])).has(`${stat.dev}:${stat.ino}`)) {
+    return 'secret';
+  }
+  return null;
 }

@@ -1,19 +1,23 @@
-import { promises as fs } from 'node:fs';
+import { readCheckedFile, realPathNoFollow, type SafeReadResult, UnsafeReadError } from '../fs/safeRead';
 import { MINIFIED_AVG_LINE, MINIFIED_LONGEST_LINE, SNIFF_BYTES } from './constants';
 import { isBinary } from './decode';
 import type { SkipReason } from './events';
 import { familyOf } from './language';
 
-/** Reads up to SNIFF_BYTES from the head of a file. */
-export async function readHead(absPath: string): Promise<Uint8Array> {
-  const handle = await fs.open(absPath, 'r');
-  try {
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
+/**
+ * Reads up to SNIFF_BYTES from the head of a regular file, with its size and identity. Never
+ * follows a link in the last component and never opens a FIFO or device (see safeRead).
+ */
+export async function readHead(absPath: string): Promise<SafeReadResult> {
+  return readCheckedFile(await realPathNoFollow(absPath), { maxBytes: SNIFF_BYTES, headBytes: SNIFF_BYTES });
+}
+
+/** The skip reason for a file that could not be read safely. */
+export function skipReasonOf(err: unknown): SkipReason {
+  if (!(err instanceof UnsafeReadError)) {
+    return 'unreadable';
   }
+  return err.reason === 'too-large' ? 'too-large' : err.reason === 'not-regular' ? 'special-file' : 'unreadable';
 }
 
 /** Judges a file by its first bytes: binary (NUL), or a minified bundle (lines far longer than code's). */

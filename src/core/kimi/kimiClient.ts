@@ -9,10 +9,11 @@ import type { Stream } from 'openai/streaming';
 import type { KimiConfig } from '../config';
 import { ConfigError, UserAbortError, throwIfAborted, errorMessage } from '../errors';
 import { nullLogger, type Logger } from '../logger';
-import { toKimiError, type KimiApiError } from './kimiErrors';
+import { KimiApiError, toKimiError } from './kimiErrors';
 import { sleep } from '../sleep';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
 import { StreamAssembler } from './streamAssembler';
+import { type Deadlines, deadlinesFrom, sseEvents, withDeadlines } from '../net/deadlines';
 import { answerTokensFor } from './models';
 import type { ChatMessage, ChatRequest, ChatStreamHandlers, ChatTurn } from './types';
 
@@ -27,6 +28,8 @@ export class KimiClient {
   private sdk: OpenAI | undefined;
   private readonly logger: Logger;
   private readonly retry: RetryOptions;
+  private readonly deadlines: Deadlines;
+  private readonly fetchFn: typeof fetch;
   readonly baseUrl: string;
 
   constructor(
@@ -36,6 +39,9 @@ export class KimiClient {
     this.logger = options.logger ?? nullLogger;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.deadlines = deadlinesFrom(config.deadlines);
+    // Keep-alive comments (`: ping`) are not progress: a stream that only pings is stalled.
+    this.fetchFn = withDeadlines(options.fetch ?? fetch, this.deadlines, 'Kimi', sseEvents);
   }
 
   get model(): string {
@@ -52,7 +58,8 @@ export class KimiClient {
       baseURL: this.baseUrl,
       // The SDK's retries count against Kimi's RPM and ignore error types (kimi-api.md §7.3).
       maxRetries: 0,
-      fetch: this.options.fetch,
+      timeout: this.deadlines.totalMs,
+      fetch: this.fetchFn,
     });
     return this.sdk;
   }
@@ -67,7 +74,7 @@ export class KimiClient {
         if (err instanceof ConfigError) {
           throw err;
         }
-        const e = toKimiError(err, { baseUrl: this.baseUrl, model: this.model });
+        const e = toKimiError(err, { baseUrl: this.baseUrl, model: this.model, apiKey: this.config.apiKey });
         if (e instanceof UserAbortError || !e.retryable || attempt >= this.retry.maxRetries) {
           throw e;
         }
@@ -124,6 +131,10 @@ export class KimiClient {
       throw new UserAbortError();
     }
     const turn = assembler.result(requestId);
+    if (!turn.complete && !assembler.sawOutput) {
+      // Ended without a finish_reason before anything reached the user: as retryable as a cut connection.
+      throw new KimiApiError(`Kimi's stream ended early, before any text (request ${requestId ?? '?'}).`, undefined, 'stream_cut', true, undefined, requestId);
+    }
     this.logger.debug(`Kimi turn: finish=${turn.finishReason ?? 'none'} tools=${turn.toolCalls.length} ${Date.now() - started} ms request=${requestId ?? '?'}`);
     return turn;
   }
@@ -143,7 +154,7 @@ export class KimiClient {
 
   /** Exact prompt size from POST /tokenizers/estimate-token-count (kimi-api.md §8.1). */
   async estimateTokens(model: string, messages: readonly ChatMessage[], signal?: AbortSignal): Promise<number> {
-    const doFetch = this.options.fetch ?? fetch;
+    const doFetch = this.fetchFn;
     this.client(); // fails early with the "set your key" message
     try {
       const res = await doFetch(`${this.baseUrl}/tokenizers/estimate-token-count`, {
@@ -171,7 +182,7 @@ export class KimiClient {
     if (err instanceof ConfigError) {
       return err;
     }
-    return toKimiError(err, { baseUrl: this.baseUrl, model: this.model });
+    return toKimiError(err, { baseUrl: this.baseUrl, model: this.model, apiKey: this.config.apiKey });
   }
 }
 

@@ -5,6 +5,8 @@
  */
 import { APIError, APIConnectionError, APIUserAbortError } from 'openai';
 import { ApiError, UserAbortError, isAbortError, errorMessage } from '../errors';
+import { Redactor } from '../redaction';
+import { deadlineOf } from '../net/deadlines';
 
 /** An ApiError that also knows how long the server asked us to wait. */
 export class KimiApiError extends ApiError {
@@ -42,6 +44,8 @@ function bodyError(err: APIError): { type?: string; message?: string } {
 export interface ErrorContext {
   readonly baseUrl: string;
   readonly model: string;
+  /** Removed from any text the server echoes back (some providers quote the key they were sent). */
+  readonly apiKey?: string;
 }
 
 export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | UserAbortError {
@@ -51,9 +55,22 @@ export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | Use
   if (err instanceof KimiApiError) {
     return err;
   }
+  const deadline = deadlineOf(err);
+  if (deadline) {
+    return new KimiApiError(
+      `${deadline.message} The request was stopped; the limits are the network timeout settings (kimiMilvus.network.*, or KIMI_MILVUS_*_TIMEOUT for the CLI).`,
+      undefined,
+      'timeout',
+      true,
+      undefined,
+      undefined,
+      { cause: err },
+    );
+  }
+  const redactor = new Redactor([ctx.apiKey]);
   if (err instanceof APIConnectionError || !(err instanceof APIError)) {
     return new KimiApiError(
-      `Could not reach Kimi at ${ctx.baseUrl} (${errorMessage(err)}). Check the network or proxy; from outside China ` +
+      `Could not reach Kimi at ${ctx.baseUrl} (${redactor.redact(errorMessage(err))}). Check the network or proxy; from outside China ` +
         `https://api-sg.moonshot.ai/v1 may connect better.`,
       undefined,
       'connection_error',
@@ -64,7 +81,8 @@ export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | Use
     );
   }
   const status = err.status;
-  const { type = err.type, message: serverMessage = err.message } = bodyError(err);
+  const { type = err.type, message: rawMessage = err.message } = bodyError(err);
+  const serverMessage = redactor.redact(rawMessage);
   const requestId = err.headers?.get('msh-request-id') ?? err.requestID ?? undefined;
   const detail = serverMessage ? `: ${serverMessage}` : '';
   const make = (message: string, retryable: boolean, retryAfterMs?: number): KimiApiError =>

@@ -108,7 +108,8 @@ export class StreamAssembler {
       if (args) {
         call.args += args;
       }
-      this.sawOutput = true;
+      // Tool-call fragments are not shown to the user (tools start only after a complete turn),
+      // so a stream cut inside them may be retried like a network error.
     }
   }
 

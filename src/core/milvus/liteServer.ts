@@ -28,6 +28,7 @@ import {
 } from './serverState';
 import { logTail, readReady, startFailure } from './startup';
 import { ensureVenv } from './venv';
+import { childEnv } from '../redaction';
 
 export type { ServerInfo } from './serverState';
 
@@ -199,7 +200,7 @@ export class MilvusLiteServer {
       stdio: ['ignore', log, log],
       windowsHide: true,
       cwd: p.dataDir,
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      env: childEnv(process.env, { PYTHONUNBUFFERED: '1' }),
     });
     fs.closeSync(log);
     let exited: number | null | undefined;

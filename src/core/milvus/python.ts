@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { StoreError } from '../errors';
 import { MIN_PYTHON } from './pins';
+import { childEnv } from '../redaction';
 
 export interface PythonInfo {
   readonly command: string;
@@ -39,7 +40,7 @@ function probe(command: string, args: readonly string[]): Promise<Probe | { erro
     execFile(
       command,
       [...args, '-c', PROBE],
-      { timeout: PROBE_TIMEOUT_MS, windowsHide: true, env: { ...process.env, PYTHONIOENCODING: 'utf-8' } },
+      { timeout: PROBE_TIMEOUT_MS, windowsHide: true, env: childEnv(process.env, { PYTHONIOENCODING: 'utf-8' }) },
       (err, stdout) => {
         if (err) {
           const code = (err as NodeJS.ErrnoException).code;

@@ -1,6 +1,7 @@
 /** Runs a short-lived child process with a hard timeout, cancellation and line callbacks. */
 import { spawn } from 'node:child_process';
 import { UserAbortError } from '../errors';
+import { childEnv } from '../redaction';
 
 export interface RunOptions {
   readonly timeoutMs: number;
@@ -25,7 +26,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     const child = spawn(command, [...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
-      env: options.env ?? process.env,
+      env: childEnv(options.env ?? process.env),
     });
     const lines: string[] = [];
     let partial = '';

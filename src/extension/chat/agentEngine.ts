@@ -54,6 +54,7 @@ export class AgentChatEngine implements ChatEngine {
         searchCollections: () => this.chatCollections.extra,
         trusted: this.services.trust.trusted,
         logger: this.services.log,
+        redactor: this.services.redactor,
       },
       { webSearch: config.kimi.webSearch },
     );

@@ -7,6 +7,7 @@ import { isTurn, type HostToWebview } from '../../shared/protocol';
 import { userMessage } from '../errorText';
 import type { ChatStore } from './chatStore';
 import { toChatEvent } from './eventMapping';
+import { Redactor } from '../../core/redaction';
 
 /** Runs one question through the agent; returns the conversation history to keep (serializable). */
 export interface ChatEngine {
@@ -37,6 +38,8 @@ export class ChatSession {
     private readonly store: ChatStore,
     private readonly engine: ChatEngine,
     private readonly log: Logger,
+    /** The edge to the webview: nothing posted to it carries a key. */
+    private readonly redactor: Redactor = new Redactor(),
   ) {
     this.loaded = store.load().then(
       (saved) => {
@@ -59,8 +62,9 @@ export class ChatSession {
   }
 
   private fire(message: HostToWebview): void {
+    const clean = this.redactor.redactDeep(message);
     for (const listener of [...this.listeners]) {
-      listener(message);
+      listener(clean);
     }
   }
 
@@ -89,10 +93,12 @@ export class ChatSession {
     this.fire({ type: 'turnStarted', turn });
     void this.save();
     let ended = false;
-    const apply = (event: ChatEvent): void => {
+    const apply = (raw: ChatEvent): void => {
       if (ended) {
         return;
       }
+      // Redacted before it is stored with the turn (saved in workspace state) and posted.
+      const event = this.redactor.redactDeep(raw);
       ended = event.type === 'done' || event.type === 'error';
       this.turns = this.turns.map((t) => (t.id === turn.id ? applyChatEvent(t, event) : t));
       this.fire({ type: 'event', turnId: turn.id, event });

@@ -21,6 +21,7 @@ export function registerChat(
     createChatStore(context.storageUri, context.workspaceState),
     new AgentChatEngine(services, chatCollections),
     services.log,
+    services.redactor,
   );
   const setup = async (): Promise<SetupState> => ({
     hasKimiKey: (await services.secrets.get('kimiApiKey')) !== undefined,

@@ -38,6 +38,7 @@ export async function extensionToolEnv(services: Services, chatCollections: Chat
     searchCollections: () => chatCollections.extra,
     trusted: services.trust.trusted,
     logger: services.log,
+    redactor: services.redactor,
   });
 }
 
@@ -66,10 +67,11 @@ export class SearchWorkspaceTool implements vscode.LanguageModelTool<SearchWorks
       // VS Code does not enforce the schema's bounds, so the limit is clamped here.
       const limit = Math.min(30, Math.max(1, Math.trunc(Number(options.input.limit ?? 8)) || 8));
       const outcome = await searchWorkspace(env).run({ ...options.input, limit }, cancel.signal);
+      // The calling model is outside the process: no key in what it reads (a provider may echo one).
       if (!outcome.result.success) {
-        throw new Error(String(outcome.result.message));
+        throw new Error(this.services.redactor.redact(String(outcome.result.message)));
       }
-      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(searchResultText(outcome.result))]);
+      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(this.services.redactor.redact(searchResultText(outcome.result)))]);
     } finally {
       cancel.dispose();
     }

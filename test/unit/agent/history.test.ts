@@ -73,7 +73,7 @@ describe('ChatHistory', () => {
     );
   });
 
-  it('truncates over-long tool results with a note', () => {
+  it('truncates over-long non-JSON tool results with a note', () => {
     const h = new ChatHistory({ maxToolResultChars: 100 });
     h.addToolRound('', [call('a')], [{ tool_call_id: 'a', name: 'read_file', content: 'z'.repeat(1000) }]);
     const tool = h.messages[1];

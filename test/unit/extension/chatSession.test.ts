@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { AgentEvent } from '../../../src/core/agent/events';
 import { ConfigError, UserAbortError } from '../../../src/core/errors';
 import { nullLogger } from '../../../src/core/logger';
+import { Redactor } from '../../../src/core/redaction';
 import type { ChatEngine } from '../../../src/extension/chat/chatSession';
 import { ChatSession } from '../../../src/extension/chat/chatSession';
 import type { ChatStore } from '../../../src/extension/chat/chatStore';
@@ -45,6 +46,20 @@ function scripted(events: AgentEvent[], options: { fail?: Error; waitForAbort?: 
 }
 
 describe('ChatSession (host side of the chat)', () => {
+  it('never posts or saves a known key, even in an error thrown by the engine', async () => {
+    const key = 'sk-session-secret-42';
+    const store = memoryStore();
+    const engine = scripted([{ type: 'textDelta', text: `echo ${key}` }], { fail: new Error(`provider said: bad key ${key}`) });
+    const session = new ChatSession(store, engine, nullLogger, new Redactor([key]));
+    const posted: HostToWebview[] = [];
+    session.onDidPost((m) => posted.push(m));
+    await session.send('Hi?');
+    assert.ok(posted.length > 0);
+    assert.ok(!JSON.stringify(posted).includes(key), JSON.stringify(posted));
+    assert.ok(!JSON.stringify(store.saved).includes(key));
+    assert.match(JSON.stringify(posted), /bad key \*\*\*/);
+  });
+
   it('runs a question, forwards events in order, and saves the turn and the history', async () => {
     const store = memoryStore();
     const engine = scripted([

@@ -1,9 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { embeddingConfigFrom, indexConfigFrom } from '../../../src/cli/config';
+import { deadlinesFromArgs, embeddingConfigFrom, indexConfigFrom } from '../../../src/cli/config';
 import { ConfigError } from '../../../src/core/errors';
 import { looksMinified } from '../../../src/core/indexing/sniff';
 
 describe('CLI configuration', () => {
+  it('reads the network deadlines from flags, else KIMI_MILVUS_*_TIMEOUT, in seconds', () => {
+    const env = { KIMI_MILVUS_CONNECT_TIMEOUT: '0.5', KIMI_MILVUS_IDLE_TIMEOUT: '2' };
+    assert.deepEqual(deadlinesFromArgs({ values: { 'idle-timeout': '7' }, positionals: [] }, env), { headersMs: 500, idleMs: 7000 });
+    assert.deepEqual(embeddingConfigFrom({ values: { 'request-timeout': '90' }, positionals: [] }, {}).deadlines, { totalMs: 90_000 });
+    assert.throws(() => deadlinesFromArgs({ values: {}, positionals: [] }, { KIMI_MILVUS_IDLE_TIMEOUT: 'soon' }), ConfigError);
+  });
+
   it('reads EMBEDDING_* from the environment, flags first, key only from the environment', () => {
     const env = { EMBEDDING_BASE_URL: 'http://env/v1', EMBEDDING_API_KEY: 'sk-env', EMBEDDING_MODEL: 'env-model', EMBEDDING_DIMENSIONS: '768' };
     assert.deepEqual(embeddingConfigFrom({ values: {}, positionals: [] }, env), {

@@ -142,8 +142,8 @@ describe('KimiClient against the fake Kimi server', () => {
     assert.equal(kimi.chatBodies().length, 1, 'output was shown, so no silent retry');
   });
 
-  it('treats a stream that ends without a finish_reason as incomplete', async () => {
-    kimi.script(reply.toolCalls([{ name: 'list_files', arguments: {} }], { noFinish: true }));
+  it('treats a stream that ends without a finish_reason after shown text as incomplete', async () => {
+    kimi.script(reply.toolCalls([{ name: 'list_files', arguments: {} }], { text: 'Listing.', noFinish: true }));
     const turn = await new KimiClient(config(kimi)).chat({ messages: [{ role: 'user', content: 'x' }] });
     assert.equal(turn.complete, false);
     assert.equal(turn.finishReason, null);

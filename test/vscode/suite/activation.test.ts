@@ -45,6 +45,9 @@ const REQUIRED_SETTINGS = [
   'kimiMilvus.index.include',
   'kimiMilvus.index.exclude',
   'kimiMilvus.index.maxFileSizeKb',
+  'kimiMilvus.network.connectTimeoutSeconds',
+  'kimiMilvus.network.idleTimeoutSeconds',
+  'kimiMilvus.network.requestTimeoutSeconds',
 ];
 
 /** The palette commands issue #2 names, with their titles. */

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger';
 import type { VectorStore } from '../../store/types';
 import { WorkspacePaths } from '../workspacePaths';
 import { fail, type ToolOutcome } from './registry';
+import type { Redactor } from '../../redaction';
 
 /** What the tools work with; the extension and the CLI each build one. */
 export interface ToolContext {
@@ -20,6 +21,8 @@ export interface ToolContext {
   /** False in VS Code Restricted Mode: file and indexing tools refuse with an explanation. */
   readonly trusted: boolean;
   readonly logger?: Logger;
+  /** Knows the product's keys: every tool result is redacted with it before it reaches the model. */
+  readonly redactor?: Redactor;
 }
 
 /** The context plus what the tools share (one path guard per registry). */

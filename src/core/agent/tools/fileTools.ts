@@ -4,6 +4,7 @@
  * seed's scenario relies on the model creating it after this fails).
  */
 import { promises as fs } from 'node:fs';
+import { readCheckedFile, UnsafeReadError } from '../../fs/safeRead';
 import { chunkDocument } from '../../indexing/chunker';
 import { isValidCollectionName } from '../../indexing/collectionName';
 import { decodeText, isBinary } from '../../indexing/decode';
@@ -18,18 +19,29 @@ const MAX_CHUNKS_SHOWN = 20;
 /** Reads a workspace file as text, or explains why not. */
 export async function readWorkspaceText(env: ToolEnv, input: string): Promise<{ text: string; relPath: string; absPath: string; realFolder: string; encoding: string }> {
   const resolved = await env.paths.resolve(input);
-  const stat = await fs.stat(resolved.absPath);
-  if (!stat.isFile()) {
+  if ((await fs.stat(resolved.absPath)).isDirectory()) {
     throw new Error(`${input} is a directory; use list_files to see what it contains.`);
   }
-  if (stat.size > MAX_FILE_BYTES) {
-    throw new Error(`${input} is ${Math.round(stat.size / 1024)} KB, more than the ${MAX_FILE_BYTES / 1024 / 1024} MB a tool may read.`);
+  let bytes: Uint8Array;
+  try {
+    // Opened once and verified, so a link swapped in after the path check is never followed.
+    const read = await readCheckedFile(resolved.absPath, { maxBytes: MAX_FILE_BYTES });
+    await env.paths.assertNotSecretInode(read, input);
+    bytes = read.bytes;
+  } catch (err) {
+    if (err instanceof UnsafeReadError && err.reason === 'too-large') {
+      throw new Error(`${input} is ${Math.round((err.size ?? 0) / 1024)} KB, more than the ${MAX_FILE_BYTES / 1024 / 1024} MB a tool may read.`);
+    }
+    throw err;
   }
-  const bytes = await fs.readFile(resolved.absPath);
   if (isBinary(bytes)) {
     throw new Error(`${input} is a binary file, not text.`);
   }
-  const { text, encoding } = decodeText(bytes);
+  const decoded = decodeText(bytes);
+  if (decoded === undefined) {
+    throw new Error(`${input} is in a text encoding that could not be identified with confidence; it was not read.`);
+  }
+  const { text, encoding } = decoded;
   return { text, encoding, relPath: resolved.relPath, absPath: resolved.absPath, realFolder: resolved.realFolder };
 }
 
@@ -105,6 +117,7 @@ export function uploadFileToCollection(env: ToolEnv): Tool {
       if (!stat.isFile()) {
         return fail(`${resolved.relPath || args.file_path} is not a file.`);
       }
+      await env.paths.assertNotSecretInode(stat, str(args.file_path));
       // Chunking follows the index settings (the indexer owns it), so chunk_size/overlap are advisory here.
       const result = await env.indexer.indexFile(resolved.absPath, name, resolved.realFolder, signal);
       if (result.skipped) {

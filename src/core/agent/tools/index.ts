@@ -30,5 +30,5 @@ export function createToolRegistry(ctx: ToolContext, options: { webSearch?: bool
   if (options.webSearch) {
     tools.push(WEB_SEARCH_TOOL);
   }
-  return new ToolRegistry(tools, ctx.logger);
+  return new ToolRegistry(tools, ctx.logger, ctx.redactor);
 }

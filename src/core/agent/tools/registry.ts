@@ -9,6 +9,7 @@ import { isAbortError, errorMessage, UserAbortError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { SourceRef } from '../events';
 import type { ToolDefinition } from '../../kimi/types';
+import { Redactor } from '../../redaction';
 
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
@@ -80,6 +81,8 @@ export class ToolRegistry {
   constructor(
     tools: ReadonlyArray<Tool | BuiltinTool>,
     private readonly logger?: Logger,
+    /** Applied to every result before it is returned (and so before it reaches the model or the UI). */
+    readonly redactor: Redactor = new Redactor(),
   ) {
     for (const t of tools) {
       if (this.tools.has(t.name) || this.builtins.has(t.name)) {
@@ -119,8 +122,11 @@ export class ToolRegistry {
       name,
       args: parsed.value,
       success: outcome.result.success,
-      content: JSON.stringify(outcome.result),
-      summary: outcome.summary ?? (typeof outcome.result.message === 'string' ? outcome.result.message : outcome.result.success ? 'done' : 'failed'),
+      // A provider's error may quote a key (e.g. an embedding 401 inside a failed search): never forwarded.
+      content: this.redactor.redact(JSON.stringify(outcome.result)),
+      summary: this.redactor.redact(
+        outcome.summary ?? (typeof outcome.result.message === 'string' ? outcome.result.message : outcome.result.success ? 'done' : 'failed'),
+      ),
       sources: outcome.sources,
     });
     if (this.builtins.has(name)) {
@@ -148,7 +154,7 @@ export class ToolRegistry {
       if (isAbortError(err) || signal?.aborted) {
         throw err instanceof UserAbortError ? err : new UserAbortError();
       }
-      this.logger?.warn(`Tool ${name} failed: ${errorMessage(err)}`);
+      this.logger?.warn(`Tool ${name} failed: ${this.redactor.redact(errorMessage(err))}`);
       return done(fail(`${name} failed: ${errorMessage(err)}`));
     }
   }
