@@ -224,14 +224,9 @@ export function schemaMismatch(existing: string | undefined, mode: Bm25Text): st
 /** A stored row as Milvus wants it; `bm25` is set exactly when the collection has the search_text field. */
 export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): Record<string, string | number | number[]> {
   const entity: Record<string, string | number | number[]> = {
-    [F.id]: row.id,
+    ...toPlacementEntity(row),
     [F.path]: row.path,
-    [F.startLine]: row.startLine,
-    [F.endLine]: row.endLine,
-    [F.chunkIndex]: row.chunkIndex,
-    [F.totalChunks]: row.totalChunks,
     [F.language]: row.language,
-    [F.fileHash]: row.fileHash,
     [F.text]: row.text,
   };
   if (bm25) {
