@@ -46,8 +46,9 @@ interface Counters {
 }
 
 /**
- * One run of "index this folder": discover, diff against what Milvus holds (the only record of
- * what is indexed), write what changed, delete what is gone. A cancel returns a summary with
+ * One run of "index this folder": discover, diff against what Milvus holds (the record of what is
+ * indexed; a local cache stands in for the full read only while it agrees with Milvus, see
+ * indexCache.ts), write what changed, delete what is gone. A cancel returns a summary with
  * `cancelled: true` after in-flight writes have settled; whatever was written is consistent and
  * the next run continues from it.
  */

@@ -45,9 +45,10 @@ export interface IndexFileResult {
 }
 
 /**
- * Keeps Milvus collections in step with folders and files. Milvus is the only record of what is
- * indexed (no local manifest that could disagree with it): each run diffs chunk ids computed from
- * the files against the ids stored (and the placements of a changed file's rows). Runs on one collection are serialized within this Indexer.
+ * Keeps Milvus collections in step with folders and files. Milvus is the record of what is indexed:
+ * each run diffs chunk ids computed from the files against the ids stored (a folder run may take
+ * them from a local cache that agrees with Milvus), and a changed file against its rows' placements.
+ * Runs on one collection are serialized within this Indexer.
  */
 export class Indexer {
   /** One writer per collection: runs queue behind each other, whatever their outcome. */
