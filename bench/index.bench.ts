@@ -59,6 +59,9 @@ function generateCorpus(root: string, files: number): void {
   }
 }
 
+const load = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const loadAtStart = load();
+
 async function main(): Promise<void> {
   const owned = values.corpus ? undefined : mkdtempSync(path.join(os.tmpdir(), 'kimi-bench-corpus-'));
   const root = values.corpus ? path.resolve(values.corpus) : (owned as string);
@@ -81,7 +84,8 @@ async function main(): Promise<void> {
   const collection = `bench_index_${process.pid}`;
   try {
     const embedder = createEmbedder({ baseUrl: server.url, apiKey: 'sk-bench', model: 'fake-embed', dimensions: DIMS });
-    const indexer = new Indexer({ store, embedder, config: { include: [], exclude: [], maxFileSizeKb: 1024 } });
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kimi-bench-cache-'));
+    const indexer = new Indexer({ store, embedder, config: { include: [], exclude: [], maxFileSizeKb: 1024 }, cacheDir });
     await store.dropCollection(collection).catch(() => undefined);
 
     const timed = async (label: string): Promise<{ s: IndexSummary; ms: number; requests: number; inputs: number }> => {
@@ -89,7 +93,7 @@ async function main(): Promise<void> {
       const t = performance.now();
       const s = await indexer.indexFolder(root, { collection });
       const ms = performance.now() - t;
-      process.stdout.write(`${label}: ${(ms / 1000).toFixed(2)} s, ${s.filesIndexed} files written, ${s.chunksEmbedded} chunks embedded, ${server.requests} requests\n`);
+      process.stdout.write(`${label}: ${(ms / 1000).toFixed(2)} s, ${s.filesIndexed} files written, ${s.chunksEmbedded} chunks embedded, ${server.requests} requests, diffed against ${s.diffedAgainst}, load ${load()}\n`);
       return { s, ms, requests: server.requests, inputs: server.inputs };
     };
 
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
       ['re-index, nothing changed', `${(noop.ms / 1000).toFixed(2)} s, ${noop.requests} requests`],
       ['re-index after touching one file', `${(one.ms / 1000).toFixed(2)} s, ${one.inputs} chunks embedded, ${one.requests} requests`],
       ['peak RSS', `${(peakRss / 1024 / 1024).toFixed(0)} MB`],
+      ['load average at start / end', `${loadAtStart} / ${load()}`],
     ];
     process.stdout.write('\n| measure | value |\n|---|---|\n' + table.map(([k, v]) => `| ${k} | ${v} |`).join('\n') + '\n');
   } finally {

@@ -8,7 +8,7 @@ import { Indexer, dryRunFolder } from '../core/indexing/indexer';
 import type { SearchHit } from '../core/store/types';
 import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
 import { EMBEDDING_HELP, INDEX_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from './config';
-import { COMMON_HELP, cliLogger, commonOptions, withStore } from './context';
+import { COMMON_HELP, cliDataDir, cliLogger, commonOptions, withStore } from './context';
 
 /** A progress line on stderr at most every two seconds; stdout stays clean for --json. */
 function progressPrinter(io: CliIO): (p: IndexProgress) => void {
@@ -105,7 +105,8 @@ const indexCommand: CliCommand = {
           io.stderr(`Dropping ${name} to rebuild it.\n`);
           await store.dropCollection(name, io.signal);
         }
-        const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io) });
+        const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
+        const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io), cacheDir });
         return indexer.indexFolder(root, { collection, onProgress }, io.signal);
       });
     }
@@ -163,24 +164,19 @@ const addCommand: CliCommand = {
   },
 };
 
-/** A hit as printed by `search --json`: the header line is dropped from `text` (path and lines are fields). */
+/** A hit as printed by `search --json`: `text` is the chunk as in the file (path and lines are fields). */
 function hitJson(hit: SearchHit): Record<string, unknown> {
   return {
     path: hit.path,
     startLine: hit.startLine,
     endLine: hit.endLine,
     score: hit.score,
-    text: withoutHeader(hit.text),
+    text: hit.text,
     language: hit.language,
     chunkIndex: hit.chunkIndex,
     totalChunks: hit.totalChunks,
     id: hit.id,
   };
-}
-
-function withoutHeader(text: string): string {
-  const nl = text.indexOf('\n');
-  return nl !== -1 && /^\S+:\d+-\d+$/.test(text.slice(0, nl)) ? text.slice(nl + 1) : text;
 }
 
 const searchCommand: CliCommand = {
@@ -264,7 +260,7 @@ const searchCommand: CliCommand = {
       return 0;
     }
     hits.forEach((h, i) => {
-      const body = withoutHeader(h.text).split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n');
+      const body = h.text.split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n');
       io.stdout(`${i + 1}. ${h.path}:${h.startLine}-${h.endLine}  score ${h.score.toFixed(3)}\n${body}\n\n`);
     });
     return 0;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import type { AppConfig } from '../core/config';
 import type { Embedder } from '../core/embedding/embedder';
 import { createEmbedder } from '../core/embedding/factory';
@@ -134,7 +135,7 @@ export class Services implements vscode.Disposable {
     if (cached && cached.store === store && cached.embedder === embedder && cached.key === key) {
       return cached.indexer;
     }
-    const indexer = new Indexer({ store, embedder, config: config.index, logger: this.log });
+    const indexer = new Indexer({ store, embedder, config: config.index, logger: this.log, cacheDir: path.join(this.dataDir, 'index-cache') });
     this.indexerCache = { store, embedder, key, indexer };
     return indexer;
   }

@@ -70,9 +70,11 @@ describe('CLI: index, search, add, collections (end to end)', function () {
     assert.equal(found.code, 0, found.stderr);
     const hits = JSON.parse(found.stdout) as Array<{ path: string; startLine: number; endLine: number; score: number; text: string }>;
     assert.ok(hits.length > 0 && hits.length <= 3);
-    assert.equal(hits[0].path, FIXTURE_QUESTION.path);
-    assert.ok(hits[0].startLine <= FIXTURE_QUESTION.line && FIXTURE_QUESTION.line <= hits[0].endLine);
-    assert.ok(hits[0].text.includes(FIXTURE_QUESTION.answer));
+    // RRF gives equal scores to a chunk first in one list and second in the other: a tie may come first.
+    const top = hits.find((h) => h.score === hits[0].score && h.startLine <= FIXTURE_QUESTION.line && FIXTURE_QUESTION.line <= h.endLine);
+    assert.ok(top, 'the answer is a top hit');
+    assert.equal(top.path, FIXTURE_QUESTION.path);
+    assert.ok(top.text.includes(FIXTURE_QUESTION.answer));
     assert.ok(hits.every((h, i) => i === 0 || hits[i - 1].score >= h.score), 'best first');
 
     const human = await run(['search', 'compute_fibonacci', '--collection', name, '--limit', '1']);

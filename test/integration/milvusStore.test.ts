@@ -285,6 +285,28 @@ describe('MilvusStore against Milvus Lite', function () {
     assert.ok((await store.search(name, 'zanzibarQuokkaFlux')).every((h) => h.path !== 'src/parser.ts'));
   });
 
+  it('insert writes new rows; updatePlacements moves rows keeping text, BM25 terms and vector (flushed or not)', async () => {
+    const name = await fresh('place', SPEC);
+    const rows = corpus(true);
+    await store.insert(name, rows.slice(0, 4));
+    await new Promise((r) => setTimeout(r, 3500)); // rows 0-3 now in a flushed segment
+    await store.insert(name, rows.slice(4));
+    const moved = [rows[1], rows[5]].map((r) => ({ id: r.id, startLine: r.startLine + 7, endLine: r.endLine + 7, chunkIndex: r.chunkIndex + 1, totalChunks: 9, fileHash: 'f'.repeat(64) }));
+    await store.updatePlacements(name, moved);
+    assert.equal((await store.describeCollection(name)).rowCount, rows.length, 'no row added');
+    for (const [i, m] of [[1, moved[0]], [5, moved[1]]] as const) {
+      const [stored] = (await store.queryByPath(name, rows[i].path)).filter((r) => r.id === m.id);
+      assert.deepEqual(
+        [stored.startLine, stored.endLine, stored.chunkIndex, stored.totalChunks, stored.fileHash, stored.text],
+        [m.startLine, m.endLine, m.chunkIndex, 9, m.fileHash, rows[i].text],
+      );
+    }
+    const dense = await store.search(name, '', { limit: 1, vector: rows[1].vector });
+    assert.equal(dense[0]?.id, rows[1].id, 'the vector was kept');
+    assert.equal(dense[0]?.startLine, moved[0].startLine);
+    assert.equal((await store.search(name, 'zanzibarQuokkaFlux', { limit: 1 }))[0]?.id, rows[1].id, 'the BM25 terms were kept');
+  });
+
   it('reports a missing collection as not-found', async () => {
     const missing = uniqueCollectionName('missing');
     const notFound = (err: unknown): boolean => err instanceof StoreError && err.code === 'not-found' && err.message.includes(missing);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { expandIdentifiers, identifierParts, searchQueryOf, searchTextOf, truncateUtf8 } from '../../src/core/store/searchText';
+import { chunkInput, expandIdentifiers, identifierParts, searchQueryOf, searchTextOf, truncateUtf8 } from '../../src/core/store/searchText';
 
 /** The words expandIdentifiers appended (the part after the original text). */
 function added(text: string): string {
@@ -61,13 +61,14 @@ describe('identifier expansion for BM25', () => {
   });
 
   it('builds the stored BM25 text from path and text, within the budget', () => {
-    const text = 'src/a/fileReader.ts:1-3\nexport function readAndChunkFile() {}';
+    const text = 'export function readAndChunkFile() {}';
     const st = searchTextOf('src/a/fileReader.ts', text, 'identifiers', 65_535);
-    assert.ok(st.includes(text));
+    assert.ok(st.startsWith(chunkInput('src/a/fileReader.ts', text)));
+    assert.ok(!/\d+-\d+/.test(st), 'no line numbers in what BM25 reads');
     for (const w of ['read and chunk file', 'file reader']) {
       assert.ok(st.includes(w), `missing "${w}" in ${st}`);
     }
-    assert.equal(searchTextOf('p.ts', text, 'raw', 65_535), text);
+    assert.equal(searchTextOf('p.ts', text, 'raw', 65_535), `p.ts\n${text}`);
     const big = 'é'.repeat(40_000);
     assert.ok(Buffer.byteLength(searchTextOf('x/yZ.ts', big, 'identifiers', 65_535)) <= 65_535);
     assert.equal(searchQueryOf('readAndChunkFile', 'raw'), 'readAndChunkFile');

@@ -7,9 +7,10 @@ import { chunkProse } from './proseChunker';
 export { languageOf } from './language';
 
 export interface Chunk {
-  /** What is stored and embedded: a `path:start-end` header line, then the content. */
-  readonly text: string;
-  /** The chunk's own text, exactly as in the file (prose chunks include their overlap). */
+  /**
+   * The chunk's own text, exactly as in the file (prose chunks include their overlap): what is
+   * stored, shown and cited. What is embedded is composed from it by chunkInput (store/searchText.ts).
+   */
   readonly content: string;
   /** 1-based, inclusive. */
   readonly startLine: number;
@@ -28,11 +29,6 @@ export interface ChunkOptions {
   readonly maxLines?: number;
   /** Code: maximum characters a chunk (default 2400). */
   readonly maxChars?: number;
-}
-
-/** The header that starts every stored chunk: the relative path is evidence for BM25 and embeddings alike. */
-export function chunkHeader(relPath: string, startLine: number, endLine: number): string {
-  return `${relPath}:${startLine}-${endLine}`;
 }
 
 /**
@@ -57,7 +53,6 @@ export function chunkDocument(content: string, relPath: string, options: ChunkOp
     });
   }
   return spans.map((s, index) => ({
-    text: `${chunkHeader(path, s.startLine, s.endLine)}\n${s.content}`,
     content: s.content,
     startLine: s.startLine,
     endLine: s.endLine,

@@ -1,3 +1,4 @@
+import { CODE_MIN_FILL } from './constants';
 import type { LanguageFamily } from './language';
 import type { TextSpan } from './lineIndex';
 
@@ -75,7 +76,7 @@ function split(ctx: Ctx, from: number, to: number, level: number): void {
       } else {
         windows(ctx, from, b);
       }
-    } else if (cur && fits(ctx, cur[0], b)) {
+    } else if (cur && fits(ctx, cur[0], b) && !(isAnchor(ctx, a, b) && reachedMin(ctx, cur[0], cur[1]))) {
       cur[1] = b;
     } else {
       flush();
@@ -83,6 +84,42 @@ function split(ctx: Ctx, from: number, to: number, level: number): void {
     }
   }
   flush();
+}
+
+/**
+ * Content-defined cuts: once a chunk holds a tenth of its maximum, it ends before the next definition
+ * whose first line hashes to an anchor (one in two). Where chunks end then depends on the code
+ * around the cut, not on everything above it, so inserting or deleting a definition changes the
+ * chunk it is in and seldom more; greedy packing would shift every later boundary.
+ */
+function isAnchor(ctx: Ctx, from: number, to: number): boolean {
+  const leader = LEADER[ctx.family];
+  for (let i = from; i < to; i++) {
+    const l = ctx.lines[i];
+    if (!l.blank && !leader.test(l.text)) {
+      return (fnv1a(l.text.trim()) & 1) === 0;
+    }
+  }
+  return false;
+}
+
+function reachedMin(ctx: Ctx, from: number, to: number): boolean {
+  const [a, b] = trimmed(ctx.lines, from, to);
+  let chars = 0;
+  for (let i = a; i < b; i++) {
+    chars += ctx.lines[i].text.length + 1;
+  }
+  return b - a >= ctx.limits.maxLines * CODE_MIN_FILL || chars >= ctx.limits.maxChars * CODE_MIN_FILL;
+}
+
+/** 32-bit FNV-1a: a fast, stable hash (anchors must not change between runs or versions). */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 /** Splits [from, to) at the starts of definitions at `level`. The first unit always starts at `from`. */

@@ -47,8 +47,9 @@ export const DEFAULT_CHUNK_OVERLAP = 50;
 
 /** Code chunking: a chunk is at most this many lines and characters (a readable unit). */
 export const CODE_MAX_LINES = 60;
-export const CODE_TARGET_LINES = 40;
 export const CODE_MAX_CHARS = 2400;
+/** Code: a chunk may end at a content-defined anchor once it holds this share of its maximum (codeChunker.ts). */
+export const CODE_MIN_FILL = 0.1;
 
 /** Files read and chunked concurrently while earlier batches are embedded. */
 export const FILE_CONCURRENCY = 8;

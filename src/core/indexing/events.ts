@@ -57,4 +57,6 @@ export interface IndexSummary {
   readonly skipped: readonly SkippedFile[];
   readonly durationMs: number;
   readonly cancelled: boolean;
+  /** What the files were diffed against: a local cache that agreed with Milvus, or a full read of the collection. */
+  readonly diffedAgainst?: 'cache' | 'milvus';
 }

@@ -1,9 +1,10 @@
 import { readCheckedFile, realPathNoFollow } from '../fs/safeRead';
 import type { ChunkRow } from '../store/types';
-import { type ChunkOptions, chunkDocument } from './chunker';
+import { chunkInput } from '../store/searchText';
+import { type Chunk, type ChunkOptions, chunkDocument } from './chunker';
 import { decodeText, isBinary, type TextEncodingName } from './decode';
 import type { SkipReason } from './events';
-import { chunkId, fileHash, sha256Hex } from './ids';
+import { chunkIds, fileHash } from './ids';
 import { skipReasonOf } from './sniff';
 
 /** A row before it has a vector. */
@@ -21,9 +22,9 @@ export interface PreparedFile {
 export type PrepareResult = PreparedFile | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly bytes: number };
 
 /**
- * Reads, decodes and chunks one file into rows with stable ids. An id covers the chunk's
- * path, index, total and text (header with line range included), so a row is rewritten exactly
- * when something it stores would change.
+ * Reads, decodes and chunks one file into rows with stable ids (see chunkId): an id covers the
+ * chunk's path and content, so a row is embedded again exactly when what is embedded changes;
+ * its line range, index and file hash are metadata that can be updated without an embedding.
  */
 export async function prepareFile(absPath: string, relPath: string, options: ChunkOptions): Promise<PrepareResult> {
   let bytes: Uint8Array;
@@ -50,16 +51,21 @@ export function prepareBytes(bytes: Uint8Array, relPath: string, options: ChunkO
     return { kind: 'skipped', reason: 'empty', bytes: bytes.length };
   }
   const hash = fileHash(bytes);
-  const rows = chunks.map((c) => ({
-    id: chunkId(relPath, c.index, sha256Hex(`${c.total}\n${c.text}`)),
-    path: relPath,
+  return { kind: 'rows', relPath, fileHash: hash, bytes: bytes.length, encoding, rows: chunkRows(relPath, chunks, hash) };
+}
+
+/** The rows of one document's chunks, with ids from what is embedded for each (chunkInput). */
+export function chunkRows(path: string, chunks: readonly Chunk[], hash: string): PendingRow[] {
+  const ids = chunkIds(path, chunks.map((c) => chunkInput(path, c.content)));
+  return chunks.map((c, i) => ({
+    id: ids[i],
+    path,
     startLine: c.startLine,
     endLine: c.endLine,
     chunkIndex: c.index,
     totalChunks: c.total,
     language: c.language,
     fileHash: hash,
-    text: c.text,
+    text: c.content,
   }));
-  return { kind: 'rows', relPath, fileHash: hash, bytes: bytes.length, encoding, rows };
 }

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { IndexConfig } from '../config';
 import type { Embedder } from '../embedding/embedder';
@@ -8,8 +9,10 @@ import type { ChunkOptions } from './chunker';
 import { CHARS_PER_TOKEN, FILE_CONCURRENCY } from './constants';
 import { discoverFiles } from './discover';
 import type { IndexProgress, IndexSummary, SkippedFile } from './events';
-import { prepareFile } from './fileRows';
+import { type PendingRow, prepareFile } from './fileRows';
+import { type CachedFile, IndexCache, newGeneration } from './indexCache';
 import { ProgressTracker } from './progress';
+import { diffRows } from './rowDiff';
 import { WriteBatcher } from './writeBatcher';
 
 export interface FolderRunDeps {
@@ -19,6 +22,8 @@ export interface FolderRunDeps {
   readonly config: IndexConfig;
   readonly chunkOptions: ChunkOptions;
   readonly logger?: Logger;
+  /** Where the per-file index cache lives (indexCache.ts); without one, every run reads the collection's ids. */
+  readonly cacheDir?: string;
 }
 
 export interface FolderRunOptions {
@@ -41,8 +46,9 @@ interface Counters {
 }
 
 /**
- * One run of "index this folder": discover, diff against what Milvus holds (the only record of
- * what is indexed), write what changed, delete what is gone. A cancel returns a summary with
+ * One run of "index this folder": discover, diff against what Milvus holds (the record of what is
+ * indexed; a local cache stands in for the full read only while it agrees with Milvus, see
+ * indexCache.ts), write what changed, delete what is gone. A cancel returns a summary with
  * `cancelled: true` after in-flight writes have settled; whatever was written is consistent and
  * the next run continues from it.
  */
@@ -71,7 +77,9 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
     skipped,
     durationMs: Date.now() - started,
     cancelled,
+    ...(diffedAgainst ? { diffedAgainst } : {}),
   });
+  let diffedAgainst: 'cache' | 'milvus' | undefined;
 
   // Paths only (no contents): enough for a total and an ETA, small even for huge trees.
   const files: Array<{ absPath: string; relPath: string; size: number }> = [];
@@ -109,8 +117,15 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
   const spec = embedder.spec;
   const description = `Workspace index of ${path.basename(options.root) || options.root}`;
   try {
-    await store.ensureCollection(options.collection, { embedding: spec, description, metadata: { root: options.root } }, signal);
-    const indexed = new Map<string, IndexedFile>((await store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]));
+    const info = await store.ensureCollection(options.collection, { embedding: spec, description, metadata: { root: options.root } }, signal);
+    const cache = deps.cacheDir ? await IndexCache.load(deps.cacheDir, options.collection, info.generation ?? '', info.rowCount) : undefined;
+    diffedAgainst = cache ? 'cache' : 'milvus';
+    const indexed = new Map<string, IndexedFile | CachedFile>(
+      cache ? cache.files : (await store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]),
+    );
+    // What the next run's cache says about each file: its state as of this run.
+    const nextCache = new Map<string, CachedFile>();
+    const readAt = Date.now();
     progress.startClock();
     progress.phase = 'chunking';
     progress.emit();
@@ -124,9 +139,9 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
         c.chunksEmbedded += embedded;
         for (const job of jobs) {
           c.filesIndexed++;
-          c.chunksWritten += job.toWrite.length;
+          c.chunksWritten += job.toWrite.length + job.moved.length;
           c.chunksDeleted += job.staleIds.length;
-          progress.chunksDone += job.toWrite.length;
+          progress.chunksDone += job.toWrite.length + job.moved.length;
           // A changed file counts as done once its rows are durable, so the ETA covers the writes.
           progress.filesDone++;
           progress.bytesDone += job.bytes;
@@ -145,12 +160,23 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
       try {
         while (next < files.length && !runSignal.aborted && !failure) {
           const file = files[next++];
-          const prepared = await prepareFile(file.absPath, file.relPath, deps.chunkOptions);
           const done = (): void => {
             progress.filesDone++;
             progress.bytesDone += file.size;
             progress.emit(file.relPath);
           };
+          // Stat before reading: a file changed after the stat has a newer mtime than the one cached.
+          const stat = deps.cacheDir ? await fs.stat(file.absPath).catch(() => undefined) : undefined;
+          const known = indexed.get(file.relPath);
+          if (cache && stat && known && 'size' in known && IndexCache.unchanged(known, stat, cache.readAt)) {
+            present.add(file.relPath);
+            nextCache.set(file.relPath, known);
+            c.bytes += stat.size;
+            c.filesUnchanged++;
+            done();
+            continue;
+          }
+          const prepared = await prepareFile(file.absPath, file.relPath, deps.chunkOptions);
           if (prepared.kind === 'skipped') {
             skipped.push({ path: file.relPath, reason: prepared.reason });
             done();
@@ -158,17 +184,31 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
           }
           present.add(file.relPath);
           c.bytes += prepared.bytes;
-          const existing = new Set(indexed.get(file.relPath)?.ids ?? []);
-          const ids = new Set(prepared.rows.map((r) => r.id));
-          const toWrite = prepared.rows.filter((r) => !existing.has(r.id));
-          const staleIds = [...existing].filter((id) => !ids.has(id));
-          if (toWrite.length === 0 && staleIds.length === 0) {
+          if (stat) {
+            nextCache.set(file.relPath, {
+              path: file.relPath,
+              fileHash: prepared.fileHash,
+              ids: prepared.rows.map((r) => r.id),
+              totalChunks: prepared.rows.length,
+              size: stat.size,
+              mtimeMs: stat.mtimeMs,
+            });
+          }
+          if (known && known.fileHash === prepared.fileHash && sameIds(known.ids, prepared.rows)) {
+            c.filesUnchanged++;
+            done();
+            continue;
+          }
+          // Changed (or partly written): its stored rows, with their placements, are the diff's other side.
+          const stored = known ? await store.queryByPath(options.collection, file.relPath, runSignal) : [];
+          const diff = diffRows(prepared.rows, stored);
+          if (diff.toWrite.length === 0 && diff.moved.length === 0 && diff.staleIds.length === 0) {
             c.filesUnchanged++;
             done();
             continue;
           }
           progress.emit(file.relPath);
-          await batcher.add({ relPath: file.relPath, bytes: file.size, toWrite, staleIds });
+          await batcher.add({ relPath: file.relPath, bytes: file.size, ...diff });
         }
       } catch (error) {
         failure ??= { error };
@@ -198,6 +238,9 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
         c.chunksDeleted += file.ids.length;
       }
     }
+    if (deps.cacheDir) {
+      await saveCache(store, deps.cacheDir, options.collection, info.generation ?? '', c, readAt, nextCache.values(), signal);
+    }
   } catch (err) {
     if (isAbortError(err) || signal?.aborted) {
       logger.info(`Indexing of ${options.root} cancelled`);
@@ -208,6 +251,33 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
   progress.phase = 'done';
   progress.emit();
   return summary(false);
+}
+
+/** A new generation when this run wrote anything, so every other cache of the collection becomes stale; then this run's cache. */
+async function saveCache(
+  store: VectorStore,
+  dir: string,
+  collection: string,
+  generation: string,
+  c: Counters,
+  readAt: number,
+  files: Iterable<CachedFile>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let current = generation;
+  if (!current || c.chunksWritten + c.chunksDeleted + c.filesDeleted > 0) {
+    current = newGeneration();
+    await store.setGeneration(collection, current, signal);
+  }
+  await IndexCache.save(dir, collection, current, readAt, files);
+}
+
+function sameIds(stored: readonly string[], rows: readonly PendingRow[]): boolean {
+  if (stored.length !== rows.length) {
+    return false;
+  }
+  const ids = new Set(stored);
+  return rows.every((r) => ids.has(r.id));
 }
 
 /** Dry run: read and chunk every file (nothing is embedded or written) to count chunks and tokens. */

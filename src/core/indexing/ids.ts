@@ -13,9 +13,23 @@ export function fileHash(bytes: Uint8Array): string {
 }
 
 /**
- * A chunk's stable id. The same file content always yields the same ids, so re-indexing an
- * unchanged chunk is a no-op and a changed chunk gets a new id (and is embedded once).
+ * A chunk's stable id: its path, the hash of what is embedded for it (chunkInput: path and
+ * content, never line numbers) and how many earlier chunks of the same file have that very
+ * input. It depends on nothing else in the file, so a chunk that only moved (lines inserted
+ * above it, a neighbour added or deleted) keeps its id and its vector; only a chunk whose own
+ * input changed gets a new id and is embedded again.
  */
-export function chunkId(path: string, chunkIndex: number, contentHash: string): string {
-  return sha256Hex(`${path}\u0000${chunkIndex}\u0000${contentHash}`).slice(0, CHUNK_ID_HEX);
+export function chunkId(path: string, inputHash: string, ordinal: number): string {
+  return sha256Hex(`${path}\u0000${inputHash}\u0000${ordinal}`).slice(0, CHUNK_ID_HEX);
+}
+
+/** Ids for a file's chunk inputs in order: equal inputs are told apart by their occurrence ordinal. */
+export function chunkIds(path: string, inputs: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return inputs.map((input) => {
+    const hash = sha256Hex(input);
+    const ordinal = seen.get(hash) ?? 0;
+    seen.set(hash, ordinal + 1);
+    return chunkId(path, hash, ordinal);
+  });
 }

@@ -14,6 +14,8 @@ import type { IndexProgress, IndexSummary, SkipReason } from './events';
 import { prepareBytes } from './fileRows';
 import { skipReasonOf } from './sniff';
 import { runFolderIndex } from './folderRun';
+import { newGeneration } from './indexCache';
+import { diffRows } from './rowDiff';
 import { WriteBatcher } from './writeBatcher';
 
 export interface IndexerDeps {
@@ -23,6 +25,8 @@ export interface IndexerDeps {
   readonly logger?: Logger;
   /** Chunk sizes; the defaults are the product's. */
   readonly chunkOptions?: ChunkOptions;
+  /** A folder for the per-collection index cache (indexCache.ts); without it every folder run reads all ids from Milvus. */
+  readonly cacheDir?: string;
 }
 
 export interface IndexFolderOptions {
@@ -43,9 +47,10 @@ export interface IndexFileResult {
 }
 
 /**
- * Keeps Milvus collections in step with folders and files. Milvus is the only record of what is
- * indexed (no local manifest that could disagree with it): each run diffs chunk ids computed from
- * the files against the ids stored. Runs on one collection are serialized within this Indexer.
+ * Keeps Milvus collections in step with folders and files. Milvus is the record of what is indexed:
+ * each run diffs chunk ids computed from the files against the ids stored (a folder run may take
+ * them from a local cache that agrees with Milvus), and a changed file against its rows' placements.
+ * Runs on one collection are serialized within this Indexer.
  */
 export class Indexer {
   /** One writer per collection: runs queue behind each other, whatever their outcome. */
@@ -80,6 +85,7 @@ export class Indexer {
       const skip = async (reason: SkipReason): Promise<IndexFileResult> => {
         if (await this.deps.store.hasCollection(collection, signal)) {
           await this.deps.store.deleteByPath(collection, relPath, signal);
+          await this.changed(collection, signal);
         }
         return { path: relPath, chunks: 0, embedded: 0, skipped: reason };
       };
@@ -105,10 +111,7 @@ export class Indexer {
       const { store, embedder } = this.deps;
       const description = root ? `Workspace index of ${path.basename(path.resolve(root))}` : 'Files added to Kimi Milvus Chat';
       await store.ensureCollection(collection, { embedding: embedder.spec, description, metadata: root ? { root: path.resolve(root) } : {} }, signal);
-      const existing = new Set((await store.queryByPath(collection, relPath, signal)).map((r) => r.id));
-      const ids = new Set(prepared.rows.map((r) => r.id));
-      const toWrite = prepared.rows.filter((r) => !existing.has(r.id));
-      const staleIds = [...existing].filter((id) => !ids.has(id));
+      const diff = diffRows(prepared.rows, await store.queryByPath(collection, relPath, signal));
       let embedded = 0;
       const batcher = new WriteBatcher({
         store,
@@ -119,8 +122,11 @@ export class Indexer {
           embedded += n;
         },
       });
-      await batcher.add({ relPath, bytes: bytes.length, toWrite, staleIds });
+      await batcher.add({ relPath, bytes: bytes.length, ...diff });
       await batcher.drain();
+      if (diff.toWrite.length + diff.moved.length + diff.staleIds.length > 0) {
+        await this.changed(collection, signal);
+      }
       return { path: relPath, chunks: prepared.rows.length, embedded };
     });
   }
@@ -137,9 +143,15 @@ export class Indexer {
       const rows = await this.deps.store.queryByPath(collection, relPath, signal);
       if (rows.length > 0) {
         await this.deps.store.deleteByPath(collection, relPath, signal);
+        await this.changed(collection, signal);
       }
       return rows.length;
     });
+  }
+
+  /** Rows changed outside a folder run: every process's index cache of the collection is now stale. */
+  private changed(collection: string, signal: AbortSignal | undefined): Promise<void> {
+    return this.deps.store.setGeneration(collection, newGeneration(), signal);
   }
 
 }

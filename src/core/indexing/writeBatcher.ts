@@ -1,15 +1,14 @@
 import type { Embedder } from '../embedding/embedder';
 import type { VectorStore } from '../store/types';
 import { WRITE_BATCH_CHUNKS, WRITE_ROUNDS_IN_FLIGHT } from './constants';
-import type { PendingRow } from './fileRows';
+import { chunkInput } from '../store/searchText';
+import type { RowDiff } from './rowDiff';
 
-/** What one file needs written: its rows with new ids, and the ids of its rows that are gone. */
-export interface FileJob {
+/** What one file needs written (see RowDiff): new rows, moved rows, gone rows. */
+export interface FileJob extends RowDiff {
   readonly relPath: string;
   /** File size, for progress. */
   readonly bytes: number;
-  readonly toWrite: readonly PendingRow[];
-  readonly staleIds: readonly string[];
 }
 
 export interface WriteBatcherDeps {
@@ -27,9 +26,10 @@ export interface WriteBatcherDeps {
 /**
  * Gathers the new chunks of many files into rounds of a few hundred, so embedding requests are
  * full (64 inputs) even when files are small, and runs at most two rounds at once (one embedding
- * while the other is written). Within a round a file's new rows are upserted before its stale
- * ids are deleted: an interruption leaves extra rows, never missing ones, and the next run's id
- * diff removes them.
+ * while the other is written). Within a round new rows are inserted (their ids were diffed
+ * against Milvus, so they are new), then moved rows get their new placement, then stale ids are
+ * deleted: an interruption leaves extra rows, never missing ones, and the next run's diff
+ * removes them.
  */
 export class WriteBatcher {
   private pending: FileJob[] = [];
@@ -46,7 +46,7 @@ export class WriteBatcher {
   async add(job: FileJob): Promise<void> {
     this.rethrow();
     this.pending.push(job);
-    this.pendingChunks += job.toWrite.length;
+    this.pendingChunks += job.toWrite.length + job.moved.length;
     if (this.pendingChunks >= this.batchChunks) {
       await this.flush();
     }
@@ -91,16 +91,21 @@ export class WriteBatcher {
       if (embedder.spec) {
         this.deps.onPhase?.('embedding');
         const vectors = await embedder.embed(
-          rows.map((r) => r.text),
+          rows.map((r) => chunkInput(r.path, r.text)),
           signal,
         );
         embedded = rows.length;
         this.deps.onPhase?.('writing');
-        await store.upsert(collection, rows.map((r, i) => ({ ...r, vector: vectors[i] })), signal);
+        await store.insert(collection, rows.map((r, i) => ({ ...r, vector: vectors[i] })), signal);
       } else {
         this.deps.onPhase?.('writing');
-        await store.upsert(collection, rows, signal);
+        await store.insert(collection, rows, signal);
       }
+    }
+    const moved = jobs.flatMap((j) => j.moved);
+    if (moved.length > 0) {
+      this.deps.onPhase?.('writing');
+      await store.updatePlacements(collection, moved, signal);
     }
     const stale = jobs.flatMap((j) => j.staleIds);
     if (stale.length > 0) {

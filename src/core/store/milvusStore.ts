@@ -6,18 +6,31 @@
 import { ConsistencyLevelEnum, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { StoreError, isAbortError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
-import { batches, validateRow } from './batches';
+import { MAX_BATCH_ROWS, batches, validateRow } from './batches';
 import { KeyedQueue } from '../keyedQueue';
 import { abortable, check, toStoreError } from './calls';
 import type { MilvusConnection } from './connection';
 import { idsIn, pathEquals } from './filters';
 import { validateCollectionName } from './names';
-import { ROW_FIELDS, F, createRequest, embeddingMismatch, fromEntity, parseDescribe, schemaMismatch, toEntity, type DescribedCollection } from './schema';
+import {
+  ROW_FIELDS,
+  F,
+  PROP,
+  createRequest,
+  embeddingMismatch,
+  fromEntity,
+  parseDescribe,
+  schemaMismatch,
+  toEntity,
+  toPlacementEntity,
+  type DescribedCollection,
+} from './schema';
 import type { Bm25Text } from './searchText';
 import { LITE_FLUSH_POLICY, LiteFlusher, type FlushPolicy } from './liteFlush';
 import { completeRead, countRows, scanAll } from './scan';
 import { runSearch } from './search';
 import type {
+  ChunkPlacement,
   ChunkRow,
   CollectionInfo,
   CreateCollectionOptions,
@@ -122,7 +135,37 @@ export class MilvusStore implements VectorStore {
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async upsert(name: string, rows: readonly ChunkRow[], signal?: AbortSignal): Promise<void> {
+  upsert(name: string, rows: readonly ChunkRow[], signal?: AbortSignal): Promise<void> {
+    return this.write('upsert', name, rows, signal);
+  }
+
+  /** Milvus Lite's upsert looks every key up in the memtable and each segment first; insert does not. */
+  insert(name: string, rows: readonly ChunkRow[], signal?: AbortSignal): Promise<void> {
+    return this.write('insert', name, rows, signal);
+  }
+
+  /**
+   * A partial-update upsert (Milvus Lite 3.2.2 merges the given fields onto the stored row, verified;
+   * Milvus 2.6 calls it `partial_update`): text, BM25 input and vector stay as they are.
+   */
+  async updatePlacements(name: string, placements: readonly ChunkPlacement[], signal?: AbortSignal): Promise<void> {
+    validateCollectionName(name);
+    if (placements.length === 0) {
+      return;
+    }
+    await this.describe(name, signal, false);
+    await this.writes.run(name, async () => {
+      for (let i = 0; i < placements.length; i += MAX_BATCH_ROWS) {
+        const data = placements.slice(i, i + MAX_BATCH_ROWS).map(toPlacementEntity);
+        await this.call('update', signal, async (c) =>
+          check(await c.upsert({ collection_name: name, data, partial_update: true }), `update rows of "${name}"`),
+        );
+      }
+      await this.flusher?.afterWrite(name, placements.length);
+    });
+  }
+
+  private async write(kind: 'upsert' | 'insert', name: string, rows: readonly ChunkRow[], signal?: AbortSignal): Promise<void> {
     validateCollectionName(name);
     if (rows.length === 0) {
       return;
@@ -134,7 +177,9 @@ export class MilvusStore implements VectorStore {
     await this.writes.run(name, async () => {
       for (const batch of batches(rows)) {
         const data = batch.map((r) => toEntity(r, hasVector, hasSearchText ? this.bm25 : undefined));
-        await this.call('upsert', signal, async (c) => check(await c.upsert({ collection_name: name, data }), `upsert into "${name}"`));
+        await this.call(kind, signal, async (c) =>
+          check(await (kind === 'insert' ? c.insert({ collection_name: name, data }) : c.upsert({ collection_name: name, data })), `${kind} into "${name}"`),
+        );
       }
       await this.flusher?.afterWrite(name, rows.length);
     });
@@ -184,6 +229,7 @@ export class MilvusStore implements VectorStore {
       await this.ensureLoaded(c, name);
       const files = await completeRead(this.logger, `rows of "${name}"`, signal, async () => {
         const byPath = new Map<string, { fileHash: string; ids: string[]; totalChunks: number }>();
+        // A file whose rows carry different hashes was not fully written by one run: '' marks it changed.
         const { total, seen } = await scanAll(
           c,
           name,
@@ -192,6 +238,9 @@ export class MilvusStore implements VectorStore {
             for (const raw of rows) {
               const row = fromEntity(raw);
               const file = byPath.get(row.path) ?? { fileHash: row.fileHash, ids: [], totalChunks: row.totalChunks };
+              if (file.fileHash !== row.fileHash) {
+                file.fileHash = '';
+              }
               file.ids.push(row.id);
               byPath.set(row.path, file);
             }
@@ -214,6 +263,16 @@ export class MilvusStore implements VectorStore {
       // An old collection's BM25 reads the raw text, so its query stays raw too.
       return runSearch(c, name, query, options, hasVector, hasSearchText ? this.bm25 : 'raw');
     });
+  }
+
+  async setGeneration(name: string, token: string, signal?: AbortSignal): Promise<void> {
+    validateCollectionName(name);
+    await this.writes.run(name, () =>
+      this.call('set generation', signal, async (c) =>
+        check(await c.alterCollectionProperties({ collection_name: name, properties: { [PROP.generation]: token } }), `update "${name}"`),
+      ),
+    );
+    this.described.delete(name);
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type DescribeCollectionResponse,
 } from '@zilliz/milvus2-sdk-node';
 import { searchTextOf, type Bm25Text } from './searchText';
-import type { ChunkRow, CollectionInfo, CreateCollectionOptions, EmbeddingSpec } from './types';
+import type { ChunkPlacement, ChunkRow, CollectionInfo, CreateCollectionOptions, EmbeddingSpec } from './types';
 
 export const F = {
   id: 'id',
@@ -46,15 +46,19 @@ export const PROP = {
   description: 'kimi_milvus.description',
   embedding: 'kimi_milvus.embedding',
   metadata: 'kimi_milvus.metadata',
+  /** A token the indexer sets after it writes: a local index cache made at another token is stale. */
+  generation: 'kimi_milvus.generation',
 } as const;
 
 /**
- * 1: BM25 read `text`. 2: BM25 reads `search_text` (identifiers split). A collection whose
- * version differs is refused rather than searched with a query shaped for another schema.
- * '2-raw' marks the benchmark's baseline (search_text = text), so the product never uses it.
+ * 1: BM25 read `text`. 2: BM25 reads `search_text` (identifiers split). 3: stable chunk ids (path,
+ * content and occurrence; no chunk count, no line numbers) and `text` without a `path:start-end`
+ * header. A collection whose version differs is refused rather than searched or diffed with ids
+ * made another way. '3-raw' marks the benchmark's baseline (no identifier parts), so the product
+ * never uses it.
  */
 export function schemaVersion(mode: Bm25Text): string {
-  return mode === 'raw' ? '2-raw' : '2';
+  return mode === 'raw' ? '3-raw' : '3';
 }
 
 /** Fields returned by queries and searches (never the vectors). */
@@ -149,6 +153,7 @@ export function parseDescribe(name: string, res: DescribeCollectionResponse): De
       description: props.get(PROP.description) ?? res.schema?.description ?? '',
       embedding,
       metadata: parseMetadata(props.get(PROP.metadata)),
+      generation: props.get(PROP.generation) ?? '',
     },
     compatible,
     hasVector: vectorField !== undefined,
@@ -213,20 +218,15 @@ export function schemaMismatch(existing: string | undefined, mode: Bm25Text): st
   if (existing === wanted) {
     return undefined;
   }
-  return `it was built for search schema ${existing ?? '1'}, but this version of Kimi Milvus needs schema ${wanted} (identifier-aware keyword search)`;
+  return `it was built with index schema ${existing ?? '1'}, but this version of Kimi Milvus needs schema ${wanted} (stable chunk ids: an edit re-embeds only the chunks it changed)`;
 }
 
 /** A stored row as Milvus wants it; `bm25` is set exactly when the collection has the search_text field. */
 export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): Record<string, string | number | number[]> {
   const entity: Record<string, string | number | number[]> = {
-    [F.id]: row.id,
+    ...toPlacementEntity(row),
     [F.path]: row.path,
-    [F.startLine]: row.startLine,
-    [F.endLine]: row.endLine,
-    [F.chunkIndex]: row.chunkIndex,
-    [F.totalChunks]: row.totalChunks,
     [F.language]: row.language,
-    [F.fileHash]: row.fileHash,
     [F.text]: row.text,
   };
   if (bm25) {
@@ -236,6 +236,18 @@ export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): R
     entity[F.vector] = row.vector;
   }
   return entity;
+}
+
+/** A partial row for a partial-update upsert: the placement fields only. */
+export function toPlacementEntity(p: ChunkPlacement): Record<string, string | number> {
+  return {
+    [F.id]: p.id,
+    [F.startLine]: p.startLine,
+    [F.endLine]: p.endLine,
+    [F.chunkIndex]: p.chunkIndex,
+    [F.totalChunks]: p.totalChunks,
+    [F.fileHash]: p.fileHash,
+  };
 }
 
 /** A query/search result row back into our shape. */

@@ -78,9 +78,20 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 /** How a store fills the BM25 input: with identifier parts (the product), or the raw text (the old behaviour, for benchmarks). */
 export type Bm25Text = 'identifiers' | 'raw';
 
-/** The analyzed BM25 input of one stored chunk. */
+/**
+ * What a chunk is known by: the one composition of what the embedder embeds and what BM25
+ * analyzes (before identifier expansion). The path is evidence for both; line numbers are not
+ * (they are metadata, so a chunk that only moved keeps its input, its id and its vector). The
+ * displayed and cited text is the chunk's content alone, stored separately.
+ */
+export function chunkInput(path: string, content: string): string {
+  return `${path}\n${content}`;
+}
+
+/** The analyzed BM25 input of one stored chunk ('raw': without identifier parts, the benchmark's baseline). */
 export function searchTextOf(path: string, text: string, mode: Bm25Text, maxBytes: number): string {
-  return truncateUtf8(mode === 'raw' ? text : expandIdentifiers(`${path}\n${text}`), maxBytes);
+  const input = chunkInput(path, text);
+  return truncateUtf8(mode === 'raw' ? input : expandIdentifiers(input), maxBytes);
 }
 
 /** The BM25 query for a user's question. */

@@ -10,7 +10,7 @@ export interface EmbeddingSpec {
   readonly dimensions: number;
 }
 
-/** One chunk as stored. `id` is hex, derived from (path, chunkIndex, content hash). */
+/** One chunk as stored. `id` is hex, derived from (path, hash of what is embedded, occurrence ordinal): see indexing/ids.ts. */
 export interface ChunkRow {
   readonly id: string;
   /** Path relative to the collection's root folder, with forward slashes. */
@@ -20,9 +20,9 @@ export interface ChunkRow {
   readonly chunkIndex: number;
   readonly totalChunks: number;
   readonly language: string;
-  /** sha256 (hex) of the whole file's bytes; used for incremental indexing. */
+  /** sha256 (hex) of the file version that last wrote or moved this row; used for incremental indexing. */
   readonly fileHash: string;
-  /** The stored text, starting with its `path:start-end` header. */
+  /** The chunk's content as in the file (shown and cited; what is embedded is chunkInput(path, text)). */
   readonly text: string;
   /** Dense vector; present exactly when the collection has an EmbeddingSpec. */
   readonly vector?: number[];
@@ -36,6 +36,8 @@ export interface CollectionInfo {
   readonly embedding: EmbeddingSpec | null;
   /** Extra key/values stored with the collection (e.g. the indexed folder). */
   readonly metadata: Readonly<Record<string, string>>;
+  /** Set by the indexer after each write ('' if never): validates a local index cache (indexing/indexCache.ts). */
+  readonly generation?: string;
 }
 
 export interface CreateCollectionOptions {
@@ -67,9 +69,13 @@ export interface SearchHit {
   readonly score: number;
 }
 
+/** Where a chunk sits in its file: what changes when a chunk only moves (no new embedding). */
+export type ChunkPlacement = Pick<ChunkRow, 'id' | 'startLine' | 'endLine' | 'chunkIndex' | 'totalChunks' | 'fileHash'>;
+
 /** What the store knows about one indexed file: enough for an incremental diff. */
 export interface IndexedFile {
   readonly path: string;
+  /** The file hash all its rows carry; '' when they differ (a run was interrupted, or rows only partly moved). */
   readonly fileHash: string;
   readonly ids: readonly string[];
   readonly totalChunks: number;
@@ -88,12 +94,18 @@ export interface VectorStore {
   listCollections(signal?: AbortSignal): Promise<CollectionInfo[]>;
   /** Upserts in batches; writes to one collection are serialized. */
   upsert(name: string, rows: readonly ChunkRow[], signal?: AbortSignal): Promise<void>;
+  /** Like upsert, for rows whose ids the caller knows are not in the collection (cheaper: no key lookups). */
+  insert(name: string, rows: readonly ChunkRow[], signal?: AbortSignal): Promise<void>;
+  /** Updates the line range, index, total and file hash of existing rows, keeping their text and vectors. */
+  updatePlacements(name: string, placements: readonly ChunkPlacement[], signal?: AbortSignal): Promise<void>;
   deleteByPath(name: string, path: string, signal?: AbortSignal): Promise<void>;
   deleteByIds(name: string, ids: readonly string[], signal?: AbortSignal): Promise<void>;
   /** Rows of one path (without vectors), ordered by chunkIndex. */
   queryByPath(name: string, path: string, signal?: AbortSignal): Promise<ChunkRow[]>;
   /** Every indexed file of a collection with its hash and row ids (iterates, no 16k cap). */
   listIndexedFiles(name: string, signal?: AbortSignal): Promise<IndexedFile[]>;
+  /** Records that the collection's rows changed (see CollectionInfo.generation). */
+  setGeneration(name: string, token: string, signal?: AbortSignal): Promise<void>;
   /** BM25 when no vector is given or the collection has none; otherwise hybrid (RRF). */
   search(name: string, query: string, options?: SearchOptions, signal?: AbortSignal): Promise<SearchHit[]>;
   close(): Promise<void>;

@@ -21,7 +21,6 @@ function assertWellFormed(file: string, path: string, chunks: Chunk[]): void {
   chunks.forEach((c, i) => {
     assert.equal(c.index, i);
     assert.equal(c.total, chunks.length);
-    assert.equal(c.text, `${path}:${c.startLine}-${c.endLine}\n${c.content}`);
     assert.ok(c.content.trim().length > 0);
     assertAtLines(file, c);
   });

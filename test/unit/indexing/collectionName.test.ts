@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { collectionNameFor, isValidCollectionName } from '../../../src/core/indexing/collectionName';
-import { chunkId, fileHash } from '../../../src/core/indexing/ids';
+import { chunkId, chunkIds, fileHash } from '../../../src/core/indexing/ids';
 
 describe('collectionNameFor', () => {
   it('is the folder name plus a short hash of the absolute path', () => {
@@ -29,12 +29,21 @@ describe('collectionNameFor', () => {
 
 describe('ids', () => {
   it('chunk ids are hex, stable and depend on every part', () => {
-    const id = chunkId('src/a.ts', 0, 'abc');
+    const id = chunkId('src/a.ts', 'abc', 0);
     assert.match(id, /^[0-9a-f]{32}$/);
-    assert.equal(chunkId('src/a.ts', 0, 'abc'), id);
-    assert.notEqual(chunkId('src/b.ts', 0, 'abc'), id);
-    assert.notEqual(chunkId('src/a.ts', 1, 'abc'), id);
-    assert.notEqual(chunkId('src/a.ts', 0, 'abd'), id);
+    assert.equal(chunkId('src/a.ts', 'abc', 0), id);
+    assert.notEqual(chunkId('src/b.ts', 'abc', 0), id);
+    assert.notEqual(chunkId('src/a.ts', 'abc', 1), id);
+    assert.notEqual(chunkId('src/a.ts', 'abd', 0), id);
+  });
+
+  it('a chunk keeps its id when chunks are added or removed around it; equal chunks differ by occurrence', () => {
+    const [a, b, c] = chunkIds('f.ts', ['alpha', 'beta', 'gamma']);
+    assert.deepEqual(chunkIds('f.ts', ['new', 'alpha', 'beta', 'gamma', 'more']), [chunkIds('f.ts', ['new'])[0], a, b, c, chunkIds('f.ts', ['x', 'more'])[1]]);
+    assert.deepEqual(chunkIds('f.ts', ['alpha', 'gamma']), [a, c]);
+    const twins = chunkIds('f.ts', ['same', 'same']);
+    assert.notEqual(twins[0], twins[1]);
+    assert.equal(chunkIds('f.ts', ['other', 'same'])[1], twins[0]);
   });
 
   it('fileHash is the sha256 of the bytes', () => {

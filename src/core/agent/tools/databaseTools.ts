@@ -5,7 +5,9 @@
 import { errorMessage } from '../../errors';
 import { chunkDocument } from '../../indexing/chunker';
 import { isValidCollectionName } from '../../indexing/collectionName';
-import { chunkId, sha256Hex } from '../../indexing/ids';
+import { chunkRows } from '../../indexing/fileRows';
+import { sha256Hex } from '../../indexing/ids';
+import { chunkInput } from '../../store/searchText';
 import type { ChunkRow } from '../../store/types';
 import type { ToolEnv } from './context';
 import { str } from './context';
@@ -85,21 +87,9 @@ export function addDocuments(env: ToolEnv): Tool {
         const hash = sha256Hex(doc);
         // Documents have no file; a content-derived path keeps ids stable and cites them uniquely.
         const path = `documents/${hash.slice(0, 12)}.txt`;
-        for (const chunk of chunkDocument(doc, path)) {
-          rows.push({
-            id: chunkId(path, chunk.index, sha256Hex(chunk.text)),
-            path,
-            startLine: chunk.startLine,
-            endLine: chunk.endLine,
-            chunkIndex: chunk.index,
-            totalChunks: chunk.total,
-            language: chunk.language,
-            fileHash: hash,
-            text: chunk.text,
-          });
-        }
+        rows.push(...chunkRows(path, chunkDocument(doc, path), hash));
       }
-      const vectors = info.embedding ? await env.embedder.embed(rows.map((r) => r.text), signal) : undefined;
+      const vectors = info.embedding ? await env.embedder.embed(rows.map((r) => chunkInput(r.path, r.text)), signal) : undefined;
       await env.store.upsert(name, rows.map((r, i) => (vectors ? { ...r, vector: vectors[i] } : r)), signal);
       return ok({
         message: `Successfully added ${documents.length} documents to collection ${name}`,
