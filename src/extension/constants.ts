@@ -19,4 +19,6 @@ export const Commands = {
   reindexCollection: 'kimiMilvus.reindexCollection',
   deleteCollection: 'kimiMilvus.deleteCollection',
   toggleCollectionInChat: 'kimiMilvus.toggleCollectionInChat',
+  acceptProposal: 'kimiMilvus.acceptProposal',
+  rejectProposal: 'kimiMilvus.rejectProposal',
 } as const;

@@ -40,6 +40,8 @@ export type WebviewToHost =
   | { readonly type: 'openSource'; readonly source: SourceLink }
   | { readonly type: 'insertCode'; readonly code: string }
   | { readonly type: 'copyCode'; readonly code: string }
+  /** Propose a code block for a file: the host shows a diff the user accepts or rejects. */
+  | { readonly type: 'applyCode'; readonly code: string; readonly target: SourceLink; readonly wholeFile: boolean }
   | { readonly type: 'action'; readonly action: WebviewAction }
   | { readonly type: 'setModel'; readonly model: string };
 
@@ -101,6 +103,12 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     case 'insertCode':
     case 'copyCode':
       return isString(data.code, MAX_CODE_CHARS) ? { type: data.type, code: data.code } : undefined;
+    case 'applyCode': {
+      const target = parseSourceLink(data.target);
+      return target && isString(data.code, MAX_CODE_CHARS) && typeof data.wholeFile === 'boolean'
+        ? { type: 'applyCode', code: data.code, target, wholeFile: data.wholeFile }
+        : undefined;
+    }
     case 'setModel':
       return typeof data.model === 'string' && MODEL_ID.test(data.model) ? { type: 'setModel', model: data.model } : undefined;
     case 'action':

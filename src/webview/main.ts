@@ -2,6 +2,7 @@
 import { applyChatEvent, type Turn } from '../shared/chatModel';
 import { parseHostMessage, type HostToWebview, type SetupState } from '../shared/protocol';
 import { button, el } from './dom';
+import { numberCodeBlocks } from './codeBlocks';
 import { renderSetup } from './setupView';
 import { renderTurn, type TurnActions } from './turnView';
 import { connectHost } from './vscodeApi';
@@ -22,6 +23,7 @@ const actions: TurnActions = {
   openSource: (source) => host.post({ type: 'openSource', source }),
   copyCode: (code) => host.post({ type: 'copyCode', code }),
   insertCode: (code) => host.post({ type: 'insertCode', code }),
+  applyCode: (code, target) => host.post({ type: 'applyCode', code, target: target.source, wholeFile: target.wholeFile }),
 };
 
 const setupBox = el('div', { class: 'setup', 'aria-label': 'Setup' });
@@ -83,6 +85,7 @@ function nearBottom(): boolean {
 function renderAll(): void {
   const stick = nearBottom();
   log.replaceChildren(...(turns.length === 0 ? [empty] : turns.map((t) => renderTurn(t, actions))));
+  numberCodeBlocks(log);
   if (stick || turns.length > 0) {
     log.scrollTop = log.scrollHeight;
   }
@@ -126,6 +129,7 @@ function flush(): void {
     }
   }
   dirty.clear();
+  numberCodeBlocks(log);
   if (stick) {
     log.scrollTop = log.scrollHeight;
   }

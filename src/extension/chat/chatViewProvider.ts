@@ -3,6 +3,8 @@ import type { Logger } from '../../core/logger';
 import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewAction, type WebviewToHost } from '../../shared/protocol';
 import { CHAT_VIEW_ID, Commands } from '../constants';
 import type { ChatSession } from './chatSession';
+import type { CodeProposals } from './codeProposals';
+import type { EditorTracker } from './editorTracker';
 import { insertAtCursor, openSource } from './sourceOpener';
 import { chatHtml, webviewRoots } from './webviewHtml';
 
@@ -33,6 +35,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly setupState: () => Promise<SetupState>,
     private readonly models: ModelChoice,
     private readonly log: Logger,
+    private readonly editors: EditorTracker,
+    private readonly proposals: CodeProposals,
   ) {
     this.sessionListener = session.onDidPost((m) => this.post(m));
   }
@@ -124,7 +128,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await openSource(message.source);
         return;
       case 'insertCode':
-        await insertAtCursor(message.code);
+        await insertAtCursor(message.code, this.editors);
+        return;
+      case 'applyCode':
+        // Not awaited: the diff stays open until the user decides, and the view must stay responsive.
+        void this.proposals.propose(message.code, message.target, message.wholeFile);
         return;
       case 'copyCode':
         await vscode.env.clipboard.writeText(message.code);

@@ -8,6 +8,8 @@ import { AgentChatEngine } from './agentEngine';
 import { ChatSession } from './chatSession';
 import { createChatStore } from './chatStore';
 import { ChatViewProvider } from './chatViewProvider';
+import { CodeProposals, PROPOSAL_SCHEME } from './codeProposals';
+import { EditorTracker } from './editorTracker';
 import { createModelChoice } from './modelChoice';
 
 /** The chat view, its session (persisted per workspace) and the New Chat command. */
@@ -29,9 +31,16 @@ export function registerChat(
     trusted: services.trust.trusted,
     hasWorkspace: (vscode.workspace.workspaceFolders ?? []).length > 0,
   });
-  const provider = new ChatViewProvider(context.extensionUri, session, setup, createModelChoice(services), services.log);
+  const editors = new EditorTracker();
+  const proposals = new CodeProposals();
+  const provider = new ChatViewProvider(context.extensionUri, session, setup, createModelChoice(services), services.log, editors, proposals);
   const refresh = (): void => void provider.refreshSetup();
   context.subscriptions.push(
+    editors,
+    proposals,
+    vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
+    vscode.commands.registerCommand(Commands.acceptProposal, (uri?: vscode.Uri) => proposals.accept(uri)),
+    vscode.commands.registerCommand(Commands.rejectProposal, (uri?: vscode.Uri) => proposals.reject(uri)),
     session,
     provider,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider, {
