@@ -20,5 +20,8 @@ export const Commands = {
   deleteCollection: 'kimiMilvus.deleteCollection',
   toggleCollectionInChat: 'kimiMilvus.toggleCollectionInChat',
   acceptProposal: 'kimiMilvus.acceptProposal',
+  askAboutSelection: 'kimiMilvus.askAboutSelection',
+  addSelectionToChat: 'kimiMilvus.addSelectionToChat',
+  focusChat: 'kimiMilvus.focusChat',
   rejectProposal: 'kimiMilvus.rejectProposal',
 } as const;

@@ -23,6 +23,11 @@ const actions: TurnActions = {
   openSource: (source) => host.post({ type: 'openSource', source }),
   copyCode: (code) => host.post({ type: 'copyCode', code }),
   insertCode: (code) => host.post({ type: 'insertCode', code }),
+  resend: (turnId, text) => {
+    if (!busy) {
+      host.post(text === undefined ? { type: 'resend', turnId } : { type: 'resend', turnId, text });
+    }
+  },
   applyCode: (code, target) => host.post({ type: 'applyCode', code, target: target.source, wholeFile: target.wholeFile }),
 };
 
@@ -65,6 +70,13 @@ input.addEventListener('input', persist);
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => host.post({ type: 'stop' }));
 newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
+// Escape stops a streaming answer from anywhere in the view (editors handle their own Escape first).
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && busy && !e.defaultPrevented) {
+    e.preventDefault();
+    host.post({ type: 'stop' });
+  }
+});
 model.addEventListener('change', () => host.post({ type: 'setModel', model: model.value }));
 
 function renderModels(models: readonly string[], current: string): void {
@@ -84,7 +96,7 @@ function nearBottom(): boolean {
 
 function renderAll(): void {
   const stick = nearBottom();
-  log.replaceChildren(...(turns.length === 0 ? [empty] : turns.map((t) => renderTurn(t, actions))));
+  log.replaceChildren(...(turns.length === 0 ? [empty] : turns.map((t, i) => renderTurn(t, actions, i === turns.length - 1))));
   numberCodeBlocks(log);
   if (stick || turns.length > 0) {
     log.scrollTop = log.scrollHeight;
@@ -96,6 +108,7 @@ function renderChrome(): void {
   setupBox.replaceChildren(...renderSetup(setup, (action) => host.post({ type: 'action', action })));
   setupBox.hidden = setupBox.childElementCount === 0;
   send.disabled = busy;
+  app.classList.toggle('busy', busy);
   stop.hidden = !busy;
   stop.disabled = !busy;
 }
@@ -123,7 +136,7 @@ function flush(): void {
     if (turn && old) {
       // Keep expanded <details> open across re-renders.
       const open = Array.from(old.querySelectorAll('details')).map((d) => d.open);
-      const fresh = renderTurn(turn, actions);
+      const fresh = renderTurn(turn, actions, turn === turns.at(-1));
       Array.from(fresh.querySelectorAll('details')).forEach((d, i) => (d.open = open[i] ?? d.open));
       old.replaceWith(fresh);
     }
@@ -144,6 +157,11 @@ function handle(msg: HostToWebview): void {
       turns = [...msg.turns];
       busy = msg.busy;
       setup = msg.setup;
+      renderAll();
+      persist();
+      return;
+    case 'snapshotTurns':
+      turns = [...msg.turns];
       renderAll();
       persist();
       return;

@@ -2,17 +2,25 @@
 import { formatSource, type SourceLink, type ToolLine, type Turn } from '../shared/chatModel';
 import { parseSourceHref } from './citationRule';
 import { decorateCodeBlocks, type CodeActions } from './codeBlocks';
-import { el } from './dom';
+import { button, el } from './dom';
 import { renderMarkdown } from './markdown';
 import { renderSources } from './sourcesView';
 
 export interface TurnActions extends CodeActions {
   openSource(source: SourceLink): void;
+  /** Ask the turn's question again (text undefined) or an edited version of it. */
+  resend(turnId: string, text?: string): void;
 }
 
-export function renderTurn(turn: Turn, actions: TurnActions): HTMLElement {
+export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTMLElement {
   const article = el('div', { class: 'turn', 'data-turn': turn.id, 'data-status': turn.status });
-  article.append(el('div', { class: 'question', role: 'article', 'aria-label': 'You said' }, turn.question));
+  const question = el('div', { class: 'question', role: 'article', 'aria-label': 'You said' }, el('div', { class: 'question-text' }, turn.question));
+  if (turn.status !== 'streaming') {
+    const edit = button('Edit question', { class: 'turn-action question-edit' }, 'Edit');
+    edit.addEventListener('click', () => startEdit(question, turn, actions));
+    question.append(edit);
+  }
+  article.append(question);
   const answer = el('div', {
     class: 'answer',
     role: 'article',
@@ -46,6 +54,15 @@ export function renderTurn(turn: Turn, actions: TurnActions): HTMLElement {
   if (turn.status === 'error' && turn.error) {
     answer.append(el('div', { class: 'error', role: 'alert' }, turn.error));
   }
+  if (turn.status === 'error') {
+    const retry = button('Retry', { class: 'turn-action' });
+    retry.addEventListener('click', () => actions.resend(turn.id));
+    answer.append(el('div', { class: 'turn-actions' }, retry));
+  } else if (last && (turn.status === 'done' || turn.status === 'cancelled')) {
+    const again = button('Regenerate answer', { class: 'turn-action' }, 'Regenerate');
+    again.addEventListener('click', () => actions.resend(turn.id));
+    answer.append(el('div', { class: 'turn-actions' }, again));
+  }
   if (turn.incomplete) {
     answer.append(el('div', { class: 'notice' }, 'Step limit reached: this answer uses what was found so far.'));
   }
@@ -60,6 +77,34 @@ export function renderTurn(turn: Turn, actions: TurnActions): HTMLElement {
   }
   article.append(answer);
   return article;
+}
+
+/** Turns the question into an editor; sending it continues the conversation from that question. */
+function startEdit(question: HTMLElement, turn: Turn, actions: TurnActions): void {
+  const box = el('textarea', { class: 'input question-input', 'aria-label': 'Edit question', rows: '3' });
+  box.value = turn.question;
+  const save = button('Send edited question', { class: 'primary' }, 'Send');
+  const cancel = button('Cancel editing', {}, 'Cancel');
+  const restore = (): void => question.replaceChildren(...saved);
+  const saved = Array.from(question.childNodes);
+  const submit = (): void => {
+    if (box.value.trim().length > 0) {
+      actions.resend(turn.id, box.value);
+    }
+  };
+  save.addEventListener('click', submit);
+  cancel.addEventListener('click', restore);
+  box.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      submit();
+    } else if (e.key === 'Escape') {
+      e.stopPropagation();
+      restore();
+    }
+  });
+  question.replaceChildren(box, el('div', { class: 'turn-actions' }, cancel, save));
+  box.focus();
 }
 
 function renderTool(tool: ToolLine): HTMLElement {
