@@ -3,6 +3,7 @@ import { applyChatEvent, type Turn } from '../shared/chatModel';
 import { parseHostMessage, type HostToWebview, type SetupState } from '../shared/protocol';
 import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
+import { ContextChips } from './contextChips';
 import { renderSetup } from './setupView';
 import { renderTurn, type TurnActions } from './turnView';
 import { connectHost } from './vscodeApi';
@@ -40,9 +41,11 @@ const stop = button('Stop');
 const newChat = button('New chat');
 const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi model' });
 model.hidden = true;
+const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
 const composer = el(
   'div',
   { class: 'composer' },
+  chips.element,
   input,
   el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), newChat, stop, send),
 );
@@ -55,7 +58,8 @@ function submit(): void {
   if (busy || text.trim().length === 0) {
     return;
   }
-  host.post({ type: 'send', text });
+  const context = chips.ids();
+  host.post(context.length > 0 ? { type: 'send', text, context } : { type: 'send', text });
   input.value = '';
   persist();
 }
@@ -192,6 +196,9 @@ function handle(msg: HostToWebview): void {
       return;
     case 'focusInput':
       input.focus();
+      return;
+    case 'context':
+      chips.update(msg.active, msg.added);
       return;
   }
 }

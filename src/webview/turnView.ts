@@ -15,6 +15,15 @@ export interface TurnActions extends CodeActions {
 export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTMLElement {
   const article = el('div', { class: 'turn', 'data-turn': turn.id, 'data-status': turn.status });
   const question = el('div', { class: 'question', role: 'article', 'aria-label': 'You said' }, el('div', { class: 'question-text' }, turn.question));
+  if (turn.attachments && turn.attachments.length > 0) {
+    question.append(
+      el(
+        'div',
+        { class: 'chips sent', 'aria-label': 'Context sent' },
+        ...turn.attachments.map((s) => el('span', { class: 'chip' }, sourceLink(s, formatSource(s), actions))),
+      ),
+    );
+  }
   if (turn.status !== 'streaming') {
     const edit = button('Edit question', { class: 'turn-action question-edit' }, 'Edit');
     edit.addEventListener('click', () => startEdit(question, turn, actions));

@@ -142,6 +142,24 @@ describe('code in answers (e2e)', function () {
         const c = await keyword.evaluate((e) => getComputedStyle(e).color);
         return colours.has(c) ? undefined : c;
       }, 10_000).then((c) => colours.add(c));
+      // Every piece of code is readable on the block's background (plain text and each token kind).
+      const worst = await frame.locator('.turn').last().locator('.code-block').first().evaluate((block) => {
+        const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const lum = (c: string): number => {
+          const [r, g, b] = rgb(c).map((v) => {
+            const s = v / 255;
+            return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+        };
+        const bg = lum(getComputedStyle(block).backgroundColor);
+        const ratios = [block.querySelector('pre') as Element, ...Array.from(block.querySelectorAll('pre span'))].map((e) => {
+          const l = lum(getComputedStyle(e).color);
+          return (Math.max(l, bg) + 0.05) / (Math.min(l, bg) + 0.05);
+        });
+        return Math.min(...ratios);
+      });
+      assert.ok(worst >= 3, `${theme}: some code has a contrast of only ${worst.toFixed(2)}:1`);
       const file = path.join(dir, `chat-${name}.png`);
       await wb().page.locator('.part.sidebar').screenshot({ path: file });
       assert.ok(statSync(file).size > 10_000, `${file} is tiny`);
@@ -203,5 +221,39 @@ describe('code in answers (e2e)', function () {
     await wb().page.keyboard.press('Control+z');
     await until('the undone change', async () => ((await editorText()).includes('setHours(12') ? true : undefined), 10_000);
     await until('foghorn.js restored', async () => (readFileSync(FOGHORN, 'utf8') === before.get(path.join('src', 'foghorn.js')) ? true : undefined), 15_000);
+  });
+
+  it('a selection added to the chat shows as a chip and is sent with the question, with its path and lines', async () => {
+    await wb().runCommand('Go to File...');
+    const pick = wb().page.locator('.quick-input-widget input.input');
+    await pick.fill('foghorn.js');
+    await wb().page.locator('.quick-input-list .monaco-list-row', { hasText: 'foghorn.js' }).first().click();
+    await wb().page.locator('.tabs-container .tab.active', { hasText: /^foghorn\.js/ }).waitFor();
+    await editorLines().click();
+    await wb().page.keyboard.press('Control+Home');
+    for (let i = 0; i < 3; i++) {
+      await wb().page.keyboard.press('ArrowDown');
+    }
+    for (let i = 0; i < 3; i++) {
+      await wb().page.keyboard.press('Shift+ArrowDown');
+    }
+    await wb().runCommand('Kimi Milvus: Add Selection to Chat');
+    const frame = await chat();
+    const chip = frame.locator('.composer .chip', { hasText: 'src/foghorn.js:4-6' });
+    await chip.waitFor({ timeout: 15_000 });
+    assert.equal(await frame.getByRole('button', { name: 'Remove src/foghorn.js:4-6 from the context' }).count(), 1);
+
+    kimi.script(reply.text('It computes the next Friday.'));
+    const input = frame.getByRole('textbox', { name: 'Message' });
+    await input.fill('What does this code do?');
+    await input.press('Enter');
+    const turn = turnOf(frame, 'What does this code do?');
+    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
+    const messages = kimi.chatBodies().at(-1)?.messages ?? [];
+    const user = String(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+    assert.match(user, /^What does this code do\?/);
+    assert.match(user, /src\/foghorn\.js:4-6 \(selected\):\n```javascript\nfunction nextFoghornTest\(from\) \{\n  const d = new Date\(from\);\n  d\.setDate/);
+    // The sent question shows what went with it; the composer's added chip is used up.
+    await turn.locator('.question .chip', { hasText: 'src/foghorn.js:4-6' }).waitFor();
   });
 });

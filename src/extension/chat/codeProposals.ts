@@ -39,6 +39,9 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
   readonly onDidChange = this.changed.event;
   private seq = 0;
 
+  /** `scheme`: where this instance's proposal documents live (tests use their own). */
+  constructor(private readonly scheme = PROPOSAL_SCHEME) {}
+
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.proposals.get(uri.toString())?.content ?? '';
   }
@@ -52,7 +55,7 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
     }
     const doc = await vscode.workspace.openTextDocument(uri);
     const content = proposedContent(doc.getText(), code, target, wholeFile);
-    const proposalUri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${++this.seq}/${path.basename(uri.fsPath)}` });
+    const proposalUri = vscode.Uri.from({ scheme: this.scheme, path: `/${++this.seq}/${path.basename(uri.fsPath)}` });
     const name = vscode.workspace.asRelativePath(uri);
     let settle: (accepted: boolean) => void = () => undefined;
     const decided = new Promise<boolean>((resolve) => (settle = resolve));
@@ -73,7 +76,7 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
 
   /** The proposal shown in the active diff editor, for the editor-title buttons. */
   private activeProposal(uri?: vscode.Uri): Proposal | undefined {
-    const key = uri?.scheme === PROPOSAL_SCHEME ? uri.toString() : vscode.window.activeTextEditor?.document.uri.toString();
+    const key = uri?.scheme === this.scheme ? uri.toString() : vscode.window.activeTextEditor?.document.uri.toString();
     return key ? this.proposals.get(key) : [...this.proposals.values()].at(-1);
   }
 
