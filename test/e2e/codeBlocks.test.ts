@@ -18,6 +18,19 @@ const WORKSPACE = mkdtempSync(path.join(tmpdir(), 'kimi-code-blocks-'));
 cpSync(SAMPLE_WORKSPACE, WORKSPACE, { recursive: true });
 const FOGHORN = path.join(WORKSPACE, 'src', 'foghorn.js');
 
+/** WCAG contrast ratio of two CSS rgb() colours. */
+function contrast(a: string, b: string): number {
+  const lum = (c: string): number => {
+    const [r = 0, g = 0, bl = 0] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const x = Number(v) / 255;
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
+}
+
 /** Every file of the workspace copy with its text, to prove what an action changed. */
 function snapshot(): Map<string, string> {
   const out = new Map<string, string>();
@@ -143,22 +156,17 @@ describe('code in answers (e2e)', function () {
         return colours.has(c) ? undefined : c;
       }, 10_000).then((c) => colours.add(c));
       // Every piece of code is readable on the block's background (plain text and each token kind).
-      const worst = await frame.locator('.turn').last().locator('.code-block').first().evaluate((block) => {
-        const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
-        const lum = (c: string): number => {
-          const [r, g, b] = rgb(c).map((v) => {
-            const s = v / 255;
-            return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-          });
-          return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
-        };
-        const bg = lum(getComputedStyle(block).backgroundColor);
-        const ratios = [block.querySelector('pre') as Element, ...Array.from(block.querySelectorAll('pre span'))].map((e) => {
-          const l = lum(getComputedStyle(e).color);
-          return (Math.max(l, bg) + 0.05) / (Math.min(l, bg) + 0.05);
+      const pairs = await frame
+        .locator('.turn')
+        .last()
+        .locator('.code-block')
+        .first()
+        .evaluate((block) => {
+          const bg = getComputedStyle(block).backgroundColor;
+          const parts = [block.querySelector('pre code'), ...Array.from(block.querySelectorAll('pre span'))];
+          return parts.map((e) => [e ? getComputedStyle(e).color : '', bg]);
         });
-        return Math.min(...ratios);
-      });
+      const worst = Math.min(...pairs.map(([fg, bg]) => contrast(fg ?? '', bg ?? '')));
       assert.ok(worst >= 3, `${theme}: some code has a contrast of only ${worst.toFixed(2)}:1`);
       const file = path.join(dir, `chat-${name}.png`);
       await wb().page.locator('.part.sidebar').screenshot({ path: file });
@@ -220,6 +228,7 @@ describe('code in answers (e2e)', function () {
     await editorLines().click();
     await wb().page.keyboard.press('Control+z');
     await until('the undone change', async () => ((await editorText()).includes('setHours(12') ? true : undefined), 10_000);
+    await wb().page.keyboard.press('Control+s');
     await until('foghorn.js restored', async () => (readFileSync(FOGHORN, 'utf8') === before.get(path.join('src', 'foghorn.js')) ? true : undefined), 15_000);
   });
 
