@@ -34,6 +34,8 @@ const citedRange = vscode.window.createTextEditorDecorationType({
   borderColor: new vscode.ThemeColor('editor.rangeHighlightBorder'),
 });
 
+let clearOnUserMove: vscode.Disposable | undefined;
+
 export async function openSource(source: SourceLink): Promise<boolean> {
   const uri = await resolveSource(source);
   if (!uri) {
@@ -50,6 +52,15 @@ export async function openSource(source: SourceLink): Promise<boolean> {
   editor.selection = new vscode.Selection(range.start, range.start);
   editor.setDecorations(citedRange, [range]);
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  clearOnUserMove?.dispose();
+  // The highlight goes once the user moves on in that editor (click or key), as a search match does.
+  clearOnUserMove = vscode.window.onDidChangeTextEditorSelection((e) => {
+    if (e.textEditor === editor && e.kind !== undefined && e.kind !== vscode.TextEditorSelectionChangeKind.Command) {
+      editor.setDecorations(citedRange, []);
+      clearOnUserMove?.dispose();
+      clearOnUserMove = undefined;
+    }
+  });
   return true;
 }
 
