@@ -2,7 +2,7 @@
 // around the cursor), Apply (a diff, then one undoable WorkspaceEdit on the target file only) and
 // the conversation file that Edit and Regenerate rely on after a reload.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -37,6 +37,28 @@ async function until<T>(what: string, check: () => T | undefined, timeoutMs = 10
 describe('the chat and the editor (inside VS Code)', function () {
   this.timeout(60_000);
   const foghorn = (): string => path.join(root(), 'src', 'foghorn.js');
+  let autoSave: unknown;
+  let original = '';
+
+  before(async () => {
+    // Apply changes the fixture in memory only: with the web workbench's auto-save the change would
+    // reach the disk (and live sync) while other suites use the fixture.
+    original = readFileSync(foghorn(), 'utf8');
+    const files = vscode.workspace.getConfiguration('files');
+    autoSave = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === foghorn());
+    if (doc?.isDirty) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    if (readFileSync(foghorn(), 'utf8') !== original) {
+      writeFileSync(foghorn(), original);
+    }
+    await vscode.workspace.getConfiguration('files').update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
+  });
 
   it('captures a selection with its workspace path, lines and language; no selection gives the lines around the cursor', async () => {
     const doc = await vscode.workspace.openTextDocument(foghorn());
@@ -95,15 +117,14 @@ describe('the chat and the editor (inside VS Code)', function () {
       assert.equal(await proposals.accept(proposal.uri), true);
       assert.equal(await decided, true);
       assert.equal(doc.getText(), proposal.getText());
+      assert.ok(doc.isDirty, 'an applied proposal is left for the user to save');
+      assert.equal(readFileSync(foghorn(), 'utf8'), before, 'written to disk behind the user');
       assert.deepEqual(others.map((d) => d.getText()), othersBefore);
-      // One undo step takes it all back (and the fixture on disk ends as it was, auto-save or not).
+      // One undo step takes it all back.
       await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('undo');
       assert.equal(doc.getText(), before);
-      if (doc.isDirty) {
-        await doc.save();
-      }
-      await until('the fixture restored on disk', () => (readFileSync(foghorn(), 'utf8') === before ? true : undefined));
+      assert.equal(doc.isDirty, false);
 
       // Reject leaves the file alone; a proposal made stale by an edit is refused.
       const rejected = proposals.propose('x', { path: 'src/foghorn.js', startLine: 1, endLine: 1 }, true);
