@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start [folder]`: builds the extension, then opens a VS Code with it loaded on a folder
-// (default: test/fixtures/sample-workspace, a tiny project to try indexing on).
+// `npm start [folder]`: builds the extension, then opens a VS Code with it loaded on a folder.
+// `folder` is relative to where you ran npm (`npm start .` opens that directory); without one it
+// opens test/fixtures/sample-workspace, a tiny project to try indexing on, and says so.
 // - Desktop VS Code on PATH (`code`): `code --extensionDevelopmentPath=<repo> <folder>`.
 // - Otherwise: a local code-server (installed once into ~/.cache/kimi-milvus-chat) on 127.0.0.1;
 //   open the printed URL in a browser. Ctrl+C stops it. Its user data (settings, keys) persist in
@@ -18,7 +19,10 @@ const forceCodeServer = args.includes('--code-server');
 const portArg = args.indexOf('--port');
 const port = portArg >= 0 ? Number(args[portArg + 1]) : undefined;
 const positional = args.filter((a, i) => !a.startsWith('--') && !(portArg >= 0 && i === portArg + 1));
-const folder = path.resolve(positional[0] ?? path.join(root, 'test', 'fixtures', 'sample-workspace'));
+// npm runs scripts in the package folder; INIT_CWD is where the user typed the command.
+const userCwd = process.env.INIT_CWD || process.cwd();
+const sample = path.join(root, 'test', 'fixtures', 'sample-workspace');
+const folder = positional[0] !== undefined ? path.resolve(userCwd, positional[0]) : sample;
 
 if (!existsSync(folder) || !statSync(folder).isDirectory()) {
   console.error(`Not a folder: ${folder}`);
@@ -29,6 +33,10 @@ if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
   process.exit(2);
 }
 
+if (folder === sample) {
+  console.log(`No folder given: opening the sample workspace (${sample}).`);
+  console.log('To open your own project: npm start /path/to/project   (or `npm start .` in it)');
+}
 console.log('Building the extension …');
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
@@ -57,6 +65,8 @@ if (!forceCodeServer && onPath('code')) {
   const url = server.workbenchUrl([['extensionDevelopmentPath', server.remoteUri(root)]]);
   console.log(`\ncode-server ${CODE_SERVER_VERSION} is running with Kimi Milvus Chat loaded on ${folder}.`);
   console.log(`Open this URL in a browser:\n\n  ${url}\n`);
+  console.log('VS Code first asks whether you trust the folder\'s authors: "Yes, I trust the authors" enables indexing;');
+  console.log('"No" opens Restricted Mode, where the chat answers but does not index or read files.');
   console.log('After `npm run build` (or with `npm run watch`), run "Developer: Reload Window" in the browser to load the new code.');
   console.log(`Logs: ${path.join(userDataDir, 'code-server.log')}. Press Ctrl+C to stop.`);
   let stopping = false;

@@ -19,4 +19,9 @@ export const Commands = {
   reindexCollection: 'kimiMilvus.reindexCollection',
   deleteCollection: 'kimiMilvus.deleteCollection',
   toggleCollectionInChat: 'kimiMilvus.toggleCollectionInChat',
+  acceptProposal: 'kimiMilvus.acceptProposal',
+  askAboutSelection: 'kimiMilvus.askAboutSelection',
+  addSelectionToChat: 'kimiMilvus.addSelectionToChat',
+  focusChat: 'kimiMilvus.focusChat',
+  rejectProposal: 'kimiMilvus.rejectProposal',
 } as const;

@@ -19,6 +19,12 @@ import { Redactor } from '../core/redaction';
  * Milvus server starts, and clients are built, only when a command or a chat message needs them.
  * A settings or key change drops what it affects; the next use rebuilds it, so no reload is needed.
  */
+/** A progress notification someone else shows, that starting the store may report into. */
+export interface StoreProgress {
+  readonly report: (message: string) => void;
+  readonly signal: AbortSignal;
+}
+
 export class Services implements vscode.Disposable {
   private storeHandle: Promise<StoreHandle> | undefined;
   private openedStore: StoreHandle | undefined;
@@ -77,8 +83,12 @@ export class Services implements vscode.Disposable {
    * Opens the store on first use. The first embedded start provisions Milvus Lite (minutes), so it
    * runs in a cancellable progress notification that relays the provisioning steps.
    */
-  async store(): Promise<VectorStore> {
-    this.storeHandle ??= this.startStore();
+  /**
+   * `within`: the caller's own progress notification (Index Workspace), so that a first run shows
+   * one notification for venv, pip, Milvus start and indexing instead of two stacked ones.
+   */
+  async store(within?: StoreProgress): Promise<VectorStore> {
+    this.storeHandle ??= this.startStore(within);
     try {
       return (await this.storeHandle).store;
     } catch (err) {
@@ -87,9 +97,11 @@ export class Services implements vscode.Disposable {
     }
   }
 
-  private async startStore(): Promise<StoreHandle> {
+  private async startStore(within?: StoreProgress): Promise<StoreHandle> {
     const config = await this.config();
-    const handle = await vscode.window.withProgress(
+    const handle = within
+      ? await openStore(config.milvus, { logger: this.log, onProgress: within.report, signal: within.signal })
+      : await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
         title: config.milvus.uri ? 'Kimi Milvus: connecting to Milvus' : 'Kimi Milvus: starting Milvus Lite',
@@ -128,8 +140,8 @@ export class Services implements vscode.Disposable {
     return this.embedderCache.embedder;
   }
 
-  async indexer(): Promise<Indexer> {
-    const [store, embedder, config] = await Promise.all([this.store(), this.embedder(), this.config()]);
+  async indexer(within?: StoreProgress): Promise<Indexer> {
+    const [store, embedder, config] = await Promise.all([this.store(within), this.embedder(), this.config()]);
     const key = JSON.stringify(config.index);
     const cached = this.indexerCache;
     if (cached && cached.store === store && cached.embedder === embedder && cached.key === key) {

@@ -45,6 +45,8 @@ export interface Turn {
   readonly notice?: string;
   /** The step limit ended the loop; the answer is what the model had gathered. */
   readonly incomplete?: boolean;
+  /** Editor context sent with the question (selections, cursor lines), shown as chips. */
+  readonly attachments?: readonly SourceLink[];
 }
 
 /** The stream events a turn is built from (a JSON-safe subset of the core agent events). */
@@ -69,8 +71,9 @@ export type ChatEvent =
 /** At most this many sources are kept per answer; search tools can return many more. */
 export const MAX_SOURCES_PER_TURN = 24;
 
-export function newTurn(id: string, question: string): Turn {
-  return { id, question, answer: '', reasoning: '', tools: [], sources: [], status: 'streaming' };
+export function newTurn(id: string, question: string, attachments: readonly SourceLink[] = []): Turn {
+  const turn: Turn = { id, question, answer: '', reasoning: '', tools: [], sources: [], status: 'streaming' };
+  return attachments.length > 0 ? { ...turn, attachments } : turn;
 }
 
 /** Folds one event into a turn and returns the new turn (the input is not modified). */

@@ -17,16 +17,29 @@ export interface SetupState {
   readonly hasWorkspace: boolean;
 }
 
+/** Editor context a question can carry, shown as a removable chip above the input. */
+export interface ContextChip {
+  /** "active" for the live chip of the active editor; otherwise an added selection. */
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'selection' | 'cursor';
+  readonly source: SourceLink;
+}
+
 export type HostToWebview =
   /** The whole conversation; sent when the view (re)loads and after New chat. */
   | { readonly type: 'snapshot'; readonly turns: readonly Turn[]; readonly busy: boolean; readonly setup: SetupState }
+  /** The turns changed other than by a stream (Edit, Regenerate, a fixed error); the rest is unchanged. */
+  | { readonly type: 'snapshotTurns'; readonly turns: readonly Turn[] }
   | { readonly type: 'turnStarted'; readonly turn: Turn }
   | { readonly type: 'event'; readonly turnId: string; readonly event: ChatEvent }
   | { readonly type: 'busy'; readonly busy: boolean }
   | { readonly type: 'setup'; readonly setup: SetupState }
   /** Kimi's models (GET /models) for the model picker, and the configured one. */
   | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string }
-  | { readonly type: 'focusInput' };
+  | { readonly type: 'focusInput' }
+  /** The chips for the next question: the active editor's (if any) and the added selections. */
+  | { readonly type: 'context'; readonly active?: ContextChip; readonly added: readonly ContextChip[] };
 
 /** Host actions the webview's buttons may trigger; a closed list, never a command id. */
 export const WEBVIEW_ACTIONS = ['setKimiApiKey', 'indexWorkspace', 'showLogs', 'manageTrust'] as const;
@@ -34,12 +47,18 @@ export type WebviewAction = (typeof WEBVIEW_ACTIONS)[number];
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
-  | { readonly type: 'send'; readonly text: string }
+  /** `context`: ids of the chips the user kept (see ContextChip). */
+  | { readonly type: 'send'; readonly text: string; readonly context?: readonly string[] }
+  | { readonly type: 'removeContext'; readonly id: string }
   | { readonly type: 'stop' }
+  /** Ask a sent question again: Regenerate and Retry keep its text, Edit sends new text. */
+  | { readonly type: 'resend'; readonly turnId: string; readonly text?: string }
   | { readonly type: 'newChat' }
   | { readonly type: 'openSource'; readonly source: SourceLink }
   | { readonly type: 'insertCode'; readonly code: string }
   | { readonly type: 'copyCode'; readonly code: string }
+  /** Propose a code block for a file: the host shows a diff the user accepts or rejects. */
+  | { readonly type: 'applyCode'; readonly code: string; readonly target: SourceLink; readonly wholeFile: boolean }
   | { readonly type: 'action'; readonly action: WebviewAction }
   | { readonly type: 'setModel'; readonly model: string };
 
@@ -90,10 +109,29 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     case 'stop':
     case 'newChat':
       return { type: data.type };
-    case 'send':
-      return isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0
-        ? { type: 'send', text: data.text }
+    case 'send': {
+      if (!isString(data.text, MAX_MESSAGE_CHARS) || data.text.trim().length === 0) {
+        return undefined;
+      }
+      if (data.context === undefined) {
+        return { type: 'send', text: data.text };
+      }
+      const ids = data.context;
+      return Array.isArray(ids) && ids.length <= 50 && ids.every((id) => isString(id, 100))
+        ? { type: 'send', text: data.text, context: ids as string[] }
         : undefined;
+    }
+    case 'removeContext':
+      return isString(data.id, 100) ? { type: 'removeContext', id: data.id } : undefined;
+    case 'resend': {
+      if (!isString(data.turnId, 200) || data.turnId.length === 0) {
+        return undefined;
+      }
+      if (data.text === undefined) {
+        return { type: 'resend', turnId: data.turnId };
+      }
+      return isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0 ? { type: 'resend', turnId: data.turnId, text: data.text } : undefined;
+    }
     case 'openSource': {
       const source = parseSourceLink(data.source);
       return source ? { type: 'openSource', source } : undefined;
@@ -101,6 +139,12 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     case 'insertCode':
     case 'copyCode':
       return isString(data.code, MAX_CODE_CHARS) ? { type: data.type, code: data.code } : undefined;
+    case 'applyCode': {
+      const target = parseSourceLink(data.target);
+      return target && isString(data.code, MAX_CODE_CHARS) && typeof data.wholeFile === 'boolean'
+        ? { type: 'applyCode', code: data.code, target, wholeFile: data.wholeFile }
+        : undefined;
+    }
     case 'setModel':
       return typeof data.model === 'string' && MODEL_ID.test(data.model) ? { type: 'setModel', model: data.model } : undefined;
     case 'action':
@@ -112,7 +156,17 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
   }
 }
 
-const HOST_TYPES: ReadonlySet<string> = new Set(['snapshot', 'turnStarted', 'event', 'busy', 'setup', 'models', 'focusInput']);
+const HOST_TYPES: ReadonlySet<string> = new Set([
+  'snapshot',
+  'snapshotTurns',
+  'turnStarted',
+  'event',
+  'busy',
+  'setup',
+  'models',
+  'focusInput',
+  'context',
+]);
 
 /**
  * Shallow check of a host message in the webview. The host is trusted, but messages can also
@@ -127,6 +181,8 @@ export function parseHostMessage(data: unknown): HostToWebview | undefined {
       return Array.isArray(data.turns) && data.turns.every(isTurn) && typeof data.busy === 'boolean' && isSetup(data.setup)
         ? (data as HostToWebview)
         : undefined;
+    case 'snapshotTurns':
+      return Array.isArray(data.turns) && data.turns.every(isTurn) ? (data as HostToWebview) : undefined;
     case 'turnStarted':
       return isTurn(data.turn) ? (data as HostToWebview) : undefined;
     case 'event':
@@ -141,6 +197,8 @@ export function parseHostMessage(data: unknown): HostToWebview | undefined {
       return Array.isArray(data.models) && data.models.every((m) => typeof m === 'string') && typeof data.current === 'string'
         ? (data as HostToWebview)
         : undefined;
+    case 'context':
+      return Array.isArray(data.added) && (data.active === undefined || isObj(data.active)) ? (data as HostToWebview) : undefined;
     default:
       return { type: 'focusInput' };
   }

@@ -2,6 +2,8 @@
 import { applyChatEvent, type Turn } from '../shared/chatModel';
 import { parseHostMessage, type HostToWebview, type SetupState } from '../shared/protocol';
 import { button, el } from './dom';
+import { numberCodeBlocks } from './codeBlocks';
+import { ContextChips } from './contextChips';
 import { renderSetup } from './setupView';
 import { renderTurn, type TurnActions } from './turnView';
 import { connectHost } from './vscodeApi';
@@ -22,6 +24,12 @@ const actions: TurnActions = {
   openSource: (source) => host.post({ type: 'openSource', source }),
   copyCode: (code) => host.post({ type: 'copyCode', code }),
   insertCode: (code) => host.post({ type: 'insertCode', code }),
+  resend: (turnId, text) => {
+    if (!busy) {
+      host.post(text === undefined ? { type: 'resend', turnId } : { type: 'resend', turnId, text });
+    }
+  },
+  applyCode: (code, target) => host.post({ type: 'applyCode', code, target: target.source, wholeFile: target.wholeFile }),
 };
 
 const setupBox = el('div', { class: 'setup', 'aria-label': 'Setup' });
@@ -33,9 +41,11 @@ const stop = button('Stop');
 const newChat = button('New chat');
 const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi model' });
 model.hidden = true;
+const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
 const composer = el(
   'div',
   { class: 'composer' },
+  chips.element,
   input,
   el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), newChat, stop, send),
 );
@@ -48,7 +58,8 @@ function submit(): void {
   if (busy || text.trim().length === 0) {
     return;
   }
-  host.post({ type: 'send', text });
+  const context = chips.ids();
+  host.post(context.length > 0 ? { type: 'send', text, context } : { type: 'send', text });
   input.value = '';
   persist();
 }
@@ -63,6 +74,13 @@ input.addEventListener('input', persist);
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => host.post({ type: 'stop' }));
 newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
+// Escape stops a streaming answer from anywhere in the view (editors handle their own Escape first).
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && busy && !e.defaultPrevented) {
+    e.preventDefault();
+    host.post({ type: 'stop' });
+  }
+});
 model.addEventListener('change', () => host.post({ type: 'setModel', model: model.value }));
 
 function renderModels(models: readonly string[], current: string): void {
@@ -82,7 +100,8 @@ function nearBottom(): boolean {
 
 function renderAll(): void {
   const stick = nearBottom();
-  log.replaceChildren(...(turns.length === 0 ? [empty] : turns.map((t) => renderTurn(t, actions))));
+  log.replaceChildren(...(turns.length === 0 ? [empty] : turns.map((t, i) => renderTurn(t, actions, i === turns.length - 1))));
+  numberCodeBlocks(log);
   if (stick || turns.length > 0) {
     log.scrollTop = log.scrollHeight;
   }
@@ -93,6 +112,7 @@ function renderChrome(): void {
   setupBox.replaceChildren(...renderSetup(setup, (action) => host.post({ type: 'action', action })));
   setupBox.hidden = setupBox.childElementCount === 0;
   send.disabled = busy;
+  app.classList.toggle('busy', busy);
   stop.hidden = !busy;
   stop.disabled = !busy;
 }
@@ -120,12 +140,13 @@ function flush(): void {
     if (turn && old) {
       // Keep expanded <details> open across re-renders.
       const open = Array.from(old.querySelectorAll('details')).map((d) => d.open);
-      const fresh = renderTurn(turn, actions);
+      const fresh = renderTurn(turn, actions, turn === turns.at(-1));
       Array.from(fresh.querySelectorAll('details')).forEach((d, i) => (d.open = open[i] ?? d.open));
       old.replaceWith(fresh);
     }
   }
   dirty.clear();
+  numberCodeBlocks(log);
   if (stick) {
     log.scrollTop = log.scrollHeight;
   }
@@ -140,6 +161,11 @@ function handle(msg: HostToWebview): void {
       turns = [...msg.turns];
       busy = msg.busy;
       setup = msg.setup;
+      renderAll();
+      persist();
+      return;
+    case 'snapshotTurns':
+      turns = [...msg.turns];
       renderAll();
       persist();
       return;
@@ -170,6 +196,9 @@ function handle(msg: HostToWebview): void {
       return;
     case 'focusInput':
       input.focus();
+      return;
+    case 'context':
+      chips.update(msg.active, msg.added);
       return;
   }
 }

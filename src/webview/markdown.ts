@@ -4,6 +4,8 @@
  * independent walls, so a bug in one does not become script execution.
  */
 import DOMPurify from 'dompurify';
+import type { SourceLink } from '../shared/chatModel';
+import type { CitationEnv } from './citationRule';
 import { createMarkdown, SANITIZE_OPTIONS } from './markdownConfig';
 
 const md = createMarkdown();
@@ -17,12 +19,15 @@ purify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-/** Markdown → sanitized DocumentFragment. */
-export function renderMarkdown(text: string): DocumentFragment {
-  return purify.sanitize(md.render(text), {
+/** Markdown → sanitized DocumentFragment, and the sources the text cites (in order). */
+export function renderMarkdown(text: string, known: readonly SourceLink[] = []): { fragment: DocumentFragment; cited: SourceLink[] } {
+  const env: CitationEnv = { known, cited: [] };
+  const html = md.render(text, env as unknown as Record<string, unknown>);
+  const fragment = purify.sanitize(html, {
     ALLOWED_TAGS: [...SANITIZE_OPTIONS.ALLOWED_TAGS],
     ALLOWED_ATTR: [...SANITIZE_OPTIONS.ALLOWED_ATTR],
     ALLOW_DATA_ATTR: SANITIZE_OPTIONS.ALLOW_DATA_ATTR,
     RETURN_DOM_FRAGMENT: true,
   });
+  return { fragment, cited: env.cited };
 }

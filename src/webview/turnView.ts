@@ -1,19 +1,41 @@
 /** Renders one turn: question, collapsed reasoning, tool lines, the Markdown answer, sources, tokens. */
 import { formatSource, type SourceLink, type ToolLine, type Turn } from '../shared/chatModel';
-import { linkifyCitations } from './citations';
+import { parseSourceHref } from './citationRule';
+import { decorateCodeBlocks, type CodeActions } from './codeBlocks';
 import { button, el } from './dom';
 import { renderMarkdown } from './markdown';
+import { renderSources } from './sourcesView';
 
-export interface TurnActions {
+export interface TurnActions extends CodeActions {
   openSource(source: SourceLink): void;
-  copyCode(code: string): void;
-  insertCode(code: string): void;
+  /** Ask the turn's question again (text undefined) or an edited version of it. */
+  resend(turnId: string, text?: string): void;
 }
 
-export function renderTurn(turn: Turn, actions: TurnActions): HTMLElement {
-  const article = el('article', { class: 'turn', 'data-turn': turn.id, 'data-status': turn.status });
-  article.append(el('div', { class: 'question', 'aria-label': 'You' }, turn.question));
-  const answer = el('div', { class: 'answer', 'aria-label': 'Kimi', 'aria-busy': String(turn.status === 'streaming') });
+export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTMLElement {
+  const article = el('div', { class: 'turn', 'data-turn': turn.id, 'data-status': turn.status });
+  const question = el('div', { class: 'question', role: 'article', 'aria-label': 'You said' }, el('div', { class: 'question-text' }, turn.question));
+  if (turn.attachments && turn.attachments.length > 0) {
+    question.append(
+      el(
+        'div',
+        { class: 'chips sent', 'aria-label': 'Context sent' },
+        ...turn.attachments.map((s) => el('span', { class: 'chip' }, sourceLink(s, formatSource(s), actions))),
+      ),
+    );
+  }
+  if (turn.status !== 'streaming') {
+    const edit = button('Edit question', { class: 'turn-action question-edit' }, 'Edit');
+    edit.addEventListener('click', () => startEdit(question, turn, actions));
+    question.append(edit);
+  }
+  article.append(question);
+  const answer = el('div', {
+    class: 'answer',
+    role: 'article',
+    'aria-label': turn.status === 'streaming' ? 'Kimi is answering' : 'Kimi answered',
+    'aria-busy': String(turn.status === 'streaming'),
+  });
   if (turn.reasoning.length > 0) {
     answer.append(
       el('details', { class: 'reasoning' }, el('summary', {}, 'Reasoning'), el('div', { class: 'reasoning-text' }, turn.reasoning)),
@@ -23,9 +45,11 @@ export function renderTurn(turn: Turn, actions: TurnActions): HTMLElement {
     answer.append(el('div', { class: 'tools' }, ...turn.tools.map(renderTool)));
   }
   const body = el('div', { class: 'markdown' });
-  body.append(renderMarkdown(turn.answer));
-  decorateCodeBlocks(body, actions);
-  linkifyCitations(body, turn.sources, (source, label) => sourceLink(source, label, actions));
+  const { fragment, cited } = renderMarkdown(turn.answer, turn.sources);
+  body.append(fragment);
+  // Code blocks first: their Apply target is read from the links' href before wiring replaces it.
+  decorateCodeBlocks(body, turn.sources, actions);
+  wireSourceLinks(body, turn.sources, actions);
   answer.append(body);
   if (turn.status === 'streaming' && turn.answer.length === 0 && turn.tools.every((t) => t.status !== 'running')) {
     answer.append(el('div', { class: 'thinking' }, 'Thinking…'));
@@ -39,24 +63,57 @@ export function renderTurn(turn: Turn, actions: TurnActions): HTMLElement {
   if (turn.status === 'error' && turn.error) {
     answer.append(el('div', { class: 'error', role: 'alert' }, turn.error));
   }
+  if (turn.status === 'error') {
+    const retry = button('Retry', { class: 'turn-action' });
+    retry.addEventListener('click', () => actions.resend(turn.id));
+    answer.append(el('div', { class: 'turn-actions' }, retry));
+  } else if (last && (turn.status === 'done' || turn.status === 'cancelled')) {
+    const again = button('Regenerate answer', { class: 'turn-action' }, 'Regenerate');
+    again.addEventListener('click', () => actions.resend(turn.id));
+    answer.append(el('div', { class: 'turn-actions' }, again));
+  }
   if (turn.incomplete) {
     answer.append(el('div', { class: 'notice' }, 'Step limit reached: this answer uses what was found so far.'));
   }
-  if (turn.sources.length > 0 && turn.status !== 'streaming') {
-    answer.append(
-      el(
-        'div',
-        { class: 'sources' },
-        el('span', { class: 'sources-label' }, 'Sources: '),
-        ...turn.sources.map((s) => sourceLink(s, formatSource(s), actions)),
-      ),
-    );
+  if (turn.status !== 'streaming') {
+    const sources = renderSources(cited, turn.sources, (s, label) => sourceLink(s, label, actions));
+    if (sources) {
+      answer.append(sources);
+    }
   }
   if (turn.usage && turn.status !== 'streaming') {
     answer.append(el('div', { class: 'usage', title: usageTitle(turn) }, `${turn.usage.totalTokens.toLocaleString()} tokens`));
   }
   article.append(answer);
   return article;
+}
+
+/** Turns the question into an editor; sending it continues the conversation from that question. */
+function startEdit(question: HTMLElement, turn: Turn, actions: TurnActions): void {
+  const box = el('textarea', { class: 'input question-input', 'aria-label': 'Edit question', rows: '3' });
+  box.value = turn.question;
+  const save = button('Send edited question', { class: 'primary' }, 'Send');
+  const cancel = button('Cancel editing', {}, 'Cancel');
+  const restore = (): void => question.replaceChildren(...saved);
+  const saved = Array.from(question.childNodes);
+  const submit = (): void => {
+    if (box.value.trim().length > 0) {
+      actions.resend(turn.id, box.value);
+    }
+  };
+  save.addEventListener('click', submit);
+  cancel.addEventListener('click', restore);
+  box.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      submit();
+    } else if (e.key === 'Escape') {
+      e.stopPropagation();
+      restore();
+    }
+  });
+  question.replaceChildren(box, el('div', { class: 'turn-actions' }, cancel, save));
+  box.focus();
 }
 
 function renderTool(tool: ToolLine): HTMLElement {
@@ -86,6 +143,21 @@ function prettyArgs(args: string): string {
   }
 }
 
+/** The citation links the Markdown renderer made: a click opens the source in the editor. */
+function wireSourceLinks(root: HTMLElement, known: readonly SourceLink[], actions: TurnActions): void {
+  for (const a of Array.from(root.querySelectorAll<HTMLAnchorElement>('a.source'))) {
+    const source = parseSourceHref(a.getAttribute('href') ?? '', known);
+    if (!source) {
+      continue;
+    }
+    a.setAttribute('href', '#');
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      actions.openSource(source);
+    });
+  }
+}
+
 function sourceLink(source: SourceLink, label: string, actions: TurnActions): HTMLElement {
   const a = el('a', { href: '#', class: 'source', title: `Open ${formatSource(source)}` }, label);
   a.addEventListener('click', (e) => {
@@ -93,19 +165,6 @@ function sourceLink(source: SourceLink, label: string, actions: TurnActions): HT
     actions.openSource(source);
   });
   return a;
-}
-
-function decorateCodeBlocks(root: HTMLElement, actions: TurnActions): void {
-  for (const pre of Array.from(root.querySelectorAll('pre'))) {
-    const code = pre.textContent ?? '';
-    const copy = button('Copy', { class: 'code-action' });
-    copy.addEventListener('click', () => actions.copyCode(code));
-    const insert = button('Insert at Cursor', { class: 'code-action' });
-    insert.addEventListener('click', () => actions.insertCode(code));
-    const wrapper = el('div', { class: 'code-block' }, el('div', { class: 'code-actions' }, copy, insert));
-    pre.replaceWith(wrapper);
-    wrapper.append(pre);
-  }
 }
 
 function usageTitle(turn: Turn): string {

@@ -39,7 +39,7 @@ describe('chat (e2e)', function () {
   };
   /** The turn of a question (not just the last article: right after Enter the new one may not exist yet). */
   const turnOf = (frame: Frame, question: string) =>
-    frame.locator('article.turn', { has: frame.locator('.question', { hasText: question }) }).last();
+    frame.locator('.turn', { has: frame.locator('.question', { hasText: question }) }).last();
 
   async function send(frame: Frame, text: string): Promise<void> {
     const input = frame.getByRole('textbox', { name: 'Message' });
@@ -142,6 +142,50 @@ describe('chat (e2e)', function () {
     assert.equal(await frame.getByRole('button', { name: 'Send' }).isEnabled(), true);
   });
 
+  it('Escape stops a streaming answer', async () => {
+    const long = 'The keeper trims the wick and winds the clock. '.repeat(80);
+    kimi.script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
+    const frame = await chat();
+    await send(frame, 'What does the keeper do at night?');
+    const turn = turnOf(frame, 'What does the keeper do at night?');
+    await until('some streamed text', async () => ((await turn.locator('.markdown').innerText()).length > 20 ? true : undefined));
+    await frame.getByRole('textbox', { name: 'Message' }).press('Escape');
+    await until('the cancelled turn', async () => ((await turn.getAttribute('data-status')) === 'cancelled' ? true : undefined), 10_000);
+    assert.ok((await turn.locator('.markdown').innerText()).length < long.length, 'the answer was not cut short');
+  });
+
+  it('Edit a sent question continues from there; Regenerate asks the last one again', async () => {
+    kimi.script(reply.text('Answer A.'), reply.text('Answer B.'));
+    const frame = await chat();
+    await send(frame, 'First question?');
+    await until('answer A', async () => ((await turnOf(frame, 'First question?').getAttribute('data-status')) === 'done' ? true : undefined));
+    await send(frame, 'Second question?');
+    await until('answer B', async () => ((await turnOf(frame, 'Second question?').getAttribute('data-status')) === 'done' ? true : undefined));
+
+    kimi.script(reply.text('Answer to the edit.'));
+    const first = turnOf(frame, 'First question?');
+    await first.locator('.question').hover();
+    await first.getByRole('button', { name: 'Edit question' }).click();
+    const box = frame.getByRole('textbox', { name: 'Edit question' });
+    await box.fill('First question, reworded?');
+    await box.press('Enter');
+    const edited = turnOf(frame, 'First question, reworded?');
+    await until('the edited answer', async () => ((await edited.getAttribute('data-status')) === 'done' ? true : undefined));
+    assert.match(await edited.locator('.markdown').innerText(), /Answer to the edit/);
+    // The turns after the edited one are gone, and the model no longer sees them.
+    assert.equal(await frame.locator('.question', { hasText: 'Second question?' }).count(), 0);
+    const sent = JSON.stringify(kimi.chatBodies().at(-1)?.messages);
+    assert.doesNotMatch(sent, /Second question|Answer B/);
+    assert.doesNotMatch(sent, /"First question\?"/);
+
+    kimi.script(reply.text('A regenerated answer.'));
+    await edited.getByRole('button', { name: 'Regenerate answer' }).click();
+    await until('the regenerated answer', async () =>
+      (await turnOf(frame, 'First question, reworded?').locator('.markdown').innerText()).includes('A regenerated answer') ? true : undefined,
+    );
+    assert.equal(await frame.locator('.question', { hasText: 'First question, reworded?' }).count(), 1);
+  });
+
   it('HTML in a model answer is shown as text and runs nothing', async () => {
     kimi.script(
       reply.text(
@@ -170,7 +214,7 @@ describe('chat (e2e)', function () {
     await send(frame, 'Give me a snippet.');
     const turn = turnOf(frame, 'Give me a snippet.');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
-    await turn.getByRole('button', { name: 'Insert at Cursor' }).click();
+    await turn.getByRole('button', { name: /^Insert code block \d+ at cursor$/ }).click();
     const editorText = wb().page.locator('.editor-group-container.active .monaco-editor .view-lines');
     await until('the inserted code', async () => ((await editorText.innerText()).includes('nextFoghornTest(Date.now())') ? true : undefined), 10_000);
     await wb().runCommand('View: Revert and Close Editor');
@@ -194,10 +238,10 @@ describe('chat (e2e)', function () {
     await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const frame = await chat();
     // Every question of the session comes back, the last one included (it was saved when it ended).
-    for (const q of [QUESTION, 'Tell me everything about the keeper.', 'Show me some HTML.', 'Give me a snippet.']) {
+    for (const q of [QUESTION, 'Tell me everything about the keeper.', 'First question, reworded?', 'Show me some HTML.', 'Give me a snippet.']) {
       await turnOf(frame, q).waitFor({ timeout: 30_000 });
     }
-    assert.match(await frame.locator('article.turn').first().locator('.markdown').innerText(), /Old Marguerite/);
+    assert.match(await frame.locator('.turn').first().locator('.markdown').innerText(), /Old Marguerite/);
     // The index state survives too: the status bar still knows the workspace is indexed.
     await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 15_000 });
   });
@@ -205,7 +249,7 @@ describe('chat (e2e)', function () {
   it('New chat clears the conversation', async () => {
     const frame = await chat();
     await frame.getByRole('button', { name: 'New chat' }).click();
-    await until('an empty log', async () => ((await frame.locator('article.turn').count()) === 0 ? true : undefined));
+    await until('an empty log', async () => ((await frame.locator('.turn').count()) === 0 ? true : undefined));
     assert.equal(await frame.getByRole('log').count(), 1);
   });
 });

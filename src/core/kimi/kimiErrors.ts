@@ -48,6 +48,34 @@ export interface ErrorContext {
   readonly apiKey?: string;
 }
 
+/** Moonshot's own API hosts; hints about its regional endpoints make no sense for a proxy or a local server. */
+export function isMoonshotHost(baseUrl: string): boolean {
+  try {
+    return /(^|\.)moonshot\.(ai|cn)$/i.test(new URL(baseUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** What to check when the endpoint cannot be reached, depending on whose endpoint it is. */
+export function connectionHint(baseUrl: string): string {
+  let host = '';
+  try {
+    host = new URL(baseUrl).hostname;
+  } catch {
+    return 'Check "kimiMilvus.kimi.baseUrl": it must be an http(s) URL.';
+  }
+  if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)$/i.test(host)) {
+    return `Is the local server running and listening on ${host}?`;
+  }
+  if (!isMoonshotHost(baseUrl)) {
+    return `Check the network, and that ${host} is reachable from here (proxy, VPN, firewall).`;
+  }
+  return /\.cn$/i.test(host)
+    ? 'Check the network or proxy; outside China https://api.moonshot.ai/v1 (with a key from platform.moonshot.ai) may connect better.'
+    : 'Check the network or proxy; from outside China https://api-sg.moonshot.ai/v1 may connect better.';
+}
+
 export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | UserAbortError {
   if (err instanceof UserAbortError || err instanceof APIUserAbortError || isAbortError(err)) {
     return new UserAbortError();
@@ -70,8 +98,7 @@ export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | Use
   const redactor = new Redactor([ctx.apiKey]);
   if (err instanceof APIConnectionError || !(err instanceof APIError)) {
     return new KimiApiError(
-      `Could not reach Kimi at ${ctx.baseUrl} (${redactor.redact(errorMessage(err))}). Check the network or proxy; from outside China ` +
-        `https://api-sg.moonshot.ai/v1 may connect better.`,
+      `Could not reach Kimi at ${ctx.baseUrl} (${redactor.redact(errorMessage(err))}). ${connectionHint(ctx.baseUrl)}`,
       undefined,
       'connection_error',
       true,
@@ -109,7 +136,7 @@ export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | Use
   switch (status) {
     case 401:
       return make(
-        `Kimi rejected the API key (401${type ? ` ${type}` : ''}). Set a valid key, and check that it belongs to the platform of ${ctx.baseUrl} (keys from platform.moonshot.cn need https://api.moonshot.cn/v1).`,
+        `Kimi rejected the API key (401${type ? ` ${type}` : ''}). Set a valid key${isMoonshotHost(ctx.baseUrl) ? `, and check that it belongs to the platform of ${ctx.baseUrl} (keys from platform.moonshot.cn need https://api.moonshot.cn/v1)` : ` that ${ctx.baseUrl} accepts`}.`,
         false,
       );
     case 403:

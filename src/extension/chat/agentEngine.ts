@@ -62,6 +62,19 @@ export class AgentChatEngine implements ChatEngine {
     await agent.run(history, question, onEvent, signal);
     return history.toJSON();
   }
+
+  size(saved: unknown): number {
+    return saved === undefined ? 0 : restore(saved).length;
+  }
+
+  rewind(saved: unknown, size: number): unknown {
+    if (saved === undefined) {
+      return undefined;
+    }
+    const json = restore(saved).toJSON();
+    // The cut is at a turn's start, where a user message begins: never inside a tool round.
+    return { ...json, messages: json.messages.slice(0, size) };
+  }
 }
 
 function restore(saved: unknown): ChatHistory {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentEvent } from '../../core/agent/events';
 import { isAbortError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Turn } from '../../shared/chatModel';
+import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type SourceLink, type Turn } from '../../shared/chatModel';
 import { isTurn, type HostToWebview } from '../../shared/protocol';
 import { userMessage } from '../errorText';
 import type { ChatStore } from './chatStore';
@@ -12,6 +12,10 @@ import { Redactor } from '../../core/redaction';
 /** Runs one question through the agent; returns the conversation history to keep (serializable). */
 export interface ChatEngine {
   run(history: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal): Promise<unknown>;
+  /** How many messages a saved history holds (a turn remembers it, to go back to before itself). */
+  size(history: unknown): number;
+  /** The saved history cut back to its first `size` messages. */
+  rewind(history: unknown, size: number): unknown;
 }
 
 /** Turns kept for display; the model's own history is trimmed by the agent. */
@@ -20,6 +24,17 @@ const MAX_TURNS = 200;
 interface PersistedChat {
   readonly turns: readonly Turn[];
   readonly history: unknown;
+  /** Per turn id: the history's size before that turn, so Edit and Regenerate can go back to it. */
+  readonly marks?: Readonly<Record<string, number>>;
+  /** Per turn id, when the model got more than the question (editor context): what it got. */
+  readonly prompts?: Readonly<Record<string, string>>;
+}
+
+/** What the model reads for a question with editor context, and the chips the turn shows. */
+export interface QuestionContext {
+  /** The question followed by the context; starts with the question text. */
+  readonly prompt: string;
+  readonly attachments: readonly SourceLink[];
 }
 
 /**
@@ -30,6 +45,8 @@ interface PersistedChat {
 export class ChatSession {
   private turns: Turn[] = [];
   private history: unknown;
+  private marks: Record<string, number> = {};
+  private prompts: Record<string, string> = {};
   private readonly loaded: Promise<void>;
   private abort: AbortController | undefined;
   private readonly listeners = new Set<(message: HostToWebview) => void>();
@@ -46,6 +63,8 @@ export class ChatSession {
         const parsed = parsePersisted(saved);
         this.turns = parsed.turns.map(settleInterrupted);
         this.history = parsed.history;
+        this.marks = { ...parsed.marks };
+        this.prompts = { ...parsed.prompts };
       },
       (err: unknown) => this.log.warn(`Could not load the conversation: ${String(err)}`),
     );
@@ -81,13 +100,17 @@ export class ChatSession {
     return this.turns;
   }
 
-  async send(question: string): Promise<void> {
+  async send(question: string, context?: QuestionContext): Promise<void> {
     await this.loaded;
     if (this.abort) {
       return;
     }
-    const turn = newTurn(randomUUID(), question);
+    const turn = newTurn(randomUUID(), question, context?.attachments);
     this.turns = [...this.turns, turn].slice(-MAX_TURNS);
+    this.marks[turn.id] = this.engine.size(this.history);
+    if (context && context.prompt !== question) {
+      this.prompts[turn.id] = context.prompt;
+    }
     const controller = new AbortController();
     this.abort = controller;
     this.fire({ type: 'turnStarted', turn });
@@ -106,7 +129,7 @@ export class ChatSession {
     try {
       this.history = await this.engine.run(
         this.history,
-        question,
+        context?.prompt ?? question,
         (e) => {
           const mapped = toChatEvent(e);
           if (mapped) {
@@ -136,16 +159,62 @@ export class ChatSession {
     this.abort?.abort();
   }
 
+  /**
+   * Asks a sent question again (Regenerate, Retry) or in new words (Edit): the conversation goes
+   * back to just before that turn, turns after it included, and continues from there.
+   */
+  async resend(turnId: string, text?: string): Promise<void> {
+    await this.loaded;
+    const index = this.turns.findIndex((t) => t.id === turnId);
+    const turn = this.turns[index];
+    if (this.abort || !turn) {
+      return;
+    }
+    const mark = this.marks[turnId];
+    const prompt = this.prompts[turnId];
+    this.history = mark === undefined ? this.history : this.engine.rewind(this.history, mark);
+    for (const t of this.turns.slice(index)) {
+      delete this.marks[t.id];
+      delete this.prompts[t.id];
+    }
+    this.turns = this.turns.slice(0, index);
+    this.fire({ type: 'snapshotTurns', turns: this.turns });
+    const question = text ?? turn.question;
+    // The context sent with the question goes again; the prompt starts with the question text.
+    const context = prompt?.startsWith(turn.question)
+      ? { prompt: question + prompt.slice(turn.question.length), attachments: turn.attachments ?? [] }
+      : undefined;
+    await this.send(question, context);
+  }
+
+  /** A failure a later action fixed (the key is set now): its error leaves the conversation. */
+  clearErrors(isFixed: (error: string) => boolean): void {
+    let changed = false;
+    this.turns = this.turns.map((t) => {
+      if (t.status === 'error' && t.error !== undefined && isFixed(t.error)) {
+        changed = true;
+        return { ...t, error: undefined, notice: 'Fixed since: ask again with Retry.' };
+      }
+      return t;
+    });
+    if (changed) {
+      this.fire({ type: 'snapshotTurns', turns: this.turns });
+      void this.save();
+    }
+  }
+
   async clear(): Promise<void> {
     await this.loaded;
     this.stop();
     this.turns = [];
     this.history = undefined;
+    this.marks = {};
+    this.prompts = {};
     await this.save();
   }
 
   private async save(): Promise<void> {
-    const data: PersistedChat = { turns: this.turns, history: this.history };
+    const data: PersistedChat = { turns: this.turns, history: this.history, marks: this.marks, prompts: this.prompts };
     try {
       await this.store.save(data);
     } catch (err) {
@@ -167,5 +236,21 @@ function parsePersisted(v: unknown): PersistedChat {
   }
   const rec = v as Record<string, unknown>;
   const turns = Array.isArray(rec.turns) ? rec.turns.filter(isTurn) : [];
-  return { turns, history: rec.history };
+  const marks: Record<string, number> = {};
+  if (typeof rec.marks === 'object' && rec.marks !== null) {
+    for (const [id, n] of Object.entries(rec.marks as Record<string, unknown>)) {
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) {
+        marks[id] = n;
+      }
+    }
+  }
+  const prompts: Record<string, string> = {};
+  if (typeof rec.prompts === 'object' && rec.prompts !== null) {
+    for (const [id, p] of Object.entries(rec.prompts as Record<string, unknown>)) {
+      if (typeof p === 'string') {
+        prompts[id] = p;
+      }
+    }
+  }
+  return { turns, history: rec.history, marks, prompts };
 }

@@ -3,6 +3,10 @@ import type { Logger } from '../../core/logger';
 import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewAction, type WebviewToHost } from '../../shared/protocol';
 import { CHAT_VIEW_ID, Commands } from '../constants';
 import type { ChatSession } from './chatSession';
+import type { CodeProposals } from './codeProposals';
+import { withContext } from './contextPrompt';
+import type { EditorContext } from './editorContext';
+import type { EditorTracker } from './editorTracker';
 import { insertAtCursor, openSource } from './sourceOpener';
 import { chatHtml, webviewRoots } from './webviewHtml';
 
@@ -26,6 +30,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly viewDisposables: vscode.Disposable[] = [];
   private readonly sessionListener: vscode.Disposable;
   private queue: Promise<void> = Promise.resolve();
+  /** Focus was asked for while the view was still loading: give it once the view is ready. */
+  private focusOnReady = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -33,8 +39,26 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly setupState: () => Promise<SetupState>,
     private readonly models: ModelChoice,
     private readonly log: Logger,
+    private readonly editors: EditorTracker,
+    private readonly proposals: CodeProposals,
+    private readonly context: EditorContext,
   ) {
-    this.sessionListener = session.onDidPost((m) => this.post(m));
+    this.sessionListener = vscode.Disposable.from(
+      { dispose: session.onDidPost((m) => this.post(m)).dispose },
+      context.onDidChange(() => this.sendContext()),
+    );
+  }
+
+  /** The chips above the input: the active editor and the added selections. */
+  sendContext(): void {
+    this.post({ type: 'context', active: this.context.activeChip(), added: this.context.addedChips() });
+  }
+
+  /** Shows the chat and puts the cursor in its input (the view may need to load first). */
+  async focus(): Promise<void> {
+    this.focusOnReady = true;
+    await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+    this.post({ type: 'focusInput' });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -107,24 +131,41 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     switch (message.type) {
       case 'ready':
         await this.sendSnapshot();
+        this.sendContext();
+        if (this.focusOnReady) {
+          this.focusOnReady = false;
+          this.post({ type: 'focusInput' });
+        }
         // Not awaited: a slow GET /models must not hold up the messages queued behind it.
         void this.sendModels();
         return;
       case 'setModel':
         return this.models.select(message.model);
-      case 'send':
+      case 'send': {
+        const attachments = this.context.take(message.context ?? []);
+        const context = attachments.length > 0 ? { prompt: withContext(message.text, attachments), attachments: attachments.map((a) => a.source) } : undefined;
         // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
-        void this.session.send(message.text);
+        void this.session.send(message.text, context);
         return;
+      }
+      case 'removeContext':
+        return this.context.remove(message.id);
       case 'stop':
         return this.session.stop();
+      case 'resend':
+        void this.session.resend(message.turnId, message.text);
+        return;
       case 'newChat':
         return this.newChat();
       case 'openSource':
         await openSource(message.source);
         return;
       case 'insertCode':
-        await insertAtCursor(message.code);
+        await insertAtCursor(message.code, this.editors);
+        return;
+      case 'applyCode':
+        // Not awaited: the diff stays open until the user decides, and the view must stay responsive.
+        void this.proposals.propose(message.code, message.target, message.wholeFile);
         return;
       case 'copyCode':
         await vscode.env.clipboard.writeText(message.code);

@@ -8,6 +8,9 @@ import { AgentChatEngine } from './agentEngine';
 import { ChatSession } from './chatSession';
 import { createChatStore } from './chatStore';
 import { ChatViewProvider } from './chatViewProvider';
+import { CodeProposals, PROPOSAL_SCHEME } from './codeProposals';
+import { EditorContext } from './editorContext';
+import { EditorTracker } from './editorTracker';
 import { createModelChoice } from './modelChoice';
 
 /** The chat view, its session (persisted per workspace) and the New Chat command. */
@@ -30,9 +33,43 @@ export function registerChat(
     trusted: services.trust.trusted,
     hasWorkspace: (vscode.workspace.workspaceFolders ?? []).length > 0,
   });
-  const provider = new ChatViewProvider(context.extensionUri, session, setup, createModelChoice(services), services.log);
+  const editors = new EditorTracker();
+  const proposals = new CodeProposals();
+  const editorContext = new EditorContext();
+  const provider = new ChatViewProvider(
+    context.extensionUri,
+    session,
+    setup,
+    createModelChoice(services),
+    services.log,
+    editors,
+    proposals,
+    editorContext,
+  );
+  const addSelection = async (focusInput: boolean): Promise<void> => {
+    if (!editorContext.addSelection()) {
+      void vscode.window.showInformationMessage('Kimi Milvus: open a file and select the code to ask about.');
+      return;
+    }
+    if (focusInput) {
+      await provider.focus();
+    } else {
+      await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+      // Back to the editor: adding several selections in a row should not need a click each time.
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    }
+  };
   const refresh = (): void => void provider.refreshSetup();
   context.subscriptions.push(
+    editors,
+    proposals,
+    editorContext,
+    vscode.commands.registerCommand(Commands.askAboutSelection, () => addSelection(true)),
+    vscode.commands.registerCommand(Commands.addSelectionToChat, () => addSelection(false)),
+    vscode.commands.registerCommand(Commands.focusChat, () => provider.focus()),
+    vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
+    vscode.commands.registerCommand(Commands.acceptProposal, (uri?: vscode.Uri) => proposals.accept(uri)),
+    vscode.commands.registerCommand(Commands.rejectProposal, (uri?: vscode.Uri) => proposals.reject(uri)),
     session,
     provider,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider, {
@@ -44,6 +81,8 @@ export function registerChat(
       refresh();
       if (name === 'kimiApiKey') {
         void provider.refreshModels();
+        // "No Kimi API key" and "Kimi rejected the API key" are fixed by a new key: stop showing them.
+        session.clearErrors((error) => /Kimi API key|rejected the API key/.test(error));
       }
     }),
     services.trust.onDidChangeTrust(refresh),
@@ -52,6 +91,9 @@ export function registerChat(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kimiMilvus.kimi')) {
         void provider.refreshModels();
+      }
+      if (e.affectsConfiguration('kimiMilvus.kimi.baseUrl')) {
+        session.clearErrors((error) => /^Could not reach Kimi/.test(error));
       }
     }),
   );

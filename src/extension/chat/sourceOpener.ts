@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SourceLink } from '../../shared/chatModel';
+import type { EditorTracker } from './editorTracker';
 
 /**
  * Resolves a source the webview asks to open. The webview is not trusted: the root must be one
@@ -25,6 +26,16 @@ export async function resolveSource(source: SourceLink): Promise<vscode.Uri | un
   return undefined;
 }
 
+/** A soft highlight of the cited lines: shows the range without selecting it. */
+const citedRange = vscode.window.createTextEditorDecorationType({
+  isWholeLine: true,
+  backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+  border: '1px solid',
+  borderColor: new vscode.ThemeColor('editor.rangeHighlightBorder'),
+});
+
+let clearOnUserMove: vscode.Disposable | undefined;
+
 export async function openSource(source: SourceLink): Promise<boolean> {
   const uri = await resolveSource(source);
   if (!uri) {
@@ -36,22 +47,41 @@ export async function openSource(source: SourceLink): Promise<boolean> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const range = doc.validateRange(new vscode.Range(start, end));
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: true });
-  // The cited range is selected with the cursor on its first line, so it is both visible and where typing goes.
-  editor.selection = new vscode.Selection(range.end, range.start);
+  // The caret goes to the first cited line and the range is only highlighted, never selected:
+  // a selection here would be replaced by the next typed key or Insert at Cursor.
+  editor.selection = new vscode.Selection(range.start, range.start);
+  editor.setDecorations(citedRange, [range]);
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  clearOnUserMove?.dispose();
+  // The highlight goes once the user moves on in that editor (click or key), as a search match does.
+  clearOnUserMove = vscode.window.onDidChangeTextEditorSelection((e) => {
+    if (e.textEditor === editor && e.kind !== undefined && e.kind !== vscode.TextEditorSelectionChangeKind.Command) {
+      editor.setDecorations(citedRange, []);
+      clearOnUserMove?.dispose();
+      clearOnUserMove = undefined;
+    }
+  });
   return true;
 }
 
-/** Inserts code at the cursor(s) of the last active text editor. */
-export async function insertAtCursor(code: string): Promise<boolean> {
-  const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
-  if (!editor) {
+/**
+ * Inserts code at the caret(s) of the editor the user last worked in. Only a selection the user
+ * made there is replaced; see EditorTracker.
+ */
+export async function insertAtCursor(code: string, tracker: EditorTracker): Promise<boolean> {
+  const target = await tracker.target();
+  if (!target) {
     void vscode.window.showInformationMessage('Kimi Milvus: open a file to insert the code into.');
     return false;
   }
-  return editor.edit((b) => {
-    for (const selection of editor.selections) {
-      b.replace(selection, code);
+  const { editor, ranges } = target;
+  const done = await editor.edit((b) => {
+    for (const range of ranges) {
+      b.replace(range, code);
     }
   });
+  if (done) {
+    await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+  }
+  return done;
 }

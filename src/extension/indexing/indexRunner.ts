@@ -82,10 +82,12 @@ export class IndexRunner {
     const log = this.services.log;
     const summaries: IndexSummary[] = [];
     let reported = 0;
+    const started = Date.now();
     try {
       this.state.setIndexing(roots[0], 0);
       progress.report({ message: 'Starting Milvus…' });
-      const indexer = await this.services.indexer();
+      // The first run provisions Milvus Lite (venv, pip, start): reported in this same notification.
+      const indexer = await this.services.indexer({ report: (message) => progress.report({ message: `Milvus: ${message}` }), signal });
       for (const [i, root] of roots.entries()) {
         const label = roots.length > 1 ? path.basename(root) : undefined;
         const collection = collectionNameFor(root);
@@ -127,7 +129,7 @@ export class IndexRunner {
       return { status: 'failed', message };
     }
     this.state.settle();
-    const text = summaryMessage(summaries);
+    const text = summaryMessage(summaries, Date.now() - started);
     log.info(text);
     if (summaries.some((s) => s.cancelled)) {
       return { status: 'cancelled' };

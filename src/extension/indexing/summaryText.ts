@@ -66,8 +66,11 @@ export function skippedBreakdown(skipped: IndexSummary['skipped']): string {
     .join(', ');
 }
 
-/** One sentence summing up a run over one or more folders. */
-export function summaryMessage(summaries: readonly IndexSummary[]): string {
+/**
+ * One sentence summing up a run over one or more folders. `totalMs`: the whole run as the user
+ * waited for it (Milvus setup included); when setup took a while, the indexing part is named too.
+ */
+export function summaryMessage(summaries: readonly IndexSummary[], totalMs?: number): string {
   const sum = (f: (s: IndexSummary) => number): number => summaries.reduce((n, s) => n + f(s), 0);
   const indexed = sum((s) => s.filesIndexed);
   const unchanged = sum((s) => s.filesUnchanged);
@@ -82,5 +85,8 @@ export function summaryMessage(summaries: readonly IndexSummary[]): string {
     deleted > 0 ? `${deleted} removed` : undefined,
     skipped.length > 0 ? `${skipped.length} skipped: ${skippedBreakdown(skipped)}` : undefined,
   ].filter((x) => x !== undefined);
-  return `${parts.join('; ')}. Took ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s.`;
+  const fmt = (x: number): string => `${x < 10 ? x.toFixed(1) : Math.round(x)} s`;
+  const total = totalMs === undefined ? seconds : Math.max(seconds, totalMs / 1000);
+  const setup = total - seconds;
+  return `${parts.join('; ')}. Took ${fmt(total)}${setup >= 1 ? ` (Milvus setup ${fmt(setup)}, indexing ${fmt(seconds)})` : ''}.`;
 }

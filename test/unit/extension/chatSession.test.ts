@@ -27,6 +27,8 @@ function scripted(events: AgentEvent[], options: { fail?: Error; waitForAbort?: 
   const histories: unknown[] = [];
   return {
     histories,
+    size: (h) => (Array.isArray(h) ? h.length : h === undefined ? 0 : 1),
+    rewind: (h, n) => (Array.isArray(h) ? h.slice(0, n) : n === 0 ? undefined : h),
     async run(history, question, onEvent, signal) {
       histories.push(history);
       for (const e of events) {
@@ -140,5 +142,67 @@ describe('ChatSession (host side of the chat)', () => {
     const last = store.saved.at(-1) as { turns: unknown[]; history?: unknown };
     assert.deepEqual(last.turns, []);
     assert.equal(last.history, undefined);
+  });
+
+  it('Regenerate and Edit go back to before the turn: later turns and their history are dropped', async () => {
+    // The history is the list of questions asked, so what each run saw is visible.
+    const seen: unknown[] = [];
+    const engine: ChatEngine = {
+      size: (h) => (Array.isArray(h) ? h.length : 0),
+      rewind: (h, n) => (Array.isArray(h) ? h.slice(0, n) : h),
+      async run(history, question, onEvent) {
+        seen.push(history);
+        onEvent({ type: 'done', text: `answer to ${question}`, usage, steps: 1, incomplete: false });
+        return [...(Array.isArray(history) ? history : []), question];
+      },
+    };
+    const store = memoryStore();
+    const session = new ChatSession(store, engine, nullLogger);
+    await session.send('one');
+    await session.send('two');
+    await session.send('three');
+    const [, second] = session.allTurns;
+    await session.resend(second.id, 'two, reworded');
+    assert.deepEqual(session.allTurns.map((t) => t.question), ['one', 'two, reworded']);
+    assert.deepEqual(seen.at(-1), ['one']);
+    // Regenerate the last answer: same question, from the same point.
+    await session.resend(session.allTurns[1].id);
+    assert.deepEqual(session.allTurns.map((t) => t.question), ['one', 'two, reworded']);
+    assert.deepEqual(seen.at(-1), ['one']);
+    assert.equal(session.allTurns[1].answer, 'answer to two, reworded');
+    // The marks survive a reload, so Edit still works after one.
+    const reloaded = new ChatSession(memoryStore(store.saved.at(-1)), engine, nullLogger);
+    await reloaded.whenLoaded();
+    await reloaded.resend(reloaded.allTurns[0].id, 'zero');
+    assert.deepEqual(seen.at(-1), []);
+    assert.deepEqual(reloaded.allTurns.map((t) => t.question), ['zero']);
+  });
+
+  it('Retry after a failure; an error a later action fixed leaves the conversation', async () => {
+    let fail = true;
+    const engine: ChatEngine = {
+      size: () => 0,
+      rewind: () => undefined,
+      async run(_history, question, onEvent) {
+        if (fail) {
+          throw new ConfigError('No Kimi API key is set.');
+        }
+        onEvent({ type: 'done', text: `answer to ${question}`, usage, steps: 1, incomplete: false });
+        return undefined;
+      },
+    };
+    const session = new ChatSession(memoryStore(), engine, nullLogger);
+    const posted: HostToWebview[] = [];
+    session.onDidPost((m) => posted.push(m));
+    await session.send('hello?');
+    assert.equal(session.allTurns[0].status, 'error');
+    session.clearErrors((e) => /API key/.test(e));
+    assert.equal(session.allTurns[0].error, undefined);
+    assert.ok(posted.some((m) => m.type === 'snapshotTurns'));
+    fail = false;
+    await session.resend(session.allTurns[0].id);
+    assert.equal(session.allTurns.length, 1);
+    assert.equal(session.allTurns[0].status, 'done');
+    assert.equal(session.allTurns[0].answer, 'answer to hello?');
   });
 });

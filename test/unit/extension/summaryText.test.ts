@@ -58,4 +58,11 @@ describe('indexing text', () => {
     assert.equal(text, 'Indexed 4 files (11 chunks); 2 unchanged; 1 removed; 1 skipped: 1 binary. Took 2.0 s.');
     assert.match(summaryMessage([summary({ filesIndexed: 1, cancelled: true })]), /^Indexing cancelled after 1 file/);
   });
+
+  it('the summary reports the whole time the user waited, setup included', () => {
+    const one = [summary({ filesIndexed: 5, durationMs: 1_400 })];
+    assert.match(summaryMessage(one, 72_000), /Took 72 s \(Milvus setup 71 s, indexing 1\.4 s\)\.$/);
+    assert.match(summaryMessage(one, 1_600), /Took 1\.6 s\.$/);
+    assert.match(summaryMessage(one), /Took 1\.4 s\.$/);
+  });
 });

@@ -29,6 +29,20 @@ describe('Kimi error classification (by error type, kimi-api.md §7.2)', () => {
     assert.match(net.message, /api-sg\.moonshot\.ai/);
   });
 
+  it('connection hints depend on the host: no Moonshot endpoint advice for a local or custom server', () => {
+    const at = (baseUrl: string): string =>
+      (toKimiError(new APIConnectionError({ message: 'Connection error.' }), { ...ctx, baseUrl }) as KimiApiError).message;
+    assert.match(at('https://api.moonshot.ai/v1'), /api-sg\.moonshot\.ai/);
+    assert.match(at('https://api.moonshot.cn/v1'), /api\.moonshot\.ai\/v1/);
+    for (const local of ['http://localhost:8000/v1', 'http://127.0.0.1:9/v1']) {
+      assert.doesNotMatch(at(local), /moonshot/);
+      assert.match(at(local), /local server running/);
+    }
+    const gateway = at('https://llm-gateway.example.com/kimi/v1');
+    assert.doesNotMatch(gateway, /api-sg|moonshot\.cn/);
+    assert.match(gateway, /llm-gateway\.example\.com is reachable/);
+  });
+
   it('fails fast with an actionable message on quota, daily limit, auth, content filter, context length and unknown model', () => {
     const cases: Array<[number, string, string, RegExp]> = [
       [429, 'exceeded_current_quota_error', 'You exceeded your current token quota', /Top up/],

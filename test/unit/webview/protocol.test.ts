@@ -18,6 +18,34 @@ describe('protocol: messages from the webview', () => {
     });
   });
 
+  it('accepts the messages of context chips, Edit/Regenerate and Apply, and refuses malformed ones', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'hi', context: ['active', 'added-1'] }), {
+      type: 'send',
+      text: 'hi',
+      context: ['active', 'added-1'],
+    });
+    assert.equal(parseWebviewMessage({ type: 'send', text: 'hi', context: 'active' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'send', text: 'hi', context: [1] }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'removeContext', id: 'added-1' }), { type: 'removeContext', id: 'added-1' });
+    assert.deepEqual(parseWebviewMessage({ type: 'resend', turnId: 't1' }), { type: 'resend', turnId: 't1' });
+    assert.deepEqual(parseWebviewMessage({ type: 'resend', turnId: 't1', text: 'new' }), { type: 'resend', turnId: 't1', text: 'new' });
+    assert.equal(parseWebviewMessage({ type: 'resend', turnId: 't1', text: '  ' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'resend', turnId: '' }), undefined);
+    const target = { path: 'src/a.ts', startLine: 3, endLine: 9 };
+    assert.deepEqual(parseWebviewMessage({ type: 'applyCode', code: 'x', target, wholeFile: false }), {
+      type: 'applyCode',
+      code: 'x',
+      target,
+      wholeFile: false,
+    });
+    assert.equal(parseWebviewMessage({ type: 'applyCode', code: 'x', target: { path: 'a', startLine: 9, endLine: 1 }, wholeFile: false }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'applyCode', code: 'x', target }), undefined);
+    assert.deepEqual(parseHostMessage({ type: 'context', added: [] }), { type: 'context', added: [] });
+    assert.equal(parseHostMessage({ type: 'context' }), undefined);
+    assert.ok(parseHostMessage({ type: 'snapshotTurns', turns: [newTurn('a', 'q')] }));
+    assert.equal(parseHostMessage({ type: 'snapshotTurns', turns: [{}] }), undefined);
+  });
+
   it('drops unknown fields instead of passing them on', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'stop', extra: 'x' }), { type: 'stop' });
     assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'q', command: 'rm -rf' }), { type: 'send', text: 'q' });

@@ -166,8 +166,10 @@ describe('manifest (as loaded by VS Code)', () => {
     assert.ok(ours.some((v) => v.id === COLLECTIONS_VIEW_ID), 'collections view missing');
   });
 
-  it('offers Add File to Collection in the explorer context menu', () => {
+  it('offers Add File to Collection in the explorer context menu, and the selection commands in the editor menu', () => {
     const items = manifest().contributes.menus['explorer/context'] ?? [];
+    const editorMenu = (manifest().contributes.menus['editor/context'] ?? []).map((m) => m.command);
+    assert.ok(editorMenu.includes(Commands.askAboutSelection) && editorMenu.includes(Commands.addSelectionToChat), 'selection commands missing from the editor context menu');
     assert.ok(items.some((i) => i.command === Commands.addFileToCollection));
   });
 
@@ -188,10 +190,22 @@ describe('manifest (as loaded by VS Code)', () => {
     }
   });
 
-  it('defaults to the global Kimi endpoint and offers the China one', () => {
-    const baseUrl = manifest().contributes.configuration.properties['kimiMilvus.kimi.baseUrl'] as ConfigProperty & { enum?: string[] };
+  it('defaults to the global Kimi endpoint, suggests the China one, and accepts any http(s) URL', () => {
+    const baseUrl = manifest().contributes.configuration.properties['kimiMilvus.kimi.baseUrl'] as ConfigProperty & {
+      enum?: string[];
+      examples?: string[];
+      pattern?: string;
+    };
     assert.equal(baseUrl.default, 'https://api.moonshot.ai/v1');
-    assert.ok(baseUrl.enum?.includes('https://api.moonshot.cn/v1'));
+    assert.equal(baseUrl.enum, undefined, 'an enum flags proxies and local endpoints as "Value is not accepted"');
+    assert.ok(baseUrl.examples?.includes('https://api.moonshot.cn/v1'));
+    const pattern = new RegExp(baseUrl.pattern ?? '');
+    for (const ok of ['https://api.moonshot.ai/v1', 'http://localhost:8000/v1', 'https://gw.example.com/kimi/v1']) {
+      assert.ok(pattern.test(ok), ok);
+    }
+    for (const bad of ['api.moonshot.ai/v1', 'ftp://x/v1', 'https:// x']) {
+      assert.ok(!pattern.test(bad), bad);
+    }
     assert.equal(manifest().contributes.configuration.properties['kimiMilvus.milvus.uri'].default, '');
   });
 });

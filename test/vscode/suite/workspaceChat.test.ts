@@ -1,0 +1,179 @@
+// Runs inside the real extension host: what the chat takes from the editor (a selection, the lines
+// around the cursor), Apply (a diff, then one undoable WorkspaceEdit on the target file only) and
+// the conversation file that Edit and Regenerate rely on after a reload.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChatEngine } from '../../../src/extension/chat/chatSession';
+import { ChatSession } from '../../../src/extension/chat/chatSession';
+import { createChatStore } from '../../../src/extension/chat/chatStore';
+import { CodeProposals } from '../../../src/extension/chat/codeProposals';
+import { withContext } from '../../../src/extension/chat/contextPrompt';
+import { captureEditor, EditorContext } from '../../../src/extension/chat/editorContext';
+import { nullLogger } from '../../../src/core/logger';
+
+const root = (): string => {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder');
+  return folder.uri.fsPath;
+};
+
+async function until<T>(what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined) {
+      return v;
+    }
+    if (Date.now() > deadline) {
+      assert.fail(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the chat and the editor (inside VS Code)', function () {
+  this.timeout(60_000);
+  const foghorn = (): string => path.join(root(), 'src', 'foghorn.js');
+  let autoSave: unknown;
+  let original = '';
+
+  before(async () => {
+    // Apply changes the fixture in memory only: with the web workbench's auto-save the change would
+    // reach the disk (and live sync) while other suites use the fixture.
+    original = readFileSync(foghorn(), 'utf8');
+    const files = vscode.workspace.getConfiguration('files');
+    autoSave = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === foghorn());
+    if (doc?.isDirty) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    if (readFileSync(foghorn(), 'utf8') !== original) {
+      writeFileSync(foghorn(), original);
+    }
+    await vscode.workspace.getConfiguration('files').update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
+  });
+
+  it('captures a selection with its workspace path, lines and language; no selection gives the lines around the cursor', async () => {
+    const doc = await vscode.workspace.openTextDocument(foghorn());
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(3, 0, 6, 0);
+    const sel = captureEditor(editor);
+    assert.ok(sel);
+    assert.deepEqual(sel.source, { path: 'src/foghorn.js', startLine: 4, endLine: 6, root: root() });
+    assert.equal(sel.kind, 'selection');
+    assert.equal(sel.language, 'javascript');
+    assert.equal(sel.text, doc.getText(new vscode.Range(3, 0, 6, 0)));
+    assert.match(withContext('Why Friday?', [sel]), /src\/foghorn\.js:4-6 \(selected\):\n```javascript\nfunction nextFoghornTest/);
+
+    editor.selection = new vscode.Selection(1, 3, 1, 3);
+    const cursor = captureEditor(editor);
+    assert.ok(cursor);
+    assert.equal(cursor.kind, 'cursor');
+    assert.equal(cursor.source.startLine, 1);
+    assert.equal(cursor.source.endLine, doc.lineCount);
+    assert.equal(captureEditor(undefined), undefined);
+
+    // "Add Selection to Chat" keeps what was selected then, even if the selection moves on.
+    const context = new EditorContext();
+    try {
+      editor.selection = new vscode.Selection(3, 0, 4, 0);
+      assert.ok(context.addSelection(editor));
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      assert.deepEqual(context.addedChips().map((c) => c.label), ['src/foghorn.js:4']);
+      const [chip] = context.addedChips();
+      const taken = context.take([chip?.id ?? '']);
+      assert.equal(taken[0]?.text, 'function nextFoghornTest(from) {\n');
+      assert.deepEqual(context.addedChips(), [], 'an added selection is used once');
+    } finally {
+      context.dispose();
+    }
+  });
+
+  it('Apply shows a diff, and accepting changes only the target file, in one undoable edit', async () => {
+    const proposals = new CodeProposals('kimi-milvus-proposal-test');
+    const registration = vscode.workspace.registerTextDocumentContentProvider('kimi-milvus-proposal-test', proposals);
+    try {
+      const doc = await vscode.workspace.openTextDocument(foghorn());
+      const before = doc.getText();
+      const others = await Promise.all(
+        ['src/logbook.py', 'README.md'].map(async (p) => vscode.workspace.openTextDocument(path.join(root(), p))),
+      );
+      const othersBefore = others.map((d) => d.getText());
+      const decided = proposals.propose('  d.setHours(13, 30, 0, 0);\n', { path: 'src/foghorn.js', startLine: 7, endLine: 7 }, false);
+      // The diff's right side is the proposal: the file with line 7 replaced.
+      const proposal = await until('the diff', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.scheme === 'kimi-milvus-proposal-test' ? e.document : undefined;
+      });
+      assert.equal(proposal.getText(), before.replace('d.setHours(12, 0, 0, 0);', 'd.setHours(13, 30, 0, 0);'));
+      assert.equal(doc.getText(), before, 'changed before the user accepted');
+      assert.equal(await proposals.accept(proposal.uri), true);
+      assert.equal(await decided, true);
+      assert.equal(doc.getText(), proposal.getText());
+      assert.ok(doc.isDirty, 'an applied proposal is left for the user to save');
+      assert.equal(readFileSync(foghorn(), 'utf8'), before, 'written to disk behind the user');
+      assert.deepEqual(others.map((d) => d.getText()), othersBefore);
+      // One undo step takes it all back.
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), before);
+      assert.equal(doc.isDirty, false);
+
+      // Reject leaves the file alone; a proposal made stale by an edit is refused.
+      const rejected = proposals.propose('x', { path: 'src/foghorn.js', startLine: 1, endLine: 1 }, true);
+      const second = await until('the second diff', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.scheme === 'kimi-milvus-proposal-test' ? e.document : undefined;
+      });
+      await proposals.reject(second.uri);
+      assert.equal(await rejected, false);
+      assert.equal(doc.getText(), before);
+      assert.equal(await proposals.propose('x', { path: '../outside.js', startLine: 1, endLine: 1 }, true), false);
+    } finally {
+      registration.dispose();
+      proposals.dispose();
+    }
+  });
+
+  it('the conversation file keeps turns, history and where each turn began, for Edit after a reload', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kimi-chat-store-'));
+    try {
+      const engine: ChatEngine = {
+        size: (h) => (Array.isArray(h) ? h.length : 0),
+        rewind: (h, n) => (Array.isArray(h) ? h.slice(0, n) : h),
+        async run(history, question, onEvent) {
+          onEvent({ type: 'done', text: `re: ${question}`, usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, steps: 1, incomplete: false });
+          return [...(Array.isArray(history) ? history : []), question];
+        },
+      };
+      const memento = { get: () => undefined, update: () => Promise.resolve(), keys: () => [] } as unknown as vscode.Memento;
+      const first = new ChatSession(createChatStore(vscode.Uri.file(dir), memento), engine, nullLogger);
+      await first.send('one', { prompt: 'one\n\n---\ncontext', attachments: [{ path: 'src/foghorn.js', startLine: 4, endLine: 6 }] });
+      await first.send('two');
+      first.dispose();
+      const saved = JSON.parse(readFileSync(path.join(dir, 'chat.json'), 'utf8')) as { marks: Record<string, number> };
+      assert.equal(Object.keys(saved.marks).length, 2);
+
+      const again = new ChatSession(createChatStore(vscode.Uri.file(dir), memento), engine, nullLogger);
+      await again.whenLoaded();
+      assert.deepEqual(again.allTurns.map((t) => t.question), ['one', 'two']);
+      assert.deepEqual(again.allTurns[0]?.attachments, [{ path: 'src/foghorn.js', startLine: 4, endLine: 6 }]);
+      const turn = again.allTurns[0];
+      assert.ok(turn);
+      await again.resend(turn.id, 'one, again');
+      assert.deepEqual(again.allTurns.map((t) => t.question), ['one, again']);
+      // The edited question still carries its context.
+      assert.equal(again.allTurns[0]?.answer, 're: one, again\n\n---\ncontext');
+      again.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
