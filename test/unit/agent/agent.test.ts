@@ -89,12 +89,10 @@ describe('Agent loop against the fake Kimi server', () => {
       return reply.text('Both done.');
     });
     const events: AgentEvent[] = [];
-    const started = Date.now();
     const result = await agent([slowTool('slow_a', 300, log), slowTool('slow_b', 300, log)]).run(new ChatHistory(), 'go', (e) => events.push(e));
-    const elapsed = Date.now() - started;
     assert.equal(result.text, 'Both done.');
+    // Concurrency shown by order, not by a clock (a loaded machine stretches any time bound).
     assert.deepEqual(log.slice(0, 2), ['start slow_a', 'start slow_b'], 'both started before either ended');
-    assert.ok(elapsed < 590, `ran concurrently (${elapsed} ms; one after the other takes 600)`);
     const bodies = kimi.chatBodies();
     assert.equal(bodies.length, 2);
     const assistant = bodies[1]?.messages.find((m) => m.role === 'assistant');

@@ -91,7 +91,8 @@ describe('OpenAiEmbedder against a fake OpenAI-compatible server', () => {
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
     await assert.rejects(embedder().embed(['x'], controller.signal), UserAbortError);
-    assert.ok(Date.now() - started < 2000);
+    // The only meaningful bound: it did not wait for the server's answer (5 s), however loaded the machine.
+    assert.ok(Date.now() - started < 4500);
   });
 
   it('cancels during a Retry-After wait', async () => {
