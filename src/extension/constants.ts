@@ -24,4 +24,5 @@ export const Commands = {
   addSelectionToChat: 'kimiMilvus.addSelectionToChat',
   focusChat: 'kimiMilvus.focusChat',
   rejectProposal: 'kimiMilvus.rejectProposal',
+  copyMcpConfig: 'kimiMilvus.copyMcpConfig',
 } as const;

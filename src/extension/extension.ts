@@ -10,6 +10,7 @@ import { IndexRunner } from './indexing/indexRunner';
 import { IndexState } from './indexing/indexState';
 import { LiveSync } from './indexing/liveSync';
 import { registerChatParticipant } from './lm/chatParticipant';
+import { registerMcpConfigCommand } from './lm/mcpConfig';
 import { registerLanguageModelTools } from './lm/searchTool';
 import { createChannelLogger } from './logging';
 import { registerSecretCommands } from './secretCommands';
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   registerAddFiles(context, services, changed);
   registerStatusBar(context, state, trust);
   registerLanguageModelTools(context, services, chatCollections);
+  registerMcpConfigCommand(context, services);
   const kimiChatHandler = registerChatParticipant(context, services, chatCollections);
   const liveSync = new LiveSync(services, state, runner);
   context.subscriptions.push(liveSync);

@@ -14,6 +14,7 @@ import { collectionNameFor } from '../../src/core/indexing/collectionName';
 import type { VectorStore } from '../../src/core/store/types';
 import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { EXPECTED_INDEXED, FIXTURE_QUESTION, type FixtureWorkspace, createFixtureWorkspace } from '../unit/indexing/workspaceFixture';
+import { mcpConfigText } from '../../src/extension/lm/mcpConfigText';
 import { getTestStore, testMilvusConfig } from './milvusEnv';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -143,6 +144,37 @@ describe('MCP server (kimi-milvus mcp over stdio)', function () {
     const filtered = (await client.callTool({ name: 'search_workspace', arguments: { query: 'compute fibonacci', extensions: ['py'], path: 'src/' } })) as CallToolResult;
     const paths = (filtered.structuredContent as { results: Array<{ path: string }> }).results.map((h) => h.path);
     assert.deepEqual([...new Set(paths)], ['src/util/math.py']);
+  });
+
+  it('the configuration "Copy MCP Server Configuration" writes starts a server that sees the same index', async () => {
+    // What the extension copies for VS Code, pointed at this data dir (the extension's own is its global storage).
+    const config = JSON.parse(
+      mcpConfigText('vscode', {
+        command: process.execPath,
+        runAsNode: false,
+        cliPath: cli,
+        dataDir: testMilvusConfig().dataDir,
+        embedding: { baseUrl: embeddings.url, model: 'fake-embed', dimensions: 32 },
+        needsEmbeddingKey: true,
+        needsMilvusToken: false,
+      }),
+    ) as { servers: Record<string, { command: string; args: string[]; env: Record<string, string> }> };
+    const server = config.servers['kimi-milvus'];
+    assert.ok(server);
+    // The client fills in the ${input:…} it asked the user for; nothing else is added.
+    const { KIMI_MILVUS_DATA_DIR: _dataDirFromEnv, ...inherited } = env;
+    const childEnv: Record<string, string> = { ...inherited, ...server.env, EMBEDDING_API_KEY: 'sk-mcp-test' };
+    const second = new Client({ name: 'copied-config', version: '1.0.0' }, { capabilities: { roots: {} } });
+    second.setRequestHandler(ListRootsRequestSchema, () => ({ roots: [{ uri: pathToFileURL(ws.root).href, name: 'fixture' }] }));
+    await second.connect(new StdioClientTransport({ command: server.command, args: server.args, env: childEnv, cwd: repo, stderr: 'pipe' }));
+    try {
+      const result = (await second.callTool({ name: 'search_workspace', arguments: { query: FIXTURE_QUESTION.query, limit: 3 } })) as CallToolResult;
+      assert.equal(result.isError, false, text(result));
+      const hits = (result.structuredContent as { results: Array<{ path: string }> }).results;
+      assert.equal(hits[0]?.path, FIXTURE_QUESTION.path, 'the copied configuration reaches the index built by the first client');
+    } finally {
+      await second.close();
+    }
   });
 
 

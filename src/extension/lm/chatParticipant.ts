@@ -51,8 +51,11 @@ function toolProgress(e: Extract<AgentEvent, { type: 'toolStarted' }>): string {
   return `${e.name}${what}…`;
 }
 
-/** The request handler; exported (through the test API) so an extension-host test can drive it. */
-export function createKimiRequestHandler(engine: ChatEngine): vscode.ChatRequestHandler {
+/**
+ * The request handler; exported (through the test API) so an extension-host test can drive it.
+ * `redact` takes the product's keys out of an error text before VS Code shows it (a provider may echo one).
+ */
+export function createKimiRequestHandler(engine: ChatEngine, redact: (text: string) => string = (text) => text): vscode.ChatRequestHandler {
   return async (request, context, stream, token): Promise<vscode.ChatResult> => {
     const cancel = abortSignalFor(token);
     const sources: SourceRef[] = [];
@@ -107,7 +110,7 @@ export function createKimiRequestHandler(engine: ChatEngine): vscode.ChatRequest
       if (err instanceof ConfigError && /Kimi API key/i.test(err.message)) {
         stream.button({ command: Commands.setKimiApiKey, title: 'Set Kimi API Key' });
       }
-      return { errorDetails: { message: userMessage(err) }, metadata: { sources } satisfies KimiChatMetadata };
+      return { errorDetails: { message: redact(userMessage(err)) }, metadata: { sources } satisfies KimiChatMetadata };
     } finally {
       cancel.dispose();
     }
@@ -154,7 +157,7 @@ function followups(result: vscode.ChatResult): vscode.ChatFollowup[] {
 }
 
 export function registerChatParticipant(context: vscode.ExtensionContext, services: Services, chatCollections: ChatCollections): vscode.ChatRequestHandler {
-  const handler = createKimiRequestHandler(new AgentChatEngine(services, chatCollections));
+  const handler = createKimiRequestHandler(new AgentChatEngine(services, chatCollections), (text) => services.redactor.redact(text));
   // Hosts without the chat API (older builds, forks) keep our own chat panel only.
   if (typeof vscode.chat?.createChatParticipant !== 'function') {
     return handler;

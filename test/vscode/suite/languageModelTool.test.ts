@@ -73,4 +73,21 @@ describe('language-model tool kimi-milvus_searchWorkspace (inside VS Code, real 
       /not been indexed/,
     );
   });
+
+  it('Copy MCP Server Configuration copies a VS Code config for the shipped CLI on this extension\'s data dir, without the key', async () => {
+    const text = await vscode.commands.executeCommand<string>(Commands.copyMcpConfig, 'vscode');
+    assert.equal(await vscode.env.clipboard.readText(), text);
+    const server = (JSON.parse(text) as { servers: Record<string, { command: string; args: string[]; env: Record<string, string> }> }).servers['kimi-milvus'];
+    assert.ok(server);
+    const [cliPath, sub, flag, dataDir] = server.args;
+    assert.equal(sub, 'mcp');
+    assert.equal(flag, '--data-dir');
+    const ext = vscode.extensions.getExtension('kimi-milvus.kimi-milvus-chat');
+    assert.ok(ext && cliPath === vscode.Uri.joinPath(ext.extensionUri, 'dist', 'cli.js').fsPath);
+    await vscode.workspace.fs.stat(vscode.Uri.file(cliPath));
+    assert.match(dataDir ?? '', /globalStorage/);
+    assert.equal(server.env.EMBEDDING_MODEL, 'fake-embed');
+    assert.equal(server.env.EMBEDDING_API_KEY, '${input:kimiMilvusEmbeddingKey}');
+    assert.ok(!text.includes('embed-key-for-lm-tool-test'), 'the key is never copied');
+  });
 });
