@@ -156,7 +156,9 @@ describe('indexing (inside VS Code, real Milvus Lite)', function () {
     await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), '# Night watch\n\nThe periwinklemarmot lantern is lit at dawn.\n'));
     assert.ok(await doc.save(), 'save failed');
     await until('the edit in the index', async () => ((await hasHit('periwinklemarmot')) ? true : undefined));
-    assert.equal(await hasHit('zanzibarquokka'), false, 'the old content is still indexed');
+    // New rows are written before stale ones are deleted (an interrupted run never loses rows), so the
+    // old chunk may outlive the new one by one write round; it must then go.
+    await until('the old content gone from the index', async () => ((await hasHit('zanzibarquokka')) ? undefined : true));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
     await fs.rm(file);
