@@ -21,6 +21,8 @@ export interface LocalEmbedderOptions {
   readonly venvDir?: string;
   readonly pythonPath?: string;
   readonly threads?: number;
+  /** Where first-use progress goes when embed() triggers it (download MB, pip steps); default the log. */
+  readonly onProgress?: (message: string) => void;
   readonly logger?: Logger;
   readonly fetch?: typeof fetch;
 }
@@ -64,7 +66,7 @@ export class LocalEmbedder implements Embedder {
     if (texts.length === 0) {
       return [];
     }
-    const { http } = await this.start((m) => this.logger.info(m), signal);
+    const { http } = await this.start(this.options.onProgress ?? ((m) => this.logger.info(m)), signal);
     return http.embed(texts, signal);
   }
 

@@ -3,6 +3,7 @@
  * by pip on first use, like Milvus Lite's), and the embedding server process it runs.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { Socket } from 'node:net';
 import { ConfigError, UserAbortError } from '../errors';
 import type { Logger } from '../logger';
 import { type VenvPackages, ensureVenv } from '../milvus/venv';
@@ -58,6 +59,13 @@ export async function startEmbedServer(modelDir: string, meta: LocalModelMeta, o
     env: { ...process.env, KIMI_EMBED_THREADS: String(options.threads ?? 1) },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The server must not keep a finished CLI alive; when Node exits, its stdin closes and it stops.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) {
+    if (stream instanceof Socket) {
+      stream.unref();
+    }
+  }
   const port = await waitForReady(child, options);
   options.logger.info(`Local embedding server (${meta.name}) listening on 127.0.0.1:${port}.`);
   return {
