@@ -38,6 +38,8 @@ const START_TIMEOUT_MS = 120_000;
 export interface EmbedServer {
   /** `http://127.0.0.1:<port>/v1` */
   readonly baseUrl: string;
+  /** The server's process id (benchmarks read its memory). */
+  readonly pid: number | undefined;
   /** Resolves when the process has exited (by itself or after stop()). */
   readonly exited: Promise<void>;
   stop(): Promise<void>;
@@ -70,6 +72,7 @@ export async function startEmbedServer(modelDir: string, meta: LocalModelMeta, o
   options.logger.info(`Local embedding server (${meta.name}) listening on 127.0.0.1:${port}.`);
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
+    pid: child.pid,
     exited,
     async stop(): Promise<void> {
       // Closing stdin is the server's signal to exit; the kill is for a process that hangs.
