@@ -144,8 +144,8 @@ function progressInMb(onProgress: ((message: string) => void) | undefined, name:
   }
   let last = -1;
   return (received, total) => {
-    const mb = Math.floor(received / 1_000_000);
-    if (mb !== last || received === total) {
+    const mb = Math.round(received / 1_000_000);
+    if (mb !== last) {
       last = mb;
       onProgress(`Downloading ${name}: ${mb} / ${Math.round(total / 1_000_000)} MB`);
     }
