@@ -34,6 +34,7 @@ export const EMBEDDING_HELP = [
   '                            auto: the endpoint when a base URL or key is set, else none (BM25 only)',
   '                            local: all-MiniLM-L6-v2 on this machine (downloads 21 MB once into the',
   '                            data dir; needs Python 3.10+); --embedding-model may name a model folder',
+  '                            KIMI_EMBED_MODEL_URL a mirror of the model download; KIMI_EMBED_VENV a ready runtime venv',
   '  --embedding-base-url URL  EMBEDDING_BASE_URL   OpenAI-compatible endpoint, e.g. https://api.openai.com/v1',
   '  --embedding-model NAME    EMBEDDING_MODEL      default text-embedding-3-small',
   '  --embedding-dimensions N  EMBEDDING_DIMENSIONS default 1536; must match the model',
@@ -82,6 +83,7 @@ export function cliEmbedder(args: ParsedArgs, io: CliIO): Embedder {
       bundledDir: bundledModelsDir(),
       pythonPath: io.env.KIMI_MILVUS_PYTHON?.trim() || undefined,
       venvDir: io.env.KIMI_EMBED_VENV?.trim() || undefined,
+      downloadUrl: io.env.KIMI_EMBED_MODEL_URL?.trim() || undefined,
       onProgress: (message) => io.stderr(`${message}\n`),
     },
   });
