@@ -11,7 +11,9 @@
  *   thread measured faster than two there under load.
  * - Texts are cut to the model's max tokens from the head: a chunk's head carries its path and
  *   the definition or heading it starts with, the part a question is most likely about.
- * - A batch is sorted by length so padding (wasted compute) stays small.
+ * - A request is sorted by length and run 4 texts at a time with ONNX Runtime's memory arena off:
+ *   padding (wasted compute) stays small, and peak memory measured 410 MB instead of 820 MB
+ *   (arena on, 16 at a time) at the same speed.
  * - It exits when its stdin closes, so a crashed editor leaves no process behind.
  *
  * argv: model_dir meta_json (LocalModelMeta)
@@ -39,9 +41,10 @@ tok.enable_padding()
 opts = ort.SessionOptions()
 opts.intra_op_num_threads = threads
 opts.inter_op_num_threads = 1
+opts.enable_cpu_mem_arena = False
 session = ort.InferenceSession(os.path.join(model_dir, "model.onnx"), opts, providers=["CPUExecutionProvider"])
 inputs = {i.name for i in session.get_inputs()}
-SUB_BATCH = 16
+SUB_BATCH = 4
 
 def embed(texts):
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
