@@ -12,7 +12,8 @@
  *  (c) hybrid: (b) + dense vectors from the fake hashed bag-of-words embedder (test/fakes), a
  *      deterministic stand-in, not a real embedding model,
  *  (d) hybrid: (b) + the local embedder (all-MiniLM-L6-v2 int8, the real model; downloaded once
- *      into .cache/bench-embed, runtime venv from KIMI_EMBED_VENV or ~/.cache/kimi-milvus-chat).
+ *      into .cache/bench-embed, runtime venv from KIMI_EMBED_VENV or ~/.cache/kimi-milvus-chat),
+ *  (e) dense only: the vectors of (d), ranked by cosine in the bench itself (no re-embedding).
  * A hit is a result chunk from one of the question's files; ranks are over chunks (limit 10).
  */
 import { execFileSync } from 'node:child_process';
@@ -96,6 +97,49 @@ interface Scores {
   readonly ranks: ReadonlyArray<number | undefined>;
 }
 
+/** Keeps every chunk text and vector the Indexer embeds, for the dense-only row (brute-force cosine). */
+class Recording implements Embedder {
+  readonly rows: Array<{ path: string; vector: number[] }> = [];
+  constructor(readonly inner: Embedder) {}
+  get spec(): Embedder['spec'] {
+    return this.inner.spec;
+  }
+  async embed(texts: readonly string[], signal?: AbortSignal): Promise<number[][]> {
+    const vectors = await this.inner.embed(texts, signal);
+    texts.forEach((t, i) => {
+      // Each chunk text starts with its `path:start-end` header.
+      const path = /^(.+?):\d+-\d+/.exec(t)?.[1];
+      const vector = vectors[i];
+      if (path && vector) {
+        this.rows.push({ path, vector });
+      }
+    });
+    return vectors;
+  }
+}
+
+async function evaluateDense(recording: Recording, questions: Questions): Promise<Scores> {
+  const ranks: Array<number | undefined> = [];
+  for (const [question, gold] of questions) {
+    const [q] = await recording.inner.embed([question]);
+    const scored = recording.rows.map((r) => ({ path: r.path, score: r.vector.reduce((s, v, i) => s + v * (q?.[i] ?? 0), 0) }));
+    scored.sort((a, b) => b.score - a.score);
+    const at = scored.slice(0, LIMIT).findIndex((h) => gold.includes(h.path));
+    ranks.push(at >= 0 ? at + 1 : undefined);
+  }
+  return summarize(ranks);
+}
+
+function summarize(ranks: Array<number | undefined>): Scores {
+  const n = ranks.length;
+  return {
+    hit1: ranks.filter((r) => r === 1).length / n,
+    hit5: ranks.filter((r) => r !== undefined && r <= 5).length / n,
+    mrr10: ranks.reduce<number>((s, r) => s + (r ? 1 / r : 0), 0) / n,
+    ranks,
+  };
+}
+
 async function evaluate(handle: StoreHandle, collection: string, embedder: Embedder | undefined, questions: Questions): Promise<Scores> {
   const ranks: Array<number | undefined> = [];
   for (const [question, gold] of questions) {
@@ -104,13 +148,7 @@ async function evaluate(handle: StoreHandle, collection: string, embedder: Embed
     const at = hits.findIndex((h) => gold.includes(h.path));
     ranks.push(at >= 0 ? at + 1 : undefined);
   }
-  const n = ranks.length;
-  return {
-    hit1: ranks.filter((r) => r === 1).length / n,
-    hit5: ranks.filter((r) => r !== undefined && r <= 5).length / n,
-    mrr10: ranks.reduce<number>((s, r) => s + (r ? 1 / r : 0), 0) / n,
-    ranks,
-  };
+  return summarize(ranks);
 }
 
 /** A copy of the machine's CPython email/ and http/ packages (without caches), the stdlib corpus. */
@@ -162,8 +200,9 @@ async function main(): Promise<void> {
         const fake = createEmbedder({ baseUrl: server.url, apiKey: 'sk-bench', model: 'fake-hashed-bow', dimensions: DIMS });
         runs.push({ label: '(c) hybrid: (b) + hashed bag-of-words dense', mode: 'identifiers', embedder: fake });
       }
-      if (local) {
-        runs.push({ label: '(d) hybrid: (b) + all-MiniLM-L6-v2 int8 (local)', mode: 'identifiers', embedder: local });
+      const recording = local ? new Recording(local) : undefined;
+      if (recording) {
+        runs.push({ label: '(d) hybrid: (b) + all-MiniLM-L6-v2 int8 (local)', mode: 'identifiers', embedder: recording });
       }
       for (const [i, run] of runs.entries()) {
         const handle = (handles[run.mode] ??= await openStore(config, { onProgress: progress, bm25Text: run.mode }));
@@ -176,6 +215,9 @@ async function main(): Promise<void> {
         process.stderr.write(`${corpus.name} ${run.label}: indexed ${summary.filesTotal} files, ${summary.chunksWritten} chunks in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
         const scores = await evaluate(handle, collection, run.embedder.spec ? run.embedder : undefined, corpus.questions);
         rows.push([corpus.name, run.label, scores]);
+      }
+      if (recording) {
+        rows.push([corpus.name, '(e) dense only: all-MiniLM-L6-v2 int8 (brute-force cosine)', await evaluateDense(recording, corpus.questions)]);
       }
     }
   } finally {
