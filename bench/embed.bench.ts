@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const modelDir = await ensureLocalModel(DEFAULT_LOCAL_MODEL, { modelsDir: path.join(storageDir, 'models'), bundledDir: bundledModelsDir() });
   const rows: string[] = [];
   const candidates: Array<{ name: string; make: () => Promise<{ embedder: Embedder; url: string; model: string; pid?: number; loadS: number; stop: () => Promise<void> }> }> = [];
-  for (const threads of values.threads.split(',').map(Number)) {
+  for (const threads of values.threads.split(',').map(Number).filter((n) => n > 0)) {
     candidates.push({
       name: `all-MiniLM-L6-v2 int8, onnxruntime (Python), ${threads} thread${threads > 1 ? 's' : ''}`,
       make: async () => {
