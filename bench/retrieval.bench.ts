@@ -1,15 +1,24 @@
 /**
- * node --import tsx bench/retrieval.bench.ts [-- --no-hybrid]
+ * node --import tsx bench/retrieval.bench.ts [-- --no-hybrid] [--no-local] [--corpus src|stdlib|both] [--verbose]
  *
- * Search quality on real code: indexes this repository's src/ with the real Indexer into real
- * Milvus Lite, then asks natural-language questions (written from reading the code, before any
- * result was seen), each with the file(s) that answer it, and prints hit@1, hit@5 and MRR@10 for
- *  (a) BM25 over the raw chunk text (the behaviour before schema 2: `bm25Text: 'raw'`),
+ * Search quality on real code, each mode side by side in one run. Two question sets:
+ *  - src: this repository's src/, natural-language questions written from reading the code;
+ *  - stdlib: CPython's email/ and http/ packages from the machine's Python 3 (code this project
+ *    did not write), 30 paraphrased questions (bench/questions/stdlibEmailHttp.ts) written before
+ *    any result was seen.
+ * Each is indexed with the real Indexer into real Milvus Lite and searched as
+ *  (a) BM25 over the raw chunk text (src only: the behaviour before schema 2, `bm25Text: 'raw'`),
  *  (b) BM25 with identifier expansion (the product's default, Kimi key alone),
  *  (c) hybrid: (b) + dense vectors from the fake hashed bag-of-words embedder (test/fakes), a
- *      deterministic stand-in, not a real embedding model.
+ *      deterministic stand-in, not a real embedding model,
+ *  (d) hybrid: (b) + the local embedder (all-MiniLM-L6-v2 int8, the real model; downloaded once
+ *      into .cache/bench-embed, runtime venv from KIMI_EMBED_VENV or ~/.cache/kimi-milvus-chat),
+ *  (e) dense only: the vectors of (d), ranked by cosine in the bench itself (no re-embedding).
  * A hit is a result chunk from one of the question's files; ranks are over chunks (limit 10).
  */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MilvusConfig } from '../src/core/config';
@@ -18,12 +27,25 @@ import type { Embedder } from '../src/core/embedding/embedder';
 import { Indexer } from '../src/core/indexing/indexer';
 import { openStore, type StoreHandle } from '../src/core/store/factory';
 import type { Bm25Text } from '../src/core/store/searchText';
+import { LocalEmbedder } from '../src/core/embedding/localEmbedder';
+import { bundledModelsDir } from '../src/core/embedding/localModel';
 import { FakeEmbeddingServer } from '../test/fakes/embeddingServer';
+import { embedVenvDir } from '../test/support/localModel';
+import { STDLIB_EMAIL_HTTP } from './questions/stdlibEmailHttp';
 
-const { values } = parseArgs({ options: { 'no-hybrid': { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    'no-hybrid': { type: 'boolean', default: false },
+    'no-local': { type: 'boolean', default: false },
+    corpus: { type: 'string', default: 'both' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+type Questions = ReadonlyArray<readonly [string, readonly string[]]>;
 
 /** Question → files (relative to src/) that answer it. Mixed paraphrase and identifier-ish wording. */
-const QUESTIONS: ReadonlyArray<readonly [string, readonly string[]]> = [
+const QUESTIONS: Questions = [
   ['where are Kimi rate limit errors retried', ['core/kimi/retry.ts', 'core/kimi/kimiClient.ts']],
   ['how does the chat webview sanitize model output', ['webview/markdown.ts', 'webview/markdownConfig.ts']],
   ['how are tool calls assembled from streamed chunks', ['core/kimi/streamAssembler.ts']],
@@ -75,14 +97,40 @@ interface Scores {
   readonly ranks: ReadonlyArray<number | undefined>;
 }
 
-async function evaluate(handle: StoreHandle, collection: string, embedder: Embedder | undefined): Promise<Scores> {
+/** Keeps every chunk text and vector the Indexer embeds, for the dense-only row (brute-force cosine). */
+class Recording implements Embedder {
+  readonly rows: Array<{ path: string; vector: number[] }> = [];
+  constructor(readonly inner: Embedder) {}
+  get spec(): Embedder['spec'] {
+    return this.inner.spec;
+  }
+  async embed(texts: readonly string[], signal?: AbortSignal): Promise<number[][]> {
+    const vectors = await this.inner.embed(texts, signal);
+    texts.forEach((t, i) => {
+      // What is embedded starts with the chunk's path on a line of its own (chunkInput).
+      const path = /^([^\n]+)\n/.exec(t)?.[1];
+      const vector = vectors[i];
+      if (path && vector) {
+        this.rows.push({ path, vector });
+      }
+    });
+    return vectors;
+  }
+}
+
+async function evaluateDense(recording: Recording, questions: Questions): Promise<Scores> {
   const ranks: Array<number | undefined> = [];
-  for (const [question, gold] of QUESTIONS) {
-    const vector = embedder ? (await embedder.embed([question]))[0] : undefined;
-    const hits = await handle.store.search(collection, question, { limit: LIMIT, vector });
-    const at = hits.findIndex((h) => gold.includes(h.path));
+  for (const [question, gold] of questions) {
+    const [q] = await recording.inner.embed([question]);
+    const scored = recording.rows.map((r) => ({ path: r.path, score: r.vector.reduce((s, v, i) => s + v * (q?.[i] ?? 0), 0) }));
+    scored.sort((a, b) => b.score - a.score);
+    const at = scored.slice(0, LIMIT).findIndex((h) => gold.includes(h.path));
     ranks.push(at >= 0 ? at + 1 : undefined);
   }
+  return summarize(ranks);
+}
+
+function summarize(ranks: Array<number | undefined>): Scores {
   const n = ranks.length;
   return {
     hit1: ranks.filter((r) => r === 1).length / n,
@@ -92,37 +140,85 @@ async function evaluate(handle: StoreHandle, collection: string, embedder: Embed
   };
 }
 
+async function evaluate(handle: StoreHandle, collection: string, embedder: Embedder | undefined, questions: Questions): Promise<Scores> {
+  const ranks: Array<number | undefined> = [];
+  for (const [question, gold] of questions) {
+    const vector = embedder ? (await embedder.embed([question]))[0] : undefined;
+    const hits = await handle.store.search(collection, question, { limit: LIMIT, vector });
+    const at = hits.findIndex((h) => gold.includes(h.path));
+    ranks.push(at >= 0 ? at + 1 : undefined);
+  }
+  return summarize(ranks);
+}
+
+/** A copy of the machine's CPython email/ and http/ packages (without caches), the stdlib corpus. */
+function stdlibCorpus(): string {
+  const lib = execFileSync(process.platform === 'win32' ? 'python' : 'python3', ['-c', 'import os, email; print(os.path.dirname(os.path.dirname(email.__file__)))'], { encoding: 'utf8' }).trim();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-stdlib-'));
+  for (const pkg of ['email', 'http']) {
+    fs.cpSync(path.join(lib, pkg), path.join(dir, pkg), { recursive: true, filter: (src) => !src.includes('__pycache__') });
+  }
+  return dir;
+}
+
+interface Corpus {
+  readonly name: string;
+  readonly root: string;
+  readonly questions: Questions;
+  readonly raw: boolean;
+}
+
 async function main(): Promise<void> {
   const repo = path.resolve(__dirname, '..');
-  const root = path.join(repo, 'src');
   process.env.KIMI_MILVUS_VENV ||= path.join(repo, '.cache', 'milvus-venv');
   const config: MilvusConfig = { uri: undefined, token: undefined, dataDir: path.join(repo, '.cache', 'bench-retrieval'), pythonPath: undefined };
   const progress = (m: string): boolean => process.stderr.write(`${m}\n`);
+  const corpora: Corpus[] = [];
+  if (values.corpus === 'src' || values.corpus === 'both') {
+    corpora.push({ name: 'src', root: path.join(repo, 'src'), questions: QUESTIONS, raw: true });
+  }
+  const stdlib = values.corpus === 'stdlib' || values.corpus === 'both' ? stdlibCorpus() : undefined;
+  if (stdlib) {
+    corpora.push({ name: 'stdlib email+http (paraphrased)', root: stdlib, questions: STDLIB_EMAIL_HTTP, raw: false });
+  }
   const server = values['no-hybrid'] ? undefined : await new FakeEmbeddingServer({ dimensions: DIMS }).start();
+  const local = values['no-local']
+    ? undefined
+    : new LocalEmbedder({ storageDir: path.join(repo, '.cache', 'bench-embed'), bundledDir: bundledModelsDir(), venvDir: embedVenvDir(), onProgress: progress });
   const handles: Partial<Record<Bm25Text, StoreHandle>> = {};
   const dropLater: Array<[StoreHandle, string]> = [];
-  const rows: Array<[string, Scores]> = [];
+  const rows: Array<[string, string, Scores]> = [];
   try {
     const none = createEmbedder({ baseUrl: undefined, apiKey: undefined, model: '', dimensions: 0 });
-    const runs: Array<{ label: string; mode: Bm25Text; embedder: Embedder }> = [
-      { label: '(a) BM25, raw text (before)', mode: 'raw', embedder: none },
-      { label: '(b) BM25 + identifier expansion', mode: 'identifiers', embedder: none },
-    ];
-    if (server) {
-      const fake = createEmbedder({ baseUrl: server.url, apiKey: 'sk-bench', model: 'fake-hashed-bow', dimensions: DIMS });
-      runs.push({ label: '(c) hybrid: (b) + hashed bag-of-words dense', mode: 'identifiers', embedder: fake });
-    }
-    for (const [i, run] of runs.entries()) {
-      const handle = (handles[run.mode] ??= await openStore(config, { onProgress: progress, bm25Text: run.mode }));
-      const collection = `bench_retrieval_${process.pid}_${i}`;
-      await handle.store.dropCollection(collection).catch(() => undefined);
-      dropLater.push([handle, collection]);
-      const indexer = new Indexer({ store: handle.store, embedder: run.embedder, config: { include: [], exclude: [], maxFileSizeKb: 1024 } });
-      const t = performance.now();
-      const summary = await indexer.indexFolder(root, { collection });
-      process.stderr.write(`${run.label}: indexed ${summary.filesTotal} files, ${summary.chunksWritten} chunks in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-      const scores = await evaluate(handle, collection, run.embedder.spec ? run.embedder : undefined);
-      rows.push([run.label, scores]);
+    for (const corpus of corpora) {
+      const runs: Array<{ label: string; mode: Bm25Text; embedder: Embedder }> = [];
+      if (corpus.raw) {
+        runs.push({ label: '(a) BM25, raw text (before)', mode: 'raw', embedder: none });
+      }
+      runs.push({ label: '(b) BM25 + identifier expansion', mode: 'identifiers', embedder: none });
+      if (server) {
+        const fake = createEmbedder({ baseUrl: server.url, apiKey: 'sk-bench', model: 'fake-hashed-bow', dimensions: DIMS });
+        runs.push({ label: '(c) hybrid: (b) + hashed bag-of-words dense', mode: 'identifiers', embedder: fake });
+      }
+      const recording = local ? new Recording(local) : undefined;
+      if (recording) {
+        runs.push({ label: '(d) hybrid: (b) + all-MiniLM-L6-v2 int8 (local)', mode: 'identifiers', embedder: recording });
+      }
+      for (const [i, run] of runs.entries()) {
+        const handle = (handles[run.mode] ??= await openStore(config, { onProgress: progress, bm25Text: run.mode }));
+        const collection = `bench_retrieval_${process.pid}_${rows.length}_${i}`;
+        await handle.store.dropCollection(collection).catch(() => undefined);
+        dropLater.push([handle, collection]);
+        const indexer = new Indexer({ store: handle.store, embedder: run.embedder, config: { include: [], exclude: [], maxFileSizeKb: 1024 } });
+        const t = performance.now();
+        const summary = await indexer.indexFolder(corpus.root, { collection });
+        process.stderr.write(`${corpus.name} ${run.label}: indexed ${summary.filesTotal} files, ${summary.chunksWritten} chunks in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+        const scores = await evaluate(handle, collection, run.embedder.spec ? run.embedder : undefined, corpus.questions);
+        rows.push([corpus.name, run.label, scores]);
+      }
+      if (recording) {
+        rows.push([corpus.name, '(e) dense only: all-MiniLM-L6-v2 int8 (brute-force cosine)', await evaluateDense(recording, corpus.questions)]);
+      }
     }
   } finally {
     for (const [handle, collection] of dropLater) {
@@ -132,15 +228,22 @@ async function main(): Promise<void> {
       await handle?.dispose();
     }
     await server?.close();
-  }
-  if (values.verbose) {
-    process.stdout.write(`\n| question | ${rows.map(([l]) => l.slice(0, 3)).join(' | ')} |\n|---|${rows.map(() => '---|').join('')}\n`);
-    QUESTIONS.forEach(([q], i) => process.stdout.write(`| ${q} | ${rows.map(([, s]) => s.ranks[i] ?? '–').join(' | ')} |\n`));
+    await local?.close();
+    if (stdlib) {
+      fs.rmSync(stdlib, { recursive: true, force: true });
+    }
   }
   const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
-  process.stdout.write(`\n${QUESTIONS.length} questions over src/ (chunk ranks, limit ${LIMIT})\n\n| search | hit@1 | hit@5 | MRR@10 |\n|---|---|---|---|\n`);
-  for (const [label, s] of rows) {
-    process.stdout.write(`| ${label} | ${pct(s.hit1)} | ${pct(s.hit5)} | ${s.mrr10.toFixed(3)} |\n`);
+  for (const corpus of corpora) {
+    const mine = rows.filter(([c]) => c === corpus.name);
+    if (values.verbose) {
+      process.stdout.write(`\n| question | ${mine.map(([, l]) => l.slice(0, 3)).join(' | ')} |\n|---|${mine.map(() => '---|').join('')}\n`);
+      corpus.questions.forEach(([q], i) => process.stdout.write(`| ${q} | ${mine.map(([, , s]) => s.ranks[i] ?? '–').join(' | ')} |\n`));
+    }
+    process.stdout.write(`\n${corpus.name}: ${corpus.questions.length} questions (chunk ranks, limit ${LIMIT})\n\n| search | hit@1 | hit@5 | MRR@10 |\n|---|---|---|---|\n`);
+    for (const [, label, s] of mine) {
+      process.stdout.write(`| ${label} | ${pct(s.hit1)} | ${pct(s.hit5)} | ${s.mrr10.toFixed(3)} |\n`);
+    }
   }
 }
 

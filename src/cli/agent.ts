@@ -11,14 +11,13 @@ import type { AgentEvent, SourceRef } from '../core/agent/events';
 import { ChatHistory } from '../core/agent/history';
 import { createToolRegistry } from '../core/agent/tools';
 import { DEFAULT_KIMI_MODEL, KIMI_GLOBAL_BASE_URL, type KimiConfig } from '../core/config';
-import { createEmbedder } from '../core/embedding/factory';
 import { ApiError, ConfigError, errorMessage, isAbortError } from '../core/errors';
 import { collectionNameFor } from '../core/indexing/collectionName';
 import { Indexer } from '../core/indexing/indexer';
 import { KimiClient } from '../core/kimi/kimiClient';
 import type { Logger } from '../core/logger';
 import { boolFlag, failureMessage, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
-import { deadlinesFromArgs, EMBEDDING_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom } from './config';
+import { deadlinesFromArgs, EMBEDDING_HELP, cliEmbedder, embeddingOptions, indexConfigFrom } from './config';
 import { COMMON_HELP, cliLogger, commonOptions, withStore } from './context';
 import { Redactor, secretsFromEnv } from '../core/redaction';
 
@@ -105,10 +104,9 @@ interface Session {
 async function withAgent<T>(io: CliIO, args: ParsedArgs, logger: Logger, fn: (s: Session) => Promise<T>): Promise<T> {
   const kimi = kimiConfigFromEnv(io.env, args);
   const workspace = await workspaceOf(io, args);
-  const embeddingConfig = embeddingConfigFrom(args, io.env);
+  const embedder = cliEmbedder(args, io);
   const extra = Array.isArray(args.values.collection) ? args.values.collection.filter((c): c is string => typeof c === 'string') : [];
   return withStore(io, args, async ({ store }) => {
-    const embedder = createEmbedder(embeddingConfig);
     const indexer = new Indexer({ store, embedder, config: indexConfigFrom(args), logger });
     const tools = createToolRegistry(
       { store, embedder, indexer, workspaceFolders: [workspace], collectionFor: collectionNameFor, searchCollections: () => extra, trusted: true, logger, redactor: new Redactor(secretsFromEnv(io.env)) },

@@ -1,10 +1,22 @@
-import { DEFAULT_EMBEDDING_DIMENSIONS, DEFAULT_EMBEDDING_MODEL, type EmbeddingConfig, type IndexConfig } from '../core/config';
+import {
+  DEFAULT_EMBEDDING_DIMENSIONS,
+  DEFAULT_EMBEDDING_MODEL,
+  EMBEDDING_PROVIDERS,
+  type EmbeddingConfig,
+  type EmbeddingProvider,
+  type IndexConfig,
+} from '../core/config';
+import type { Embedder } from '../core/embedding/embedder';
+import { createEmbedder } from '../core/embedding/factory';
+import { bundledModelsDir } from '../core/embedding/localModel';
 import { ConfigError } from '../core/errors';
-import { type ParsedArgs, stringFlag } from './command';
+import { type CliIO, type ParsedArgs, stringFlag } from './command';
+import { cliDataDir, cliLogger } from './context';
 import type { Deadlines } from '../core/net/deadlines';
 
 /** Flags shared by the commands that embed (index, add, search). The key is env-only: argv is visible in `ps`. */
 export const embeddingOptions = {
+  'embedding-provider': { type: 'string' },
   'embedding-base-url': { type: 'string' },
   'embedding-model': { type: 'string' },
   'embedding-dimensions': { type: 'string' },
@@ -23,6 +35,11 @@ export const indexOptions = {
 
 export const EMBEDDING_HELP = [
   'Embeddings (flags win over environment variables):',
+  '  --embedding-provider P    EMBEDDING_PROVIDER   auto (default), local, openai-compatible or none',
+  '                            auto: the endpoint when a base URL or key is set, else none (BM25 only)',
+  '                            local: all-MiniLM-L6-v2 on this machine (downloads 21 MB once into the',
+  '                            data dir; needs Python 3.10+); --embedding-model may name a model folder',
+  '                            KIMI_EMBED_MODEL_URL a mirror of the model download; KIMI_EMBED_VENV a ready runtime venv',
   '  --embedding-base-url URL  EMBEDDING_BASE_URL   OpenAI-compatible endpoint, e.g. https://api.openai.com/v1',
   '  --embedding-model NAME    EMBEDDING_MODEL      default text-embedding-3-small',
   '  --embedding-dimensions N  EMBEDDING_DIMENSIONS default 1536; must match the model',
@@ -45,6 +62,9 @@ export const INDEX_HELP = [
 export function embeddingConfigFrom(args: ParsedArgs, env: NodeJS.ProcessEnv): EmbeddingConfig {
   const dims = stringFlag(args, 'embedding-dimensions') ?? env.EMBEDDING_DIMENSIONS;
   return {
+    provider: providerFrom(nonEmpty(stringFlag(args, 'embedding-provider') ?? env.EMBEDDING_PROVIDER)),
+    // The CLI cannot ask; `auto` uses the local model only when asked for by name.
+    localConsent: false,
     baseUrl: nonEmpty(stringFlag(args, 'embedding-base-url') ?? env.EMBEDDING_BASE_URL),
     apiKey: nonEmpty(env.EMBEDDING_API_KEY),
     model: nonEmpty(stringFlag(args, 'embedding-model') ?? env.EMBEDDING_MODEL) ?? DEFAULT_EMBEDDING_MODEL,
@@ -76,6 +96,32 @@ export function deadlinesFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Par
     ['totalMs', seconds('request-timeout', 'KIMI_MILVUS_REQUEST_TIMEOUT')],
   ] as const;
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as Partial<Deadlines>;
+}
+
+function providerFrom(value: string | undefined): EmbeddingProvider {
+  if (value === undefined) {
+    return 'auto';
+  }
+  const found = EMBEDDING_PROVIDERS.find((p) => p === value);
+  if (!found) {
+    throw new ConfigError(`Unknown embedding provider "${value}" (EMBEDDING_PROVIDER or --embedding-provider): use ${EMBEDDING_PROVIDERS.join(', ')}.`);
+  }
+  return found;
+}
+
+/** The embedder for a CLI command; the local model and its runtime live in the data dir. */
+export function cliEmbedder(args: ParsedArgs, io: CliIO): Embedder {
+  return createEmbedder(embeddingConfigFrom(args, io.env), {
+    logger: cliLogger(io),
+    local: {
+      storageDir: cliDataDir(io, args),
+      bundledDir: bundledModelsDir(),
+      pythonPath: io.env.KIMI_MILVUS_PYTHON?.trim() || undefined,
+      venvDir: io.env.KIMI_EMBED_VENV?.trim() || undefined,
+      downloadUrl: io.env.KIMI_EMBED_MODEL_URL?.trim() || undefined,
+      onProgress: (message) => io.stderr(`${message}\n`),
+    },
+  });
 }
 
 export function indexConfigFrom(args: ParsedArgs): IndexConfig {

@@ -1,13 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createEmbedder } from '../core/embedding/factory';
 import { ConfigError, StoreError } from '../core/errors';
 import { collectionNameFor, isValidCollectionName } from '../core/indexing/collectionName';
 import type { IndexProgress, IndexSummary } from '../core/indexing/events';
 import { Indexer, dryRunFolder } from '../core/indexing/indexer';
 import type { SearchHit } from '../core/store/types';
 import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
-import { EMBEDDING_HELP, INDEX_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from './config';
+import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { COMMON_HELP, cliDataDir, cliLogger, commonOptions, withStore } from './context';
 
 /** A progress line on stderr at most every two seconds; stdout stays clean for --json. */
@@ -98,7 +97,7 @@ const indexCommand: CliCommand = {
     if (boolFlag(args, 'dry-run')) {
       summary = await dryRunFolder(root, config, { collection }, io.signal);
     } else {
-      const embedder = createEmbedder(embeddingConfigFrom(args, io.env), { logger: cliLogger(io) });
+      const embedder = cliEmbedder(args, io);
       summary = await withStore(io, args, async ({ store }) => {
         const name = collection ?? collectionNameFor(root);
         if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
@@ -149,7 +148,7 @@ const addCommand: CliCommand = {
     const rootFlag = stringFlag(args, 'root');
     const inCwd = !path.relative(io.cwd, file).startsWith('..');
     const root = rootFlag ? path.resolve(io.cwd, rootFlag) : inCwd ? io.cwd : '';
-    const embedder = createEmbedder(embeddingConfigFrom(args, io.env), { logger: cliLogger(io) });
+    const embedder = cliEmbedder(args, io);
     const result = await withStore(io, args, ({ store }) =>
       new Indexer({ store, embedder, config: indexConfigFrom(args), logger: cliLogger(io) }).indexFile(file, collection, root, io.signal),
     );
@@ -219,7 +218,7 @@ const searchCommand: CliCommand = {
       throw new ConfigError(`--limit must be an integer from 1 to 1000 (got "${limitText}").`);
     }
     const ext = stringFlag(args, 'ext');
-    const embedder = createEmbedder(embeddingConfigFrom(args, io.env), { logger: cliLogger(io) });
+    const embedder = cliEmbedder(args, io);
     const hits = await withStore(io, args, async ({ store }) => {
       if (!(await store.hasCollection(collection, io.signal))) {
         throw new StoreError(`There is no collection "${collection}". Index a folder first: kimi-milvus index <dir>`, 'not-found');

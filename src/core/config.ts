@@ -34,11 +34,24 @@ export interface MilvusConfig {
   readonly pythonPath: string | undefined;
 }
 
+/**
+ * Where vectors come from. `auto`: the endpoint when one is configured (a base URL or a key),
+ * else the local model once the user agreed to it (`localConsent`), else none (BM25 only).
+ */
+export type EmbeddingProvider = 'auto' | 'local' | 'openai-compatible' | 'none';
+export const EMBEDDING_PROVIDERS: readonly EmbeddingProvider[] = ['auto', 'local', 'openai-compatible', 'none'];
+
 export interface EmbeddingConfig {
+  /** Default `auto`. */
+  readonly provider?: EmbeddingProvider;
+  /** `auto` picks the local model only when this is true (the user answered the one-time question). */
+  readonly localConsent?: boolean;
   /** Undefined with no key: the "none" embedder (BM25 only). Undefined with a key: OpenAI. */
   readonly baseUrl: string | undefined;
   readonly apiKey: string | undefined;
+  /** The endpoint's model name; for `local`, a model folder path or the default model. */
   readonly model: string;
+  /** The endpoint's vector size; a local model brings its own. */
   readonly dimensions: number;
   readonly deadlines?: Partial<Deadlines>;
 }

@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import type { AppConfig } from '../core/config';
 import type { Embedder } from '../core/embedding/embedder';
 import { createEmbedder } from '../core/embedding/factory';
@@ -10,7 +10,7 @@ import { openStore, type StoreHandle } from '../core/store/factory';
 import type { VectorStore } from '../core/store/types';
 import { abortSignalFor } from './cancellation';
 import type { SecretStore } from './secretStore';
-import { affectedServices, readConfig } from './settings';
+import { LOCAL_CHOICE_KEY, type LocalChoice, affectedServices, readConfig } from './settings';
 import type { TrustState } from './trust';
 import { Redactor } from '../core/redaction';
 
@@ -48,7 +48,7 @@ export class Services implements vscode.Disposable {
           void this.closeStore('Milvus settings changed');
         }
         if (hit.embedding) {
-          this.embedderCache = undefined;
+          this.dropEmbedder();
         }
       }),
       secrets.onDidChangeSecret((name) => {
@@ -56,7 +56,7 @@ export class Services implements vscode.Disposable {
           void this.closeStore('Milvus token changed');
         }
         if (name === 'embeddingApiKey') {
-          this.embedderCache = undefined;
+          this.dropEmbedder();
         }
       }),
     );
@@ -67,11 +67,30 @@ export class Services implements vscode.Disposable {
   }
 
   async config(): Promise<AppConfig> {
-    const config = await readConfig(this.secrets, this.dataDir);
+    const config = await readConfig(this.secrets, this.dataDir, this.localChoice === 'local');
     for (const secret of [config.kimi.apiKey, config.embedding.apiKey, config.milvus.token]) {
       this.redactor.add(secret);
     }
     return config;
+  }
+
+  /** The answer to "local semantic search?" (asked once, at the first Index Workspace). */
+  get localChoice(): LocalChoice | undefined {
+    const v = this.context.globalState.get<unknown>(LOCAL_CHOICE_KEY);
+    return v === 'local' || v === 'keyword' ? v : undefined;
+  }
+
+  async setLocalChoice(choice: LocalChoice): Promise<void> {
+    await this.context.globalState.update(LOCAL_CHOICE_KEY, choice);
+    this.dropEmbedder();
+  }
+
+  /** Forgets the embedder (its inputs changed); a local model's process is stopped. */
+  private dropEmbedder(): void {
+    const old = this.embedderCache?.embedder;
+    this.embedderCache = undefined;
+    this.indexerCache = undefined;
+    void old?.close?.().catch(() => undefined);
   }
 
   /** The store if it is already open; never starts Milvus. */
@@ -132,10 +151,17 @@ export class Services implements vscode.Disposable {
   }
 
   async embedder(): Promise<Embedder> {
-    const { embedding } = await this.config();
-    const key = JSON.stringify([embedding.baseUrl, embedding.model, embedding.dimensions, embedding.apiKey !== undefined]);
+    const { embedding, milvus } = await this.config();
+    const key = JSON.stringify([embedding.provider, embedding.localConsent, embedding.baseUrl, embedding.model, embedding.dimensions, embedding.apiKey !== undefined]);
     if (this.embedderCache?.key !== key) {
-      this.embedderCache = { key, embedder: createEmbedder(embedding, { logger: this.log }) };
+      this.dropEmbedder();
+      const local = {
+        storageDir: this.dataDir,
+        bundledDir: path.join(this.context.extensionPath, 'resources', 'models'),
+        pythonPath: milvus.pythonPath,
+        venvDir: process.env.KIMI_EMBED_VENV?.trim() || undefined,
+      };
+      this.embedderCache = { key, embedder: createEmbedder(embedding, { logger: this.log, local }) };
     }
     return this.embedderCache.embedder;
   }
@@ -173,6 +199,7 @@ export class Services implements vscode.Disposable {
     for (const d of this.disposables) {
       d.dispose();
     }
+    this.dropEmbedder();
     await this.closeStore('Shutting down');
   }
 }

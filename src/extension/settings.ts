@@ -3,6 +3,7 @@ import {
   DEFAULT_EMBEDDING_DIMENSIONS,
   DEFAULT_EMBEDDING_MODEL,
   DEFAULT_KIMI_MODEL,
+  EMBEDDING_PROVIDERS,
   KIMI_GLOBAL_BASE_URL,
   type AppConfig,
 } from '../core/config';
@@ -10,8 +11,12 @@ import type { SecretStore } from './secretStore';
 
 export const SETTINGS_SECTION = 'kimiMilvus';
 
+/** globalState key of the one-time answer to "local semantic search?". */
+export const LOCAL_CHOICE_KEY = 'kimiMilvus.embedding.localChoice';
+export type LocalChoice = 'local' | 'keyword';
+
 /** Settings + SecretStorage → the core's AppConfig. Read fresh on each use so changes apply without reload. */
-export async function readConfig(secrets: SecretStore, dataDir: string): Promise<AppConfig> {
+export async function readConfig(secrets: SecretStore, dataDir: string, localConsent = false): Promise<AppConfig> {
   const s = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   const str = (key: string): string | undefined => {
     const v = s.get<string>(key);
@@ -50,6 +55,8 @@ export async function readConfig(secrets: SecretStore, dataDir: string): Promise
       pythonPath: str('milvus.pythonPath'),
     },
     embedding: {
+      provider: EMBEDDING_PROVIDERS.find((p) => p === str('embedding.provider')) ?? 'auto',
+      localConsent,
       baseUrl: str('embedding.baseUrl'),
       apiKey: embeddingKey,
       model: str('embedding.model') ?? DEFAULT_EMBEDDING_MODEL,

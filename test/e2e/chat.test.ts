@@ -60,8 +60,12 @@ describe('chat (e2e)', function () {
     assert.ok(kimi.requests.some((r) => r.path.endsWith('/models') && r.headers.authorization === `Bearer ${KEY}`));
   });
 
-  it('Index Workspace from the palette; the status bar shows the indexed files', async () => {
+  it('Index Workspace from the palette asks once about local semantic search; the status bar shows the indexed files', async () => {
     await wb().runCommand('Kimi Milvus: Index Workspace');
+    // No embedding endpoint is set: the first run asks once (here: keyword search only, remembered).
+    const toast = wb().page.locator('.notification-toast', { hasText: 'search your code by meaning' });
+    await toast.getByRole('button', { name: /^Local semantic search \(downloads 21 MB/ }).waitFor({ timeout: 30_000 });
+    await toast.getByRole('button', { name: 'Keyword search only' }).click();
     await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 180_000 });
     // The chat's first-run banner no longer asks for an index, nor says indexing is running.
     const frame = await chat();

@@ -24,6 +24,7 @@ const ALLOWED = [
   /^extension\/(LICENSE|LICENSE\.txt|license\.md)$/i,
   /^extension\/dist\/[^/]+\.js(\.map)?$/,
   /^extension\/media\/.+$/,
+  /^extension\/resources\/models\/[^/]+\/[^/]+\.json$/,
 ];
 
 /** Modules the bundles may require at run time besides Node built-ins: the host's `vscode`, and
@@ -100,6 +101,8 @@ describe('VSIX package', function () {
       assert.ok(entries.has(`extension/dist/${bundle}.js.map`), `missing dist/${bundle}.js.map`);
     }
     assert.ok(names.some((n) => n.startsWith('extension/media/')), 'no webview assets');
+    // The local model's tokenizer ships; its weights are downloaded on first use.
+    assert.ok(entries.has('extension/resources/models/all-MiniLM-L6-v2-int8/tokenizer.json'), 'missing the local model tokenizer');
   });
 
   it("the packaged manifest's main and icon paths exist in the VSIX", () => {

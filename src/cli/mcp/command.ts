@@ -9,7 +9,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { ConfigError } from '../../core/errors';
 import { createStreamLogger } from '../../core/logger';
 import { stringFlag, type CliCommand } from '../command';
-import { EMBEDDING_HELP, INDEX_HELP, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from '../config';
+import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from '../config';
 import { cliMilvusConfig } from '../context';
 import { createMcpServer } from './server';
 import { McpSession } from './session';
@@ -91,6 +91,7 @@ export const mcpCommand: CliCommand = {
     const session = new McpSession({
       milvus: cliMilvusConfig(io, args),
       embedding: embeddingConfigFrom(args, io.env),
+      embedder: cliEmbedder(args, io),
       index: indexConfigFrom(args),
       logger,
       onStoreProgress: (message) => io.stderr(`${message}\n`),

@@ -21,6 +21,8 @@ import { Redactor } from '../../core/redaction';
 export interface McpSessionOptions {
   readonly milvus: MilvusConfig;
   readonly embedding: EmbeddingConfig;
+  /** The CLI's embedder (it knows where the local model lives); default: one made from `embedding`. */
+  readonly embedder?: Embedder;
   readonly index: IndexConfig;
   readonly logger: Logger;
   /** Milvus Lite provisioning and startup messages (stderr). */
@@ -61,7 +63,7 @@ export class McpSession {
 
   constructor(private readonly options: McpSessionOptions) {
     this.store = deferredStore(async () => (await this.open()).store);
-    this.embedder = createEmbedder(options.embedding, { logger: options.logger });
+    this.embedder = options.embedder ?? createEmbedder(options.embedding, { logger: options.logger });
     this.indexer = new Indexer({ store: this.store, embedder: this.embedder, config: options.index, logger: options.logger });
   }
 

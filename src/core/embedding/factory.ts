@@ -1,7 +1,9 @@
-import { OPENAI_BASE_URL, type EmbeddingConfig } from '../config';
+import { DEFAULT_EMBEDDING_MODEL, OPENAI_BASE_URL, type EmbeddingConfig, type EmbeddingProvider } from '../config';
 import { ConfigError } from '../errors';
 import type { Logger } from '../logger';
 import type { Embedder } from './embedder';
+import { LocalEmbedder, type LocalEmbedderOptions } from './localEmbedder';
+import { DEFAULT_LOCAL_MODEL, isModelPath, readModelFolder } from './localModel';
 import { NoneEmbedder } from './noneEmbedder';
 import { OpenAiEmbedder, type OpenAiEmbedderOptions } from './openaiEmbedder';
 
@@ -10,18 +12,39 @@ export interface CreateEmbedderOptions {
   readonly fetch?: typeof fetch;
   /** Tuning (batch size, concurrency, retries, timeouts); the defaults suit OpenAI. */
   readonly tuning?: Partial<Pick<OpenAiEmbedderOptions, 'batchSize' | 'concurrency' | 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>>;
+  /** Where the local model and its runtime live; required when the local provider can be chosen. */
+  readonly local?: Omit<LocalEmbedderOptions, 'folder' | 'logger' | 'fetch'>;
+}
+
+/** Which provider a configuration means, with `auto` resolved. */
+export function resolveProvider(config: EmbeddingConfig): Exclude<EmbeddingProvider, 'auto'> {
+  const provider = config.provider ?? 'auto';
+  if (provider !== 'auto') {
+    return provider;
+  }
+  if (config.baseUrl?.trim() || config.apiKey?.trim()) {
+    return 'openai-compatible';
+  }
+  return config.localConsent ? 'local' : 'none';
 }
 
 /**
- * The one place that picks an embedder: no endpoint and no key → "none" (BM25 only, so the
- * product works with a Kimi key alone); a key without an endpoint → OpenAI; otherwise the
- * configured OpenAI-compatible endpoint.
+ * The one place that picks an embedder (see resolveProvider): the configured OpenAI-compatible
+ * endpoint (a key without a base URL means OpenAI), the local model, or "none" (BM25 only, so
+ * the product works with a Kimi key alone).
  */
 export function createEmbedder(config: EmbeddingConfig, options: CreateEmbedderOptions = {}): Embedder {
+  const provider = resolveProvider(config);
+  if (provider === 'none') {
+    return new NoneEmbedder();
+  }
+  if (provider === 'local') {
+    return createLocalEmbedder(config, options);
+  }
   const baseUrl = config.baseUrl?.trim() || undefined;
   const apiKey = config.apiKey?.trim() || undefined;
   if (!baseUrl && !apiKey) {
-    return new NoneEmbedder();
+    throw new ConfigError('The embedding provider is "openai-compatible", but no endpoint is configured: set the embedding base URL (EMBEDDING_BASE_URL) or an embedding API key.');
   }
   const url = baseUrl ?? OPENAI_BASE_URL;
   let parsed: URL;
@@ -46,6 +69,27 @@ export function createEmbedder(config: EmbeddingConfig, options: CreateEmbedderO
     apiKey,
     model: config.model.trim(),
     dimensions: config.dimensions,
+    logger: options.logger,
+    fetch: options.fetch,
+  });
+}
+
+function createLocalEmbedder(config: EmbeddingConfig, options: CreateEmbedderOptions): LocalEmbedder {
+  if (!options.local) {
+    throw new ConfigError('The local embedding provider is not available here (no storage folder was given).');
+  }
+  const model = config.model.trim();
+  // The endpoint's default model name (the setting's default) means "the default local model".
+  const isDefault = model === '' || model === DEFAULT_EMBEDDING_MODEL || model === DEFAULT_LOCAL_MODEL.meta.name;
+  if (!isDefault && !isModelPath(model)) {
+    throw new ConfigError(
+      `"${model}" is not a local embedding model. Leave the model setting at its default for ${DEFAULT_LOCAL_MODEL.meta.name}, ` +
+        'or give a folder path holding model.onnx and tokenizer.json.',
+    );
+  }
+  return new LocalEmbedder({
+    ...options.local,
+    folder: isDefault ? undefined : readModelFolder(model),
     logger: options.logger,
     fetch: options.fetch,
   });

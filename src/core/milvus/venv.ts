@@ -18,7 +18,26 @@ export interface VenvOptions {
   readonly logger: Logger;
   readonly onProgress?: (message: string) => void;
   readonly signal?: AbortSignal;
+  /** What to install; default Milvus Lite's pins. The local embedder's runtime passes its own. */
+  readonly packages?: VenvPackages;
 }
+
+/** A set of pinned pip requirements, the import that proves them, and a name for messages. */
+export interface VenvPackages {
+  readonly label: string;
+  readonly requirements: readonly string[];
+  /** Python code that imports the packages and prints a version. */
+  readonly verify: string;
+  /** The way around a failed install, for the error message. */
+  readonly hint: string;
+}
+
+const MILVUS_PACKAGES: VenvPackages = {
+  label: 'Milvus Lite',
+  requirements: PIP_REQUIREMENTS,
+  verify: 'import milvus_lite, pymilvus; print(milvus_lite.__version__)',
+  hint: 'or set kimiMilvus.milvus.uri to use a Milvus server',
+};
 
 const CREATE_TIMEOUT_MS = 3 * 60_000;
 /** pip downloads ~150 MB (pyarrow, faiss, numpy, pandas, grpcio); slow links need minutes. */
@@ -31,14 +50,14 @@ export function venvPython(venvDir: string): string {
     : path.join(venvDir, 'bin', 'python');
 }
 
-function markerMatches(venvDir: string): boolean {
+function markerMatches(venvDir: string, requirements: readonly string[]): boolean {
   try {
     const parsed: unknown = JSON.parse(fs.readFileSync(path.join(venvDir, VENV_MARKER), 'utf8'));
     return (
       typeof parsed === 'object' &&
       parsed !== null &&
       'requirements' in parsed &&
-      JSON.stringify(parsed.requirements) === JSON.stringify(PIP_REQUIREMENTS) &&
+      JSON.stringify(parsed.requirements) === JSON.stringify(requirements) &&
       fs.existsSync(venvPython(venvDir))
     );
   } catch {
@@ -46,20 +65,21 @@ function markerMatches(venvDir: string): boolean {
   }
 }
 
-/** Makes sure the venv exists with the pinned Milvus Lite; returns its Python. */
+/** Makes sure the venv exists with the pinned packages (default Milvus Lite); returns its Python. */
 export async function ensureVenv(options: VenvOptions): Promise<string> {
   const { venvDir, logger, signal } = options;
-  if (markerMatches(venvDir)) {
+  const { label, requirements, verify: verifyCode, hint } = options.packages ?? MILVUS_PACKAGES;
+  if (markerMatches(venvDir, requirements)) {
     return venvPython(venvDir);
   }
   // Parallel processes (two windows, parallel test runs) must not pip into one venv at once.
   const lock = await acquireLock(`${path.resolve(venvDir)}.lock`, {
     timeoutMs: PIP_TIMEOUT_MS + CREATE_TIMEOUT_MS,
-    purpose: 'another process installing Milvus Lite',
+    purpose: `another process installing ${label}`,
     signal,
   });
   try {
-    if (markerMatches(venvDir)) {
+    if (markerMatches(venvDir, requirements)) {
       return venvPython(venvDir);
     }
     const progress = (message: string): void => {
@@ -68,7 +88,7 @@ export async function ensureVenv(options: VenvOptions): Promise<string> {
     };
     if (!fs.existsSync(venvPython(venvDir))) {
       const python = await findPython(options.pythonPath);
-      progress(`Creating a Python ${python.version} environment for Milvus Lite in ${venvDir}…`);
+      progress(`Creating a Python ${python.version} environment for ${label} in ${venvDir}…`);
       fs.mkdirSync(path.dirname(venvDir), { recursive: true });
       const created = await runProcess(python.command, [...python.args, '-m', 'venv', venvDir], {
         timeoutMs: CREATE_TIMEOUT_MS,
@@ -83,11 +103,11 @@ export async function ensureVenv(options: VenvOptions): Promise<string> {
       }
     }
     throwIfAborted(signal);
-    progress(`Installing Milvus Lite (${PIP_REQUIREMENTS.join(', ')}) with pip; this takes a few minutes the first time…`);
+    progress(`Installing ${label} (${requirements.join(', ')}) with pip; this takes a few minutes the first time…`);
     const py = venvPython(venvDir);
     const pip = await runProcess(
       py,
-      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', ...PIP_REQUIREMENTS],
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', ...requirements],
       {
         timeoutMs: PIP_TIMEOUT_MS,
         signal,
@@ -102,23 +122,23 @@ export async function ensureVenv(options: VenvOptions): Promise<string> {
     );
     if (pip.code !== 0) {
       throw new StoreError(
-        `pip could not install Milvus Lite${pip.timedOut ? ' (timed out)' : ''}. Check your network or proxy ` +
-          `(pip honours HTTPS_PROXY and PIP_INDEX_URL), or set kimiMilvus.milvus.uri to use a Milvus server.\n${pip.tail}`,
+        `pip could not install ${label}${pip.timedOut ? ' (timed out)' : ''}. Check your network or proxy ` +
+          `(pip honours HTTPS_PROXY and PIP_INDEX_URL), ${hint}.\n${pip.tail}`,
         'install-failed',
       );
     }
-    const verify = await runProcess(py, ['-c', 'import milvus_lite, pymilvus; print(milvus_lite.__version__)'], {
+    const verify = await runProcess(py, ['-c', verifyCode], {
       timeoutMs: VERIFY_TIMEOUT_MS,
       signal,
     });
     if (verify.code !== 0) {
-      throw new StoreError(`Milvus Lite was installed but does not import:\n${verify.tail}`, 'install-failed');
+      throw new StoreError(`${label} was installed but does not import:\n${verify.tail}`, 'install-failed');
     }
     fs.writeFileSync(
       path.join(venvDir, VENV_MARKER),
-      JSON.stringify({ requirements: PIP_REQUIREMENTS, installedAt: new Date().toISOString() }),
+      JSON.stringify({ requirements, installedAt: new Date().toISOString() }),
     );
-    progress(`Milvus Lite ${verify.tail.trim().split('\n').pop() ?? ''} is installed.`);
+    progress(`${label} ${verify.tail.trim().split('\n').pop() ?? ''} is installed.`);
     return py;
   } finally {
     lock.release();

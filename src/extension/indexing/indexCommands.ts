@@ -5,6 +5,7 @@ import { collectionNameFor } from '../../core/indexing/collectionName';
 import { Commands } from '../constants';
 import type { Services } from '../services';
 import type { IndexState } from './indexState';
+import { askLocalEmbeddingOnce } from './localConsent';
 import { workspaceRoots, type IndexRunner } from './indexRunner';
 
 /** Index Workspace and Clear Index. Both return a result object so tests can drive them. */
@@ -17,6 +18,9 @@ export function registerIndexCommands(
 ): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.indexWorkspace, async () => {
+      if (!(await askLocalEmbeddingOnce(services))) {
+        return { status: 'refused', reason: 'endpoint-setup' } as const;
+      }
       const result = await runner.run(workspaceRoots());
       onChanged();
       return result;

