@@ -7,6 +7,7 @@ import { Socket } from 'node:net';
 import { ConfigError, UserAbortError } from '../errors';
 import type { Logger } from '../logger';
 import { type VenvPackages, ensureVenv } from '../milvus/venv';
+import { childEnv } from '../redaction';
 import type { LocalModelMeta } from './localModel';
 import { EMBED_SERVER_PY } from './localServerScript';
 
@@ -58,7 +59,8 @@ export async function startEmbedServer(modelDir: string, meta: LocalModelMeta, o
   const child = spawn(python, ['-c', EMBED_SERVER_PY, modelDir, JSON.stringify(meta)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
-    env: { ...process.env, KIMI_EMBED_THREADS: String(options.threads ?? 1) },
+    // Like every child: none of the product's keys in its environment.
+    env: childEnv(process.env, { KIMI_EMBED_THREADS: String(options.threads ?? 1) }),
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // The server must not keep a finished CLI alive; when Node exits, its stdin closes and it stops.
