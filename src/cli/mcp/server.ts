@@ -18,8 +18,12 @@ import {
 import Ajv, { type ValidateFunction } from 'ajv';
 import { version as PRODUCT_VERSION } from '../../../package.json';
 import { errorMessage, isAbortError } from '../../core/errors';
+import { sleep } from '../../core/sleep';
 import type { McpSession } from './session';
 import type { McpTool, ToolCall } from './tools';
+
+/** How long the result of a call trails its last progress notification (see the call handler). */
+const PROGRESS_GAP_MS = 100;
 
 const INSTRUCTIONS =
   'Search this workspace with search_workspace (hybrid keyword + semantic over a Milvus index) and read around a hit with read_file; ' +
@@ -82,13 +86,20 @@ export function createMcpServer(session: McpSession, tools: readonly McpTool[], 
       throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for ${name}: ${ajv.errorsText(entry.validate.errors, { dataVar: 'arguments' })}.`);
     }
     const token = request.params._meta?.progressToken;
+    // Notifications go out in order and all before the result: a client drops progress for a
+    // request it has already seen answered ("unknown token"). The SDK's client even handles a
+    // notification one microtask late, so a result read in the same chunk as the last progress
+    // still overtakes it: the result waits until the last notice is PROGRESS_GAP_MS old.
+    let notified: Promise<void> = Promise.resolve();
+    let lastNotice: number | undefined;
     const call: ToolCall = {
       signal: extra.signal,
       ...(token !== undefined
         ? {
             progress: (progress, total, message) => {
-              void extra
-                .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), message } })
+              lastNotice = Date.now();
+              notified = notified
+                .then(() => extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), message } }))
                 .catch((err: unknown) => session.logger.debug(`Progress notification not sent: ${errorMessage(err)}`));
             },
           }
@@ -97,6 +108,10 @@ export function createMcpServer(session: McpSession, tools: readonly McpTool[], 
     await roots;
     try {
       const result = await entry.tool.run(args, call);
+      await notified;
+      if (lastNotice !== undefined) {
+        await sleep(Math.max(0, lastNotice + PROGRESS_GAP_MS - Date.now()));
+      }
       // stdout is the protocol, not the CLI's redacted io: keys are removed here, at this edge.
       return {
         content: [{ type: 'text', text: session.redactor.redact(result.text) }],
