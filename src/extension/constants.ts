@@ -23,5 +23,6 @@ export const Commands = {
   askAboutSelection: 'kimiMilvus.askAboutSelection',
   addSelectionToChat: 'kimiMilvus.addSelectionToChat',
   focusChat: 'kimiMilvus.focusChat',
+  showConversations: 'kimiMilvus.showConversations',
   rejectProposal: 'kimiMilvus.rejectProposal',
 } as const;

@@ -28,7 +28,14 @@ export interface ContextChip {
 
 export type HostToWebview =
   /** The whole conversation; sent when the view (re)loads and after New chat. */
-  | { readonly type: 'snapshot'; readonly turns: readonly Turn[]; readonly busy: boolean; readonly setup: SetupState }
+  | {
+      readonly type: 'snapshot';
+      readonly turns: readonly Turn[];
+      readonly busy: boolean;
+      readonly setup: SetupState;
+      /** The open conversation's title (none for a new chat). */
+      readonly title?: string;
+    }
   /** The turns changed other than by a stream (Edit, Regenerate, a fixed error); the rest is unchanged. */
   | { readonly type: 'snapshotTurns'; readonly turns: readonly Turn[] }
   | { readonly type: 'turnStarted'; readonly turn: Turn }
@@ -54,6 +61,8 @@ export type WebviewToHost =
   /** Ask a sent question again: Regenerate and Retry keep its text, Edit sends new text. */
   | { readonly type: 'resend'; readonly turnId: string; readonly text?: string }
   | { readonly type: 'newChat' }
+  /** Open the list of conversations (switch, rename, delete). */
+  | { readonly type: 'conversations' }
   | { readonly type: 'openSource'; readonly source: SourceLink }
   | { readonly type: 'insertCode'; readonly code: string }
   | { readonly type: 'copyCode'; readonly code: string }
@@ -108,6 +117,7 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     case 'ready':
     case 'stop':
     case 'newChat':
+    case 'conversations':
       return { type: data.type };
     case 'send': {
       if (!isString(data.text, MAX_MESSAGE_CHARS) || data.text.trim().length === 0) {

@@ -39,6 +39,10 @@ const input = el('textarea', { class: 'input', 'aria-label': 'Message', placehol
 const send = button('Send', { class: 'primary' });
 const stop = button('Stop');
 const newChat = button('New chat');
+const history = button('Conversations', { title: 'Conversations: switch, rename, delete' }, 'Chats');
+/** The open conversation's title, so a switch is visible (and announced) in the view. */
+const heading = el('h2', { class: 'chat-title' });
+heading.hidden = true;
 const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi model' });
 model.hidden = true;
 const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
@@ -47,10 +51,10 @@ const composer = el(
   { class: 'composer' },
   chips.element,
   input,
-  el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), newChat, stop, send),
+  el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), history, newChat, stop, send),
 );
 const app = document.getElementById('app') ?? document.body;
-app.append(setupBox, log, composer);
+app.append(setupBox, heading, log, composer);
 input.value = saved?.draft ?? '';
 
 function submit(): void {
@@ -74,6 +78,7 @@ input.addEventListener('input', persist);
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => host.post({ type: 'stop' }));
 newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
+history.addEventListener('click', () => host.post({ type: 'conversations' }));
 // Escape stops a streaming answer from anywhere in the view (editors handle their own Escape first).
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && busy && !e.defaultPrevented) {
@@ -161,6 +166,8 @@ function handle(msg: HostToWebview): void {
       turns = [...msg.turns];
       busy = msg.busy;
       setup = msg.setup;
+      heading.textContent = msg.title ?? '';
+      heading.hidden = msg.title === undefined;
       renderAll();
       persist();
       return;

@@ -3,9 +3,11 @@ import type { AgentEvent } from '../../core/agent/events';
 import { isAbortError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type SourceLink, type Turn } from '../../shared/chatModel';
-import { isTurn, type HostToWebview } from '../../shared/protocol';
+import type { HostToWebview } from '../../shared/protocol';
 import { userMessage } from '../errorText';
 import type { ChatStore } from './chatStore';
+import { Conversations, type ConversationInfo } from './conversations';
+import { parsePersisted, type PersistedChat } from './persistedChat';
 import { toChatEvent } from './eventMapping';
 import { Redactor } from '../../core/redaction';
 
@@ -20,15 +22,6 @@ export interface ChatEngine {
 
 /** Turns kept for display; the model's own history is trimmed by the agent. */
 const MAX_TURNS = 200;
-
-interface PersistedChat {
-  readonly turns: readonly Turn[];
-  readonly history: unknown;
-  /** Per turn id: the history's size before that turn, so Edit and Regenerate can go back to it. */
-  readonly marks?: Readonly<Record<string, number>>;
-  /** Per turn id, when the model got more than the question (editor context): what it got. */
-  readonly prompts?: Readonly<Record<string, string>>;
-}
 
 /** What the model reads for a question with editor context, and the chips the turn shows. */
 export interface QuestionContext {
@@ -48,26 +41,32 @@ export class ChatSession {
   private marks: Record<string, number> = {};
   private prompts: Record<string, string> = {};
   private readonly loaded: Promise<void>;
+  private readonly conversations: Conversations;
   private abort: AbortController | undefined;
+  /** Settles when the answer being streamed has ended and been saved. */
+  private idle: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(message: HostToWebview) => void>();
 
   constructor(
-    private readonly store: ChatStore,
+    store: ChatStore,
     private readonly engine: ChatEngine,
     private readonly log: Logger,
     /** The edge to the webview: nothing posted to it carries a key. */
     private readonly redactor: Redactor = new Redactor(),
   ) {
-    this.loaded = store.load().then(
-      (saved) => {
-        const parsed = parsePersisted(saved);
-        this.turns = parsed.turns.map(settleInterrupted);
-        this.history = parsed.history;
-        this.marks = { ...parsed.marks };
-        this.prompts = { ...parsed.prompts };
-      },
+    this.conversations = new Conversations(store);
+    this.loaded = this.conversations.open().then(
+      (saved) => this.restore(saved),
       (err: unknown) => this.log.warn(`Could not load the conversation: ${String(err)}`),
     );
+  }
+
+  private restore(saved: unknown): void {
+    const parsed = parsePersisted(saved);
+    this.turns = parsed.turns.map(settleInterrupted);
+    this.history = parsed.history;
+    this.marks = { ...parsed.marks };
+    this.prompts = { ...parsed.prompts };
   }
 
   /**
@@ -113,6 +112,8 @@ export class ChatSession {
     }
     const controller = new AbortController();
     this.abort = controller;
+    let settle = (): void => undefined;
+    this.idle = new Promise<void>((resolve) => (settle = resolve));
     this.fire({ type: 'turnStarted', turn });
     void this.save();
     let ended = false;
@@ -152,6 +153,7 @@ export class ChatSession {
       this.abort = undefined;
       this.fire({ type: 'busy', busy: false });
       await this.save();
+      settle();
     }
   }
 
@@ -203,20 +205,58 @@ export class ChatSession {
     }
   }
 
-  async clear(): Promise<void> {
+  /** The workspace's conversations, most recently used first. */
+  async list(): Promise<readonly ConversationInfo[]> {
     await this.loaded;
+    return this.conversations.list();
+  }
+
+  get currentConversation(): string {
+    return this.conversations.current;
+  }
+
+  /** New chat: the open conversation stays in the list (once it has a turn); an empty one opens. */
+  async newConversation(): Promise<void> {
+    await this.switchTo(undefined);
+  }
+
+  /** Opens a saved conversation (undefined: a new, empty one); an answer still streaming is stopped first. */
+  async switchTo(id: string | undefined): Promise<boolean> {
+    await this.loaded;
+    if (id !== undefined && !this.conversations.has(id)) {
+      return false;
+    }
     this.stop();
-    this.turns = [];
-    this.history = undefined;
-    this.marks = {};
-    this.prompts = {};
-    await this.save();
+    await this.idle;
+    const saved = id === undefined ? undefined : await this.conversations.load(id);
+    await this.conversations.select(id);
+    this.restore(saved);
+    return true;
+  }
+
+  async rename(id: string, title: string): Promise<boolean> {
+    await this.loaded;
+    return this.conversations.rename(id, title);
+  }
+
+  /** Deletes a conversation; deleting the open one opens the most recent other one (or a new one). */
+  async remove(id: string): Promise<void> {
+    await this.loaded;
+    const open = id === this.conversations.current;
+    if (open) {
+      this.stop();
+      await this.idle;
+    }
+    await this.conversations.remove(id);
+    if (open) {
+      await this.switchTo(this.conversations.list()[0]?.id);
+    }
   }
 
   private async save(): Promise<void> {
     const data: PersistedChat = { turns: this.turns, history: this.history, marks: this.marks, prompts: this.prompts };
     try {
-      await this.store.save(data);
+      await this.conversations.save(data, this.turns[0]?.question);
     } catch (err) {
       this.log.warn(`Could not save the conversation: ${String(err)}`);
     }
@@ -229,28 +269,3 @@ export class ChatSession {
 }
 
 const zeroUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-
-function parsePersisted(v: unknown): PersistedChat {
-  if (typeof v !== 'object' || v === null) {
-    return { turns: [], history: undefined };
-  }
-  const rec = v as Record<string, unknown>;
-  const turns = Array.isArray(rec.turns) ? rec.turns.filter(isTurn) : [];
-  const marks: Record<string, number> = {};
-  if (typeof rec.marks === 'object' && rec.marks !== null) {
-    for (const [id, n] of Object.entries(rec.marks as Record<string, unknown>)) {
-      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) {
-        marks[id] = n;
-      }
-    }
-  }
-  const prompts: Record<string, string> = {};
-  if (typeof rec.prompts === 'object' && rec.prompts !== null) {
-    for (const [id, p] of Object.entries(rec.prompts as Record<string, unknown>)) {
-      if (typeof p === 'string') {
-        prompts[id] = p;
-      }
-    }
-  }
-  return { turns, history: rec.history, marks, prompts };
-}

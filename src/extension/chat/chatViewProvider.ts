@@ -100,15 +100,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
+  /** New chat: the current conversation is kept in the list (see Conversations). */
   async newChat(): Promise<void> {
-    await this.session.clear();
+    await this.session.newConversation();
     await this.sendSnapshot();
     this.post({ type: 'focusInput' });
   }
 
+  /** Shows another conversation (after a switch, rename or delete in the list). */
+  async showConversation(): Promise<void> {
+    await this.sendSnapshot();
+  }
+
   private async sendSnapshot(): Promise<void> {
     await this.session.whenLoaded();
-    this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState() });
+    const title = (await this.session.list()).find((c) => c.id === this.session.currentConversation)?.title;
+    this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState(), title });
   }
 
   private post(message: HostToWebview): void {
@@ -157,6 +164,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       case 'newChat':
         return this.newChat();
+      case 'conversations':
+        await vscode.commands.executeCommand(Commands.showConversations);
+        return;
       case 'openSource':
         await openSource(message.source);
         return;

@@ -8,12 +8,13 @@ import { AgentChatEngine } from './agentEngine';
 import { ChatSession } from './chatSession';
 import { createChatStore } from './chatStore';
 import { ChatViewProvider } from './chatViewProvider';
+import { pickConversation } from './conversationPicker';
 import { CodeProposals, PROPOSAL_SCHEME } from './codeProposals';
 import { EditorContext } from './editorContext';
 import { EditorTracker } from './editorTracker';
 import { createModelChoice } from './modelChoice';
 
-/** The chat view, its session (persisted per workspace) and the New Chat command. */
+/** The chat view, its session (conversations persisted per workspace), New Chat and the conversation list. */
 export function registerChat(
   context: vscode.ExtensionContext,
   services: Services,
@@ -77,6 +78,7 @@ export function registerChat(
       webviewOptions: { retainContextWhenHidden: false },
     }),
     vscode.commands.registerCommand(Commands.newChat, () => provider.newChat()),
+    vscode.commands.registerCommand(Commands.showConversations, () => pickConversation(session, () => provider.showConversation())),
     services.secrets.onDidChangeSecret((name) => {
       refresh();
       if (name === 'kimiApiKey') {

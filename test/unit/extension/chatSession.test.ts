@@ -8,15 +8,25 @@ import { ChatSession } from '../../../src/extension/chat/chatSession';
 import type { ChatStore } from '../../../src/extension/chat/chatStore';
 import type { HostToWebview } from '../../../src/shared/protocol';
 
-/** A ChatStore in memory that records every save (the extension's own port, not a library). */
+/**
+ * A ChatStore in memory that records every save of a conversation (the extension's own port, not
+ * a library). `initial` is a conversation as the single-conversation versions saved it: loading
+ * it goes through the migration.
+ */
 function memoryStore(initial?: unknown): ChatStore & { saved: unknown[] } {
   const saved: unknown[] = [];
+  const docs = new Map<string, unknown>(initial === undefined ? [] : [['chat', initial]]);
   return {
     saved,
-    load: async () => initial,
-    save: async (data) => {
-      saved.push(JSON.parse(JSON.stringify(data)));
+    load: async (name) => docs.get(name),
+    save: async (name, data) => {
+      const copy: unknown = JSON.parse(JSON.stringify(data));
+      docs.set(name, copy);
+      if (name.startsWith('chat-')) {
+        saved.push(copy);
+      }
     },
+    remove: async (name) => void docs.delete(name),
   };
 }
 
@@ -133,15 +143,21 @@ describe('ChatSession (host side of the chat)', () => {
     assert.deepEqual(broken.allTurns, []);
   });
 
-  it('clear() empties turns and history and saves that', async () => {
+  it('New chat opens an empty conversation and keeps the previous one in the list', async () => {
     const store = memoryStore();
-    const session = new ChatSession(store, scripted([{ type: 'done', text: 'x', usage, steps: 1, incomplete: false }]), nullLogger);
+    const engine = scripted([{ type: 'done', text: 'x', usage, steps: 1, incomplete: false }]);
+    const session = new ChatSession(store, engine, nullLogger);
     await session.send('q');
-    await session.clear();
-    assert.deepEqual(session.allTurns, []);
-    const last = store.saved.at(-1) as { turns: unknown[]; history?: unknown };
-    assert.deepEqual(last.turns, []);
-    assert.equal(last.history, undefined);
+    const first = session.currentConversation;
+    await session.newConversation();
+    assert.equal(session.allTurns.length, 0);
+    assert.notEqual(session.currentConversation, first);
+    // The empty chat gets no entry until it has a turn; the first one is still there, titled.
+    assert.deepEqual((await session.list()).map((c) => c.title), ['q']);
+    await session.send('next');
+    assert.deepEqual(engine.histories.at(-1), undefined, 'the new chat started without the old history');
+    assert.equal(await session.switchTo(first), true);
+    assert.deepEqual(session.allTurns.map((t) => t.question), ['q']);
   });
 
   it('Regenerate and Edit go back to before the turn: later turns and their history are dropped', async () => {
