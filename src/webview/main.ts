@@ -4,6 +4,7 @@ import { parseHostMessage, type HostToWebview, type SetupState } from '../shared
 import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
 import { ContextChips } from './contextChips';
+import { MentionPicker } from './mentionPicker';
 import { renderSetup } from './setupView';
 import { renderTurn, type TurnActions } from './turnView';
 import { connectHost } from './vscodeApi';
@@ -46,10 +47,13 @@ heading.hidden = true;
 const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi model' });
 model.hidden = true;
 const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
+const mentions = new MentionPicker(input, (query, seq) => host.post({ type: 'mentionQuery', query, seq }));
 const composer = el(
   'div',
   { class: 'composer' },
   chips.element,
+  mentions.chips,
+  mentions.list,
   input,
   el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), history, newChat, stop, send),
 );
@@ -63,8 +67,10 @@ function submit(): void {
     return;
   }
   const context = chips.ids();
-  host.post(context.length > 0 ? { type: 'send', text, context } : { type: 'send', text });
+  const mentioned = mentions.taken();
+  host.post({ type: 'send', text, ...(context.length > 0 ? { context } : {}), ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}) });
   input.value = '';
+  mentions.clear();
   persist();
 }
 
@@ -206,6 +212,9 @@ function handle(msg: HostToWebview): void {
       return;
     case 'context':
       chips.update(msg.active, msg.added);
+      return;
+    case 'mentionResults':
+      mentions.results(msg.seq, msg.items);
       return;
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentEvent } from '../../core/agent/events';
 import { isAbortError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type SourceLink, type Turn } from '../../shared/chatModel';
+import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Mention, type SourceLink, type Turn } from '../../shared/chatModel';
 import type { HostToWebview } from '../../shared/protocol';
 import { userMessage } from '../errorText';
 import type { ChatStore } from './chatStore';
@@ -11,9 +11,14 @@ import { parsePersisted, type PersistedChat } from './persistedChat';
 import { toChatEvent } from './eventMapping';
 import { Redactor } from '../../core/redaction';
 
+export interface RunOptions {
+  /** Path prefixes search_workspace keeps to (folders mentioned with @). */
+  readonly searchScope?: readonly string[];
+}
+
 /** Runs one question through the agent; returns the conversation history to keep (serializable). */
 export interface ChatEngine {
-  run(history: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal): Promise<unknown>;
+  run(history: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal, options?: RunOptions): Promise<unknown>;
   /** How many messages a saved history holds (a turn remembers it, to go back to before itself). */
   size(history: unknown): number;
   /** The saved history cut back to its first `size` messages. */
@@ -28,6 +33,8 @@ export interface QuestionContext {
   /** The question followed by the context; starts with the question text. */
   readonly prompt: string;
   readonly attachments: readonly SourceLink[];
+  /** Files and folders mentioned with @ (files are in the prompt already; folders scope the search). */
+  readonly mentions?: readonly Mention[];
 }
 
 /**
@@ -104,7 +111,8 @@ export class ChatSession {
     if (this.abort) {
       return;
     }
-    const turn = newTurn(randomUUID(), question, context?.attachments);
+    const turn = newTurn(randomUUID(), question, context?.attachments, context?.mentions);
+    const searchScope = (context?.mentions ?? []).filter((m) => m.kind === 'folder').map((m) => m.path);
     this.turns = [...this.turns, turn].slice(-MAX_TURNS);
     this.marks[turn.id] = this.engine.size(this.history);
     if (context && context.prompt !== question) {
@@ -138,6 +146,7 @@ export class ChatSession {
           }
         },
         controller.signal,
+        searchScope.length > 0 ? { searchScope } : undefined,
       );
       if (!ended) {
         const current = this.turns.find((t) => t.id === turn.id);
@@ -184,8 +193,10 @@ export class ChatSession {
     const question = text ?? turn.question;
     // The context sent with the question goes again; the prompt starts with the question text.
     const context = prompt?.startsWith(turn.question)
-      ? { prompt: question + prompt.slice(turn.question.length), attachments: turn.attachments ?? [] }
-      : undefined;
+      ? { prompt: question + prompt.slice(turn.question.length), attachments: turn.attachments ?? [], mentions: turn.mentions }
+      : turn.mentions
+        ? { prompt: question, attachments: [], mentions: turn.mentions }
+        : undefined;
     await this.send(question, context);
   }
 

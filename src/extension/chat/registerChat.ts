@@ -12,6 +12,7 @@ import { pickConversation } from './conversationPicker';
 import { CodeProposals, PROPOSAL_SCHEME } from './codeProposals';
 import { EditorContext } from './editorContext';
 import { EditorTracker } from './editorTracker';
+import { MentionSearch } from './mentions';
 import { createModelChoice } from './modelChoice';
 
 /** The chat view, its session (conversations persisted per workspace), New Chat and the conversation list. */
@@ -37,6 +38,7 @@ export function registerChat(
   const editors = new EditorTracker();
   const proposals = new CodeProposals();
   const editorContext = new EditorContext();
+  const mentions = new MentionSearch();
   const provider = new ChatViewProvider(
     context.extensionUri,
     session,
@@ -46,6 +48,8 @@ export function registerChat(
     editors,
     proposals,
     editorContext,
+    mentions,
+    () => services.trust.trusted,
   );
   const addSelection = async (focusInput: boolean): Promise<void> => {
     if (!editorContext.addSelection()) {
@@ -65,6 +69,7 @@ export function registerChat(
     editors,
     proposals,
     editorContext,
+    mentions,
     vscode.commands.registerCommand(Commands.askAboutSelection, () => addSelection(true)),
     vscode.commands.registerCommand(Commands.addSelectionToChat, () => addSelection(false)),
     vscode.commands.registerCommand(Commands.focusChat, () => provider.focus()),

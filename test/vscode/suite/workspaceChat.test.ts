@@ -12,6 +12,7 @@ import { createChatStore } from '../../../src/extension/chat/chatStore';
 import { CodeProposals } from '../../../src/extension/chat/codeProposals';
 import { withContext } from '../../../src/extension/chat/contextPrompt';
 import { captureEditor, EditorContext } from '../../../src/extension/chat/editorContext';
+import { MentionSearch, mentionNotes, resolveMentions } from '../../../src/extension/chat/mentions';
 import { nullLogger } from '../../../src/core/logger';
 
 const root = (): string => {
@@ -105,6 +106,57 @@ describe('the chat and the editor (inside VS Code)', function () {
     } finally {
       context.dispose();
     }
+  });
+
+  it('@ mentions: fuzzy files and folders from the file search, search.exclude respected; a file is attached, a folder scopes the search', async () => {
+    const search = new MentionSearch();
+    const exclude = vscode.workspace.getConfiguration('search').inspect('exclude')?.globalValue;
+    try {
+      const fog = await search.search('fghrn');
+      assert.deepEqual(fog[0], { kind: 'file', path: 'src/foghorn.js', root: root() });
+      const src = await search.search('src');
+      assert.ok(src.some((m) => m.kind === 'folder' && m.path === 'src/'), JSON.stringify(src));
+      assert.ok((await search.search('maint')).some((m) => m.path === 'docs/maintenance.md'));
+      await vscode.workspace.getConfiguration('search').update('exclude', { '**/docs': true }, vscode.ConfigurationTarget.Global);
+      const fresh = new MentionSearch();
+      try {
+        const maint = await fresh.search('maint');
+        assert.ok(!maint.some((m) => m.path.startsWith('docs/')), `search.exclude ignored: ${JSON.stringify(maint)}`);
+      } finally {
+        fresh.dispose();
+      }
+    } finally {
+      search.dispose();
+      await vscode.workspace.getConfiguration('search').update('exclude', exclude, vscode.ConfigurationTarget.Global);
+    }
+
+    const text = readFileSync(foghorn(), 'utf8');
+    const mentioned = await resolveMentions(
+      [
+        { kind: 'file', path: 'src/foghorn.js', root: root() },
+        { kind: 'folder', path: 'docs/', root: root() },
+      ],
+      true,
+    );
+    assert.equal(mentioned.attachments.length, 1);
+    const [file] = mentioned.attachments;
+    assert.equal(file?.text, text);
+    assert.deepEqual(file?.source, { path: 'src/foghorn.js', startLine: 1, endLine: text.split('\n').length, root: root() });
+    assert.deepEqual(mentioned.searchScope, ['docs/']);
+    const prompt = withContext('Why Friday?', mentioned.attachments) + mentionNotes(mentioned);
+    assert.match(prompt, /src\/foghorn\.js:1-\d+ \(mentioned file\):\n```js\n/);
+    assert.match(prompt, /search_workspace only searches there/);
+    // Over the budget: cut at a line end, with a note saying what is missing.
+    assert.match(withContext('q', mentioned.attachments, 20), /\[Truncated to fit the context budget: lines \d+-\d+ are not shown/);
+
+    // Restricted Mode: nothing is read, and the model is told why.
+    const untrusted = await resolveMentions([{ kind: 'file', path: 'src/foghorn.js', root: root() }], false);
+    assert.equal(untrusted.attachments.length, 0);
+    assert.match(untrusted.notes.join('\n'), /not trusted/);
+    // A missing file is a note, not a failure.
+    const missing = await resolveMentions([{ kind: 'file', path: 'src/nope.js', root: root() }], true);
+    assert.equal(missing.attachments.length, 0);
+    assert.match(missing.notes.join('\n'), /src\/nope\.js: not attached/);
   });
 
   it('Apply shows a diff, and accepting changes only the target file, in one undoable edit', async () => {
