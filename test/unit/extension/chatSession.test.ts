@@ -6,6 +6,7 @@ import { Redactor } from '../../../src/core/redaction';
 import type { ChatEngine } from '../../../src/extension/chat/chatSession';
 import { ChatSession } from '../../../src/extension/chat/chatSession';
 import type { ChatStore } from '../../../src/extension/chat/chatStore';
+import { Conversations, MAX_CONVERSATIONS, MAX_TITLE_CHARS, titleFrom } from '../../../src/extension/chat/conversations';
 import type { HostToWebview } from '../../../src/shared/protocol';
 
 /**
@@ -158,6 +159,51 @@ describe('ChatSession (host side of the chat)', () => {
     assert.deepEqual(engine.histories.at(-1), undefined, 'the new chat started without the old history');
     assert.equal(await session.switchTo(first), true);
     assert.deepEqual(session.allTurns.map((t) => t.question), ['q']);
+  });
+
+  it('keeps at most MAX_CONVERSATIONS, dropping the least recently used with its file', async () => {
+    let clock = 0;
+    const docs = new Map<string, unknown>();
+    const store: ChatStore = {
+      load: async (name) => docs.get(name),
+      save: async (name, data) => void docs.set(name, data),
+      remove: async (name) => void docs.delete(name),
+    };
+    const conversations = new Conversations(store, () => ++clock);
+    await conversations.open();
+    const ids: string[] = [];
+    for (let i = 0; i <= MAX_CONVERSATIONS; i++) {
+      await conversations.select();
+      ids.push(conversations.current);
+      await conversations.save({ turns: [] }, `question ${i}`);
+    }
+    assert.equal(conversations.list().length, MAX_CONVERSATIONS);
+    assert.equal(conversations.has(ids[0] ?? ''), false, 'the oldest stayed');
+    assert.equal(docs.has(`chat-${ids[0]}`), false, 'its file stayed');
+    assert.equal(conversations.list()[0]?.title, `question ${MAX_CONVERSATIONS}`);
+    assert.equal(titleFrom(`  ${'long '.repeat(40)}\nsecond line`).length, MAX_TITLE_CHARS);
+  });
+
+  it('a question\'s @ mentions are saved with its turn; folders scope the search, also when asked again', async () => {
+    const store = memoryStore();
+    const engine = scripted([{ type: 'done', text: 'x', usage, steps: 1, incomplete: false }]);
+    const scopes: unknown[] = [];
+    const run = engine.run.bind(engine);
+    engine.run = async (history, question, onEvent, signal, options) => {
+      scopes.push(options?.searchScope);
+      return run(history, question, onEvent, signal);
+    };
+    const session = new ChatSession(store, engine, nullLogger);
+    const mentions = [
+      { kind: 'file' as const, path: 'src/a.ts', root: '/ws' },
+      { kind: 'folder' as const, path: 'docs/', root: '/ws' },
+    ];
+    await session.send('Why?', { prompt: 'Why?\n\n---\nfile text', attachments: [], mentions });
+    const saved = store.saved.at(-1) as { turns: Array<{ mentions?: unknown }> };
+    assert.deepEqual(saved.turns[0]?.mentions, mentions);
+    await session.resend(session.allTurns[0]?.id ?? '');
+    assert.deepEqual(scopes, [['docs/'], ['docs/']]);
+    assert.deepEqual(session.allTurns[0]?.mentions, mentions);
   });
 
   it('Regenerate and Edit go back to before the turn: later turns and their history are dropped', async () => {
