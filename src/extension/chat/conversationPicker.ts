@@ -28,6 +28,7 @@ export async function pickConversation(session: ChatSession, shown: () => Promis
     pick.activeItems = pick.items.filter((i) => i.id === current);
   };
   await refresh();
+  let hidden = false;
   const done = new Promise<void>((resolve) => {
     pick.onDidAccept(async () => {
       const item = pick.selectedItems[0];
@@ -50,16 +51,22 @@ export async function pickConversation(session: ChatSession, shown: () => Promis
         }
         return;
       }
+      // Kept open behind the confirmation, so the list is still there to continue with.
+      pick.ignoreFocusOut = true;
       const answer = await vscode.window.showWarningMessage(`Delete the conversation "${item.label}"?`, { modal: true }, 'Delete');
+      pick.ignoreFocusOut = false;
       if (answer === 'Delete') {
         await session.remove(item.id);
         if (open) {
           await shown();
         }
-        await refresh();
+        if (!hidden) {
+          await refresh();
+        }
       }
     });
     pick.onDidHide(() => {
+      hidden = true;
       pick.dispose();
       resolve();
     });
