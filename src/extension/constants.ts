@@ -23,6 +23,7 @@ export const Commands = {
   askAboutSelection: 'kimiMilvus.askAboutSelection',
   addSelectionToChat: 'kimiMilvus.addSelectionToChat',
   focusChat: 'kimiMilvus.focusChat',
+  showConversations: 'kimiMilvus.showConversations',
   rejectProposal: 'kimiMilvus.rejectProposal',
   copyMcpConfig: 'kimiMilvus.copyMcpConfig',
 } as const;

@@ -13,6 +13,14 @@ export interface SourceLink {
   readonly root?: string;
 }
 
+/** A workspace file or folder the user mentioned with @ (path relative to its folder, folders end in /). */
+export interface Mention {
+  readonly kind: 'file' | 'folder';
+  readonly path: string;
+  /** Absolute workspace folder the path is relative to. */
+  readonly root?: string;
+}
+
 export interface ToolLine {
   readonly callId: string;
   readonly name: string;
@@ -47,6 +55,8 @@ export interface Turn {
   readonly incomplete?: boolean;
   /** Editor context sent with the question (selections, cursor lines), shown as chips. */
   readonly attachments?: readonly SourceLink[];
+  /** Files and folders mentioned with @, shown as chips on the question. */
+  readonly mentions?: readonly Mention[];
 }
 
 /** The stream events a turn is built from (a JSON-safe subset of the core agent events). */
@@ -71,9 +81,9 @@ export type ChatEvent =
 /** At most this many sources are kept per answer; search tools can return many more. */
 export const MAX_SOURCES_PER_TURN = 24;
 
-export function newTurn(id: string, question: string, attachments: readonly SourceLink[] = []): Turn {
+export function newTurn(id: string, question: string, attachments: readonly SourceLink[] = [], mentions: readonly Mention[] = []): Turn {
   const turn: Turn = { id, question, answer: '', reasoning: '', tools: [], sources: [], status: 'streaming' };
-  return attachments.length > 0 ? { ...turn, attachments } : turn;
+  return { ...turn, ...(attachments.length > 0 ? { attachments } : {}), ...(mentions.length > 0 ? { mentions } : {}) };
 }
 
 /** Folds one event into a turn and returns the new turn (the input is not modified). */

@@ -4,7 +4,7 @@
  * webview renders untrusted model output, so the host treats whatever it posts as hostile.
  * Browser-safe: no node, no vscode, no core imports.
  */
-import type { ChatEvent, SourceLink, Turn } from './chatModel';
+import type { ChatEvent, Mention, SourceLink, Turn } from './chatModel';
 
 /** What the first-run view needs to say what is missing. */
 export interface SetupState {
@@ -28,7 +28,14 @@ export interface ContextChip {
 
 export type HostToWebview =
   /** The whole conversation; sent when the view (re)loads and after New chat. */
-  | { readonly type: 'snapshot'; readonly turns: readonly Turn[]; readonly busy: boolean; readonly setup: SetupState }
+  | {
+      readonly type: 'snapshot';
+      readonly turns: readonly Turn[];
+      readonly busy: boolean;
+      readonly setup: SetupState;
+      /** The open conversation's title (none for a new chat). */
+      readonly title?: string;
+    }
   /** The turns changed other than by a stream (Edit, Regenerate, a fixed error); the rest is unchanged. */
   | { readonly type: 'snapshotTurns'; readonly turns: readonly Turn[] }
   | { readonly type: 'turnStarted'; readonly turn: Turn }
@@ -38,6 +45,8 @@ export type HostToWebview =
   /** Kimi's models (GET /models) for the model picker, and the configured one. */
   | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string }
   | { readonly type: 'focusInput' }
+  /** Files and folders matching what follows an @ in the input; `seq` echoes the query's. */
+  | { readonly type: 'mentionResults'; readonly seq: number; readonly items: readonly Mention[] }
   /** The chips for the next question: the active editor's (if any) and the added selections. */
   | { readonly type: 'context'; readonly active?: ContextChip; readonly added: readonly ContextChip[] };
 
@@ -48,12 +57,16 @@ export type WebviewAction = (typeof WEBVIEW_ACTIONS)[number];
 export type WebviewToHost =
   | { readonly type: 'ready' }
   /** `context`: ids of the chips the user kept (see ContextChip). */
-  | { readonly type: 'send'; readonly text: string; readonly context?: readonly string[] }
+  | { readonly type: 'send'; readonly text: string; readonly context?: readonly string[]; readonly mentions?: readonly Mention[] }
+  /** What the user typed after @, for the file and folder suggestions. */
+  | { readonly type: 'mentionQuery'; readonly query: string; readonly seq: number }
   | { readonly type: 'removeContext'; readonly id: string }
   | { readonly type: 'stop' }
   /** Ask a sent question again: Regenerate and Retry keep its text, Edit sends new text. */
   | { readonly type: 'resend'; readonly turnId: string; readonly text?: string }
   | { readonly type: 'newChat' }
+  /** Open the list of conversations (switch, rename, delete). */
+  | { readonly type: 'conversations' }
   | { readonly type: 'openSource'; readonly source: SourceLink }
   | { readonly type: 'insertCode'; readonly code: string }
   | { readonly type: 'copyCode'; readonly code: string }
@@ -99,6 +112,24 @@ export function parseSourceLink(v: unknown): SourceLink | undefined {
   return typeof v.root === 'string' ? { ...link, root: v.root } : link;
 }
 
+/** Most mentions one question may carry. */
+export const MAX_MENTIONS = 20;
+
+/** Validates a Mention: a relative path without `..` segments or a drive, of a known kind. */
+export function parseMention(v: unknown): Mention | undefined {
+  if (!isObj(v) || (v.kind !== 'file' && v.kind !== 'folder') || !isString(v.path, 4096) || v.path.length === 0) {
+    return undefined;
+  }
+  if (/^([A-Za-z]:|[\\/])/.test(v.path) || v.path.split(/[\\/]/).includes('..')) {
+    return undefined;
+  }
+  if (v.root !== undefined && !isString(v.root, 4096)) {
+    return undefined;
+  }
+  const mention: Mention = { kind: v.kind, path: v.path };
+  return typeof v.root === 'string' ? { ...mention, root: v.root } : mention;
+}
+
 /** Returns the message when it is a well-formed WebviewToHost, undefined otherwise. */
 export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
   if (!isObj(data) || typeof data.type !== 'string') {
@@ -108,19 +139,32 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     case 'ready':
     case 'stop':
     case 'newChat':
+    case 'conversations':
       return { type: data.type };
     case 'send': {
       if (!isString(data.text, MAX_MESSAGE_CHARS) || data.text.trim().length === 0) {
         return undefined;
       }
-      if (data.context === undefined) {
-        return { type: 'send', text: data.text };
-      }
       const ids = data.context;
-      return Array.isArray(ids) && ids.length <= 50 && ids.every((id) => isString(id, 100))
-        ? { type: 'send', text: data.text, context: ids as string[] }
-        : undefined;
+      if (ids !== undefined && !(Array.isArray(ids) && ids.length <= 50 && ids.every((id) => isString(id, 100)))) {
+        return undefined;
+      }
+      const raw = data.mentions;
+      const mentions = Array.isArray(raw) && raw.length <= MAX_MENTIONS ? raw.map(parseMention) : raw === undefined ? [] : [undefined];
+      if (mentions.some((m) => m === undefined)) {
+        return undefined;
+      }
+      return {
+        type: 'send',
+        text: data.text,
+        ...(ids !== undefined ? { context: ids as string[] } : {}),
+        ...(mentions.length > 0 ? { mentions: mentions as Mention[] } : {}),
+      };
     }
+    case 'mentionQuery':
+      return isString(data.query, 500) && typeof data.seq === 'number' && Number.isSafeInteger(data.seq)
+        ? { type: 'mentionQuery', query: data.query, seq: data.seq }
+        : undefined;
     case 'removeContext':
       return isString(data.id, 100) ? { type: 'removeContext', id: data.id } : undefined;
     case 'resend': {
@@ -166,6 +210,7 @@ const HOST_TYPES: ReadonlySet<string> = new Set([
   'models',
   'focusInput',
   'context',
+  'mentionResults',
 ]);
 
 /**
@@ -199,6 +244,10 @@ export function parseHostMessage(data: unknown): HostToWebview | undefined {
         : undefined;
     case 'context':
       return Array.isArray(data.added) && (data.active === undefined || isObj(data.active)) ? (data as HostToWebview) : undefined;
+    case 'mentionResults':
+      return typeof data.seq === 'number' && Array.isArray(data.items) && data.items.every((m) => parseMention(m) !== undefined)
+        ? (data as HostToWebview)
+        : undefined;
     default:
       return { type: 'focusInput' };
   }

@@ -4,6 +4,7 @@ import { parseHostMessage, type HostToWebview, type SetupState } from '../shared
 import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
 import { ContextChips } from './contextChips';
+import { MentionPicker } from './mentionPicker';
 import { renderSetup } from './setupView';
 import { renderTurn, type TurnActions } from './turnView';
 import { connectHost } from './vscodeApi';
@@ -39,18 +40,25 @@ const input = el('textarea', { class: 'input', 'aria-label': 'Message', placehol
 const send = button('Send', { class: 'primary' });
 const stop = button('Stop');
 const newChat = button('New chat');
+const history = button('Conversations', { title: 'Conversations: switch, rename, delete' }, 'Chats');
+/** The open conversation's title, so a switch is visible (and announced) in the view. */
+const heading = el('h2', { class: 'chat-title' });
+heading.hidden = true;
 const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi model' });
 model.hidden = true;
 const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
+const mentions = new MentionPicker(input, (query, seq) => host.post({ type: 'mentionQuery', query, seq }));
 const composer = el(
   'div',
   { class: 'composer' },
   chips.element,
+  mentions.chips,
+  mentions.list,
   input,
-  el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), newChat, stop, send),
+  el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), history, newChat, stop, send),
 );
 const app = document.getElementById('app') ?? document.body;
-app.append(setupBox, log, composer);
+app.append(setupBox, heading, log, composer);
 input.value = saved?.draft ?? '';
 
 function submit(): void {
@@ -59,8 +67,10 @@ function submit(): void {
     return;
   }
   const context = chips.ids();
-  host.post(context.length > 0 ? { type: 'send', text, context } : { type: 'send', text });
+  const mentioned = mentions.taken();
+  host.post({ type: 'send', text, ...(context.length > 0 ? { context } : {}), ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}) });
   input.value = '';
+  mentions.clear();
   persist();
 }
 
@@ -74,6 +84,7 @@ input.addEventListener('input', persist);
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => host.post({ type: 'stop' }));
 newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
+history.addEventListener('click', () => host.post({ type: 'conversations' }));
 // Escape stops a streaming answer from anywhere in the view (editors handle their own Escape first).
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && busy && !e.defaultPrevented) {
@@ -161,6 +172,8 @@ function handle(msg: HostToWebview): void {
       turns = [...msg.turns];
       busy = msg.busy;
       setup = msg.setup;
+      heading.textContent = msg.title ?? '';
+      heading.hidden = msg.title === undefined;
       renderAll();
       persist();
       return;
@@ -199,6 +212,9 @@ function handle(msg: HostToWebview): void {
       return;
     case 'context':
       chips.update(msg.active, msg.added);
+      return;
+    case 'mentionResults':
+      mentions.results(msg.seq, msg.items);
       return;
   }
 }

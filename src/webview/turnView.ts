@@ -24,6 +24,21 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
       ),
     );
   }
+  if (turn.mentions && turn.mentions.length > 0) {
+    question.append(
+      el(
+        'div',
+        { class: 'chips sent mentions', 'aria-label': 'Mentioned' },
+        ...turn.mentions.map((m) =>
+          el(
+            'span',
+            { class: 'chip', 'data-kind': m.kind, title: `${m.path} (${m.kind})` },
+            m.kind === 'file' ? sourceLink({ path: m.path, startLine: 1, endLine: 1, ...(m.root ? { root: m.root } : {}) }, `@${m.path}`, actions) : `@${m.path}`,
+          ),
+        ),
+      ),
+    );
+  }
   if (turn.status !== 'streaming') {
     const edit = button('Edit question', { class: 'turn-action question-edit' }, 'Edit');
     edit.addEventListener('click', () => startEdit(question, turn, actions));

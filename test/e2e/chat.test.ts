@@ -250,10 +250,43 @@ describe('chat (e2e)', function () {
     await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 15_000 });
   });
 
-  it('New chat clears the conversation', async () => {
+  it('New chat opens an empty conversation', async () => {
     const frame = await chat();
     await frame.getByRole('button', { name: 'New chat' }).click();
     await until('an empty log', async () => ((await frame.locator('.turn').count()) === 0 ? true : undefined));
     assert.equal(await frame.getByRole('log').count(), 1);
+  });
+
+  it('conversations: after a reload the last open one is back, and the list switches to the earlier one', async () => {
+    kimi.script(reply.text('The second chat answers.'));
+    let frame = await chat();
+    await send(frame, 'A question in a second chat?');
+    await until('the answer', async () => ((await turnOf(frame, 'A question in a second chat?').getAttribute('data-status')) === 'done' ? true : undefined));
+
+    await wb().page.reload();
+    await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    frame = await chat();
+    await turnOf(frame, 'A question in a second chat?').waitFor({ timeout: 30_000 });
+    assert.equal(await frame.locator('.question', { hasText: QUESTION }).count(), 0, 'the earlier conversation leaked in');
+    assert.equal(await frame.locator('.chat-title').innerText(), 'A question in a second chat?');
+
+    // The Conversations button opens the list; the earlier conversation is titled by its first question.
+    await frame.getByRole('button', { name: 'Conversations' }).click();
+    const row = wb().page.locator('.quick-input-list .monaco-list-row', { hasText: QUESTION });
+    await row.waitFor({ timeout: 15_000 });
+    await wb().page.locator('.quick-input-list .monaco-list-row', { hasText: 'A question in a second chat?' }).waitFor();
+    await row.click();
+    await turnOf(frame, QUESTION).waitFor({ timeout: 15_000 });
+    assert.match(await turnOf(frame, QUESTION).locator('.markdown').innerText(), /Old Marguerite/);
+    assert.equal(await frame.locator('.question', { hasText: 'A question in a second chat?' }).count(), 0);
+    assert.equal(await frame.locator('.chat-title').innerText(), QUESTION);
+
+    // The model continues that conversation, not the other one.
+    kimi.script(reply.text('Still about the fog horn.'));
+    await send(frame, 'And on holidays?');
+    await until('the follow-up', async () => ((await turnOf(frame, 'And on holidays?').getAttribute('data-status')) === 'done' ? true : undefined));
+    const sent = JSON.stringify(kimi.chatBodies().at(-1)?.messages);
+    assert.match(sent, /Old Marguerite/);
+    assert.doesNotMatch(sent, /second chat/);
   });
 });

@@ -265,4 +265,40 @@ describe('code in answers (e2e)', function () {
     // The sent question shows what went with it; the composer's added chip is used up.
     await turn.locator('.question .chip', { hasText: 'src/foghorn.js:4-6' }).waitFor();
   });
+
+  it('@ offers workspace files: choosing one shows a chip, and Kimi gets the file with its path', async () => {
+    const frame = await chat();
+    const input = frame.getByRole('textbox', { name: 'Message' });
+    await input.fill('');
+    // Escape closes the suggestions and leaves the text alone.
+    await input.pressSequentially('Summarize @zzz');
+    await frame.getByRole('listbox', { name: 'Files and folders' }).waitFor({ timeout: 15_000 });
+    await input.press('Escape');
+    await frame.getByRole('listbox', { name: 'Files and folders' }).waitFor({ state: 'hidden' });
+    assert.equal(await input.inputValue(), 'Summarize @zzz');
+
+    await input.fill('');
+    await input.pressSequentially('Summarize @invent');
+    const option = frame.getByRole('option', { name: /scripts\/inventory\.txt/ });
+    await option.waitFor({ timeout: 15_000 });
+    assert.equal(await input.getAttribute('aria-expanded'), 'true');
+    assert.equal(await option.getAttribute('aria-selected'), 'true');
+    assert.equal(await input.getAttribute('aria-activedescendant'), await option.getAttribute('id'));
+    await input.press('Enter');
+    await frame.locator('.composer .chip', { hasText: '@scripts/inventory.txt' }).waitFor();
+    assert.equal(await input.inputValue(), 'Summarize @scripts/inventory.txt ');
+    assert.equal(await input.getAttribute('aria-expanded'), 'false');
+
+    kimi.script(reply.text('Spare parts for the lamp.'));
+    await input.press('Enter');
+    const turn = turnOf(frame, 'Summarize @scripts/inventory.txt');
+    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
+    const messages = kimi.chatBodies().at(-1)?.messages ?? [];
+    const user = String(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+    assert.match(user, /^Summarize @scripts\/inventory\.txt/);
+    assert.match(user, /scripts\/inventory\.txt:1-\d+ \(mentioned file\):\n```txt\nInventory of cabinet 42-B\nspare bulbs: 12/);
+    // The sent question shows the mention as a chip; the composer's chip is used up.
+    await turn.locator('.question .chip', { hasText: '@scripts/inventory.txt' }).waitFor();
+    assert.equal(await frame.locator('.composer .chip', { hasText: '@scripts/inventory.txt' }).count(), 0);
+  });
 });

@@ -10,7 +10,7 @@ import { Indexer } from '../../core/indexing/indexer';
 import type { ChatCollections } from '../collections/chatCollections';
 import { userMessage } from '../errorText';
 import type { Services } from '../services';
-import type { ChatEngine } from './chatSession';
+import type { ChatEngine, RunOptions } from './chatSession';
 import { unavailableStore } from './unavailableStore';
 
 /**
@@ -23,7 +23,7 @@ export class AgentChatEngine implements ChatEngine {
     private readonly chatCollections: ChatCollections,
   ) {}
 
-  async run(saved: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal): Promise<unknown> {
+  async run(saved: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal, options?: RunOptions): Promise<unknown> {
     const config = await this.services.config();
     if (!config.kimi.apiKey) {
       // Say so at once, before Milvus is started for the tools.
@@ -52,6 +52,7 @@ export class AgentChatEngine implements ChatEngine {
         workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
         collectionFor: collectionNameFor,
         searchCollections: () => this.chatCollections.extra,
+        ...(options?.searchScope ? { searchScope: options.searchScope } : {}),
         trusted: this.services.trust.trusted,
         logger: this.services.log,
         redactor: this.services.redactor,

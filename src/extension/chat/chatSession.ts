@@ -2,16 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { AgentEvent } from '../../core/agent/events';
 import { isAbortError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type SourceLink, type Turn } from '../../shared/chatModel';
-import { isTurn, type HostToWebview } from '../../shared/protocol';
+import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Mention, type SourceLink, type Turn } from '../../shared/chatModel';
+import type { HostToWebview } from '../../shared/protocol';
 import { userMessage } from '../errorText';
 import type { ChatStore } from './chatStore';
+import { Conversations, type ConversationInfo } from './conversations';
+import { parsePersisted, type PersistedChat } from './persistedChat';
 import { toChatEvent } from './eventMapping';
 import { Redactor } from '../../core/redaction';
 
+export interface RunOptions {
+  /** Path prefixes search_workspace keeps to (folders mentioned with @). */
+  readonly searchScope?: readonly string[];
+}
+
 /** Runs one question through the agent; returns the conversation history to keep (serializable). */
 export interface ChatEngine {
-  run(history: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal): Promise<unknown>;
+  run(history: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal, options?: RunOptions): Promise<unknown>;
   /** How many messages a saved history holds (a turn remembers it, to go back to before itself). */
   size(history: unknown): number;
   /** The saved history cut back to its first `size` messages. */
@@ -21,20 +28,13 @@ export interface ChatEngine {
 /** Turns kept for display; the model's own history is trimmed by the agent. */
 const MAX_TURNS = 200;
 
-interface PersistedChat {
-  readonly turns: readonly Turn[];
-  readonly history: unknown;
-  /** Per turn id: the history's size before that turn, so Edit and Regenerate can go back to it. */
-  readonly marks?: Readonly<Record<string, number>>;
-  /** Per turn id, when the model got more than the question (editor context): what it got. */
-  readonly prompts?: Readonly<Record<string, string>>;
-}
-
 /** What the model reads for a question with editor context, and the chips the turn shows. */
 export interface QuestionContext {
   /** The question followed by the context; starts with the question text. */
   readonly prompt: string;
   readonly attachments: readonly SourceLink[];
+  /** Files and folders mentioned with @ (files are in the prompt already; folders scope the search). */
+  readonly mentions?: readonly Mention[];
 }
 
 /**
@@ -48,26 +48,32 @@ export class ChatSession {
   private marks: Record<string, number> = {};
   private prompts: Record<string, string> = {};
   private readonly loaded: Promise<void>;
+  private readonly conversations: Conversations;
   private abort: AbortController | undefined;
+  /** Settles when the answer being streamed has ended and been saved. */
+  private idle: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(message: HostToWebview) => void>();
 
   constructor(
-    private readonly store: ChatStore,
+    store: ChatStore,
     private readonly engine: ChatEngine,
     private readonly log: Logger,
     /** The edge to the webview: nothing posted to it carries a key. */
     private readonly redactor: Redactor = new Redactor(),
   ) {
-    this.loaded = store.load().then(
-      (saved) => {
-        const parsed = parsePersisted(saved);
-        this.turns = parsed.turns.map(settleInterrupted);
-        this.history = parsed.history;
-        this.marks = { ...parsed.marks };
-        this.prompts = { ...parsed.prompts };
-      },
+    this.conversations = new Conversations(store);
+    this.loaded = this.conversations.open().then(
+      (saved) => this.restore(saved),
       (err: unknown) => this.log.warn(`Could not load the conversation: ${String(err)}`),
     );
+  }
+
+  private restore(saved: unknown): void {
+    const parsed = parsePersisted(saved);
+    this.turns = parsed.turns.map(settleInterrupted);
+    this.history = parsed.history;
+    this.marks = { ...parsed.marks };
+    this.prompts = { ...parsed.prompts };
   }
 
   /**
@@ -105,7 +111,8 @@ export class ChatSession {
     if (this.abort) {
       return;
     }
-    const turn = newTurn(randomUUID(), question, context?.attachments);
+    const turn = newTurn(randomUUID(), question, context?.attachments, context?.mentions);
+    const searchScope = (context?.mentions ?? []).filter((m) => m.kind === 'folder').map((m) => m.path);
     this.turns = [...this.turns, turn].slice(-MAX_TURNS);
     this.marks[turn.id] = this.engine.size(this.history);
     if (context && context.prompt !== question) {
@@ -113,6 +120,8 @@ export class ChatSession {
     }
     const controller = new AbortController();
     this.abort = controller;
+    let settle = (): void => undefined;
+    this.idle = new Promise<void>((resolve) => (settle = resolve));
     this.fire({ type: 'turnStarted', turn });
     void this.save();
     let ended = false;
@@ -137,6 +146,7 @@ export class ChatSession {
           }
         },
         controller.signal,
+        searchScope.length > 0 ? { searchScope } : undefined,
       );
       if (!ended) {
         const current = this.turns.find((t) => t.id === turn.id);
@@ -152,6 +162,7 @@ export class ChatSession {
       this.abort = undefined;
       this.fire({ type: 'busy', busy: false });
       await this.save();
+      settle();
     }
   }
 
@@ -182,8 +193,10 @@ export class ChatSession {
     const question = text ?? turn.question;
     // The context sent with the question goes again; the prompt starts with the question text.
     const context = prompt?.startsWith(turn.question)
-      ? { prompt: question + prompt.slice(turn.question.length), attachments: turn.attachments ?? [] }
-      : undefined;
+      ? { prompt: question + prompt.slice(turn.question.length), attachments: turn.attachments ?? [], mentions: turn.mentions }
+      : turn.mentions
+        ? { prompt: question, attachments: [], mentions: turn.mentions }
+        : undefined;
     await this.send(question, context);
   }
 
@@ -203,20 +216,58 @@ export class ChatSession {
     }
   }
 
-  async clear(): Promise<void> {
+  /** The workspace's conversations, most recently used first. */
+  async list(): Promise<readonly ConversationInfo[]> {
     await this.loaded;
+    return this.conversations.list();
+  }
+
+  get currentConversation(): string {
+    return this.conversations.current;
+  }
+
+  /** New chat: the open conversation stays in the list (once it has a turn); an empty one opens. */
+  async newConversation(): Promise<void> {
+    await this.switchTo(undefined);
+  }
+
+  /** Opens a saved conversation (undefined: a new, empty one); an answer still streaming is stopped first. */
+  async switchTo(id: string | undefined): Promise<boolean> {
+    await this.loaded;
+    if (id !== undefined && !this.conversations.has(id)) {
+      return false;
+    }
     this.stop();
-    this.turns = [];
-    this.history = undefined;
-    this.marks = {};
-    this.prompts = {};
-    await this.save();
+    await this.idle;
+    const saved = id === undefined ? undefined : await this.conversations.load(id);
+    await this.conversations.select(id);
+    this.restore(saved);
+    return true;
+  }
+
+  async rename(id: string, title: string): Promise<boolean> {
+    await this.loaded;
+    return this.conversations.rename(id, title);
+  }
+
+  /** Deletes a conversation; deleting the open one opens the most recent other one (or a new one). */
+  async remove(id: string): Promise<void> {
+    await this.loaded;
+    const open = id === this.conversations.current;
+    if (open) {
+      this.stop();
+      await this.idle;
+    }
+    await this.conversations.remove(id);
+    if (open) {
+      await this.switchTo(this.conversations.list()[0]?.id);
+    }
   }
 
   private async save(): Promise<void> {
     const data: PersistedChat = { turns: this.turns, history: this.history, marks: this.marks, prompts: this.prompts };
     try {
-      await this.store.save(data);
+      await this.conversations.save(data, this.turns[0]?.question);
     } catch (err) {
       this.log.warn(`Could not save the conversation: ${String(err)}`);
     }
@@ -229,28 +280,3 @@ export class ChatSession {
 }
 
 const zeroUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-
-function parsePersisted(v: unknown): PersistedChat {
-  if (typeof v !== 'object' || v === null) {
-    return { turns: [], history: undefined };
-  }
-  const rec = v as Record<string, unknown>;
-  const turns = Array.isArray(rec.turns) ? rec.turns.filter(isTurn) : [];
-  const marks: Record<string, number> = {};
-  if (typeof rec.marks === 'object' && rec.marks !== null) {
-    for (const [id, n] of Object.entries(rec.marks as Record<string, unknown>)) {
-      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) {
-        marks[id] = n;
-      }
-    }
-  }
-  const prompts: Record<string, string> = {};
-  if (typeof rec.prompts === 'object' && rec.prompts !== null) {
-    for (const [id, p] of Object.entries(rec.prompts as Record<string, unknown>)) {
-      if (typeof p === 'string') {
-        prompts[id] = p;
-      }
-    }
-  }
-  return { turns, history: rec.history, marks, prompts };
-}

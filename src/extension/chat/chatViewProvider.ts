@@ -7,6 +7,7 @@ import type { CodeProposals } from './codeProposals';
 import { withContext } from './contextPrompt';
 import type { EditorContext } from './editorContext';
 import type { EditorTracker } from './editorTracker';
+import { mentionNotes, resolveMentions, type MentionSearch } from './mentions';
 import { insertAtCursor, openSource } from './sourceOpener';
 import { chatHtml, webviewRoots } from './webviewHtml';
 
@@ -42,6 +43,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly editors: EditorTracker,
     private readonly proposals: CodeProposals,
     private readonly context: EditorContext,
+    private readonly mentions: MentionSearch,
+    /** False in Restricted Mode: mentioned files are not attached. */
+    private readonly trusted: () => boolean,
   ) {
     this.sessionListener = vscode.Disposable.from(
       { dispose: session.onDidPost((m) => this.post(m)).dispose },
@@ -100,15 +104,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
+  /** New chat: the current conversation is kept in the list (see Conversations). */
   async newChat(): Promise<void> {
-    await this.session.clear();
+    await this.session.newConversation();
     await this.sendSnapshot();
     this.post({ type: 'focusInput' });
   }
 
+  /** Shows another conversation (after a switch, rename or delete in the list). */
+  async showConversation(): Promise<void> {
+    await this.sendSnapshot();
+  }
+
   private async sendSnapshot(): Promise<void> {
     await this.session.whenLoaded();
-    this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState() });
+    const title = (await this.session.list()).find((c) => c.id === this.session.currentConversation)?.title;
+    this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState(), title });
   }
 
   private post(message: HostToWebview): void {
@@ -142,12 +153,19 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'setModel':
         return this.models.select(message.model);
       case 'send': {
-        const attachments = this.context.take(message.context ?? []);
-        const context = attachments.length > 0 ? { prompt: withContext(message.text, attachments), attachments: attachments.map((a) => a.source) } : undefined;
+        const editor = this.context.take(message.context ?? []);
+        const mentions = message.mentions ?? [];
+        const mentioned = await resolveMentions(mentions, this.trusted());
+        const attachments = [...editor, ...mentioned.attachments];
+        const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
+        const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
         // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
         void this.session.send(message.text, context);
         return;
       }
+      case 'mentionQuery':
+        this.post({ type: 'mentionResults', seq: message.seq, items: await this.mentions.search(message.query) });
+        return;
       case 'removeContext':
         return this.context.remove(message.id);
       case 'stop':
@@ -157,6 +175,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       case 'newChat':
         return this.newChat();
+      case 'conversations':
+        await vscode.commands.executeCommand(Commands.showConversations);
+        return;
       case 'openSource':
         await openSource(message.source);
         return;

@@ -10,7 +10,7 @@ export interface Attachment {
   readonly text: string;
   /** Fence language, e.g. "python". */
   readonly language: string;
-  readonly kind: 'selection' | 'cursor';
+  readonly kind: 'selection' | 'cursor' | 'file';
 }
 
 /** Tokens all attachments of one question may use (about 4 characters a token). */
@@ -28,7 +28,7 @@ export function withContext(question: string, attachments: readonly Attachment[]
   let budget = budgetTokens * CHARS_PER_TOKEN;
   const parts: string[] = [];
   for (const a of attachments) {
-    const what = a.kind === 'selection' ? 'selected' : 'around the cursor';
+    const what = a.kind === 'selection' ? 'selected' : a.kind === 'file' ? 'mentioned file' : 'around the cursor';
     let text = a.text.replace(/\s+$/, '');
     let note = '';
     if (text.length > budget) {

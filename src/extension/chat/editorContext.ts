@@ -41,7 +41,8 @@ export function captureEditor(editor: vscode.TextEditor | undefined): Attachment
 
 export function chipOf(id: string, a: Attachment): ContextChip {
   const lines = a.source.startLine === a.source.endLine ? `${a.source.startLine}` : `${a.source.startLine}-${a.source.endLine}`;
-  return { id, label: `${a.source.path}:${lines}`, kind: a.kind, source: a.source };
+  // Editor chips are never whole files ('file' is for @-mentions, which have chips of their own).
+  return { id, label: `${a.source.path}:${lines}`, kind: a.kind === 'selection' ? 'selection' : 'cursor', source: a.source };
 }
 
 /**

@@ -8,12 +8,14 @@ import { AgentChatEngine } from './agentEngine';
 import { ChatSession } from './chatSession';
 import { createChatStore } from './chatStore';
 import { ChatViewProvider } from './chatViewProvider';
+import { pickConversation } from './conversationPicker';
 import { CodeProposals, PROPOSAL_SCHEME } from './codeProposals';
 import { EditorContext } from './editorContext';
 import { EditorTracker } from './editorTracker';
+import { MentionSearch } from './mentions';
 import { createModelChoice } from './modelChoice';
 
-/** The chat view, its session (persisted per workspace) and the New Chat command. */
+/** The chat view, its session (conversations persisted per workspace), New Chat and the conversation list. */
 export function registerChat(
   context: vscode.ExtensionContext,
   services: Services,
@@ -36,6 +38,7 @@ export function registerChat(
   const editors = new EditorTracker();
   const proposals = new CodeProposals();
   const editorContext = new EditorContext();
+  const mentions = new MentionSearch();
   const provider = new ChatViewProvider(
     context.extensionUri,
     session,
@@ -45,6 +48,8 @@ export function registerChat(
     editors,
     proposals,
     editorContext,
+    mentions,
+    () => services.trust.trusted,
   );
   const addSelection = async (focusInput: boolean): Promise<void> => {
     if (!editorContext.addSelection()) {
@@ -64,6 +69,7 @@ export function registerChat(
     editors,
     proposals,
     editorContext,
+    mentions,
     vscode.commands.registerCommand(Commands.askAboutSelection, () => addSelection(true)),
     vscode.commands.registerCommand(Commands.addSelectionToChat, () => addSelection(false)),
     vscode.commands.registerCommand(Commands.focusChat, () => provider.focus()),
@@ -77,6 +83,7 @@ export function registerChat(
       webviewOptions: { retainContextWhenHidden: false },
     }),
     vscode.commands.registerCommand(Commands.newChat, () => provider.newChat()),
+    vscode.commands.registerCommand(Commands.showConversations, () => pickConversation(session, () => provider.showConversation())),
     services.secrets.onDidChangeSecret((name) => {
       refresh();
       if (name === 'kimiApiKey') {

@@ -6,17 +6,28 @@ import { Redactor } from '../../../src/core/redaction';
 import type { ChatEngine } from '../../../src/extension/chat/chatSession';
 import { ChatSession } from '../../../src/extension/chat/chatSession';
 import type { ChatStore } from '../../../src/extension/chat/chatStore';
+import { Conversations, MAX_CONVERSATIONS, MAX_TITLE_CHARS, titleFrom } from '../../../src/extension/chat/conversations';
 import type { HostToWebview } from '../../../src/shared/protocol';
 
-/** A ChatStore in memory that records every save (the extension's own port, not a library). */
+/**
+ * A ChatStore in memory that records every save of a conversation (the extension's own port, not
+ * a library). `initial` is a conversation as the single-conversation versions saved it: loading
+ * it goes through the migration.
+ */
 function memoryStore(initial?: unknown): ChatStore & { saved: unknown[] } {
   const saved: unknown[] = [];
+  const docs = new Map<string, unknown>(initial === undefined ? [] : [['chat', initial]]);
   return {
     saved,
-    load: async () => initial,
-    save: async (data) => {
-      saved.push(JSON.parse(JSON.stringify(data)));
+    load: async (name) => docs.get(name),
+    save: async (name, data) => {
+      const copy: unknown = JSON.parse(JSON.stringify(data));
+      docs.set(name, copy);
+      if (name.startsWith('chat-')) {
+        saved.push(copy);
+      }
     },
+    remove: async (name) => void docs.delete(name),
   };
 }
 
@@ -133,15 +144,66 @@ describe('ChatSession (host side of the chat)', () => {
     assert.deepEqual(broken.allTurns, []);
   });
 
-  it('clear() empties turns and history and saves that', async () => {
+  it('New chat opens an empty conversation and keeps the previous one in the list', async () => {
     const store = memoryStore();
-    const session = new ChatSession(store, scripted([{ type: 'done', text: 'x', usage, steps: 1, incomplete: false }]), nullLogger);
+    const engine = scripted([{ type: 'done', text: 'x', usage, steps: 1, incomplete: false }]);
+    const session = new ChatSession(store, engine, nullLogger);
     await session.send('q');
-    await session.clear();
-    assert.deepEqual(session.allTurns, []);
-    const last = store.saved.at(-1) as { turns: unknown[]; history?: unknown };
-    assert.deepEqual(last.turns, []);
-    assert.equal(last.history, undefined);
+    const first = session.currentConversation;
+    await session.newConversation();
+    assert.equal(session.allTurns.length, 0);
+    assert.notEqual(session.currentConversation, first);
+    // The empty chat gets no entry until it has a turn; the first one is still there, titled.
+    assert.deepEqual((await session.list()).map((c) => c.title), ['q']);
+    await session.send('next');
+    assert.deepEqual(engine.histories.at(-1), undefined, 'the new chat started without the old history');
+    assert.equal(await session.switchTo(first), true);
+    assert.deepEqual(session.allTurns.map((t) => t.question), ['q']);
+  });
+
+  it('keeps at most MAX_CONVERSATIONS, dropping the least recently used with its file', async () => {
+    let clock = 0;
+    const docs = new Map<string, unknown>();
+    const store: ChatStore = {
+      load: async (name) => docs.get(name),
+      save: async (name, data) => void docs.set(name, data),
+      remove: async (name) => void docs.delete(name),
+    };
+    const conversations = new Conversations(store, () => ++clock);
+    await conversations.open();
+    const ids: string[] = [];
+    for (let i = 0; i <= MAX_CONVERSATIONS; i++) {
+      await conversations.select();
+      ids.push(conversations.current);
+      await conversations.save({ turns: [] }, `question ${i}`);
+    }
+    assert.equal(conversations.list().length, MAX_CONVERSATIONS);
+    assert.equal(conversations.has(ids[0] ?? ''), false, 'the oldest stayed');
+    assert.equal(docs.has(`chat-${ids[0]}`), false, 'its file stayed');
+    assert.equal(conversations.list()[0]?.title, `question ${MAX_CONVERSATIONS}`);
+    assert.equal(titleFrom(`  ${'long '.repeat(40)}\nsecond line`).length, MAX_TITLE_CHARS);
+  });
+
+  it('a question\'s @ mentions are saved with its turn; folders scope the search, also when asked again', async () => {
+    const store = memoryStore();
+    const engine = scripted([{ type: 'done', text: 'x', usage, steps: 1, incomplete: false }]);
+    const scopes: unknown[] = [];
+    const run = engine.run.bind(engine);
+    engine.run = async (history, question, onEvent, signal, options) => {
+      scopes.push(options?.searchScope);
+      return run(history, question, onEvent, signal);
+    };
+    const session = new ChatSession(store, engine, nullLogger);
+    const mentions = [
+      { kind: 'file' as const, path: 'src/a.ts', root: '/ws' },
+      { kind: 'folder' as const, path: 'docs/', root: '/ws' },
+    ];
+    await session.send('Why?', { prompt: 'Why?\n\n---\nfile text', attachments: [], mentions });
+    const saved = store.saved.at(-1) as { turns: Array<{ mentions?: unknown }> };
+    assert.deepEqual(saved.turns[0]?.mentions, mentions);
+    await session.resend(session.allTurns[0]?.id ?? '');
+    assert.deepEqual(scopes, [['docs/'], ['docs/']]);
+    assert.deepEqual(session.allTurns[0]?.mentions, mentions);
   });
 
   it('Regenerate and Edit go back to before the turn: later turns and their history are dropped', async () => {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { createChatStore } from '../../../src/extension/chat/chatStore';
 
-describe('chat store (a JSON file in workspace storage)', () => {
+describe('chat store (JSON files in workspace storage)', () => {
   let dir: string;
   // Only fsPath is read; the rest of vscode.Uri is not needed outside VS Code.
   const uri = (): vscode.Uri => ({ fsPath: path.join(dir, 'ws-storage') }) as vscode.Uri;
@@ -17,25 +17,30 @@ describe('chat store (a JSON file in workspace storage)', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads nothing at first, then what was saved last, from a fresh instance', async () => {
-    assert.equal(await createChatStore(uri(), noMemento).load(), undefined);
+    assert.equal(await createChatStore(uri(), noMemento).load('chats'), undefined);
     const store = createChatStore(uri(), noMemento);
-    const writes = [1, 2, 3, 4, 5].map((n) => store.save({ turns: [], n }));
+    const writes = [1, 2, 3, 4, 5].map((n) => store.save('chats', { turns: [], n }));
     await Promise.all(writes);
-    assert.deepEqual(await createChatStore(uri(), noMemento).load(), { turns: [], n: 5 });
-    assert.deepEqual(readdirSync(uri().fsPath), ['chat.json'], 'no temporary file left behind');
+    assert.deepEqual(await createChatStore(uri(), noMemento).load('chats'), { turns: [], n: 5 });
+    assert.deepEqual(readdirSync(uri().fsPath), ['chats.json'], 'no temporary file left behind');
   });
 
-  it('a corrupt file loads as nothing instead of failing', async () => {
-    await createChatStore(uri(), noMemento).save({ ok: true });
-    writeFileSync(path.join(uri().fsPath, 'chat.json'), '{"turns": [');
-    assert.equal(await createChatStore(uri(), noMemento).load(), undefined);
+  it('a corrupt file loads as nothing instead of failing; remove deletes a document', async () => {
+    const store = createChatStore(uri(), noMemento);
+    await store.save('chat-a', { ok: true });
+    writeFileSync(path.join(uri().fsPath, 'chat-a.json'), '{"turns": [');
+    assert.equal(await createChatStore(uri(), noMemento).load('chat-a'), undefined);
+    await store.remove('chat-a');
+    assert.deepEqual(readdirSync(uri().fsPath), []);
+    await assert.rejects(store.save('../escape', {}), /Not a chat store name/);
   });
 
   it('without a storage folder it uses the memento', async () => {
     const values = new Map<string, unknown>();
     const memento = { get: (k: string) => values.get(k), update: async (k: string, v: unknown) => void values.set(k, v) } as unknown as vscode.Memento;
     const store = createChatStore(undefined, memento);
-    await store.save({ turns: ['x'] });
-    assert.deepEqual(await store.load(), { turns: ['x'] });
+    await store.save('chats', { turns: ['x'] });
+    assert.deepEqual(await store.load('chats'), { turns: ['x'] });
+    assert.deepEqual([...values.keys()], ['kimiMilvus.chats']);
   });
 });

@@ -46,6 +46,33 @@ describe('protocol: messages from the webview', () => {
     assert.equal(parseHostMessage({ type: 'snapshotTurns', turns: [{}] }), undefined);
   });
 
+  it('accepts @ mentions and conversation messages; refuses paths that leave the workspace', () => {
+    const file = { kind: 'file', path: 'src/a.ts', root: '/ws' };
+    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'hi', mentions: [file, { kind: 'folder', path: 'src/' }] }), {
+      type: 'send',
+      text: 'hi',
+      mentions: [file, { kind: 'folder', path: 'src/' }],
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'mentionQuery', query: 'fog', seq: 3 }), { type: 'mentionQuery', query: 'fog', seq: 3 });
+    assert.deepEqual(parseWebviewMessage({ type: 'conversations' }), { type: 'conversations' });
+    for (const bad of [
+      { kind: 'file', path: '../secret' },
+      { kind: 'file', path: 'src/../../x' },
+      { kind: 'file', path: '/etc/passwd' },
+      { kind: 'file', path: 'C:\\x' },
+      { kind: 'file', path: '' },
+      { kind: 'link', path: 'a' },
+      { kind: 'file', path: 'a', root: 5 },
+    ]) {
+      assert.equal(parseWebviewMessage({ type: 'send', text: 'hi', mentions: [bad] }), undefined, JSON.stringify(bad));
+    }
+    assert.equal(parseWebviewMessage({ type: 'send', text: 'hi', mentions: 'src/a.ts' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'send', text: 'hi', mentions: new Array(21).fill(file) }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'mentionQuery', query: 'x'.repeat(501), seq: 1 }), undefined);
+    assert.equal(parseHostMessage({ type: 'mentionResults', seq: 1, items: [{ kind: 'file', path: '../x' }] }), undefined);
+    assert.deepEqual(parseHostMessage({ type: 'mentionResults', seq: 1, items: [file] }), { type: 'mentionResults', seq: 1, items: [file] });
+  });
+
   it('drops unknown fields instead of passing them on', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'stop', extra: 'x' }), { type: 'stop' });
     assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'q', command: 'rm -rf' }), { type: 'send', text: 'q' });

@@ -2,7 +2,7 @@
 // around the cursor), Apply (a diff, then one undoable WorkspaceEdit on the target file only) and
 // the conversation file that Edit and Regenerate rely on after a reload.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -12,6 +12,7 @@ import { createChatStore } from '../../../src/extension/chat/chatStore';
 import { CodeProposals } from '../../../src/extension/chat/codeProposals';
 import { withContext } from '../../../src/extension/chat/contextPrompt';
 import { captureEditor, EditorContext } from '../../../src/extension/chat/editorContext';
+import { MentionSearch, mentionNotes, resolveMentions } from '../../../src/extension/chat/mentions';
 import { nullLogger } from '../../../src/core/logger';
 
 const root = (): string => {
@@ -33,6 +34,17 @@ async function until<T>(what: string, check: () => T | undefined, timeoutMs = 10
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Answers "re: <question> after <n>", n being how many earlier questions its history holds. */
+const echoEngine: ChatEngine = {
+  size: (h) => (Array.isArray(h) ? h.length : 0),
+  rewind: (h, n) => (Array.isArray(h) ? h.slice(0, n) : h),
+  async run(history, question, onEvent) {
+    const before = Array.isArray(history) ? history : [];
+    onEvent({ type: 'done', text: `re: ${question} after ${before.length}`, usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, steps: 1, incomplete: false });
+    return [...before, question];
+  },
+};
 
 describe('the chat and the editor (inside VS Code)', function () {
   this.timeout(60_000);
@@ -94,6 +106,57 @@ describe('the chat and the editor (inside VS Code)', function () {
     } finally {
       context.dispose();
     }
+  });
+
+  it('@ mentions: fuzzy files and folders from the file search, search.exclude respected; a file is attached, a folder scopes the search', async () => {
+    const search = new MentionSearch();
+    const exclude = vscode.workspace.getConfiguration('search').inspect('exclude')?.globalValue;
+    try {
+      const fog = await search.search('fghrn');
+      assert.deepEqual(fog[0], { kind: 'file', path: 'src/foghorn.js', root: root() });
+      const src = await search.search('src');
+      assert.ok(src.some((m) => m.kind === 'folder' && m.path === 'src/'), JSON.stringify(src));
+      assert.ok((await search.search('maint')).some((m) => m.path === 'docs/maintenance.md'));
+      await vscode.workspace.getConfiguration('search').update('exclude', { '**/docs': true }, vscode.ConfigurationTarget.Global);
+      const fresh = new MentionSearch();
+      try {
+        const maint = await fresh.search('maint');
+        assert.ok(!maint.some((m) => m.path.startsWith('docs/')), `search.exclude ignored: ${JSON.stringify(maint)}`);
+      } finally {
+        fresh.dispose();
+      }
+    } finally {
+      search.dispose();
+      await vscode.workspace.getConfiguration('search').update('exclude', exclude, vscode.ConfigurationTarget.Global);
+    }
+
+    const text = readFileSync(foghorn(), 'utf8');
+    const mentioned = await resolveMentions(
+      [
+        { kind: 'file', path: 'src/foghorn.js', root: root() },
+        { kind: 'folder', path: 'docs/', root: root() },
+      ],
+      true,
+    );
+    assert.equal(mentioned.attachments.length, 1);
+    const [file] = mentioned.attachments;
+    assert.equal(file?.text, text);
+    assert.deepEqual(file?.source, { path: 'src/foghorn.js', startLine: 1, endLine: text.split('\n').length, root: root() });
+    assert.deepEqual(mentioned.searchScope, ['docs/']);
+    const prompt = withContext('Why Friday?', mentioned.attachments) + mentionNotes(mentioned);
+    assert.match(prompt, /src\/foghorn\.js:1-\d+ \(mentioned file\):\n```js\n/);
+    assert.match(prompt, /search_workspace only searches there/);
+    // Over the budget: cut at a line end, with a note saying what is missing.
+    assert.match(withContext('q', mentioned.attachments, 20), /\[Truncated to fit the context budget: lines \d+-\d+ are not shown/);
+
+    // Restricted Mode: nothing is read, and the model is told why.
+    const untrusted = await resolveMentions([{ kind: 'file', path: 'src/foghorn.js', root: root() }], false);
+    assert.equal(untrusted.attachments.length, 0);
+    assert.match(untrusted.notes.join('\n'), /not trusted/);
+    // A missing file is a note, not a failure.
+    const missing = await resolveMentions([{ kind: 'file', path: 'src/nope.js', root: root() }], true);
+    assert.equal(missing.attachments.length, 0);
+    assert.match(missing.notes.join('\n'), /src\/nope\.js: not attached/);
   });
 
   it('Apply shows a diff, and accepting changes only the target file, in one undoable edit', async () => {
@@ -158,7 +221,7 @@ describe('the chat and the editor (inside VS Code)', function () {
       await first.send('one', { prompt: 'one\n\n---\ncontext', attachments: [{ path: 'src/foghorn.js', startLine: 4, endLine: 6 }] });
       await first.send('two');
       first.dispose();
-      const saved = JSON.parse(readFileSync(path.join(dir, 'chat.json'), 'utf8')) as { marks: Record<string, number> };
+      const saved = JSON.parse(readFileSync(path.join(dir, `chat-${first.currentConversation}.json`), 'utf8')) as { marks: Record<string, number> };
       assert.equal(Object.keys(saved.marks).length, 2);
 
       const again = new ChatSession(createChatStore(vscode.Uri.file(dir), memento), engine, nullLogger);
@@ -172,6 +235,57 @@ describe('the chat and the editor (inside VS Code)', function () {
       // The edited question still carries its context.
       assert.equal(again.allTurns[0]?.answer, 're: one, again\n\n---\ncontext');
       again.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('conversations: New chat keeps the previous one; switch, rename, delete; the open one and the old single file survive a reload', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kimi-chat-conversations-'));
+    const memento = { get: () => undefined, update: () => Promise.resolve(), keys: () => [] } as unknown as vscode.Memento;
+    const open = (): ChatSession => new ChatSession(createChatStore(vscode.Uri.file(dir), memento), echoEngine, nullLogger);
+    try {
+      // A conversation file from before conversations existed is migrated, not lost.
+      const legacy = { turns: [{ id: 't0', question: 'Where is the lamp?\nMore detail.', answer: 'Top.', reasoning: '', tools: [], sources: [], status: 'done' }], history: ['Where is the lamp?'] };
+      writeFileSync(path.join(dir, 'chat.json'), JSON.stringify(legacy));
+      const session = open();
+      await session.whenLoaded();
+      assert.deepEqual(session.allTurns.map((t) => t.answer), ['Top.']);
+      assert.deepEqual((await session.list()).map((c) => c.title), ['Where is the lamp?']);
+      assert.equal(existsSync(path.join(dir, 'chat.json')), false, 'the old file is removed once migrated');
+      const migrated = session.currentConversation;
+
+      // New chat keeps the previous conversation; the new one is titled from its first question.
+      await session.newConversation();
+      assert.equal(session.allTurns.length, 0);
+      await session.send('How often is the horn tested?');
+      const second = session.currentConversation;
+      assert.deepEqual((await session.list()).map((c) => c.title), ['How often is the horn tested?', 'Where is the lamp?']);
+
+      // Switch back: the old turns, and the model continues from that conversation's history.
+      assert.equal(await session.switchTo(migrated), true);
+      assert.deepEqual(session.allTurns.map((t) => t.question), ['Where is the lamp?\nMore detail.']);
+      await session.send('And the wick?');
+      assert.equal(session.allTurns.at(-1)?.answer, 're: And the wick? after 1');
+      assert.equal(await session.rename(migrated, '  The lamp  '), true);
+      assert.equal(await session.rename(migrated, '   '), false, 'an empty title is refused');
+      assert.equal(await session.switchTo('00000000-0000-0000-0000-000000000000'), false);
+      session.dispose();
+
+      // After a reload the last open conversation is open again, with its new title.
+      const reloaded = open();
+      await reloaded.whenLoaded();
+      assert.equal(reloaded.currentConversation, migrated);
+      assert.deepEqual(reloaded.allTurns.map((t) => t.question), ['Where is the lamp?\nMore detail.', 'And the wick?']);
+      assert.deepEqual((await reloaded.list()).map((c) => c.title), ['The lamp', 'How often is the horn tested?']);
+
+      // Deleting the open conversation opens the most recent other one; its file is gone.
+      await reloaded.remove(migrated);
+      assert.equal(reloaded.currentConversation, second);
+      assert.deepEqual(reloaded.allTurns.map((t) => t.question), ['How often is the horn tested?']);
+      assert.equal(existsSync(path.join(dir, `chat-${migrated}.json`)), false);
+      assert.deepEqual((await reloaded.list()).map((c) => c.id), [second]);
+      reloaded.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

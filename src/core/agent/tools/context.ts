@@ -16,6 +16,11 @@ export interface ToolContext {
   readonly workspaceFolders: readonly string[];
   /** Collection of each workspace folder, for search_workspace. */
   collectionFor(folder: string): string;
+  /**
+   * Relative path prefixes search_workspace keeps to when the model gives no path (the folders
+   * the user mentioned with @ for this question).
+   */
+  readonly searchScope?: readonly string[];
   /** Extra collections the user chose to search. */
   readonly searchCollections?: () => readonly string[];
   /** False in VS Code Restricted Mode: file and indexing tools refuse with an explanation. */

@@ -17,7 +17,7 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_CHUNKS_SHOWN = 20;
 
 /** Reads a workspace file as text, or explains why not. */
-export async function readWorkspaceText(env: ToolEnv, input: string): Promise<{ text: string; relPath: string; absPath: string; realFolder: string; encoding: string }> {
+export async function readWorkspaceText(env: Pick<ToolEnv, 'paths'>, input: string): Promise<{ text: string; relPath: string; absPath: string; realFolder: string; encoding: string }> {
   const resolved = await env.paths.resolve(input);
   if ((await fs.stat(resolved.absPath)).isDirectory()) {
     throw new Error(`${input} is a directory; use list_files to see what it contains.`);

@@ -104,7 +104,12 @@ export function searchWorkspace(env: ToolEnv): Tool {
     },
     async run(args, signal) {
       const query = str(args.query);
-      const prefix = args.path === undefined ? '' : normalizePrefix(env, str(args.path));
+      // Without a path from the model, the folders the user mentioned (if any) bound the search.
+      const prefixes = args.path !== undefined ? [normalizePrefix(env, str(args.path))] : (env.searchScope ?? []).map((p) => normalizePrefix(env, p));
+      if (prefixes.length === 0) {
+        prefixes.push('');
+      }
+      const prefix = prefixes.join(', ');
       const limit = int(args.limit, 8);
       const extensions = Array.isArray(args.extensions)
         ? args.extensions.map((e) => str(e).trim().replace(/^\./, '')).filter(Boolean)
@@ -128,9 +133,11 @@ export function searchWorkspace(env: ToolEnv): Tool {
         searched++;
         const info = await env.store.describeCollection(collection, signal);
         const vector = await queryVector(env, info, query, cache, signal);
-        const hits = await env.store.search(collection, query, { limit, vector, ...(prefix ? { pathPrefix: prefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
         const root = folder ?? info.metadata.root;
-        found.push(...hits.map((hit) => ({ hit, collection, root })));
+        for (const pathPrefix of prefixes) {
+          const hits = await env.store.search(collection, query, { limit, vector, ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
+          found.push(...hits.map((hit) => ({ hit, collection, root })));
+        }
       }
       if (searched === 0) {
         return fail(
