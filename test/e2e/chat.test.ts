@@ -268,7 +268,8 @@ describe('chat (e2e)', function () {
     frame = await chat();
     await turnOf(frame, 'A question in a second chat?').waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator('.question', { hasText: QUESTION }).count(), 0, 'the earlier conversation leaked in');
-    assert.equal(await frame.locator('.chat-title').innerText(), 'A question in a second chat?');
+    // The title arrives with the conversation list, which may trail the restored turns by a message.
+    await until('the restored title', async () => ((await frame.locator('.chat-title').innerText()) === 'A question in a second chat?' ? true : undefined));
 
     // The Conversations button opens the list; the earlier conversation is titled by its first question.
     await frame.getByRole('button', { name: 'Conversations' }).click();
@@ -279,7 +280,7 @@ describe('chat (e2e)', function () {
     await turnOf(frame, QUESTION).waitFor({ timeout: 15_000 });
     assert.match(await turnOf(frame, QUESTION).locator('.markdown').innerText(), /Old Marguerite/);
     assert.equal(await frame.locator('.question', { hasText: 'A question in a second chat?' }).count(), 0);
-    assert.equal(await frame.locator('.chat-title').innerText(), QUESTION);
+    await until('the switched title', async () => ((await frame.locator('.chat-title').innerText()) === QUESTION ? true : undefined));
 
     // The model continues that conversation, not the other one.
     kimi.script(reply.text('Still about the fog horn.'));
