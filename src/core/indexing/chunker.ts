@@ -18,6 +18,8 @@ export interface Chunk {
   readonly index: number;
   readonly total: number;
   readonly language: string;
+  /** Markdown: the heading path the chunk sits under (`Errors › Rate limits`); '' elsewhere. Searched, never shown. */
+  readonly section: string;
 }
 
 export interface ChunkOptions {
@@ -59,6 +61,7 @@ export function chunkDocument(content: string, relPath: string, options: ChunkOp
     index,
     total: spans.length,
     language,
+    section: s.section ?? '',
   }));
 }
 

@@ -91,7 +91,7 @@ export class WriteBatcher {
       if (embedder.spec) {
         this.deps.onPhase?.('embedding');
         const vectors = await embedder.embed(
-          rows.map((r) => chunkInput(r.path, r.text)),
+          rows.map((r) => chunkInput(r.path, r.text, r.section)),
           signal,
         );
         embedded = rows.length;

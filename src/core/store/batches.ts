@@ -10,9 +10,10 @@ export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 function rowBytes(row: ChunkRow): number {
   const text = Buffer.byteLength(row.text);
   const path = Buffer.byteLength(row.path);
-  // The store also sends search_text: path + text with identifier parts appended (under 3x, capped).
-  const searchText = Math.min(LIMITS.searchText, 3 * (text + path));
-  return text + path + searchText + 256 + (row.vector?.length ?? 0) * 4;
+  const section = Buffer.byteLength(row.section ?? '');
+  // The store also sends search_text: path + section + text with identifier parts appended (under 3x, capped).
+  const searchText = Math.min(LIMITS.searchText, 3 * (text + path + section));
+  return text + path + section + searchText + 256 + (row.vector?.length ?? 0) * 4;
 }
 
 /** Throws a clear StoreError for rows Milvus would reject or that do not fit the collection. */

@@ -24,6 +24,8 @@ export interface ChunkRow {
   readonly fileHash: string;
   /** The chunk's content as in the file (shown and cited; what is embedded is chunkInput(path, text)). */
   readonly text: string;
+  /** Markdown: the heading path the chunk sits under (indexing/headingPath.ts); searched and embedded, not shown. '' or absent elsewhere. */
+  readonly section?: string;
   /** Dense vector; present exactly when the collection has an EmbeddingSpec. */
   readonly vector?: number[];
 }
