@@ -20,10 +20,10 @@ const SENTENCE_END = /(?:[。！？]+|[.!?]+(?=\s|$))["'”’)\]」』]*/g;
  * chunk knows its exact line range. Markdown headings always start a new chunk, and each Markdown
  * chunk knows the path of headings it sits under (its section), which goes into what is searched.
  */
-export function chunkProse(content: string, chunkSize: number, overlap: number, markdown: boolean): TextSpan[] {
+export function chunkProse(content: string, chunkSize: number, overlap: number, markdown: boolean, withSections = true): TextSpan[] {
   const ranges = packParagraphs(paragraphs(content, markdown), content, chunkSize);
   const lines = new LineIndex(content);
-  const sections = markdown ? headingPaths(content, ranges.map((r) => r.start)) : undefined;
+  const sections = markdown && withSections ? headingPaths(content, ranges.map((r) => r.start)) : undefined;
   return ranges.map((r, i) => {
     let start = r.start;
     if (i > 0 && overlap > 0 && !r.heading) {
