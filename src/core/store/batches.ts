@@ -29,9 +29,10 @@ export function validateRow(row: ChunkRow, embedding: EmbeddingSpec | null, coll
     throw new StoreError(`Path ${row.path.slice(0, 80)}… is longer than ${LIMITS.path} bytes.`, 'unknown');
   }
   if (embedding) {
-    if (!row.vector || row.vector.length !== embedding.dimensions) {
+    // No vector is fine: the row is searchable by BM25 until the background filler gives it one.
+    if (row.vector && row.vector.length !== embedding.dimensions) {
       throw new StoreError(
-        `Chunk ${where} has ${row.vector ? `a ${row.vector.length}-dimension vector` : 'no vector'}, but collection ` +
+        `Chunk ${where} has a ${row.vector.length}-dimension vector, but collection ` +
           `"${collection}" stores ${embedding.dimensions}-dimension vectors of ${embedding.model}. ` +
           'Rebuild it with "Kimi Milvus: Clear Index" (CLI: --rebuild).',
         'schema-mismatch',

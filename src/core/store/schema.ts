@@ -30,7 +30,10 @@ export const F = {
   /** BM25 input: path + text with identifiers split (searchText.ts); never returned. */
   searchText: 'search_text',
   sparse: 'sparse',
+  /** Nullable (schema 4): a row is written before its vector and searchable by BM25 meanwhile. */
   vector: 'vector',
+  /** The row has its vector; the dense route filters on it (Milvus cannot filter on a vector being null). */
+  hasVector: 'has_vector',
 } as const;
 
 export const LIMITS = {
@@ -59,7 +62,8 @@ export const PROP = {
  * content and occurrence; no chunk count, no line numbers) and `text` without a `path:start-end`
  * header. A collection whose version differs is refused rather than searched or diffed with ids
  * made another way. 4: Markdown chunks carry their heading path (`section`), which is in their
- * ids, their BM25 input and what is embedded. '4-raw' marks the benchmark's baseline (no identifier parts), so the product
+ * ids, their BM25 input and what is embedded; the vector is nullable and `has_vector` says which
+ * rows have one (progressive hybrid: rows are written first, vectors filled in the background). '4-raw' marks the benchmark's baseline (no identifier parts), so the product
  * never uses it.
  */
 export function schemaVersion(mode: Bm25Text): string {
@@ -95,12 +99,13 @@ export function createRequest(name: string, options: CreateCollectionOptions, mo
     { name: F.section, data_type: DataType.VarChar, max_length: LIMITS.section },
     { name: F.searchText, data_type: DataType.VarChar, max_length: LIMITS.searchText, enable_analyzer: true },
     { name: F.sparse, data_type: DataType.SparseFloatVector },
+    { name: F.hasVector, data_type: DataType.Bool },
   ];
   const indexParams: Array<Omit<CreateIndexSimpleReq, 'collection_name'>> = [
     { field_name: F.sparse, index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'BM25' },
   ];
   if (options.embedding) {
-    fields.push({ name: F.vector, data_type: DataType.FloatVector, dim: options.embedding.dimensions });
+    fields.push({ name: F.vector, data_type: DataType.FloatVector, dim: options.embedding.dimensions, nullable: true });
     indexParams.push({ field_name: F.vector, index_type: 'AUTOINDEX', metric_type: 'COSINE' });
   }
   return {
@@ -225,12 +230,12 @@ export function schemaMismatch(existing: string | undefined, mode: Bm25Text): st
   if (existing === wanted) {
     return undefined;
   }
-  return `it was built with index schema ${existing ?? '1'}, but this version of Kimi Milvus needs schema ${wanted} (Markdown chunks are searched with their heading path)`;
+  return `it was built with index schema ${existing ?? '1'}, but this version of Kimi Milvus needs schema ${wanted} (Markdown chunks are searched with their heading path; vectors are filled in the background)`;
 }
 
 /** A stored row as Milvus wants it; `bm25` is set exactly when the collection has the search_text field. */
-export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): Record<string, string | number | number[]> {
-  const entity: Record<string, string | number | number[]> = {
+export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): Record<string, string | number | boolean | number[] | null> {
+  const entity: Record<string, string | number | boolean | number[] | null> = {
     ...toPlacementEntity(row),
     [F.path]: row.path,
     [F.language]: row.language,
@@ -240,9 +245,11 @@ export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): R
   if (bm25) {
     entity[F.searchText] = searchTextOf(row.path, row.text, bm25, LIMITS.searchText, row.section);
   }
-  if (withVector && row.vector) {
-    entity[F.vector] = row.vector;
+  if (withVector) {
+    // A row without its vector yet: null (the field is nullable), filled later by setVectors.
+    entity[F.vector] = row.vector ?? null;
   }
+  entity[F.hasVector] = withVector && row.vector !== undefined;
   return entity;
 }
 
