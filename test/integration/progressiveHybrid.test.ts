@@ -97,4 +97,26 @@ describe('Progressive hybrid on real Milvus Lite', function () {
     const hybrid = await store.search(name, 'closing remark about retention', { limit: 3, vector: (await embedder.embed(['closing remark about retention']))[0] });
     assert.equal(hybrid[0]?.path, 'pkg0/doc0.md');
   });
+
+  it('a row deleted between the filler\'s query and its write costs that row only', async () => {
+    const name = uniqueCollectionName('progressive_race');
+    created.push(name);
+    await new Indexer({ store, embedder, config: CONFIG, vectors: 'background' }).indexFolder(corpus.root, { collection: name });
+    await assert.rejects(store.setVectors(name, [{ id: 'f'.repeat(32), vector: Array.from({ length: DIMS }, () => 0.1) }]), 'Milvus refuses a vector for a row that does not exist');
+    // The real store, with an index run's delete landing right after the filler read its round.
+    let victim: string | undefined;
+    const racing: VectorStore = Object.create(store) as VectorStore;
+    racing.rowsWithoutVectors = async (n, limit, signal) => {
+      const rows = await store.rowsWithoutVectors(n, limit, signal);
+      if (!victim && rows.length > 0) {
+        victim = rows[0].id;
+        await store.deleteByIds(n, [victim], signal);
+      }
+      return rows;
+    };
+    const done = await fillVectors({ store: racing, embedder, collection: name, batch: 16 }, new AbortController().signal);
+    assert.ok(victim);
+    assert.equal(done.counts.withVector, done.counts.total, 'every remaining row has its vector');
+    assert.equal((await store.rowsWithoutVectors(name, 100)).length, 0);
+  });
 });

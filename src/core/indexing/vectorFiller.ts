@@ -38,7 +38,20 @@ export async function fillVectors(deps: VectorFillerDeps, signal: AbortSignal): 
         break;
       }
       const vectors = await embedder.embed(rows.map((r) => chunkInput(r.path, r.text, r.section)), signal);
-      await store.setVectors(collection, rows.map((r, i) => ({ id: r.id, vector: vectors[i] })), signal);
+      const given = rows.map((r, i) => ({ id: r.id, vector: vectors[i] }));
+      try {
+        await store.setVectors(collection, given, signal);
+      } catch (err) {
+        // An index run may have deleted a row meanwhile: Milvus refuses the whole partial update
+        // (verified: no row is made up). Write the vectors of the rows still waiting, once.
+        throwIfAborted(signal);
+        const waiting = new Set((await store.rowsWithoutVectors(collection, batch, signal)).map((r) => r.id));
+        const still = given.filter((g) => waiting.has(g.id));
+        if (still.length === given.length) {
+          throw err;
+        }
+        await store.setVectors(collection, still, signal);
+      }
       embedded += rows.length;
       deps.onProgress?.(await store.vectorCounts(collection, signal));
     }
