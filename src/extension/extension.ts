@@ -50,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   const services = new Services(context, secrets, trust, log, redactor);
   const state = new IndexState(context.workspaceState);
   const runner = new IndexRunner(services, state);
+  context.subscriptions.push(runner.fill);
   const chatCollections = new ChatCollections(context.workspaceState);
   running = services;
   context.subscriptions.push(channel, trust, secrets, state, chatCollections, services);
@@ -79,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     readSecret: (name) => secrets.get(name),
     search: async (collection, query) => (await services.store()).search(collection, query, { limit: 10 }),
     listCollections: async () => (await services.store()).listCollections(),
+    vectorCounts: async (collection) => (await services.store()).vectorCounts(collection),
     collectionFor: collectionNameFor,
     logLines: () => lines,
     logUri: context.logUri,
