@@ -64,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     void chat.refreshSetup();
   };
   registerIndexCommands(context, services, state, runner, changed);
+  // The Collections view shows "N% semantic" while vectors are filled; redraw it when a fill completes.
+  context.subscriptions.push(state.onDidChangeStatus((s) => s.kind === 'indexed' && s.semantic === 100 && tree.refresh()));
   registerAddFiles(context, services, changed);
   registerStatusBar(context, state, trust);
   registerLanguageModelTools(context, services, chatCollections);
