@@ -4,7 +4,7 @@ import { ConfigError, StoreError } from '../core/errors';
 import { collectionNameFor, isValidCollectionName } from '../core/indexing/collectionName';
 import type { IndexProgress, IndexSummary } from '../core/indexing/events';
 import { Indexer, dryRunFolder } from '../core/indexing/indexer';
-import type { SearchHit } from '../core/store/types';
+import type { SearchHit, VectorCounts } from '../core/store/types';
 import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
 import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { COMMON_HELP, cliDataDir, cliLogger, commonOptions, withStore } from './context';
@@ -94,6 +94,8 @@ const indexCommand: CliCommand = {
     const json = boolFlag(args, 'json');
     const onProgress = progressPrinter(io);
     let summary: IndexSummary;
+    /** How many chunks have their vector (progressive hybrid); absent for a dry run. */
+    let vectors: VectorCounts | undefined;
     if (boolFlag(args, 'dry-run')) {
       summary = await dryRunFolder(root, config, { collection }, io.signal);
     } else {
@@ -106,10 +108,14 @@ const indexCommand: CliCommand = {
         }
         const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
         const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io), cacheDir });
-        return indexer.indexFolder(root, { collection, onProgress }, io.signal);
+        const result = await indexer.indexFolder(root, { collection, onProgress }, io.signal);
+        if (!result.cancelled) {
+          vectors = await store.vectorCounts(name, io.signal);
+        }
+        return result;
       });
     }
-    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary));
+    io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : summaryText(summary));
     return summary.cancelled ? 130 : 0;
   },
 };

@@ -51,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   const services = new Services(context, secrets, trust, log, redactor);
   const state = new IndexState(context.workspaceState);
   const runner = new IndexRunner(services, state);
+  context.subscriptions.push(runner.fill);
   const chatCollections = new ChatCollections(context.workspaceState);
   running = services;
   context.subscriptions.push(channel, trust, secrets, state, chatCollections, services);
@@ -64,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     void chat.refreshSetup();
   };
   registerIndexCommands(context, services, state, runner, changed);
+  // The Collections view shows "N% semantic" while vectors are filled; redraw it when a fill completes.
+  context.subscriptions.push(state.onDidChangeStatus((s) => s.kind === 'indexed' && s.semantic === 100 && tree.refresh()));
   registerAddFiles(context, services, changed);
   registerStatusBar(context, state, trust);
   registerLanguageModelTools(context, services, chatCollections);
@@ -81,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     readSecret: (name) => secrets.get(name),
     search: async (collection, query) => (await services.store()).search(collection, query, { limit: 10 }),
     listCollections: async () => (await services.store()).listCollections(),
+    vectorCounts: async (collection) => (await services.store()).vectorCounts(collection),
     collectionFor: collectionNameFor,
     logLines: () => lines,
     logUri: context.logUri,

@@ -173,7 +173,8 @@ export class Services implements vscode.Disposable {
     if (cached && cached.store === store && cached.embedder === embedder && cached.key === key) {
       return cached.indexer;
     }
-    const indexer = new Indexer({ store, embedder, config: config.index, logger: this.log, cacheDir: path.join(this.dataDir, 'index-cache') });
+    // Progressive hybrid: rows are written first, IndexRunner.fill embeds them in the background.
+    const indexer = new Indexer({ store, embedder, config: config.index, logger: this.log, cacheDir: path.join(this.dataDir, 'index-cache'), vectors: 'background' });
     this.indexerCache = { store, embedder, key, indexer };
     return indexer;
   }

@@ -39,8 +39,12 @@ function present(status: IndexStatus, trusted: boolean): { text: string; tooltip
       return { text: `$(sync~spin) Kimi: indexing ${status.percent}%`, tooltip: `Indexing ${status.folder}. Click for the log.`, command: Commands.showLogs };
     case 'indexed':
       return {
-        text: `$(database) Kimi: ${status.files.toLocaleString()} files`,
-        tooltip: `Indexed ${status.files} files. Click to open the chat.`,
+        // Shown while vectors are being filled in; keyword search already covers every file.
+        text: `$(database) Kimi: ${status.files.toLocaleString()} files${status.semantic !== undefined && status.semantic < 100 ? ` · ${status.semantic}% semantic` : ''}`,
+        tooltip:
+          status.semantic !== undefined && status.semantic < 100
+            ? `Indexed ${status.files} files; ${status.semantic}% of chunks have their vectors (keyword search covers the rest). Click to open the chat.`
+            : `Indexed ${status.files} files. Click to open the chat.`,
         command: `${CHAT_VIEW_ID}.focus`,
       };
     case 'error':

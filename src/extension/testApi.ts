@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { CollectionInfo, SearchHit } from '../core/store/types';
+import type { CollectionInfo, SearchHit, VectorCounts } from '../core/store/types';
 import type { SecretName } from './secretStore';
 
 /**
@@ -13,6 +13,8 @@ export interface KimiMilvusTestApi {
   readSecret(name: SecretName): Promise<string | undefined>;
   search(collection: string, query: string): Promise<SearchHit[]>;
   listCollections(): Promise<CollectionInfo[]>;
+  /** How many chunks of a collection have their vector yet (progressive hybrid). */
+  vectorCounts(collection: string): Promise<VectorCounts>;
   collectionFor(root: string): string;
   /** Every line written to the "Kimi Milvus" log channel since activation (already redacted). */
   logLines(): readonly string[];

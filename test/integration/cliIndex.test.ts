@@ -60,8 +60,16 @@ describe('CLI: index, search, add, collections (end to end)', function () {
     created.push(name);
     const indexed = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64', '--json']);
     assert.equal(indexed.code, 0, indexed.stderr);
-    const summary = JSON.parse(indexed.stdout) as { filesIndexed: number; chunksEmbedded: number; collection: string; skipped: unknown[] };
+    const summary = JSON.parse(indexed.stdout) as {
+      filesIndexed: number;
+      chunksEmbedded: number;
+      chunksWritten: number;
+      collection: string;
+      skipped: unknown[];
+      vectors: { withVector: number; total: number };
+    };
     assert.equal(summary.collection, name);
+    assert.deepEqual(summary.vectors, { withVector: summary.chunksWritten, total: summary.chunksWritten }, 'how many chunks have vectors');
     assert.equal(summary.filesIndexed, EXPECTED_INDEXED.length);
     assert.ok(summary.chunksEmbedded > 0);
     assert.ok(summary.skipped.length > 0);

@@ -161,7 +161,7 @@ describe('Indexer on real Milvus Lite', function () {
       newRows.push(...rows.filter((r) => !beforeIds.has(r.id)));
     }
     assert.equal(newRows.length, 2, 'one edited chunk and the new file\'s chunk');
-    assert.deepEqual([...server.texts].sort(), newRows.map((r) => chunkInput(r.path, r.text)).sort(), 'exactly the new chunks were embedded');
+    assert.deepEqual([...server.texts].sort(), newRows.map((r) => chunkInput(r.path, r.text, r.section)).sort(), 'exactly the new chunks were embedded');
     assert.ok(server.texts.some((t) => t.includes('a - 3; // step 3 of handler 7')));
     assert.ok(!server.texts.some((t) => t.includes('handler0(')), 'unchanged chunks of the edited file were not re-embedded');
     assert.equal(summary.chunksDeleted, 1 + MATH_CHUNKS, 'the stale chunk and the deleted file\'s rows');

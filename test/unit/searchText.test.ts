@@ -75,3 +75,11 @@ describe('identifier expansion for BM25', () => {
     assert.equal(searchQueryOf('where is readAndChunkFile', 'identifiers'), 'where is readAndChunkFile\nread and chunk file');
   });
 });
+
+describe('chunkInput with a heading path', () => {
+  it('puts the section between path and content, and leaves chunks without one as before', () => {
+    assert.equal(chunkInput('docs/a.md', 'body', 'Errors › Rate limits'), 'docs/a.md\nErrors › Rate limits\nbody');
+    assert.equal(chunkInput('src/a.ts', 'body'), 'src/a.ts\nbody');
+    assert.ok(searchTextOf('docs/a.md', 'body', 'raw', 1000, 'Rate limits').includes('Rate limits'));
+  });
+});

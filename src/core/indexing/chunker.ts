@@ -18,6 +18,8 @@ export interface Chunk {
   readonly index: number;
   readonly total: number;
   readonly language: string;
+  /** Markdown: the heading path the chunk sits under (`Errors › Rate limits`); '' elsewhere. Searched, never shown. */
+  readonly section: string;
 }
 
 export interface ChunkOptions {
@@ -29,6 +31,8 @@ export interface ChunkOptions {
   readonly maxLines?: number;
   /** Code: maximum characters a chunk (default 2400). */
   readonly maxChars?: number;
+  /** Markdown: give chunks their heading path (default true; false is the behaviour before schema 4, for benchmarks). */
+  readonly headingPaths?: boolean;
 }
 
 /**
@@ -45,7 +49,7 @@ export function chunkDocument(content: string, relPath: string, options: ChunkOp
   if (content.trim() === '') {
     spans = [];
   } else if (family === 'prose') {
-    spans = chunkProse(content, chunkSize, overlap, language === 'markdown');
+    spans = chunkProse(content, chunkSize, overlap, language === 'markdown', options.headingPaths ?? true);
   } else {
     spans = chunkCode(content, family, {
       maxLines: positive(options.maxLines, CODE_MAX_LINES),
@@ -59,6 +63,7 @@ export function chunkDocument(content: string, relPath: string, options: ChunkOp
     index,
     total: spans.length,
     language,
+    section: s.section ?? '',
   }));
 }
 

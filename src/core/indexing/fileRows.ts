@@ -56,7 +56,7 @@ export function prepareBytes(bytes: Uint8Array, relPath: string, options: ChunkO
 
 /** The rows of one document's chunks, with ids from what is embedded for each (chunkInput). */
 export function chunkRows(path: string, chunks: readonly Chunk[], hash: string): PendingRow[] {
-  const ids = chunkIds(path, chunks.map((c) => chunkInput(path, c.content)));
+  const ids = chunkIds(path, chunks.map((c) => chunkInput(path, c.content, c.section)));
   return chunks.map((c, i) => ({
     id: ids[i],
     path,
@@ -67,5 +67,6 @@ export function chunkRows(path: string, chunks: readonly Chunk[], hash: string):
     language: c.language,
     fileHash: hash,
     text: c.content,
+    section: c.section,
   }));
 }

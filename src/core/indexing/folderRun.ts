@@ -24,6 +24,8 @@ export interface FolderRunDeps {
   readonly logger?: Logger;
   /** Where the per-file index cache lives (indexCache.ts); without one, every run reads the collection's ids. */
   readonly cacheDir?: string;
+  /** 'background': write rows without vectors; fillVectors embeds them later (IndexerDeps.vectors). */
+  readonly vectors?: 'inline' | 'background';
 }
 
 export interface FolderRunOptions {
@@ -134,6 +136,7 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
       store,
       embedder,
       collection: options.collection,
+      deferVectors: deps.vectors === 'background',
       signal: runSignal,
       onWritten: (jobs, embedded) => {
         c.chunksEmbedded += embedded;

@@ -27,6 +27,12 @@ export interface IndexerDeps {
   readonly chunkOptions?: ChunkOptions;
   /** A folder for the per-collection index cache (indexCache.ts); without it every folder run reads all ids from Milvus. */
   readonly cacheDir?: string;
+  /**
+   * 'inline': new chunks are embedded before they are written. 'background': they are written with
+   * their BM25 text only (keyword search works at once) and fillVectors (vectorFiller.ts) embeds
+   * them afterwards.
+   */
+  readonly vectors?: 'inline' | 'background';
 }
 
 export interface IndexFolderOptions {
@@ -117,6 +123,7 @@ export class Indexer {
         store,
         embedder,
         collection,
+        deferVectors: this.deps.vectors === 'background',
         signal: signal ?? new AbortController().signal,
         onWritten: (_jobs, n) => {
           embedded += n;

@@ -31,4 +31,6 @@ export interface TextSpan {
   readonly endLine: number;
   /** Chunks of prose that start at a Markdown heading take no overlap from the previous section. */
   readonly startsSection?: boolean;
+  /** Markdown: the path of headings the span sits under (e.g. `Errors › Rate limits`); '' or absent elsewhere. */
+  readonly section?: string;
 }

@@ -1,4 +1,5 @@
 import { LineIndex, type TextSpan } from './lineIndex';
+import { headingPaths } from './headingPath';
 
 interface Range {
   start: number;
@@ -16,11 +17,13 @@ const SENTENCE_END = /(?:[。！？]+|[.!?]+(?=\s|$))["'”’)\]」』]*/g;
  * The seed's prose algorithm (paragraphs first; long paragraphs split at sentence ends; chunks of
  * at most `chunkSize` characters; `overlap` characters carried over from the previous chunk), but
  * working on offsets into the original text: punctuation and spacing are kept as written and every
- * chunk knows its exact line range. Markdown headings always start a new chunk.
+ * chunk knows its exact line range. Markdown headings always start a new chunk, and each Markdown
+ * chunk knows the path of headings it sits under (its section), which goes into what is searched.
  */
-export function chunkProse(content: string, chunkSize: number, overlap: number, markdown: boolean): TextSpan[] {
+export function chunkProse(content: string, chunkSize: number, overlap: number, markdown: boolean, withSections = true): TextSpan[] {
   const ranges = packParagraphs(paragraphs(content, markdown), content, chunkSize);
   const lines = new LineIndex(content);
+  const sections = markdown && withSections ? headingPaths(content, ranges.map((r) => r.start)) : undefined;
   return ranges.map((r, i) => {
     let start = r.start;
     if (i > 0 && overlap > 0 && !r.heading) {
@@ -31,6 +34,7 @@ export function chunkProse(content: string, chunkSize: number, overlap: number, 
       startLine: lines.lineAt(start),
       endLine: lines.lineAt(r.end - 1),
       startsSection: r.heading,
+      section: sections?.[i] ?? '',
     };
   });
 }

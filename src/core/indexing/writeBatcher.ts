@@ -17,6 +17,8 @@ export interface WriteBatcherDeps {
   readonly collection: string;
   readonly signal: AbortSignal;
   readonly batchChunks?: number;
+  /** Write new rows without vectors (progressive hybrid: vectorFiller.ts embeds them later). */
+  readonly deferVectors?: boolean;
   /** Called after a round is durable in Milvus. */
   readonly onWritten: (jobs: readonly FileJob[], embedded: number) => void;
   /** Called when a round starts embedding or writing (for progress). */
@@ -88,10 +90,10 @@ export class WriteBatcher {
     const rows = jobs.flatMap((j) => j.toWrite);
     let embedded = 0;
     if (rows.length > 0) {
-      if (embedder.spec) {
+      if (embedder.spec && !this.deps.deferVectors) {
         this.deps.onPhase?.('embedding');
         const vectors = await embedder.embed(
-          rows.map((r) => chunkInput(r.path, r.text)),
+          rows.map((r) => chunkInput(r.path, r.text, r.section)),
           signal,
         );
         embedded = rows.length;

@@ -10,9 +10,10 @@ export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 function rowBytes(row: ChunkRow): number {
   const text = Buffer.byteLength(row.text);
   const path = Buffer.byteLength(row.path);
-  // The store also sends search_text: path + text with identifier parts appended (under 3x, capped).
-  const searchText = Math.min(LIMITS.searchText, 3 * (text + path));
-  return text + path + searchText + 256 + (row.vector?.length ?? 0) * 4;
+  const section = Buffer.byteLength(row.section ?? '');
+  // The store also sends search_text: path + section + text with identifier parts appended (under 3x, capped).
+  const searchText = Math.min(LIMITS.searchText, 3 * (text + path + section));
+  return text + path + section + searchText + 256 + (row.vector?.length ?? 0) * 4;
 }
 
 /** Throws a clear StoreError for rows Milvus would reject or that do not fit the collection. */
@@ -28,9 +29,10 @@ export function validateRow(row: ChunkRow, embedding: EmbeddingSpec | null, coll
     throw new StoreError(`Path ${row.path.slice(0, 80)}… is longer than ${LIMITS.path} bytes.`, 'unknown');
   }
   if (embedding) {
-    if (!row.vector || row.vector.length !== embedding.dimensions) {
+    // No vector is fine: the row is searchable by BM25 until the background filler gives it one.
+    if (row.vector && row.vector.length !== embedding.dimensions) {
       throw new StoreError(
-        `Chunk ${where} has ${row.vector ? `a ${row.vector.length}-dimension vector` : 'no vector'}, but collection ` +
+        `Chunk ${where} has a ${row.vector.length}-dimension vector, but collection ` +
           `"${collection}" stores ${embedding.dimensions}-dimension vectors of ${embedding.model}. ` +
           'Rebuild it with "Kimi Milvus: Clear Index" (CLI: --rebuild).',
         'schema-mismatch',

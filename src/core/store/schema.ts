@@ -12,7 +12,7 @@ import {
   type FieldType,
   type DescribeCollectionResponse,
 } from '@zilliz/milvus2-sdk-node';
-import { searchTextOf, type Bm25Text } from './searchText';
+import { searchTextOf, truncateUtf8, type Bm25Text } from './searchText';
 import type { ChunkPlacement, ChunkRow, CollectionInfo, CreateCollectionOptions, EmbeddingSpec } from './types';
 
 export const F = {
@@ -25,10 +25,15 @@ export const F = {
   language: 'language',
   fileHash: 'file_hash',
   text: 'text',
+  /** Markdown heading path (schema 4): part of what is searched and embedded, not shown. */
+  section: 'section',
   /** BM25 input: path + text with identifiers split (searchText.ts); never returned. */
   searchText: 'search_text',
   sparse: 'sparse',
+  /** Nullable (schema 4): a row is written before its vector and searchable by BM25 meanwhile. */
   vector: 'vector',
+  /** The row has its vector; the dense route filters on it (Milvus cannot filter on a vector being null). */
+  hasVector: 'has_vector',
 } as const;
 
 export const LIMITS = {
@@ -38,6 +43,8 @@ export const LIMITS = {
   fileHash: 128,
   /** Bytes; Milvus' VarChar maximum. */
   text: 65_535,
+  /** Bytes; the chunker keeps a path to 400 characters. */
+  section: 2048,
   searchText: 65_535,
 } as const;
 
@@ -54,11 +61,13 @@ export const PROP = {
  * 1: BM25 read `text`. 2: BM25 reads `search_text` (identifiers split). 3: stable chunk ids (path,
  * content and occurrence; no chunk count, no line numbers) and `text` without a `path:start-end`
  * header. A collection whose version differs is refused rather than searched or diffed with ids
- * made another way. '3-raw' marks the benchmark's baseline (no identifier parts), so the product
+ * made another way. 4: Markdown chunks carry their heading path (`section`), which is in their
+ * ids, their BM25 input and what is embedded; the vector is nullable and `has_vector` says which
+ * rows have one (progressive hybrid: rows are written first, vectors filled in the background). '4-raw' marks the benchmark's baseline (no identifier parts), so the product
  * never uses it.
  */
 export function schemaVersion(mode: Bm25Text): string {
-  return mode === 'raw' ? '3-raw' : '3';
+  return mode === 'raw' ? '4-raw' : '4';
 }
 
 /** Fields returned by queries and searches (never the vectors). */
@@ -72,6 +81,7 @@ export const ROW_FIELDS = [
   F.language,
   F.fileHash,
   F.text,
+  F.section,
 ];
 
 export function createRequest(name: string, options: CreateCollectionOptions, mode: Bm25Text = 'identifiers'): CreateColWithSchemaAndIndexParamsReq {
@@ -86,14 +96,16 @@ export function createRequest(name: string, options: CreateCollectionOptions, mo
     { name: F.language, data_type: DataType.VarChar, max_length: LIMITS.language },
     { name: F.fileHash, data_type: DataType.VarChar, max_length: LIMITS.fileHash },
     { name: F.text, data_type: DataType.VarChar, max_length: LIMITS.text },
+    { name: F.section, data_type: DataType.VarChar, max_length: LIMITS.section },
     { name: F.searchText, data_type: DataType.VarChar, max_length: LIMITS.searchText, enable_analyzer: true },
     { name: F.sparse, data_type: DataType.SparseFloatVector },
+    { name: F.hasVector, data_type: DataType.Bool },
   ];
   const indexParams: Array<Omit<CreateIndexSimpleReq, 'collection_name'>> = [
     { field_name: F.sparse, index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'BM25' },
   ];
   if (options.embedding) {
-    fields.push({ name: F.vector, data_type: DataType.FloatVector, dim: options.embedding.dimensions });
+    fields.push({ name: F.vector, data_type: DataType.FloatVector, dim: options.embedding.dimensions, nullable: true });
     indexParams.push({ field_name: F.vector, index_type: 'AUTOINDEX', metric_type: 'COSINE' });
   }
   return {
@@ -218,23 +230,26 @@ export function schemaMismatch(existing: string | undefined, mode: Bm25Text): st
   if (existing === wanted) {
     return undefined;
   }
-  return `it was built with index schema ${existing ?? '1'}, but this version of Kimi Milvus needs schema ${wanted} (stable chunk ids: an edit re-embeds only the chunks it changed)`;
+  return `it was built with index schema ${existing ?? '1'}, but this version of Kimi Milvus needs schema ${wanted} (Markdown chunks are searched with their heading path; vectors are filled in the background)`;
 }
 
 /** A stored row as Milvus wants it; `bm25` is set exactly when the collection has the search_text field. */
-export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): Record<string, string | number | number[]> {
-  const entity: Record<string, string | number | number[]> = {
+export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): Record<string, string | number | boolean | number[] | null> {
+  const entity: Record<string, string | number | boolean | number[] | null> = {
     ...toPlacementEntity(row),
     [F.path]: row.path,
     [F.language]: row.language,
     [F.text]: row.text,
+    [F.section]: truncateUtf8(row.section ?? '', LIMITS.section),
   };
   if (bm25) {
-    entity[F.searchText] = searchTextOf(row.path, row.text, bm25, LIMITS.searchText);
+    entity[F.searchText] = searchTextOf(row.path, row.text, bm25, LIMITS.searchText, row.section);
   }
-  if (withVector && row.vector) {
-    entity[F.vector] = row.vector;
+  if (withVector) {
+    // A row without its vector yet: null (the field is nullable), filled later by setVectors.
+    entity[F.vector] = row.vector ?? null;
   }
+  entity[F.hasVector] = withVector && row.vector !== undefined;
   return entity;
 }
 
@@ -264,5 +279,6 @@ export function fromEntity(e: Record<string, unknown>): Omit<ChunkRow, 'vector'>
     language: str(F.language),
     fileHash: str(F.fileHash),
     text: str(F.text),
+    section: str(F.section),
   };
 }

@@ -23,6 +23,8 @@ export function searchFilter(options: SearchOptions): string | undefined {
   );
 }
 
+const HAS_VECTOR = `${F.hasVector} == true`;
+
 export async function runSearch(
   client: MilvusClient,
   name: string,
@@ -45,16 +47,18 @@ export async function runSearch(
     ...(filter ? { filter } : {}),
   };
   if (vector && text) {
+    // Rows still waiting for their vector are left to the BM25 route (a null vector would score as
+    // a zero vector); RRF then fuses rows found by either route.
     const routes: Route[] = [
-      { data: vector, anns_field: F.vector, metric_type: 'COSINE' },
-      { data: bm25Query, anns_field: F.sparse, metric_type: 'BM25' },
+      { data: vector, anns_field: F.vector, metric_type: 'COSINE', expr: allOf(filter, HAS_VECTOR) },
+      { data: bm25Query, anns_field: F.sparse, metric_type: 'BM25', ...(filter ? { expr: filter } : {}) },
     ];
     const res = check(await client.search({ ...common, data: routes, rerank: RRFRanker(RRF_K) }), `hybrid search in "${name}"`);
     return hits(res.results, (s) => normalizeRrf(s, routes.length, RRF_K));
   }
   if (vector) {
     const res = check(
-      await client.search({ ...common, data: vector, anns_field: F.vector, metric_type: 'COSINE' }),
+      await client.search({ ...common, filter: allOf(filter, HAS_VECTOR), data: vector, anns_field: F.vector, metric_type: 'COSINE' }),
       `vector search in "${name}"`,
     );
     return hits(res.results, normalizeCosine);

@@ -81,16 +81,18 @@ export type Bm25Text = 'identifiers' | 'raw';
 /**
  * What a chunk is known by: the one composition of what the embedder embeds and what BM25
  * analyzes (before identifier expansion). The path is evidence for both; line numbers are not
- * (they are metadata, so a chunk that only moved keeps its input, its id and its vector). The
- * displayed and cited text is the chunk's content alone, stored separately.
+ * (they are metadata, so a chunk that only moved keeps its input, its id and its vector). A
+ * Markdown chunk's heading path (`Errors › Rate limits`) is evidence too: a chunk from the middle
+ * of a section keeps its section's words. The displayed and cited text is the chunk's content
+ * alone, stored separately.
  */
-export function chunkInput(path: string, content: string): string {
-  return `${path}\n${content}`;
+export function chunkInput(path: string, content: string, section = ''): string {
+  return section ? `${path}\n${section}\n${content}` : `${path}\n${content}`;
 }
 
 /** The analyzed BM25 input of one stored chunk ('raw': without identifier parts, the benchmark's baseline). */
-export function searchTextOf(path: string, text: string, mode: Bm25Text, maxBytes: number): string {
-  const input = chunkInput(path, text);
+export function searchTextOf(path: string, text: string, mode: Bm25Text, maxBytes: number, section = ''): string {
+  const input = chunkInput(path, text, section);
   return truncateUtf8(mode === 'raw' ? input : expandIdentifiers(input), maxBytes);
 }
 

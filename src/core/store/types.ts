@@ -24,6 +24,8 @@ export interface ChunkRow {
   readonly fileHash: string;
   /** The chunk's content as in the file (shown and cited; what is embedded is chunkInput(path, text)). */
   readonly text: string;
+  /** Markdown: the heading path the chunk sits under (indexing/headingPath.ts); searched and embedded, not shown. '' or absent elsewhere. */
+  readonly section?: string;
   /** Dense vector; present exactly when the collection has an EmbeddingSpec. */
   readonly vector?: number[];
 }
@@ -72,6 +74,18 @@ export interface SearchHit {
 /** Where a chunk sits in its file: what changes when a chunk only moves (no new embedding). */
 export type ChunkPlacement = Pick<ChunkRow, 'id' | 'startLine' | 'endLine' | 'chunkIndex' | 'totalChunks' | 'fileHash'>;
 
+/** A vector for an existing row. */
+export interface VectorOf {
+  readonly id: string;
+  readonly vector: number[];
+}
+
+export interface VectorCounts {
+  /** Rows with their vector (0 for a BM25-only collection). */
+  readonly withVector: number;
+  readonly total: number;
+}
+
 /** What the store knows about one indexed file: enough for an incremental diff. */
 export interface IndexedFile {
   readonly path: string;
@@ -106,6 +120,15 @@ export interface VectorStore {
   listIndexedFiles(name: string, signal?: AbortSignal): Promise<IndexedFile[]>;
   /** Records that the collection's rows changed (see CollectionInfo.generation). */
   setGeneration(name: string, token: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Up to `limit` rows that have no vector yet (without vectors; progressive hybrid), for the
+   * background filler. Empty when all have one, or when the collection is BM25-only.
+   */
+  rowsWithoutVectors(name: string, limit: number, signal?: AbortSignal): Promise<ChunkRow[]>;
+  /** Gives existing rows their vectors (a partial update: text, BM25 terms and placement stay). */
+  setVectors(name: string, rows: readonly VectorOf[], signal?: AbortSignal): Promise<void>;
+  /** How many rows have their vector, of how many (semantic readiness). */
+  vectorCounts(name: string, signal?: AbortSignal): Promise<VectorCounts>;
   /** BM25 when no vector is given or the collection has none; otherwise hybrid (RRF). */
   search(name: string, query: string, options?: SearchOptions, signal?: AbortSignal): Promise<SearchHit[]>;
   close(): Promise<void>;

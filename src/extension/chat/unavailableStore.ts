@@ -23,6 +23,9 @@ export function unavailableStore(reason: string): VectorStore {
     deleteByIds: fail,
     queryByPath: fail,
     listIndexedFiles: fail,
+    rowsWithoutVectors: fail,
+    setVectors: fail,
+    vectorCounts: fail,
     search: fail,
     close: () => Promise.resolve(),
   };

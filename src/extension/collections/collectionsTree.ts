@@ -12,9 +12,14 @@ export class CollectionItem extends vscode.TreeItem {
     readonly info: CollectionInfo,
     readonly root: string | undefined,
     searched: boolean,
+    /** Percent of rows with their vector (progressive hybrid); undefined when unknown or BM25 only. */
+    semantic?: number,
   ) {
     super(info.name, vscode.TreeItemCollapsibleState.None);
     const parts = [`${info.rowCount.toLocaleString()} ${info.rowCount === 1 ? 'row' : 'rows'}`];
+    if (semantic !== undefined && semantic < 100) {
+      parts.push(`${semantic}% semantic`);
+    }
     if (searched) {
       parts.push('searched in chat');
     }
@@ -73,9 +78,17 @@ export class CollectionsTree implements vscode.TreeDataProvider<CollectionItem>,
         (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => [collectionNameFor(f.uri.fsPath), f.uri.fsPath]),
       );
       const selected = new Set(this.chatCollections.searched);
+      const semantic = new Map<string, number>();
+      for (const c of collections.filter((x) => x.embedding)) {
+        // Collections of another schema have no has_vector field: shown without the figure.
+        const counts = await store.vectorCounts(c.name).catch(() => undefined);
+        if (counts && counts.total > 0) {
+          semantic.set(c.name, Math.floor((100 * counts.withVector) / counts.total));
+        }
+      }
       return collections
         .sort((a, b) => Number(roots.has(b.name)) - Number(roots.has(a.name)) || a.name.localeCompare(b.name))
-        .map((c) => new CollectionItem(c, roots.get(c.name), selected.has(c.name)));
+        .map((c) => new CollectionItem(c, roots.get(c.name), selected.has(c.name), semantic.get(c.name)));
     } catch (err) {
       void vscode.window.showErrorMessage(`Kimi Milvus: could not list collections. ${userMessage(err)}`);
       return [];

@@ -8,6 +8,7 @@ import { abortSignalFor } from '../cancellation';
 import { userMessage } from '../errorText';
 import type { Services } from '../services';
 import { requireTrust } from '../trust';
+import { BackgroundFill } from './backgroundFill';
 import type { IndexState } from './indexState';
 import { progressMessage, progressPercent, summaryMessage } from './summaryText';
 
@@ -24,11 +25,15 @@ export type IndexRunResult =
  */
 export class IndexRunner {
   private running: Promise<IndexRunResult> | undefined;
+  /** Embeds rows written without vectors (progressive hybrid); stopped while a run writes. */
+  readonly fill: BackgroundFill;
 
   constructor(
     private readonly services: Services,
     private readonly state: IndexState,
-  ) {}
+  ) {
+    this.fill = new BackgroundFill(services, state);
+  }
 
   get busy(): boolean {
     return this.running !== undefined;
@@ -84,7 +89,9 @@ export class IndexRunner {
     const summaries: IndexSummary[] = [];
     let reported = 0;
     const started = Date.now();
+    const written: string[] = [];
     try {
+      await this.fill.pause();
       this.state.setIndexing(roots[0], 0);
       progress.report({ message: 'Starting Milvus…' });
       // The first run provisions Milvus Lite (venv, pip, start): reported in this same notification.
@@ -112,6 +119,7 @@ export class IndexRunner {
           signal,
         );
         summaries.push(summary);
+        written.push(collection);
         if (summary.cancelled) {
           break;
         }
@@ -120,6 +128,7 @@ export class IndexRunner {
       }
     } catch (err) {
       this.state.settle();
+      this.fill.start(written);
       if (isAbortError(err)) {
         log.info('Indexing cancelled.');
         return { status: 'cancelled' };
@@ -135,6 +144,8 @@ export class IndexRunner {
       return { status: 'failed', message };
     }
     this.state.settle();
+    // Keyword search works now; vectors follow in the background.
+    this.fill.start(written);
     const text = summaryMessage(summaries, Date.now() - started);
     log.info(text);
     if (summaries.some((s) => s.cancelled)) {

@@ -11,7 +11,8 @@ export interface FolderIndexRecord {
 export type IndexStatus =
   | { readonly kind: 'notIndexed' }
   | { readonly kind: 'indexing'; readonly percent: number; readonly folder: string }
-  | { readonly kind: 'indexed'; readonly files: number }
+  /** `semantic`: percent of chunks with their vector while the background fill runs (undefined: BM25 only or unknown). */
+  | { readonly kind: 'indexed'; readonly files: number; readonly semantic?: number }
   | { readonly kind: 'error'; readonly message: string };
 
 const RECORDS_KEY = 'kimiMilvus.indexRecords';
@@ -24,6 +25,7 @@ export class IndexState implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<IndexStatus>();
   readonly onDidChangeStatus = this.emitter.event;
   private current: IndexStatus;
+  private semantic: number | undefined;
 
   constructor(private readonly memento: vscode.Memento) {
     this.current = this.restingStatus();
@@ -48,6 +50,14 @@ export class IndexState implements vscode.Disposable {
 
   setIndexing(folder: string, percent: number): void {
     this.set({ kind: 'indexing', folder, percent: Math.max(0, Math.min(100, Math.round(percent))) });
+  }
+
+  /** How much of the index has vectors (BackgroundFill); shown while indexed. */
+  setSemantic(percent: number | undefined): void {
+    this.semantic = percent === undefined ? undefined : Math.max(0, Math.min(100, Math.floor(percent)));
+    if (this.current.kind === 'indexed') {
+      this.settle();
+    }
   }
 
   setError(message: string): void {
@@ -75,7 +85,11 @@ export class IndexState implements vscode.Disposable {
   private restingStatus(): IndexStatus {
     const roots = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
     const mine = this.records.filter((r) => roots.has(r.root));
-    return mine.length === 0 ? { kind: 'notIndexed' } : { kind: 'indexed', files: mine.reduce((n, r) => n + r.files, 0) };
+    if (mine.length === 0) {
+      return { kind: 'notIndexed' };
+    }
+    const files = mine.reduce((n, r) => n + r.files, 0);
+    return this.semantic === undefined ? { kind: 'indexed', files } : { kind: 'indexed', files, semantic: this.semantic };
   }
 
   private set(next: IndexStatus): void {

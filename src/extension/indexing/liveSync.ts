@@ -167,6 +167,7 @@ export class LiveSync implements vscode.Disposable {
         }
       }
       if (done.length > 0) {
+        this.runner.fill.start([...new Set(done.map((p) => this.folderOf(p)?.collection).filter((c): c is string => c !== undefined))]);
         this.services.log.info(`Live sync: updated ${done.length} ${done.length === 1 ? 'path' : 'paths'}.`);
       }
     } catch (err) {

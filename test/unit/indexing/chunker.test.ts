@@ -205,3 +205,51 @@ describe('languageOf', () => {
     assert.equal(languageOf('query.sql'), 'sql');
   });
 });
+
+describe('Markdown heading paths', () => {
+  const doc = [
+    '# Errors',
+    '',
+    'Intro to errors.',
+    '',
+    '## Rate limits',
+    '',
+    'Wait and try again. '.repeat(40).trim(),
+    '',
+    '```sh',
+    '# not a heading',
+    '```',
+    '',
+    '### Retry-After ###',
+    '',
+    'The header says how long.',
+    '',
+    '## Quotas',
+    '',
+    'Monthly.',
+  ].join('\n');
+
+  it('gives each chunk the path of headings it sits under, not in its text', () => {
+    const chunks = chunkDocument(doc, 'docs/api.md', { chunkSize: 200, overlap: 20 });
+    const byText = (needle: string): Chunk => {
+      const c = chunks.find((x) => x.content.includes(needle));
+      assert.ok(c, needle);
+      return c;
+    };
+    assert.equal(byText('Intro to errors.').section, 'Errors');
+    const middle = chunks.filter((c) => c.content.includes('Wait and try again') && !c.content.includes('## Rate limits'));
+    assert.ok(middle.length > 0, 'the long section is cut into several chunks');
+    for (const c of middle) {
+      assert.equal(c.section, 'Errors › Rate limits', 'a chunk from the middle of a section keeps its heading path');
+      assert.ok(!c.content.includes('Errors ›'), 'the path is not in the shown text');
+    }
+    assert.equal(byText('# not a heading').section.includes('not a heading'), false, 'headings inside a code fence are code');
+    assert.equal(byText('The header says how long.').section, 'Errors › Rate limits › Retry-After', 'closing #s are not part of the title');
+    assert.equal(byText('Monthly.').section, 'Errors › Quotas', 'a heading of the same level closes the previous one');
+  });
+
+  it('plain text and code have no section', () => {
+    assert.deepEqual(chunkDocument('# not markdown\n\nplain text', 'notes.txt').map((c) => c.section), ['']);
+    assert.deepEqual(chunkDocument('# comment\nx = 1\n', 'a.py').map((c) => c.section), ['']);
+  });
+});

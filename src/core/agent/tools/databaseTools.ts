@@ -89,7 +89,7 @@ export function addDocuments(env: ToolEnv): Tool {
         const path = `documents/${hash.slice(0, 12)}.txt`;
         rows.push(...chunkRows(path, chunkDocument(doc, path), hash));
       }
-      const vectors = info.embedding ? await env.embedder.embed(rows.map((r) => chunkInput(r.path, r.text)), signal) : undefined;
+      const vectors = info.embedding ? await env.embedder.embed(rows.map((r) => chunkInput(r.path, r.text, r.section)), signal) : undefined;
       await env.store.upsert(name, rows.map((r, i) => (vectors ? { ...r, vector: vectors[i] } : r)), signal);
       return ok({
         message: `Successfully added ${documents.length} documents to collection ${name}`,
