@@ -7,7 +7,8 @@ import type { MilvusConfig } from '../config';
 import { ConfigError, errorMessage } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import { MilvusLiteServer } from '../milvus/liteServer';
-import type { EmbeddedConnection } from './connection';
+import { EmbeddedConnection, RemoteConnection, connectClient } from './connection';
+import { MilvusStore } from './milvusStore';
 import type { Bm25Text } from './searchText';
 import type { VectorStore } from './types';
 
@@ -47,9 +48,6 @@ export function embeddedServer(config: MilvusConfig, options: OpenStoreOptions =
 
 export async function openStore(config: MilvusConfig, options: OpenStoreOptions = {}): Promise<StoreHandle> {
   const logger = options.logger ?? nullLogger;
-  // Loaded here, not at the top: evaluating the Milvus SDK costs a CLI run 0.1-0.4 s, which
-  // commands that never open a store (help, server status/stop) should not pay.
-  const [{ EmbeddedConnection, RemoteConnection, connectClient }, { MilvusStore }] = await Promise.all([import('./connection.js'), import('./milvusStore.js')]);
   const uri = config.uri?.trim();
   if (uri) {
     const target = parseMilvusUri(uri);
