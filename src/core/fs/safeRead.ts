@@ -39,6 +39,8 @@ export interface SafeReadResult {
   readonly ino: number;
   /** Hard links to the file: more than 1 means it has other names, maybe secret ones. */
   readonly nlink: number;
+  /** Modification time of the opened file, taken before any byte was read. */
+  readonly mtimeMs: number;
 }
 
 // O_NOFOLLOW and O_NONBLOCK are 0 where the platform lacks them (Windows); the identity checks still apply.
@@ -87,7 +89,7 @@ export async function readCheckedFile(realPath: string, options: SafeReadOptions
       throw new UnsafeReadError(`${shown} is ${Math.ceil(opened.size / 1024)} KB, over the ${Math.floor(options.maxBytes / 1024)} KB limit.`, 'too-large', opened.size);
     }
     const bytes = await readUpTo(handle, Math.min(wanted, options.maxBytes), options.signal);
-    return { bytes, size: opened.size, dev: opened.dev, ino: opened.ino, nlink: opened.nlink };
+    return { bytes, size: opened.size, dev: opened.dev, ino: opened.ino, nlink: opened.nlink, mtimeMs: opened.mtimeMs };
   } finally {
     await handle.close();
   }

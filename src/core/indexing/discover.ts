@@ -13,8 +13,17 @@ import { classifyContent, readHead, skipReasonOf } from './sniff';
 const JUDGE_AHEAD = 16;
 
 export type DiscoveredEntry =
-  | { readonly kind: 'file'; readonly absPath: string; readonly relPath: string; readonly size: number }
+  | { readonly kind: 'file'; readonly absPath: string; readonly relPath: string; readonly size: number; readonly mtimeMs: number }
   | { readonly kind: 'skipped'; readonly relPath: string; readonly reason: SkipReason };
+
+export interface DiscoverOptions {
+  /**
+   * True when a file with this size and mtime is known, from a validated index cache, to be the
+   * version already indexed: its head is not read (its content passed the sniff when it was
+   * indexed). Every check by name, link, type and hard link still applies.
+   */
+  readonly known?: (relPath: string, stat: { readonly size: number; readonly mtimeMs: number }) => boolean;
+}
 
 interface DirFrame {
   readonly abs: string;
@@ -37,6 +46,7 @@ interface WalkState {
   /** dev:ino of files skipped as secrets, so a hard link to one under a harmless name is skipped too. */
   readonly secrets: Set<string>;
   readonly deferred: Deferred[];
+  readonly known: DiscoverOptions['known'];
 }
 
 interface Judged {
@@ -55,7 +65,12 @@ interface Judged {
  * target is inside the root is never followed (the target is walked under its own, real name; a
  * link into a secret is reported as a secret), and one whose target is outside is reported as such.
  */
-export async function* discoverFiles(root: string, config: IndexConfig, signal?: AbortSignal): AsyncGenerator<DiscoveredEntry> {
+export async function* discoverFiles(
+  root: string,
+  config: IndexConfig,
+  signal?: AbortSignal,
+  options: DiscoverOptions = {},
+): AsyncGenerator<DiscoveredEntry> {
   const abs = path.resolve(root);
   let rootReal: string;
   let rootStat: Stats;
@@ -65,7 +80,7 @@ export async function* discoverFiles(root: string, config: IndexConfig, signal?:
   } catch {
     throw new FileError(`The folder ${abs} does not exist or cannot be read.`);
   }
-  const state: WalkState = { rootReal, config, signal, dirs: new Set([idOf(rootStat)]), secrets: new Set(), deferred: [] };
+  const state: WalkState = { rootReal, config, signal, dirs: new Set([idOf(rootStat)]), secrets: new Set(), deferred: [], known: options.known };
   const layer = await loadIgnoreLayer(abs, '');
   yield* walk(state, { abs, rel: '', layers: layer ? [layer] : [] });
   const seen = new Set<string>();
@@ -222,7 +237,23 @@ async function judgeFile(state: WalkState, dir: DirFrame, abs: string, rel: stri
   if (byName) {
     return { entry: { kind: 'skipped', relPath: rel, reason: byName } };
   }
-  return judgeContentWithId(abs, rel, state.config);
+  return (await judgeKnown(state, abs, rel)) ?? judgeContentWithId(abs, rel, state.config);
+}
+
+/**
+ * A file the index cache vouches for, judged by one lstat instead of a head read. Only a regular
+ * file with a single name qualifies (a hard-linked one takes the full path, so it is still judged
+ * after every secret's inode is known); anything else returns undefined and is read as usual.
+ */
+async function judgeKnown(state: WalkState, abs: string, rel: string): Promise<Judged | undefined> {
+  if (!state.known) {
+    return undefined;
+  }
+  const stat = await fs.lstat(abs).catch(() => undefined);
+  if (!stat?.isFile() || stat.nlink > 1 || stat.size > state.config.maxFileSizeKb * 1024 || !state.known(rel, stat)) {
+    return undefined;
+  }
+  return { entry: { kind: 'file', absPath: abs, relPath: rel, size: stat.size, mtimeMs: stat.mtimeMs } };
 }
 
 /** Size and content checks shared by the walk and single-file checks. */
@@ -241,7 +272,7 @@ async function judgeContentWithId(abs: string, rel: string, config: IndexConfig)
     return { entry: { kind: 'skipped', relPath: rel, reason: 'too-large' } };
   }
   const byContent = classifyContent(rel, head.bytes);
-  const entry: DiscoveredEntry = byContent ? { kind: 'skipped', relPath: rel, reason: byContent } : { kind: 'file', absPath: abs, relPath: rel, size: head.size };
+  const entry: DiscoveredEntry = byContent ? { kind: 'skipped', relPath: rel, reason: byContent } : { kind: 'file', absPath: abs, relPath: rel, size: head.size, mtimeMs: head.mtimeMs };
   return entry.kind === 'file' && head.nlink > 1 ? { entry, defer: `${head.dev}:${head.ino}` } : { entry };
 }
 

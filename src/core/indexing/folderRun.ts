@@ -1,10 +1,9 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { IndexConfig } from '../config';
 import type { Embedder } from '../embedding/embedder';
 import { isAbortError } from '../errors';
 import { type Logger, nullLogger } from '../logger';
-import type { IndexedFile, VectorStore } from '../store/types';
+import type { CollectionInfo, IndexedFile, VectorStore } from '../store/types';
 import type { ChunkOptions } from './chunker';
 import { CHARS_PER_TOKEN, FILE_CONCURRENCY } from './constants';
 import { discoverFiles } from './discover';
@@ -84,9 +83,27 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
   let diffedAgainst: 'cache' | 'milvus' | undefined;
 
   // Paths only (no contents): enough for a total and an ETA, small even for huge trees.
-  const files: Array<{ absPath: string; relPath: string; size: number }> = [];
+  const files: Array<{ absPath: string; relPath: string; size: number; mtimeMs: number }> = [];
+  // Set once the collection is open: discovery then skips the head read of files the cache vouches for.
+  let cache: IndexCache | undefined;
+  let info: CollectionInfo | undefined;
+  const open = async (store: VectorStore, embedder: Embedder): Promise<CollectionInfo> => {
+    info = await openCollection(store, embedder, options, signal);
+    cache = deps.cacheDir ? await IndexCache.load(deps.cacheDir, options.collection, info.generation ?? '', info.rowCount) : undefined;
+    return info;
+  };
+  const walk = discoverFiles(options.root, deps.config, signal, {
+    known: (relPath, stat) => {
+      const cached = cache?.files.get(relPath);
+      return !!cache && IndexCache.unchanged(cached, stat, cache.readAt);
+    },
+  });
   try {
-    for await (const entry of discoverFiles(options.root, deps.config, signal)) {
+    for await (const entry of walk) {
+      if (!info && !options.dryRun && deps.store && deps.embedder) {
+        // After the first entry (so the folder exists and is readable), before the rest of the walk.
+        await open(deps.store, deps.embedder);
+      }
       if (entry.kind === 'file') {
         files.push(entry);
         progress.filesTotal = files.length;
@@ -116,18 +133,16 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
 
   progress.phase = 'diffing';
   progress.emit();
-  const spec = embedder.spec;
-  const description = `Workspace index of ${path.basename(options.root) || options.root}`;
   try {
-    const info = await store.ensureCollection(options.collection, { embedding: spec, description, metadata: { root: options.root } }, signal);
-    const cache = deps.cacheDir ? await IndexCache.load(deps.cacheDir, options.collection, info.generation ?? '', info.rowCount) : undefined;
+    const opened = info ?? (await open(store, embedder));
     diffedAgainst = cache ? 'cache' : 'milvus';
     const indexed = new Map<string, IndexedFile | CachedFile>(
       cache ? cache.files : (await store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]),
     );
     // What the next run's cache says about each file: its state as of this run.
     const nextCache = new Map<string, CachedFile>();
-    const readAt = Date.now();
+    // Every size and mtime was taken during discovery, after `started`: a file modified close to that is racy.
+    const readAt = started;
     progress.startClock();
     progress.phase = 'chunking';
     progress.emit();
@@ -168,13 +183,12 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
             progress.bytesDone += file.size;
             progress.emit(file.relPath);
           };
-          // Stat before reading: a file changed after the stat has a newer mtime than the one cached.
-          const stat = deps.cacheDir ? await fs.stat(file.absPath).catch(() => undefined) : undefined;
+          // Discovery took size and mtime before any read: a file changed after that has a newer mtime than the one cached.
           const known = indexed.get(file.relPath);
-          if (cache && stat && known && 'size' in known && IndexCache.unchanged(known, stat, cache.readAt)) {
+          if (cache && known && 'size' in known && IndexCache.unchanged(known, file, cache.readAt)) {
             present.add(file.relPath);
             nextCache.set(file.relPath, known);
-            c.bytes += stat.size;
+            c.bytes += file.size;
             c.filesUnchanged++;
             done();
             continue;
@@ -187,14 +201,14 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
           }
           present.add(file.relPath);
           c.bytes += prepared.bytes;
-          if (stat) {
+          if (deps.cacheDir) {
             nextCache.set(file.relPath, {
               path: file.relPath,
               fileHash: prepared.fileHash,
               ids: prepared.rows.map((r) => r.id),
               totalChunks: prepared.rows.length,
-              size: stat.size,
-              mtimeMs: stat.mtimeMs,
+              size: file.size,
+              mtimeMs: file.mtimeMs,
             });
           }
           if (known && known.fileHash === prepared.fileHash && sameIds(known.ids, prepared.rows)) {
@@ -242,7 +256,7 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
       }
     }
     if (deps.cacheDir) {
-      await saveCache(store, deps.cacheDir, options.collection, info.generation ?? '', c, readAt, nextCache.values(), signal);
+      await saveCache(store, deps.cacheDir, options.collection, opened.generation ?? '', c, readAt, nextCache.values(), signal);
     }
   } catch (err) {
     if (isAbortError(err) || signal?.aborted) {
@@ -254,6 +268,11 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
   progress.phase = 'done';
   progress.emit();
   return summary(false);
+}
+
+function openCollection(store: VectorStore, embedder: Embedder, options: FolderRunOptions, signal: AbortSignal | undefined): Promise<CollectionInfo> {
+  const description = `Workspace index of ${path.basename(options.root) || options.root}`;
+  return store.ensureCollection(options.collection, { embedding: embedder.spec, description, metadata: { root: options.root } }, signal);
 }
 
 /** A new generation when this run wrote anything, so every other cache of the collection becomes stale; then this run's cache. */

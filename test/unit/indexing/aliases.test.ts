@@ -3,13 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type DiscoveredEntry, discoverFiles } from '../../../src/core/indexing/discover';
+import { type DiscoveredEntry, type DiscoverOptions, discoverFiles } from '../../../src/core/indexing/discover';
 import { shouldIndexFile } from '../../../src/core/indexing/shouldIndex';
 import { FIXTURE_CONFIG } from './workspaceFixture';
 
-async function collect(root: string): Promise<DiscoveredEntry[]> {
+async function collect(root: string, options?: DiscoverOptions): Promise<DiscoveredEntry[]> {
   const out: DiscoveredEntry[] = [];
-  for await (const e of discoverFiles(root, FIXTURE_CONFIG)) {
+  for await (const e of discoverFiles(root, FIXTURE_CONFIG, undefined, options)) {
     out.push(e);
   }
   return out;
@@ -76,6 +76,20 @@ describe('discoverFiles: aliases, hard links and special files', () => {
     assert.equal(reasonOf('pipe.txt'), 'special-file');
   });
 
+  it('an index cache that vouches for every file changes no verdict by name, link, type or hard link', async () => {
+    const asked: string[] = [];
+    const vouched = await collect(ws, {
+      known: (rel) => {
+        asked.push(rel);
+        return true;
+      },
+    });
+    const verdicts = (list: DiscoveredEntry[]): string[] => list.map((e) => `${e.relPath}=${e.kind === 'file' ? 'file' : e.reason}`).sort();
+    assert.deepEqual(verdicts(vouched), verdicts(entries));
+    // Only plain single-name files are offered to the cache: never a secret, a link, a pipe or a hard link.
+    assert.deepEqual(asked.sort(), ['docs/guide.md']);
+  });
+
   it('shouldIndexFile agrees for a file reached through links', async () => {
     assert.equal(await shouldIndexFile(ws, path.join(ws, 'notes.txt'), FIXTURE_CONFIG), 'secret');
     assert.equal(await shouldIndexFile(ws, path.join(ws, '+docker', 'config.json'), FIXTURE_CONFIG), 'secret');
@@ -84,5 +98,25 @@ describe('discoverFiles: aliases, hard links and special files', () => {
     assert.equal(await shouldIndexFile(ws, path.join(ws, 'docs', 'guide.md'), FIXTURE_CONFIG), null);
     assert.equal(await shouldIndexFile(ws, path.join(ws, 'a', 'backup.txt'), FIXTURE_CONFIG), 'secret', 'a hard link to .env (live sync)');
     assert.equal(await shouldIndexFile(ws, path.join(ws, 'twin-copy.md'), FIXTURE_CONFIG), null, 'a hard link to a harmless file');
+  });
+});
+
+describe('discoverFiles with an index cache', () => {
+  let ws: string;
+  before(async () => {
+    ws = await fs.mkdtemp(path.join(os.tmpdir(), 'kmc-known-'));
+    await fs.writeFile(path.join(ws, 'blob.txt'), Buffer.from([0x61, 0x00, 0x62, 0x0a]));
+  });
+  after(async () => {
+    await fs.rm(ws, { recursive: true, force: true });
+  });
+
+  it('does not read the head of a file whose size and mtime the cache vouches for, and reads it otherwise', async () => {
+    const stat = await fs.stat(path.join(ws, 'blob.txt'));
+    // The NUL byte makes the sniff say binary: a vouched file is listed without that read.
+    const vouched = await collect(ws, { known: (_rel, s) => s.size === stat.size && s.mtimeMs === stat.mtimeMs });
+    assert.deepEqual(vouched, [{ kind: 'file', absPath: path.join(ws, 'blob.txt'), relPath: 'blob.txt', size: stat.size, mtimeMs: stat.mtimeMs }]);
+    const doubted = await collect(ws, { known: () => false });
+    assert.deepEqual(doubted, [{ kind: 'skipped', relPath: 'blob.txt', reason: 'binary' }]);
   });
 });
