@@ -21,6 +21,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { collectionNameFor } from '../src/core/indexing/collectionName';
 import { openStore } from '../src/core/store/factory';
 import type { ChunkRow } from '../src/core/store/types';
+import { prng, wordSource } from './support/random';
 
 const repo = path.resolve(__dirname, '..');
 const cli = path.join(repo, 'dist', 'cli.js');
@@ -29,20 +30,8 @@ const CHUNKS = Number(values.chunks);
 const QUERIES = Number(values.queries);
 const WRITE_BATCH = 2000;
 
-/** mulberry32: deterministic rows and queries, so runs are comparable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(7);
-const VOCAB = Array.from({ length: 4000 }, (_, i) => `w${i.toString(36)}${['init', 'parse', 'load', 'index', 'query', 'store'][i % 6]}`);
-const word = (): string => VOCAB[Math.floor(rand() ** 2 * VOCAB.length)];
+const word = wordSource(rand, 4000);
 
 function rows(from: number, count: number): ChunkRow[] {
   return Array.from({ length: count }, (_, k) => {

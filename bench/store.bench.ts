@@ -15,6 +15,7 @@ import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { MILVUS_LITE_VERSION } from '../src/core/milvus/pins';
 import { openStore } from '../src/core/store/factory';
 import type { ChunkRow, VectorStore } from '../src/core/store/types';
+import { prng, wordSource } from './support/random';
 
 const DIM = 768;
 const WRITE_CHUNK = 5000;
@@ -26,21 +27,8 @@ const { values } = parseArgs({
 const sizes = String(values.sizes).split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
 const QUERIES = Number(values.queries);
 
-/** mulberry32: a deterministic PRNG so runs are comparable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const rand = prng(42);
-const VOCAB = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}${['init', 'parse', 'load', 'index', 'query', 'store'][i % 6]}`);
-const word = (): string => VOCAB[Math.floor(rand() ** 2 * VOCAB.length)];
+const word = wordSource(rand, 5000);
 
 function vector(): number[] {
   const v = Array.from({ length: DIM }, () => rand() * 2 - 1);
