@@ -1,14 +1,13 @@
-import * as vscode from 'vscode';
 import { Agent } from '../../core/agent/agent';
 import type { AgentEvent } from '../../core/agent/events';
 import { ChatHistory } from '../../core/agent/history';
 import { createToolRegistry } from '../../core/agent/tools';
 import type { ToolContext } from '../../core/agent/tools/context';
 import { ConfigError, isAbortError } from '../../core/errors';
-import { collectionNameFor } from '../../core/indexing/collectionName';
 import { Indexer } from '../../core/indexing/indexer';
 import type { ChatCollections } from '../collections/chatCollections';
 import { userMessage } from '../errorText';
+import { extensionToolContext } from '../toolContext';
 import type { Services } from '../services';
 import type { ChatEngine, RunOptions } from './chatSession';
 import { unavailableStore } from './unavailableStore';
@@ -46,17 +45,7 @@ export class AgentChatEngine implements ChatEngine {
       tools = { store, indexer: new Indexer({ store, embedder, config: config.index, logger: this.services.log }) };
     }
     const registry = createToolRegistry(
-      {
-        ...tools,
-        embedder,
-        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-        collectionFor: collectionNameFor,
-        searchCollections: () => this.chatCollections.extra,
-        ...(options?.searchScope ? { searchScope: options.searchScope } : {}),
-        trusted: this.services.trust.trusted,
-        logger: this.services.log,
-        redactor: this.services.redactor,
-      },
+      extensionToolContext(this.services, this.chatCollections, { ...tools, embedder, ...(options?.searchScope ? { searchScope: options.searchScope } : {}) }),
       { webSearch: config.kimi.webSearch },
     );
     const agent = new Agent({ client, tools: registry, logger: this.services.log, maxSteps: config.kimi.maxSteps, webSearch: config.kimi.webSearch });

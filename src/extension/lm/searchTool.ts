@@ -9,10 +9,10 @@ import type { ToolEnv } from '../../core/agent/tools/context';
 import { toolEnv } from '../../core/agent/tools/context';
 import { searchResultText } from '../../core/agent/tools/resultText';
 import { searchWorkspace } from '../../core/agent/tools/searchTools';
-import { collectionNameFor } from '../../core/indexing/collectionName';
 import type { ChatCollections } from '../collections/chatCollections';
 import { abortSignalFor } from '../cancellation';
 import { userMessage } from '../errorText';
+import { extensionToolContext } from '../toolContext';
 import type { Services } from '../services';
 
 /** Equal to `contributes.languageModelTools[].name` in package.json. */
@@ -29,17 +29,7 @@ export interface SearchWorkspaceInput {
 /** The extension's tool environment: the lazily opened store, the current folders and trust. */
 export async function extensionToolEnv(services: Services, chatCollections: ChatCollections): Promise<ToolEnv> {
   const [store, embedder, indexer] = await Promise.all([services.store(), services.embedder(), services.indexer()]);
-  return toolEnv({
-    store,
-    embedder,
-    indexer,
-    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-    collectionFor: collectionNameFor,
-    searchCollections: () => chatCollections.extra,
-    trusted: services.trust.trusted,
-    logger: services.log,
-    redactor: services.redactor,
-  });
+  return toolEnv(extensionToolContext(services, chatCollections, { store, embedder, indexer }));
 }
 
 export class SearchWorkspaceTool implements vscode.LanguageModelTool<SearchWorkspaceInput> {
