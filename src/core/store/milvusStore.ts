@@ -3,7 +3,7 @@
  * Every call goes through `call()`: cancellable, failures become StoreErrors, and a call
  * that failed because the embedded server died is retried once after the restart.
  */
-import { ConsistencyLevelEnum, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { ConsistencyLevelEnum, type MilvusClient, type RowData } from '@zilliz/milvus2-sdk-node';
 import { StoreError, isAbortError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import { MAX_BATCH_ROWS, batches, validateRow } from './batches';
@@ -156,14 +156,20 @@ export class MilvusStore implements VectorStore {
       return;
     }
     await this.describe(name, signal, false);
+    await this.partialUpdate(name, 'update', placements.map(toPlacementEntity), signal);
+  }
+
+  /**
+   * Upserts with `partial_update`, in batches, in the collection's write queue: the fields given
+   * replace the stored ones and every other field stays (verified on Milvus Lite 3.2.2).
+   */
+  private async partialUpdate(name: string, what: string, entities: readonly RowData[], signal?: AbortSignal): Promise<void> {
     await this.writes.run(name, async () => {
-      for (let i = 0; i < placements.length; i += MAX_BATCH_ROWS) {
-        const data = placements.slice(i, i + MAX_BATCH_ROWS).map(toPlacementEntity);
-        await this.call('update', signal, async (c) =>
-          check(await c.upsert({ collection_name: name, data, partial_update: true }), `update rows of "${name}"`),
-        );
+      for (let i = 0; i < entities.length; i += MAX_BATCH_ROWS) {
+        const data = entities.slice(i, i + MAX_BATCH_ROWS);
+        await this.call(what, signal, async (c) => check(await c.upsert({ collection_name: name, data: [...data], partial_update: true }), `${what} in "${name}"`));
       }
-      await this.flusher?.afterWrite(name, placements.length);
+      await this.flusher?.afterWrite(name, entities.length);
     });
   }
 
@@ -354,16 +360,8 @@ export class MilvusStore implements VectorStore {
     if (!hasVector || dims === undefined || rows.some((r) => r.vector.length !== dims)) {
       throw new StoreError(`Collection "${name}" stores ${dims ?? 'no'}-dimension vectors; the vectors given do not fit.`, 'schema-mismatch');
     }
-    await this.writes.run(name, async () => {
-      for (let i = 0; i < rows.length; i += MAX_BATCH_ROWS) {
-        // Partial update (verified on Milvus Lite 3.2.2): text, BM25 terms and placement stay as stored.
-        const data = rows.slice(i, i + MAX_BATCH_ROWS).map((r) => ({ [F.id]: r.id, [F.vector]: r.vector, [F.hasVector]: true }));
-        await this.call('set vectors', signal, async (c) =>
-          check(await c.upsert({ collection_name: name, data, partial_update: true }), `set vectors in "${name}"`),
-        );
-      }
-      await this.flusher?.afterWrite(name, rows.length);
-    });
+    // Text, BM25 terms and placement stay as stored.
+    await this.partialUpdate(name, 'set vectors', rows.map((r) => ({ [F.id]: r.id, [F.vector]: r.vector, [F.hasVector]: true })), signal);
   }
 
   async vectorCounts(name: string, signal?: AbortSignal): Promise<VectorCounts> {
