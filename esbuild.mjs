@@ -3,13 +3,11 @@
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
+import { nodeBundleOptions } from './scripts/esbuild-node.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-
-/** The SDK eagerly loads its BulkWriter (parquet + aws-sdk); we never use it, so it is stubbed. */
-const parquetStub = path.join(root, 'scripts', 'parquet-stub.cjs');
 
 const common = {
   bundle: true,
@@ -20,15 +18,7 @@ const common = {
   absWorkingDir: root,
 };
 
-const nodeCommon = {
-  ...common,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  alias: { '@shanghaikid/parquetjs': parquetStub },
-  // Optional native accelerators that some dependencies try to require inside try/catch.
-  external: ['vscode', 'bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt'],
-};
+const nodeCommon = { ...common, ...nodeBundleOptions };
 
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },

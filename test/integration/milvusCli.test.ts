@@ -24,18 +24,8 @@ describe('kimi-milvus server (CLI bundle)', function () {
     this.timeout(900_000);
     await getTestStore();
     // The same options as esbuild.mjs, into a private file so parallel builds of dist/ are not disturbed.
-    await esbuild.build({
-      absWorkingDir: REPO_ROOT,
-      entryPoints: ['src/cli.ts'],
-      outfile: CLI,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'error',
-      alias: { '@shanghaikid/parquetjs': path.join(REPO_ROOT, 'scripts', 'parquet-stub.cjs') },
-      external: ['vscode', 'bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt'],
-    });
+    const { nodeBundleOptions } = await import('../../scripts/esbuild-node.mjs');
+    await esbuild.build({ ...nodeBundleOptions, entryPoints: ['src/cli.ts'], outfile: CLI, logLevel: 'error' });
   });
 
   after(() => {

@@ -215,6 +215,14 @@ describe('VSIX package', function () {
     }
   });
 
+  it('the Node bundles build the Milvus gRPC definitions through the memo (scripts/proto-loader-memo.cjs)', () => {
+    for (const bundle of ['extension', 'cli']) {
+      const map = JSON.parse(text(`extension/dist/${bundle}.js.map`)) as { sources: string[] };
+      assert.ok(map.sources.some((s) => s.endsWith('scripts/proto-loader-memo.cjs')), `${bundle}.js has no memo`);
+      assert.ok(map.sources.some((s) => s.includes('@grpc/proto-loader/')), `${bundle}.js has no proto-loader`);
+    }
+  });
+
   it('is smaller than 5 MB', () => {
     const size = statSync(vsixPath).size;
     assert.ok(size < MAX_BYTES, `VSIX is ${(size / 1024 / 1024).toFixed(2)} MB`);

@@ -3,6 +3,7 @@
 // runtime requires (the host provides `vscode`; mocha must be the one copy whose globals the suites use).
 // Suites may import from src/core and test/fakes; those are bundled in.
 import * as esbuild from 'esbuild';
+import { nodeBundleOptions } from '../../scripts/esbuild-node.mjs';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,14 +30,10 @@ export async function buildVscodeTests({ logLevel = 'warning' } = {}) {
     entryPoints: [path.join(root, 'test', 'vscode', 'index.ts'), ...testFiles(suiteDir)],
     outdir: OUT_DIR,
     outbase: path.join(root, 'test', 'vscode'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    ...nodeBundleOptions,
     sourcemap: 'inline',
     logLevel,
-    alias: { '@shanghaikid/parquetjs': path.join(root, 'scripts', 'parquet-stub.cjs') },
-    external: ['vscode', 'mocha', 'bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt'],
+    external: [...nodeBundleOptions.external, 'mocha'],
   });
   return path.join(OUT_DIR, 'index.js');
 }
