@@ -88,6 +88,40 @@ function counts(out) {
   return { passed: last(/^\s*(\d+) passing/gm), failed: last(/^\s*(\d+) failing/gm), pending: last(/^\s*(\d+) pending/gm) };
 }
 
+/**
+ * One line per failed test ("suite › test: first line of the error"), from mocha's failure list,
+ * repeated after the summary: when only the end of a long CI log is kept, it still names them.
+ */
+function failures(out) {
+  // eslint-disable-next-line no-control-regex
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const start = plain.search(/^\s*\d+ failing\s*$/m);
+  if (start < 0) {
+    return [];
+  }
+  const lines = plain.slice(start).split('\n').slice(1);
+  const found = [];
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^\s{2}(\d+)\) (.*)$/.exec(lines[i]);
+    if (!head) {
+      continue;
+    }
+    const title = [head[2].trim()];
+    let j = i + 1;
+    // The title goes on, one indented line per nested suite, up to the test's own line ending in ':'.
+    while (j < lines.length && !title[title.length - 1].endsWith(':') && lines[j].trim()) {
+      title.push(lines[j].trim());
+      j++;
+    }
+    while (j < lines.length && !lines[j].trim()) {
+      j++;
+    }
+    const error = (lines[j] ?? '').trim().slice(0, 240);
+    found.push(`${title.join(' › ').replace(/:$/, '')}: ${error}`);
+  }
+  return found;
+}
+
 if (wanted.some((n) => suites[n].build)) {
   console.log('\n=== build ===');
   const b = await run(process.execPath, ['esbuild.mjs']);
@@ -103,7 +137,7 @@ for (const name of wanted) {
   const started = Date.now();
   const { code, out } = await run(suites[name].cmd, suites[name].args);
   const c = counts(out);
-  results.push({ name, code, ...c, seconds: (Date.now() - started) / 1000 });
+  results.push({ name, code, ...c, failures: failures(out), seconds: (Date.now() - started) / 1000 });
 }
 
 console.log('\n=== summary ===');
@@ -119,6 +153,11 @@ for (const r of results) {
   // A suite that exits non-zero without reporting a failure (crash, timeout) counts as one failure.
   failed += r.failed + (r.code !== 0 && r.failed === 0 ? 1 : 0) + (r.code === 0 && r.passed === 0 ? 1 : 0);
   pending += r.pending;
+}
+for (const r of results) {
+  for (const f of r.failures.slice(0, 10)) {
+    console.log(`failed: ${r.name}: ${f}`);
+  }
 }
 console.log(`${passed} passed, ${failed} failed, ${pending} skipped`);
 process.exit(failed > 0 ? 1 : 0);
