@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
+import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreError } from '../../src/core/errors';
@@ -52,6 +53,27 @@ describe('embedded Milvus Lite server manager', function () {
   after(() => {
     for (const dir of privateDirs.splice(0)) {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a client is not sent away for pinging: idle for 45 s, the connection stays and answers', async () => {
+    // Milvus Lite's gRPC server allows a ping every 5 minutes while it sends nothing; the SDK's
+    // default (every 10 s, also without calls) got the connection closed after ~40 s, which also
+    // breaks a call that waits that long for its answer.
+    const logged: string[] = [];
+    const capture = (message?: unknown, ...rest: unknown[]): void => {
+      logged.push([message, ...rest].map(String).join(' '));
+    };
+    grpc.setLogger({ error: capture, info: capture, debug: capture });
+    const handle = await openStore(testMilvusConfig(), {});
+    try {
+      await handle.store.listCollections();
+      await new Promise((r) => setTimeout(r, 45_000));
+      assert.ok(Array.isArray(await handle.store.listCollections()));
+      assert.deepEqual(logged.filter((l) => /excess pings|GOAWAY|ENHANCE_YOUR_CALM/i.test(l)), []);
+    } finally {
+      grpc.setLogger(console);
+      await handle.dispose();
     }
   });
 

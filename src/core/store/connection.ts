@@ -37,7 +37,23 @@ export interface ClientTarget {
   readonly token?: string;
   readonly ssl?: boolean;
   readonly timeoutMs?: number;
+  /** The embedded Milvus Lite server (see LITE_CHANNEL_OPTIONS). */
+  readonly embedded?: boolean;
 }
+
+/**
+ * The SDK pings every 10 s, even with no call open. Milvus Lite's gRPC server keeps grpc's
+ * defaults (a ping at most every 5 minutes while it sends nothing, none without a call, two
+ * strikes), so an idle client was sent away after ~40 s ("rejected by server because of excess
+ * pings"), and a call that waits longer than ~30 s for its answer (an index build inside a
+ * search, a large write on a loaded machine) lost its connection mid-call. On loopback a dead
+ * server resets the connection at once, so keepalive has nothing to find: ping only as often as
+ * the server allows, and never without a call.
+ */
+const LITE_CHANNEL_OPTIONS = {
+  'grpc.keepalive_time_ms': 10 * 60_000,
+  'grpc.keepalive_permit_without_calls': 0,
+};
 
 /** Builds a client and waits (bounded) for its Connect handshake. */
 export async function connectClient(target: ClientTarget): Promise<MilvusClient> {
@@ -50,6 +66,7 @@ export async function connectClient(target: ClientTarget): Promise<MilvusClient>
     // The SDK's telemetry heartbeats to the server; Milvus Lite does not implement it, and
     // users did not ask for it.
     telemetry: { enabled: false },
+    ...(target.embedded ? { channelOptions: LITE_CHANNEL_OPTIONS } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -118,7 +135,7 @@ export class EmbeddedConnection implements MilvusConnection {
   }
 
   static async open(lease: ServerLease, logger: Logger = nullLogger): Promise<EmbeddedConnection> {
-    return new EmbeddedConnection(lease, await connectClient({ address: lease.info.address, timeoutMs: LITE_RPC_TIMEOUT_MS }), logger);
+    return new EmbeddedConnection(lease, await connectClient({ address: lease.info.address, timeoutMs: LITE_RPC_TIMEOUT_MS, embedded: true }), logger);
   }
 
   get address(): string {
@@ -156,7 +173,7 @@ export class EmbeddedConnection implements MilvusConnection {
       `Milvus Lite (pid ${before.pid}) was gone (${errorMessage(cause)}); now using pid ${after.pid} on port ${after.port}.`,
     );
     const old = this.current;
-    this.current = await connectClient({ address: after.address, timeoutMs: LITE_RPC_TIMEOUT_MS });
+    this.current = await connectClient({ address: after.address, timeoutMs: LITE_RPC_TIMEOUT_MS, embedded: true });
     this.gen++;
     void closeQuietly(old);
     return true;
