@@ -1,5 +1,6 @@
 /**
  * node --import tsx bench/retrieval.bench.ts [-- --no-hybrid] [--no-local] [--corpus src|stdlib|both] [--verbose]
+ *   [--code-min-fill F --code-anchor-mask M]   (another code cut rule than the product's, see constants.ts)
  *
  * Search quality on real code, each mode side by side in one run. Two question sets:
  *  - src: this repository's src/, natural-language questions written from reading the code;
@@ -39,8 +40,14 @@ const { values } = parseArgs({
     'no-local': { type: 'boolean', default: false },
     corpus: { type: 'string', default: 'both' },
     verbose: { type: 'boolean', default: false },
+    'code-min-fill': { type: 'string' },
+    'code-anchor-mask': { type: 'string' },
   },
 });
+const CHUNK_OPTIONS = {
+  ...(values['code-min-fill'] ? { codeMinFill: Number(values['code-min-fill']) } : {}),
+  ...(values['code-anchor-mask'] ? { codeAnchorMask: Number(values['code-anchor-mask']) } : {}),
+};
 
 type Questions = ReadonlyArray<readonly [string, readonly string[]]>;
 
@@ -209,7 +216,7 @@ async function main(): Promise<void> {
         const collection = `bench_retrieval_${process.pid}_${rows.length}_${i}`;
         await handle.store.dropCollection(collection).catch(() => undefined);
         dropLater.push([handle, collection]);
-        const indexer = new Indexer({ store: handle.store, embedder: run.embedder, config: { include: [], exclude: [], maxFileSizeKb: 1024 } });
+        const indexer = new Indexer({ store: handle.store, embedder: run.embedder, config: { include: [], exclude: [], maxFileSizeKb: 1024 }, chunkOptions: CHUNK_OPTIONS });
         const t = performance.now();
         const summary = await indexer.indexFolder(corpus.root, { collection });
         process.stderr.write(`${corpus.name} ${run.label}: indexed ${summary.filesTotal} files, ${summary.chunksWritten} chunks in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);

@@ -31,6 +31,9 @@ export interface ChunkOptions {
   readonly maxLines?: number;
   /** Code: maximum characters a chunk (default 2400). */
   readonly maxChars?: number;
+  /** Code: the content-defined cut rule (codeChunker.ts); the defaults are the product's, other values are for benchmarks. */
+  readonly codeMinFill?: number;
+  readonly codeAnchorMask?: number;
   /** Markdown: give chunks their heading path (default true; false is the behaviour before schema 4, for benchmarks). */
   readonly headingPaths?: boolean;
 }
@@ -54,6 +57,8 @@ export function chunkDocument(content: string, relPath: string, options: ChunkOp
     spans = chunkCode(content, family, {
       maxLines: positive(options.maxLines, CODE_MAX_LINES),
       maxChars: positive(options.maxChars, CODE_MAX_CHARS),
+      minFill: options.codeMinFill,
+      anchorMask: options.codeAnchorMask,
     });
   }
   return spans.map((s, index) => ({

@@ -1,10 +1,14 @@
-import { CODE_MIN_FILL } from './constants';
+import { CODE_ANCHOR_MASK, CODE_MIN_FILL } from './constants';
 import type { LanguageFamily } from './language';
 import type { TextSpan } from './lineIndex';
 
 export interface CodeChunkLimits {
   readonly maxLines: number;
   readonly maxChars: number;
+  /** Share of the maximum a chunk holds before it may end at an anchor (default CODE_MIN_FILL). */
+  readonly minFill?: number;
+  /** A definition is an anchor when its first line's hash has these bits clear (default CODE_ANCHOR_MASK). */
+  readonly anchorMask?: number;
 }
 
 /** Lines that close a block rather than start a definition. */
@@ -87,17 +91,18 @@ function split(ctx: Ctx, from: number, to: number, level: number): void {
 }
 
 /**
- * Content-defined cuts: once a chunk holds a tenth of its maximum, it ends before the next definition
- * whose first line hashes to an anchor (one in two). Where chunks end then depends on the code
- * around the cut, not on everything above it, so inserting or deleting a definition changes the
- * chunk it is in and seldom more; greedy packing would shift every later boundary.
+ * Content-defined cuts: once a chunk holds a tenth of its maximum (CODE_MIN_FILL), it ends before
+ * the next definition whose first line hashes to an anchor (one in two, CODE_ANCHOR_MASK). Where
+ * chunks end then depends on the code around the cut, not on everything above it, so inserting or
+ * deleting a definition changes the chunk it is in and seldom more; greedy packing would shift
+ * every later boundary.
  */
 function isAnchor(ctx: Ctx, from: number, to: number): boolean {
   const leader = LEADER[ctx.family];
   for (let i = from; i < to; i++) {
     const l = ctx.lines[i];
     if (!l.blank && !leader.test(l.text)) {
-      return (fnv1a(l.text.trim()) & 1) === 0;
+      return (fnv1a(l.text.trim()) & (ctx.limits.anchorMask ?? CODE_ANCHOR_MASK)) === 0;
     }
   }
   return false;
@@ -109,7 +114,8 @@ function reachedMin(ctx: Ctx, from: number, to: number): boolean {
   for (let i = a; i < b; i++) {
     chars += ctx.lines[i].text.length + 1;
   }
-  return b - a >= ctx.limits.maxLines * CODE_MIN_FILL || chars >= ctx.limits.maxChars * CODE_MIN_FILL;
+  const fill = ctx.limits.minFill ?? CODE_MIN_FILL;
+  return b - a >= ctx.limits.maxLines * fill || chars >= ctx.limits.maxChars * fill;
 }
 
 /** 32-bit FNV-1a: a fast, stable hash (anchors must not change between runs or versions). */
