@@ -77,6 +77,27 @@ describe('MilvusStore against Milvus Lite', function () {
     return name;
   }
 
+  it('a write is not serialized to JSON on the side (patches/: the SDK logged every request at debug level, even when off)', async () => {
+    const name = await fresh('nojson', SPEC);
+    const rows = Array.from({ length: 200 }, (_, i) => row(`src/json/file${i}.ts`, 0, `export const value${i} = ${i};`, true));
+    const stringify = JSON.stringify;
+    let requests = 0;
+    JSON.stringify = ((value: unknown, ...rest: never[]) => {
+      if (typeof value === 'object' && value !== null && ('fields_data' in value || 'num_rows' in value)) {
+        requests++;
+      }
+      return stringify(value, ...rest);
+    }) as typeof JSON.stringify;
+    try {
+      await store.insert(name, rows);
+      await store.upsert(name, rows.slice(0, 10));
+    } finally {
+      JSON.stringify = stringify;
+    }
+    assert.equal(requests, 0, 'an insert/upsert request was turned into JSON');
+    assert.equal((await store.describeCollection(name)).rowCount, rows.length);
+  });
+
   it('BM25 search finds the chunk with a rare identifier', async () => {
     const name = await fresh('bm25', null);
     await store.upsert(name, corpus(false));
