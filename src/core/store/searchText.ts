@@ -14,6 +14,8 @@ const PIECES = /[^\p{L}\p{N}]+/u;
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
 const DIGIT = /\p{N}/u;
+/** Lowercase letters and digits only: one part, nothing to add (most words; checked first for speed). */
+const PLAIN = /^[\p{Ll}\p{N}]+$/u;
 
 /**
  * `text` followed by a line with the parts of every identifier that has any: camelCase and
@@ -24,6 +26,9 @@ const DIGIT = /\p{N}/u;
 export function expandIdentifiers(text: string): string {
   const extra: string[] = [];
   for (const m of text.matchAll(COMPOUND)) {
+    if (PLAIN.test(m[0])) {
+      continue;
+    }
     const parts = identifierParts(m[0]);
     if (parts.length > 1) {
       extra.push(parts.join(' '));
@@ -45,6 +50,11 @@ export function identifierParts(word: string): string[] {
 
 /** Splits at lower→Upper, digit→Upper and at the last capital of a run before a lowercase letter (`HTTPServer`). */
 function splitHumps(piece: string, out: string[]): void {
+  if (!UPPER.test(piece)) {
+    // Every split is before a capital: without one the piece is one part.
+    out.push(piece.toLowerCase());
+    return;
+  }
   const chars = Array.from(piece);
   let start = 0;
   for (let i = 1; i < chars.length; i++) {
