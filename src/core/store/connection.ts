@@ -37,8 +37,15 @@ export interface ClientTarget {
   readonly token?: string;
   readonly ssl?: boolean;
   readonly timeoutMs?: number;
-  /** The embedded Milvus Lite server (see LITE_CHANNEL_OPTIONS). */
+  /** The embedded Milvus Lite server (see LITE_CHANNEL_OPTIONS; a loopback address gets them too). */
   readonly embedded?: boolean;
+}
+
+/** host:port (or a URI) on this machine: 127.0.0.0/8, localhost or ::1. */
+export function isLoopbackAddress(address: string): boolean {
+  const rest = address.trim().replace(/^[a-z]+:\/\//i, '');
+  const host = rest.startsWith('[') ? rest.slice(1, rest.indexOf(']')) : rest.split(/[:/]/)[0];
+  return /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1)$/i.test(host);
 }
 
 /**
@@ -48,7 +55,8 @@ export interface ClientTarget {
  * pings"), and a call that waits longer than ~30 s for its answer (an index build inside a
  * search, a large write on a loaded machine) lost its connection mid-call. On loopback a dead
  * server resets the connection at once, so keepalive has nothing to find: ping only as often as
- * the server allows, and never without a call.
+ * the server allows, and never without a call. The same holds for any Milvus on loopback (a Milvus
+ * Lite started by hand and given as a URI, or a local Docker standalone).
  */
 const LITE_CHANNEL_OPTIONS = {
   'grpc.keepalive_time_ms': 10 * 60_000,
@@ -66,7 +74,7 @@ export async function connectClient(target: ClientTarget): Promise<MilvusClient>
     // The SDK's telemetry heartbeats to the server; Milvus Lite does not implement it, and
     // users did not ask for it.
     telemetry: { enabled: false },
-    ...(target.embedded ? { channelOptions: LITE_CHANNEL_OPTIONS } : {}),
+    ...(target.embedded || isLoopbackAddress(target.address) ? { channelOptions: LITE_CHANNEL_OPTIONS } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   try {
