@@ -37,11 +37,9 @@ export interface ClientTarget {
   readonly token?: string;
   readonly ssl?: boolean;
   readonly timeoutMs?: number;
-  /** The embedded Milvus Lite server (see LITE_CHANNEL_OPTIONS; a loopback address gets them too). */
-  readonly embedded?: boolean;
 }
 
-/** host:port (or a URI) on this machine: 127.0.0.0/8, localhost or ::1. */
+/** host:port (or a URI) on this machine: 127.0.0.0/8, localhost or ::1 (the embedded server is on 127.0.0.1). */
 export function isLoopbackAddress(address: string): boolean {
   const rest = address.trim().replace(/^[a-z]+:\/\//i, '');
   const host = rest.startsWith('[') ? rest.slice(1, rest.indexOf(']')) : rest.split(/[:/]/)[0];
@@ -55,8 +53,8 @@ export function isLoopbackAddress(address: string): boolean {
  * pings"), and a call that waits longer than ~30 s for its answer (an index build inside a
  * search, a large write on a loaded machine) lost its connection mid-call. On loopback a dead
  * server resets the connection at once, so keepalive has nothing to find: ping only as often as
- * the server allows, and never without a call. The same holds for any Milvus on loopback (a Milvus
- * Lite started by hand and given as a URI, or a local Docker standalone).
+ * the server allows, and never without a call. Decided by the address, so it also holds for a
+ * Milvus Lite started by hand and given as a URI (and harms no local Docker standalone).
  */
 const LITE_CHANNEL_OPTIONS = {
   'grpc.keepalive_time_ms': 10 * 60_000,
@@ -74,7 +72,7 @@ export async function connectClient(target: ClientTarget): Promise<MilvusClient>
     // The SDK's telemetry heartbeats to the server; Milvus Lite does not implement it, and
     // users did not ask for it.
     telemetry: { enabled: false },
-    ...(target.embedded || isLoopbackAddress(target.address) ? { channelOptions: LITE_CHANNEL_OPTIONS } : {}),
+    ...(isLoopbackAddress(target.address) ? { channelOptions: LITE_CHANNEL_OPTIONS } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -143,7 +141,7 @@ export class EmbeddedConnection implements MilvusConnection {
   }
 
   static async open(lease: ServerLease, logger: Logger = nullLogger): Promise<EmbeddedConnection> {
-    return new EmbeddedConnection(lease, await connectClient({ address: lease.info.address, timeoutMs: LITE_RPC_TIMEOUT_MS, embedded: true }), logger);
+    return new EmbeddedConnection(lease, await connectClient({ address: lease.info.address, timeoutMs: LITE_RPC_TIMEOUT_MS }), logger);
   }
 
   get address(): string {
@@ -181,7 +179,7 @@ export class EmbeddedConnection implements MilvusConnection {
       `Milvus Lite (pid ${before.pid}) was gone (${errorMessage(cause)}); now using pid ${after.pid} on port ${after.port}.`,
     );
     const old = this.current;
-    this.current = await connectClient({ address: after.address, timeoutMs: LITE_RPC_TIMEOUT_MS, embedded: true });
+    this.current = await connectClient({ address: after.address, timeoutMs: LITE_RPC_TIMEOUT_MS });
     this.gen++;
     void closeQuietly(old);
     return true;
