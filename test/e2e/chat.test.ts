@@ -4,9 +4,9 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, statSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
-import { reply, startFakeKimi, type FakeKimi } from '../fakes/kimiServer';
+import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
-import { useWorkbench, type WorkbenchOptions } from './workbench';
+import { useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Hq3Lm8Zr';
 const QUESTION = 'When is the fog horn tested?';
@@ -16,22 +16,7 @@ const ANSWER =
 
 describe('chat (e2e)', function () {
   this.timeout(300_000);
-  let kimi: FakeKimi;
-  // Filled in before the workbench starts: the fake server's port is only known then.
-  const options: WorkbenchOptions & { settings: Record<string, unknown> } = {
-    name: 'chat',
-    settings: {},
-    viewport: { width: 1300, height: 860 },
-  };
-  before(async () => {
-    kimi = await startFakeKimi({ apiKey: KEY });
-    options.settings['kimiMilvus.kimi.baseUrl'] = kimi.baseUrl;
-    options.settings['workbench.colorTheme'] = 'Default Light Modern';
-  });
-  after(async () => {
-    await kimi?.close();
-  });
-  const wb = useWorkbench(options);
+  const { wb, kimi } = useWorkbenchWithFakeKimi(KEY, { name: 'chat', viewport: { width: 1300, height: 860 } });
 
   const chat = async (): Promise<Frame> => {
     await wb().openKimiView();
@@ -57,7 +42,7 @@ describe('chat (e2e)', function () {
     await box.fill(KEY);
     await box.press('Enter');
     await frame.getByRole('button', { name: 'Set Kimi API Key' }).waitFor({ state: 'detached', timeout: 30_000 });
-    assert.ok(kimi.requests.some((r) => r.path.endsWith('/models') && r.headers.authorization === `Bearer ${KEY}`));
+    assert.ok(kimi().requests.some((r) => r.path.endsWith('/models') && r.headers.authorization === `Bearer ${KEY}`));
   });
 
   it('Index Workspace from the palette asks once about local semantic search; the status bar shows the indexed files', async () => {
@@ -76,7 +61,7 @@ describe('chat (e2e)', function () {
   });
 
   it('streams an answer with a tool-call line and source links; a link opens the file at that line', async () => {
-    kimi.script(
+    kimi().script(
       reply.toolCalls([{ name: 'search_workspace', arguments: { query: 'fog horn test schedule' } }], {
         reasoning: 'The user asks about this project; search it.',
         usage: { prompt_tokens: 500, completion_tokens: 20, total_tokens: 520 },
@@ -132,7 +117,7 @@ describe('chat (e2e)', function () {
 
   it('Stop cancels an answer mid-stream', async () => {
     const long = 'The lighthouse keeper writes in the logbook. '.repeat(80);
-    kimi.script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
+    kimi().script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
     const frame = await chat();
     await send(frame, 'Tell me everything about the keeper.');
     const turn = turnOf(frame, 'Tell me everything about the keeper.');
@@ -148,7 +133,7 @@ describe('chat (e2e)', function () {
 
   it('Escape stops a streaming answer', async () => {
     const long = 'The keeper trims the wick and winds the clock. '.repeat(80);
-    kimi.script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
+    kimi().script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
     const frame = await chat();
     await send(frame, 'What does the keeper do at night?');
     const turn = turnOf(frame, 'What does the keeper do at night?');
@@ -159,14 +144,14 @@ describe('chat (e2e)', function () {
   });
 
   it('Edit a sent question continues from there; Regenerate asks the last one again', async () => {
-    kimi.script(reply.text('Answer A.'), reply.text('Answer B.'));
+    kimi().script(reply.text('Answer A.'), reply.text('Answer B.'));
     const frame = await chat();
     await send(frame, 'First question?');
     await until('answer A', async () => ((await turnOf(frame, 'First question?').getAttribute('data-status')) === 'done' ? true : undefined));
     await send(frame, 'Second question?');
     await until('answer B', async () => ((await turnOf(frame, 'Second question?').getAttribute('data-status')) === 'done' ? true : undefined));
 
-    kimi.script(reply.text('Answer to the edit.'));
+    kimi().script(reply.text('Answer to the edit.'));
     const first = turnOf(frame, 'First question?');
     await first.locator('.question').hover();
     await first.getByRole('button', { name: 'Edit question' }).click();
@@ -178,11 +163,11 @@ describe('chat (e2e)', function () {
     assert.match(await edited.locator('.markdown').innerText(), /Answer to the edit/);
     // The turns after the edited one are gone, and the model no longer sees them.
     assert.equal(await frame.locator('.question', { hasText: 'Second question?' }).count(), 0);
-    const sent = JSON.stringify(kimi.chatBodies().at(-1)?.messages);
+    const sent = JSON.stringify(kimi().chatBodies().at(-1)?.messages);
     assert.doesNotMatch(sent, /Second question|Answer B/);
     assert.doesNotMatch(sent, /"First question\?"/);
 
-    kimi.script(reply.text('A regenerated answer.'));
+    kimi().script(reply.text('A regenerated answer.'));
     await edited.getByRole('button', { name: 'Regenerate answer' }).click();
     await until('the regenerated answer', async () =>
       (await turnOf(frame, 'First question, reworded?').locator('.markdown').innerText()).includes('A regenerated answer') ? true : undefined,
@@ -191,7 +176,7 @@ describe('chat (e2e)', function () {
   });
 
   it('HTML in a model answer is shown as text and runs nothing', async () => {
-    kimi.script(
+    kimi().script(
       reply.text(
         'Careful: <img src=x onerror="window.__pwned=1;document.title=\'pwned\'"> and <script>window.__pwned=2</script> ' +
           'and [a link](javascript:window.__pwned=3) end.',
@@ -212,7 +197,7 @@ describe('chat (e2e)', function () {
   });
 
   it('Insert at Cursor puts a code block into the active editor', async () => {
-    kimi.script(reply.text('Use this:\n\n```js\nconst lamp = nextFoghornTest(Date.now());\n```\n'));
+    kimi().script(reply.text('Use this:\n\n```js\nconst lamp = nextFoghornTest(Date.now());\n```\n'));
     await wb().runCommand('File: New Untitled Text File');
     const frame = await chat();
     await send(frame, 'Give me a snippet.');
@@ -229,12 +214,12 @@ describe('chat (e2e)', function () {
     const picker = frame.getByRole('combobox', { name: 'Model' });
     await until('the model list', async () => ((await picker.locator('option').count()) >= 2 ? true : undefined));
     await picker.selectOption('kimi-k2-turbo-preview');
-    kimi.script(reply.text('Answered by the turbo model.'));
+    kimi().script(reply.text('Answered by the turbo model.'));
     // The host handles webview messages in order, so the choice is saved before this question runs.
     await send(frame, 'Which model are you?');
     const turn = turnOf(frame, 'Which model are you?');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
-    assert.equal(kimi.chatBodies().at(-1)?.model, 'kimi-k2-turbo-preview');
+    assert.equal(kimi().chatBodies().at(-1)?.model, 'kimi-k2-turbo-preview');
   });
 
   it('a window reload keeps the conversation', async () => {
@@ -258,7 +243,7 @@ describe('chat (e2e)', function () {
   });
 
   it('conversations: after a reload the last open one is back, and the list switches to the earlier one', async () => {
-    kimi.script(reply.text('The second chat answers.'));
+    kimi().script(reply.text('The second chat answers.'));
     let frame = await chat();
     await send(frame, 'A question in a second chat?');
     await until('the answer', async () => ((await turnOf(frame, 'A question in a second chat?').getAttribute('data-status')) === 'done' ? true : undefined));
@@ -283,10 +268,10 @@ describe('chat (e2e)', function () {
     await until('the switched title', async () => ((await frame.locator('.chat-title').innerText()) === QUESTION ? true : undefined));
 
     // The model continues that conversation, not the other one.
-    kimi.script(reply.text('Still about the fog horn.'));
+    kimi().script(reply.text('Still about the fog horn.'));
     await send(frame, 'And on holidays?');
     await until('the follow-up', async () => ((await turnOf(frame, 'And on holidays?').getAttribute('data-status')) === 'done' ? true : undefined));
-    const sent = JSON.stringify(kimi.chatBodies().at(-1)?.messages);
+    const sent = JSON.stringify(kimi().chatBodies().at(-1)?.messages);
     assert.match(sent, /Old Marguerite/);
     assert.doesNotMatch(sent, /second chat/);
   });

@@ -7,9 +7,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { reply, startFakeKimi, type FakeKimi } from '../fakes/kimiServer';
+import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
-import { REPO_ROOT, SAMPLE_WORKSPACE, useWorkbench, type WorkbenchOptions } from './workbench';
+import { REPO_ROOT, SAMPLE_WORKSPACE, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Code7Blocks';
 // A copy of the sample workspace: the browser workbench auto-saves (files.autoSave is on by default in
@@ -63,23 +63,8 @@ const CODE_ANSWER = [
 
 describe('code in answers (e2e)', function () {
   this.timeout(300_000);
-  let kimi: FakeKimi;
-  const options: WorkbenchOptions & { settings: Record<string, unknown> } = {
-    name: 'code-blocks',
-    folder: WORKSPACE,
-    settings: {},
-    viewport: { width: 1300, height: 860 },
-  };
-  before(async () => {
-    kimi = await startFakeKimi({ apiKey: KEY });
-    options.settings['kimiMilvus.kimi.baseUrl'] = kimi.baseUrl;
-    options.settings['workbench.colorTheme'] = 'Default Light Modern';
-  });
-  after(async () => {
-    await kimi?.close();
-    rmSync(WORKSPACE, { recursive: true, force: true });
-  });
-  const wb = useWorkbench(options);
+  after(() => rmSync(WORKSPACE, { recursive: true, force: true }));
+  const { wb, kimi } = useWorkbenchWithFakeKimi(KEY, { name: 'code-blocks', folder: WORKSPACE, viewport: { width: 1300, height: 860 } });
 
   const chat = async (): Promise<Frame> => {
     await wb().openKimiView();
@@ -91,7 +76,7 @@ describe('code in answers (e2e)', function () {
   const editorText = async (): Promise<string> => (await editorLines().innerText()).replace(/\u00a0/g, ' ');
 
   async function ask(question: string, answer: string): Promise<Frame> {
-    kimi.script(reply.text(answer));
+    kimi().script(reply.text(answer));
     const frame = await chat();
     const input = frame.getByRole('textbox', { name: 'Message' });
     await input.fill(question);
@@ -252,13 +237,13 @@ describe('code in answers (e2e)', function () {
     await chip.waitFor({ timeout: 15_000 });
     assert.equal(await frame.getByRole('button', { name: 'Remove src/foghorn.js:4-6 from the context' }).count(), 1);
 
-    kimi.script(reply.text('It computes the next Friday.'));
+    kimi().script(reply.text('It computes the next Friday.'));
     const input = frame.getByRole('textbox', { name: 'Message' });
     await input.fill('What does this code do?');
     await input.press('Enter');
     const turn = turnOf(frame, 'What does this code do?');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
-    const messages = kimi.chatBodies().at(-1)?.messages ?? [];
+    const messages = kimi().chatBodies().at(-1)?.messages ?? [];
     const user = String(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
     assert.match(user, /^What does this code do\?/);
     assert.match(user, /src\/foghorn\.js:4-6 \(selected\):\n```javascript\nfunction nextFoghornTest\(from\) \{\n  const d = new Date\(from\);\n  d\.setDate/);
@@ -289,11 +274,11 @@ describe('code in answers (e2e)', function () {
     assert.equal(await input.inputValue(), 'Summarize @scripts/inventory.txt ');
     assert.equal(await input.getAttribute('aria-expanded'), 'false');
 
-    kimi.script(reply.text('Spare parts for the lamp.'));
+    kimi().script(reply.text('Spare parts for the lamp.'));
     await input.press('Enter');
     const turn = turnOf(frame, 'Summarize @scripts/inventory.txt');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
-    const messages = kimi.chatBodies().at(-1)?.messages ?? [];
+    const messages = kimi().chatBodies().at(-1)?.messages ?? [];
     const user = String(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
     assert.match(user, /^Summarize @scripts\/inventory\.txt/);
     assert.match(user, /scripts\/inventory\.txt:1-\d+ \(mentioned file\):\n```txt\nInventory of cabinet 42-B\nspare bulbs: 12/);

@@ -20,6 +20,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 // The .mjs launchers are shared with the plain-Node harness; this CommonJS file loads them with import().
 import type { RunningCodeServer } from '../../scripts/codeServer.mjs' with { 'resolution-mode': 'import' };
 import { EXTENSION_ID, VIEW_CONTAINER_ID } from '../../src/extension/constants';
+import { startFakeKimi, type FakeKimi } from '../fakes/kimiServer';
 import { until } from '../support/until';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -212,5 +213,36 @@ export function useWorkbench(options: WorkbenchOptions = {}): () => Workbench {
       throw new Error('the workbench is not running (did before() fail?)');
     }
     return wb;
+  };
+}
+
+/**
+ * useWorkbench with a fake Kimi server (test/fakes/kimiServer) started first, the workbench
+ * pointed at it (kimiMilvus.kimi.baseUrl, the server's port is only known then) in the light
+ * theme the screenshots use. Returns both getters.
+ */
+export function useWorkbenchWithFakeKimi(
+  apiKey: string,
+  options: Omit<WorkbenchOptions, 'settings'>,
+): { wb: () => Workbench; kimi: () => FakeKimi } {
+  let kimi: FakeKimi | undefined;
+  const settings: Record<string, unknown> = {};
+  before(async () => {
+    kimi = await startFakeKimi({ apiKey });
+    settings['kimiMilvus.kimi.baseUrl'] = kimi.baseUrl;
+    settings['workbench.colorTheme'] = 'Default Light Modern';
+  });
+  after(async () => {
+    await kimi?.close();
+  });
+  const wb = useWorkbench({ ...options, settings });
+  return {
+    wb,
+    kimi: () => {
+      if (!kimi) {
+        throw new Error('the fake Kimi server is not running (did before() fail?)');
+      }
+      return kimi;
+    },
   };
 }

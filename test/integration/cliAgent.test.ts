@@ -8,12 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { runCli } from '../../src/cli/main';
 import { reply, startFakeKimi, type ChatBody, type FakeKimi } from '../fakes/kimiServer';
 import { REPO_ROOT, getTestStore, testMilvusConfig } from './milvusEnv';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import type { Run } from '../support/runNode';
 
 function lastTool(body: ChatBody): { name: string; result: { success: boolean; message?: string; [k: string]: unknown } } | undefined {
   const m = body.messages.at(-1);

@@ -1,19 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { VectorStore } from '../../src/core/store/types';
 import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { EXPECTED_INDEXED, FIXTURE_QUESTION, type FixtureWorkspace, createFixtureWorkspace } from '../unit/indexing/workspaceFixture';
+import { type Run, runNodeScript } from '../support/runNode';
 import { getTestStore, testMilvusConfig, uniqueCollectionName } from './milvusEnv';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'dist', 'cli.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('CLI: index, search, add, collections (end to end)', function () {
   this.timeout(300_000);
@@ -23,13 +18,7 @@ describe('CLI: index, search, add, collections (end to end)', function () {
   let env: NodeJS.ProcessEnv;
   const created: string[] = [];
 
-  const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [cli, ...args], { cwd: ws.root, env: { ...env, ...extraEnv }, maxBuffer: 20 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? 1 : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
+  const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> => runNodeScript(cli, args, { cwd: ws.root, env: { ...env, ...extraEnv } });
 
   before(async () => {
     execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'ignore' });

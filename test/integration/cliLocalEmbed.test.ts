@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +8,7 @@ import type { VectorStore } from '../../src/core/store/types';
 import { ModelFileServer } from '../fakes/modelServer';
 import { embedVenvDir, modelWheel } from '../support/localModel';
 import { FIXTURE_QUESTION, type FixtureWorkspace, createFixtureWorkspace } from '../unit/indexing/workspaceFixture';
+import { type Run, runNodeScript } from '../support/runNode';
 import { getTestStore, testMilvusConfig, uniqueCollectionName } from './milvusEnv';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -23,13 +24,7 @@ describe('CLI with the local embedder (end to end)', function () {
   let dataDir: string;
   const name = uniqueCollectionName('cli_local');
 
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [cli, ...args], { cwd: ws.root, env: { ...env, ...extra }, maxBuffer: 20 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? 1 : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> => runNodeScript(cli, args, { cwd: ws.root, env: { ...env, ...extra } });
 
   before(async () => {
     execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'ignore' });

@@ -17,16 +17,11 @@ import type { VectorStore } from '../../src/core/store/types';
 import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { type ChatBody, type FakeKimi, reply, startFakeKimi } from '../fakes/kimiServer';
 import { getTestStore, testMilvusConfig, uniqueCollectionName } from './milvusEnv';
+import type { Run } from '../support/runNode';
 
 const KIMI_KEY = 'sk-kimi-hardening-0123456789';
 const EMBED_KEY = 'sk-embed-hardening-9876543210';
 const ENV_SECRET = 'sk-env-file-secret-abcdef';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('hardening (CLI end to end)', function () {
   this.timeout(300_000);

@@ -1,20 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { embeddedServer } from '../../src/core/store/factory';
+import { type Run, runNodeScript } from '../support/runNode';
 import { REPO_ROOT, getTestStore, testMilvusConfig } from './milvusEnv';
 
 const CLI = path.join(REPO_ROOT, '.cache', 'test-build', `cli-${process.pid}.js`);
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: process.env, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function cli(args: string[]): Promise<Run> {
+  return runNodeScript(CLI, args, { timeoutMs: 120_000 });
 }
 
 describe('kimi-milvus server (CLI bundle)', function () {
