@@ -3,7 +3,7 @@
 // here) scripted to call a tool and answer with a citation.
 import { strict as assert } from 'node:assert';
 import { existsSync, statSync } from 'node:fs';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { useWorkbenchWithFakeKimi } from './workbench';
@@ -115,13 +115,19 @@ describe('chat (e2e)', function () {
     }
   });
 
-  it('Stop cancels an answer mid-stream', async () => {
-    const long = 'The lighthouse keeper writes in the logbook. '.repeat(80);
+  /** Asks `question`, scripted to stream `long` slowly, and returns once some of it is shown. */
+  const streamSlowly = async (question: string, long: string): Promise<{ frame: Frame; turn: Locator }> => {
     kimi().script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
     const frame = await chat();
-    await send(frame, 'Tell me everything about the keeper.');
-    const turn = turnOf(frame, 'Tell me everything about the keeper.');
+    await send(frame, question);
+    const turn = turnOf(frame, question);
     await until('some streamed text', async () => ((await turn.locator('.markdown').innerText()).length > 20 ? true : undefined));
+    return { frame, turn };
+  };
+
+  it('Stop cancels an answer mid-stream', async () => {
+    const long = 'The lighthouse keeper writes in the logbook. '.repeat(80);
+    const { frame, turn } = await streamSlowly('Tell me everything about the keeper.', long);
     await frame.getByRole('button', { name: 'Stop' }).click();
     await until('the cancelled turn', async () => ((await turn.getAttribute('data-status')) === 'cancelled' ? true : undefined), 10_000);
     const partial = await turn.locator('.markdown').innerText();
@@ -133,11 +139,7 @@ describe('chat (e2e)', function () {
 
   it('Escape stops a streaming answer', async () => {
     const long = 'The keeper trims the wick and winds the clock. '.repeat(80);
-    kimi().script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
-    const frame = await chat();
-    await send(frame, 'What does the keeper do at night?');
-    const turn = turnOf(frame, 'What does the keeper do at night?');
-    await until('some streamed text', async () => ((await turn.locator('.markdown').innerText()).length > 20 ? true : undefined));
+    const { frame, turn } = await streamSlowly('What does the keeper do at night?', long);
     await frame.getByRole('textbox', { name: 'Message' }).press('Escape');
     await until('the cancelled turn', async () => ((await turn.getAttribute('data-status')) === 'cancelled' ? true : undefined), 10_000);
     assert.ok((await turn.locator('.markdown').innerText()).length < long.length, 'the answer was not cut short');
