@@ -52,7 +52,8 @@ describe('CLI with the local embedder (end to end)', function () {
   });
 
   it('index --embedding-provider local embeds every chunk, and search with EMBEDDING_PROVIDER=local finds the answer', async () => {
-    const indexed = await run(['index', ws.root, '--collection', name, '--embedding-provider', 'local', '--json']);
+    // As cliIndex does: big.txt (88 KB of one repeated sentence) is the fixture's too-large file, not a document.
+    const indexed = await run(['index', ws.root, '--collection', name, '--embedding-provider', 'local', '--max-file-size-kb', '64', '--json']);
     assert.equal(indexed.code, 0, indexed.stderr);
     const summary = JSON.parse(indexed.stdout) as { chunksEmbedded: number; chunksWritten: number };
     assert.ok(summary.chunksEmbedded > 0 && summary.chunksEmbedded === summary.chunksWritten, indexed.stdout);
@@ -62,7 +63,7 @@ describe('CLI with the local embedder (end to end)', function () {
     const found = await run(['search', FIXTURE_QUESTION.query, '--collection', name, '--limit', '3', '--json'], { EMBEDDING_PROVIDER: 'local' });
     assert.equal(found.code, 0, found.stderr);
     const hits = JSON.parse(found.stdout) as Array<{ path: string }>;
-    assert.equal(hits[0]?.path, FIXTURE_QUESTION.path);
+    assert.equal(hits[0]?.path, FIXTURE_QUESTION.path, found.stdout);
 
     // Without the local provider the same collection is still searchable, by keywords, and says so.
     const keyword = await run(['search', FIXTURE_QUESTION.query, '--collection', name, '--json'], { EMBEDDING_PROVIDER: 'none' });
