@@ -69,6 +69,13 @@ describe('VSIX package', function () {
     return data.toString('utf8');
   };
 
+  /** The packaged CLI as a user's copy of it: the launcher and the bundle it runs. */
+  const copyCli = (dir: string): string => {
+    writeFileSync(path.join(dir, 'cli-main.js'), text('extension/dist/cli-main.js'));
+    writeFileSync(path.join(dir, 'cli.js'), text('extension/dist/cli.js'));
+    return path.join(dir, 'cli.js');
+  };
+
   before(async () => {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const r = spawnSync(npm, ['run', 'package'], { cwd: root, encoding: 'utf8', timeout: 200_000 });
@@ -91,12 +98,12 @@ describe('VSIX package', function () {
     assert.deepEqual(bad, []);
   });
 
-  it('has the manifest, README, LICENSE, the three bundles with source maps, and the webview assets', () => {
+  it('has the manifest, README, LICENSE, the bundles with source maps, and the webview assets', () => {
     const names = [...entries.keys()];
     for (const required of [/^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/LICENSE(\.txt)?$/i]) {
       assert.ok(names.some((n) => required.test(n)), `missing ${required}`);
     }
-    for (const bundle of ['extension', 'webview', 'cli']) {
+    for (const bundle of ['extension', 'webview', 'cli', 'cli-main']) {
       assert.ok(entries.has(`extension/dist/${bundle}.js`), `missing dist/${bundle}.js`);
       assert.ok(entries.has(`extension/dist/${bundle}.js.map`), `missing dist/${bundle}.js.map`);
     }
@@ -123,7 +130,7 @@ describe('VSIX package', function () {
     // node_modules: whatever it cannot resolve would be missing for a user too.
     const dir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-vsix-'));
     try {
-      for (const bundle of ['extension', 'cli']) {
+      for (const bundle of ['extension', 'cli', 'cli-main']) {
         const file = path.join(dir, `${bundle}.js`);
         writeFileSync(file, text(`extension/dist/${bundle}.js`));
         const unresolved: string[] = [];
@@ -163,8 +170,7 @@ describe('VSIX package', function () {
   it('the packaged CLI runs on its own, outside the repo', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-cli-'));
     try {
-      const cli = path.join(dir, 'cli.js');
-      writeFileSync(cli, text('extension/dist/cli.js'));
+      const cli = copyCli(dir);
       const r = spawnSync(process.execPath, [cli, '--help'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /kimi-milvus/);
@@ -177,8 +183,7 @@ describe('VSIX package', function () {
   it('the packaged CLI serves MCP on its own: a handshake and the tool list on stdout, nothing else', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-mcp-'));
     try {
-      const cli = path.join(dir, 'cli.js');
-      writeFileSync(cli, text('extension/dist/cli.js'));
+      const cli = copyCli(dir);
       const help = spawnSync(process.execPath, [cli, 'mcp', '--help'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
       assert.equal(help.status, 0, help.stderr);
       assert.match(help.stdout, /search_workspace \{query, path\?, extensions\?, limit\?\}/);
@@ -216,7 +221,7 @@ describe('VSIX package', function () {
   });
 
   it('the Node bundles build the Milvus gRPC definitions through the memo (scripts/proto-loader-memo.cjs)', () => {
-    for (const bundle of ['extension', 'cli']) {
+    for (const bundle of ['extension', 'cli-main']) {
       const map = JSON.parse(text(`extension/dist/${bundle}.js.map`)) as { sources: string[] };
       assert.ok(map.sources.some((s) => s.endsWith('scripts/proto-loader-memo.cjs')), `${bundle}.js has no memo`);
       assert.ok(map.sources.some((s) => s.includes('@grpc/proto-loader/')), `${bundle}.js has no proto-loader`);
