@@ -1,6 +1,8 @@
 /**
  * A fake OpenAI-compatible embeddings API: a real HTTP server on 127.0.0.1 speaking
- * `POST /v1/embeddings` → `{ object: 'list', data: [{ object: 'embedding', embedding, index }], model, usage }`.
+ * `POST /v1/embeddings` → `{ object: 'list', data: [{ object: 'embedding', embedding, index }], model, usage }`;
+ * with `encoding_format: 'base64'` an embedding is the base64 of its little-endian float32 values, as
+ * OpenAI sends it. `acceptBase64 = false` answers such a request with 400, as some compatible servers do.
  * For tests and benchmarks; never a mock of an SDK.
  *
  *   const server = await new FakeEmbeddingServer({ dimensions: 64 }).start();
@@ -73,6 +75,10 @@ export class FakeEmbeddingServer {
   /** Most requests in flight at one time. */
   maxConcurrent = 0;
   latencyMs: number;
+  /** False: a request for `encoding_format: 'base64'` gets 400 (a server that only speaks floats). */
+  acceptBase64 = true;
+  /** The `encoding_format` of every request, in arrival order ('float' when absent). */
+  readonly encodingFormats: string[] = [];
   /** When set, every request not covered by the script gets this. */
   failAll: FakeEmbeddingFailure | undefined;
   private readonly queue: FakeEmbeddingStep[] = [];
@@ -172,7 +178,7 @@ export class FakeEmbeddingServer {
         send(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } });
         return;
       }
-      let body: { input?: unknown; model?: unknown; dimensions?: unknown };
+      let body: { input?: unknown; model?: unknown; dimensions?: unknown; encoding_format?: unknown };
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
       } catch {
@@ -184,6 +190,13 @@ export class FakeEmbeddingServer {
         send(res, 400, { error: { message: "'input' must be a non-empty string or array of non-empty strings.", type: 'invalid_request_error' } });
         return;
       }
+      const format = body.encoding_format === undefined ? 'float' : String(body.encoding_format);
+      this.encodingFormats.push(format);
+      if ((format === 'base64' && !this.acceptBase64) || (format !== 'base64' && format !== 'float')) {
+        send(res, 400, { error: { message: `Unsupported encoding_format: ${format}.`, type: 'invalid_request_error', param: 'encoding_format' } });
+        return;
+      }
+      const encode = (v: number[]): number[] | string => (format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v);
       const dims = typeof body.dimensions === 'number' ? body.dimensions : this.dimensions;
       this.inputs += input.length;
       this.texts.push(...(input as string[]));
@@ -191,7 +204,7 @@ export class FakeEmbeddingServer {
       send(res, 200, {
         object: 'list',
         // Reversed on purpose: clients must order by `index`, as the API does not promise order.
-        data: (input as string[]).map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t, dims) })).reverse(),
+        data: (input as string[]).map((t, index) => ({ object: 'embedding', index, embedding: encode(fakeEmbedding(t, dims)) })).reverse(),
         model: typeof body.model === 'string' ? body.model : 'fake',
         usage: { prompt_tokens: tokens, total_tokens: tokens },
       });

@@ -45,6 +45,12 @@ export class OpenAiEmbedder implements Embedder {
   private readonly logger: Logger;
   private readonly fetchFn: typeof fetch;
   private limiter: Promise<LimitFunction> | undefined;
+  /**
+   * Vectors are asked for as base64 float32 (what OpenAI's own SDK does): a third of the bytes of
+   * decimal JSON, and no 768-number JSON arrays to parse and collect. A server that answers that
+   * with 400/422 is asked again for floats, and this embedder keeps floats from then on.
+   */
+  private encoding: 'base64' | 'float' = 'base64';
 
   constructor(private readonly options: OpenAiEmbedderOptions) {
     const base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
@@ -132,7 +138,8 @@ export class OpenAiEmbedder implements Embedder {
     if (this.options.apiKey) {
       headers.authorization = `Bearer ${this.options.apiKey}`;
     }
-    const body: Record<string, unknown> = { model: this.options.model, input: batch, encoding_format: 'float' };
+    const encoding = this.encoding;
+    const body: Record<string, unknown> = { model: this.options.model, input: batch, encoding_format: encoding };
     // Only the text-embedding-3 family accepts `dimensions`; other servers may reject the field.
     if (/text-embedding-3/.test(this.options.model)) {
       body.dimensions = this.options.dimensions;
@@ -167,6 +174,11 @@ export class OpenAiEmbedder implements Embedder {
       return { error: new ApiError(deadline?.message ?? `Embedding response from ${this.host} was cut off: ${errorMessage(err)}`, res.status, deadline ? 'timeout' : 'connection', true, requestId) };
     }
     if (!res.ok) {
+      if (encoding === 'base64' && (res.status === 400 || res.status === 422)) {
+        this.encoding = 'float';
+        this.logger.info(`The embedding endpoint ${this.host} refused base64 vectors (HTTP ${res.status}); asking for floats.`);
+        return this.attempt(batch, signal);
+      }
       return { error: this.httpError(res.status, text, requestId), retryAfterMs: retryAfterMs(res.headers) };
     }
     const vectors = parseEmbeddingResponse(text, batch.length, this.host);

@@ -1,6 +1,10 @@
 import { ApiError } from '../errors';
 
-/** Vectors of an OpenAI embeddings response, in input order (the API may return them out of order). */
+/**
+ * Vectors of an OpenAI embeddings response, in input order (the API may return them out of order).
+ * An embedding is an array of numbers, or (`encoding_format: 'base64'`) the base64 of its
+ * little-endian float32 values.
+ */
 export function parseEmbeddingResponse(text: string, expected: number, host: string): number[][] {
   const bad = (why: string): ApiError => new ApiError(`The embedding endpoint ${host} sent an invalid response (${why}).`, 200, 'invalid_response', false);
   let parsed: unknown;
@@ -23,7 +27,10 @@ export function parseEmbeddingResponse(text: string, expected: number, host: str
     }
     const rec = item as Record<string, unknown>;
     const index = typeof rec.index === 'number' ? rec.index : position;
-    const vector = rec.embedding;
+    const vector = typeof rec.embedding === 'string' ? fromBase64(rec.embedding) : rec.embedding;
+    if (vector === undefined) {
+      throw bad('a base64 embedding is not a whole number of float32 values');
+    }
     if (!Array.isArray(vector) || !vector.every((v): v is number => typeof v === 'number' && Number.isFinite(v))) {
       throw bad('an embedding is not an array of numbers');
     }
@@ -32,5 +39,18 @@ export function parseEmbeddingResponse(text: string, expected: number, host: str
     }
     out[index] = vector;
   });
+  return out;
+}
+
+/** Little-endian float32 values from base64, or undefined when the bytes are not whole values. */
+function fromBase64(text: string): number[] | undefined {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length === 0 || bytes.length % 4 !== 0) {
+    return undefined;
+  }
+  const out = new Array<number>(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = bytes.readFloatLE(i * 4);
+  }
   return out;
 }

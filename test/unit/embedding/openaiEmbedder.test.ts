@@ -21,9 +21,42 @@ describe('OpenAiEmbedder against a fake OpenAI-compatible server', () => {
     const texts = Array.from({ length: 150 }, (_, i) => `text number ${i}`);
     const vectors = await embedder().embed(texts);
     assert.equal(vectors.length, 150);
-    vectors.forEach((v, i) => assert.deepEqual(v, fakeEmbedding(texts[i], 16)));
+    // Asked for as base64 float32: the server's vectors rounded to float32, nothing else.
+    vectors.forEach((v, i) => assert.deepEqual(v, fakeEmbedding(texts[i], 16).map(Math.fround)));
     assert.equal(server.requests, 3);
     assert.equal(server.inputs, 150);
+    assert.deepEqual(server.encodingFormats, ['base64', 'base64', 'base64']);
+  });
+
+  it('asks a server that refuses base64 once more for floats, and keeps floats from then on', async () => {
+    server.acceptBase64 = false;
+    const e = embedder();
+    const first = await e.embed(['alpha beta', 'gamma']);
+    assert.deepEqual(first, [fakeEmbedding('alpha beta', 16), fakeEmbedding('gamma', 16)]);
+    await e.embed(['delta']);
+    assert.deepEqual(server.encodingFormats, ['base64', 'float', 'float']);
+  });
+
+  it('takes floats from a server that ignores encoding_format, and rejects a broken base64 vector', async () => {
+    const http = await import('node:http');
+    const ignoring = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const broken = req.url?.includes('broken');
+        res.end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: broken ? 'AAAAAAA=' : fakeEmbedding('x', 16) }] }));
+      });
+    });
+    await new Promise<void>((resolve) => ignoring.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (ignoring.address() as { port: number }).port;
+      const plain = new OpenAiEmbedder({ baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: undefined, model: 'm', dimensions: 16, ...FAST });
+      assert.deepEqual(await plain.embed(['x']), [fakeEmbedding('x', 16)]);
+      const broken = new OpenAiEmbedder({ baseUrl: `http://127.0.0.1:${port}/broken`, apiKey: undefined, model: 'm', dimensions: 16, ...FAST });
+      await assert.rejects(broken.embed(['x']), /invalid response \(a base64 embedding is not a whole number of float32 values\)/);
+    } finally {
+      ignoring.close();
+    }
   });
 
   it('bounds concurrency across calls', async () => {
