@@ -70,8 +70,13 @@ async function main(): Promise<void> {
     generateCorpus(owned, FILES);
   }
   let peakRss = process.memoryUsage().rss;
+  let peakHeap = 0;
+  let peakExternal = 0;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakExternal = Math.max(peakExternal, m.external);
   }, 50);
   const server = await new FakeEmbeddingServer({ dimensions: DIMS, latencyMs: LATENCY }).start();
   const repo = path.resolve(__dirname, '..');
@@ -87,6 +92,8 @@ async function main(): Promise<void> {
     const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kimi-bench-cache-'));
     const indexer = new Indexer({ store, embedder, config: { include: [], exclude: [], maxFileSizeKb: 1024 }, cacheDir });
     await store.dropCollection(collection).catch(() => undefined);
+    // What the process holds before any indexing: Node, tsx, the SDK and the fake embedding server.
+    const rssBefore = process.memoryUsage().rss;
 
     const timed = async (label: string): Promise<{ s: IndexSummary; ms: number; requests: number; inputs: number }> => {
       server.reset();
@@ -116,7 +123,7 @@ async function main(): Promise<void> {
       ['embedding requests', `${full.requests} (${full.inputs} inputs)`],
       ['re-index, nothing changed', `${(noop.ms / 1000).toFixed(2)} s, ${noop.requests} requests`],
       ['re-index after touching one file', `${(one.ms / 1000).toFixed(2)} s, ${one.inputs} chunks embedded, ${one.requests} requests`],
-      ['peak RSS', `${(peakRss / 1024 / 1024).toFixed(0)} MB`],
+      ['peak RSS', `${(peakRss / 1024 / 1024).toFixed(0)} MB (before indexing ${(rssBefore / 1024 / 1024).toFixed(0)} MB; peak JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB, external ${(peakExternal / 1024 / 1024).toFixed(0)} MB)`],
       ['load average at start / end', `${loadAtStart} / ${load()}`],
     ];
     process.stdout.write('\n| measure | value |\n|---|---|\n' + table.map(([k, v]) => `| ${k} | ${v} |`).join('\n') + '\n');
