@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { createEmbedder } from '../src/core/embedding/factory';
 import type { IndexSummary } from '../src/core/indexing/events';
 import { Indexer } from '../src/core/indexing/indexer';
-import { FakeEmbeddingServer } from '../test/fakes/embeddingServer';
+import { ForkedEmbeddingServer } from './support/embeddingServerProcess';
 import { openStore } from '../src/core/store/factory';
 import { embeddedServerPid, waitForServerIdle } from './support/serverIdle';
 
@@ -80,7 +80,8 @@ async function main(): Promise<void> {
     peakHeap = Math.max(peakHeap, m.heapUsed);
     peakExternal = Math.max(peakExternal, m.external);
   }, 50);
-  const server = await new FakeEmbeddingServer({ dimensions: DIMS, latencyMs: LATENCY }).start();
+  // In a process of its own, so the peak RSS is the indexer's (and the SDK's), not the fake's.
+  const server = await ForkedEmbeddingServer.start({ dimensions: DIMS, latencyMs: LATENCY });
   const repo = path.resolve(__dirname, '..');
   process.env.KIMI_MILVUS_VENV ||= path.join(repo, '.cache', 'milvus-venv');
   const dataDir = process.env.KIMI_MILVUS_BENCH_DATA_DIR || path.join(repo, '.cache', 'bench-milvus');
@@ -94,16 +95,17 @@ async function main(): Promise<void> {
     const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kimi-bench-cache-'));
     const indexer = new Indexer({ store, embedder, config: { include: [], exclude: [], maxFileSizeKb: 1024 }, cacheDir });
     await store.dropCollection(collection).catch(() => undefined);
-    // What the process holds before any indexing: Node, tsx, the SDK and the fake embedding server.
+    // What the process holds before any indexing: Node, tsx and the SDK.
     const rssBefore = process.memoryUsage().rss;
 
     const timed = async (label: string): Promise<{ s: IndexSummary; ms: number; requests: number; inputs: number }> => {
-      server.reset();
+      await server.reset();
       const t = performance.now();
       const s = await indexer.indexFolder(root, { collection });
       const ms = performance.now() - t;
-      process.stdout.write(`${label}: ${(ms / 1000).toFixed(2)} s, ${s.filesIndexed} files written, ${s.chunksEmbedded} chunks embedded, ${server.requests} requests, diffed against ${s.diffedAgainst}, load ${load()}\n`);
-      return { s, ms, requests: server.requests, inputs: server.inputs };
+      const { requests, inputs } = await server.stats();
+      process.stdout.write(`${label}: ${(ms / 1000).toFixed(2)} s, ${s.filesIndexed} files written, ${s.chunksEmbedded} chunks embedded, ${requests} requests, diffed against ${s.diffedAgainst}, load ${load()}\n`);
+      return { s, ms, requests, inputs };
     };
 
     const full = await timed('full index');
