@@ -25,10 +25,11 @@ function main(): void {
   }
   const name = cacheFileName(source, process.argv.slice(2));
   const cachedData = readCache(path.join(dir, name));
-  // The same wrapper Node gives a CommonJS module, so the bundle sees the usual module scope.
-  const wrapper = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+  // The module scope Node gives a CommonJS file. The bundle starts on the wrapper's second line and
+  // lineOffset takes that line back, so stack positions (and their source-map lookups) are the file's.
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {\n${source}\n});`;
   process.setSourceMapsEnabled(true); // before compiling, so the bundle's stack traces map to src/
-  const script = new vm.Script(wrapper, { filename: MAIN, cachedData });
+  const script = new vm.Script(wrapper, { filename: MAIN, cachedData, lineOffset: -1 });
   const mod = { exports: {}, filename: MAIN, id: MAIN, loaded: false };
   if (cachedData === undefined || script.cachedDataRejected) {
     // At exit the cache holds every function this run compiled, not only the top level.

@@ -66,7 +66,8 @@ describe('CLI code cache (src/cliLauncher.ts)', () => {
       // A stand-in bundle that shows what the launcher gives it: module scope, arguments, exit code.
       fs.writeFileSync(
         path.join(dir, 'cli-main.js'),
-        `const path = require('node:path');
+        `if (process.argv.includes('throw')) { const e = new Error('boom'); console.log(e.stack); process.exit(0); }
+        const path = require('node:path');
         console.log(JSON.stringify({ file: path.basename(__filename), dir: __dirname, args: process.argv.slice(2), exportsOk: module.exports === exports, req: typeof require('node:fs').readFileSync }));
         process.exitCode = process.argv.includes('fail') ? 3 : 0;`,
       );
@@ -95,6 +96,17 @@ describe('CLI code cache (src/cliLauncher.ts)', () => {
 
       assert.equal(run('index').status, 0);
       assert.equal(cacheFiles().length, 2, 'one cache per command');
+    });
+
+    it("reports the bundle's own line and column in stack traces (what its source map is looked up by)", () => {
+      // The second run reads the cache the first one wrote.
+      for (const r of [run('throw'), run('throw')]) {
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /cli-main\.js:1:\d+/, r.stdout);
+        const column = Number(/cli-main\.js:1:(\d+)/.exec(r.stdout)?.[1]);
+        const line1 = fs.readFileSync(path.join(dir, 'cli-main.js'), 'utf8').split('\n')[0];
+        assert.equal(column, line1.indexOf('new Error') + 1, r.stdout);
+      }
     });
 
     it('runs without a cache when it is turned off', () => {
