@@ -111,17 +111,13 @@ async function main(): Promise<void> {
     const full = await timed('full index');
     const noop = await timed('re-index, nothing changed');
     const touched = full.s.filesTotal > 0 ? findFile(root) : undefined;
-    if (touched) {
-      writeFileSync(touched, `${readFileSync(touched, 'utf8')}\n${touched.endsWith('.py') ? '#' : '//'} touched by the benchmark\n`);
-    }
+    touch(touched, 'touched by the benchmark');
     const one = await timed('re-index after touching one file');
     // The runs above start while Milvus Lite still builds the index of what the full index wrote
     // (a background thread, seconds per 10k rows); the same two runs again once it is done.
-    const idle = await waitForServerIdle(handle.mode === 'embedded' ? embeddedServerPid(dataDir) : undefined);
+    const idle = await waitForServerIdle(embeddedServerPid(handle, dataDir));
     const settledNoop = await timed('settled: re-index, nothing changed');
-    if (touched) {
-      writeFileSync(touched, `${readFileSync(touched, 'utf8')}\n${touched.endsWith('.py') ? '#' : '//'} touched again\n`);
-    }
+    touch(touched, 'touched again');
     const settledOne = await timed('settled: re-index after touching one file');
     const rows = (await store.describeCollection(collection)).rowCount;
 
@@ -151,6 +147,13 @@ async function main(): Promise<void> {
     if (owned) {
       rmSync(owned, { recursive: true, force: true });
     }
+  }
+}
+
+/** Appends a comment line to `file` (a change that re-chunks its end). */
+function touch(file: string | undefined, note: string): void {
+  if (file) {
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n${file.endsWith('.py') ? '#' : '//'} ${note}\n`);
   }
 }
 

@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   );
   // The product's own client settings (keepalive the embedded server accepts), with a long deadline for the flush.
   const client = await connectClient({ address: handle.address, timeoutMs: 600_000 });
-  const serverPid = handle.mode === 'embedded' ? embeddedServerPid(dataDir) : undefined;
+  const serverPid = embeddedServerPid(handle, dataDir);
   const f = (n: number): string => n.toFixed(1);
   console.log(`\nMilvus Lite ${MILVUS_LITE_VERSION}, ${DIM}-dim vectors + ~600-byte texts, ${QUERIES} queries each, top 10;`);
   console.log(`${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average at start ${loadBefore}\n`);

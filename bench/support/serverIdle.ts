@@ -4,23 +4,21 @@
  * steady state wait for the server process to go quiet, read from /proc (Linux only; elsewhere they
  * say so and measure at once).
  */
-import * as fs from 'node:fs';
+import { procStatFields } from '../../src/core/milvus/processes';
 import { readState, serverPaths } from '../../src/core/milvus/serverState';
+import { sleep } from '../../src/core/sleep';
+import type { StoreHandle } from '../../src/core/store/factory';
 
 /** CPU seconds (user + system) the process has used, or undefined where /proc is not available. */
 export function processCpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after "(comm) ": state is field 3, utime 14, stime 15 (1-based), in clock ticks (100/s on Linux).
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
+  const fields = procStatFields(pid);
+  // utime and stime, in clock ticks (100/s on Linux).
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined;
 }
 
-export function embeddedServerPid(dataDir: string): number | undefined {
-  return readState(serverPaths(dataDir))?.pid;
+/** The pid of the embedded server a store handle uses, undefined for a remote Milvus. */
+export function embeddedServerPid(handle: StoreHandle, dataDir: string): number | undefined {
+  return handle.mode === 'embedded' ? readState(serverPaths(dataDir))?.pid : undefined;
 }
 
 export interface IdleWait {
@@ -39,7 +37,7 @@ export async function waitForServerIdle(pid: number | undefined, maxSeconds = 30
   let quiet = 0;
   let lastBusy = start;
   while ((performance.now() - start) / 1000 < maxSeconds && quiet < 2) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     const now = processCpuSeconds(pid);
     if (now === undefined) {
       return { seconds: (performance.now() - start) / 1000, measured: false };

@@ -17,14 +17,21 @@ export function isPidAlive(pid: number): boolean {
   return procState(pid) !== 'Z';
 }
 
-/** The one-letter state from /proc/<pid>/stat on Linux; undefined elsewhere. */
-function procState(pid: number): string | undefined {
+/**
+ * The fields of /proc/<pid>/stat after the command name (Linux; undefined elsewhere): [0] is the
+ * one-letter state (field 3 of proc(5)), [11] and [12] utime and stime in clock ticks.
+ */
+export function procStatFields(pid: number): string[] | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+function procState(pid: number): string | undefined {
+  return procStatFields(pid)?.[0];
 }
 
 /**
