@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { ApiError } from '../errors';
 
 /**
@@ -42,15 +43,13 @@ export function parseEmbeddingResponse(text: string, expected: number, host: str
   return out;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Float32Array([-0]).buffer)[3] === 0x80;
-
 /** Little-endian float32 values from base64, or undefined when the bytes are not whole values. */
 function fromBase64(text: string): number[] | undefined {
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length === 0 || bytes.length % 4 !== 0) {
     return undefined;
   }
-  if (!LITTLE_ENDIAN) {
+  if (endianness() !== 'LE') {
     return Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
   }
   // One copy into an aligned Float32Array (a Buffer's offset in its pool need not be a multiple of 4).

@@ -1,5 +1,5 @@
 import { chunkCode } from './codeChunker';
-import { CODE_MAX_CHARS, CODE_MAX_LINES, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE } from './constants';
+import { CODE_ANCHOR_MASK, CODE_MAX_CHARS, CODE_MAX_LINES, CODE_MIN_FILL, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE } from './constants';
 import { familyOf, languageOf } from './language';
 import type { TextSpan } from './lineIndex';
 import { chunkProse } from './proseChunker';
@@ -57,8 +57,8 @@ export function chunkDocument(content: string, relPath: string, options: ChunkOp
     spans = chunkCode(content, family, {
       maxLines: positive(options.maxLines, CODE_MAX_LINES),
       maxChars: positive(options.maxChars, CODE_MAX_CHARS),
-      minFill: options.codeMinFill,
-      anchorMask: options.codeAnchorMask,
+      minFill: options.codeMinFill ?? CODE_MIN_FILL,
+      anchorMask: options.codeAnchorMask ?? CODE_ANCHOR_MASK,
     });
   }
   return spans.map((s, index) => ({

@@ -1,14 +1,13 @@
-import { CODE_ANCHOR_MASK, CODE_MIN_FILL } from './constants';
 import type { LanguageFamily } from './language';
 import type { TextSpan } from './lineIndex';
 
 export interface CodeChunkLimits {
   readonly maxLines: number;
   readonly maxChars: number;
-  /** Share of the maximum a chunk holds before it may end at an anchor (default CODE_MIN_FILL). */
-  readonly minFill?: number;
-  /** A definition is an anchor when its first line's hash has these bits clear (default CODE_ANCHOR_MASK). */
-  readonly anchorMask?: number;
+  /** Share of the maximum a chunk holds before it may end at an anchor (the product's: CODE_MIN_FILL). */
+  readonly minFill: number;
+  /** A definition is an anchor when its first line's hash has these bits clear (the product's: CODE_ANCHOR_MASK). */
+  readonly anchorMask: number;
 }
 
 /** Lines that close a block rather than start a definition. */
@@ -102,7 +101,7 @@ function isAnchor(ctx: Ctx, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const l = ctx.lines[i];
     if (!l.blank && !leader.test(l.text)) {
-      return (fnv1a(l.text.trim()) & (ctx.limits.anchorMask ?? CODE_ANCHOR_MASK)) === 0;
+      return (fnv1a(l.text.trim()) & ctx.limits.anchorMask) === 0;
     }
   }
   return false;
@@ -114,8 +113,8 @@ function reachedMin(ctx: Ctx, from: number, to: number): boolean {
   for (let i = a; i < b; i++) {
     chars += ctx.lines[i].text.length + 1;
   }
-  const fill = ctx.limits.minFill ?? CODE_MIN_FILL;
-  return b - a >= ctx.limits.maxLines * fill || chars >= ctx.limits.maxChars * fill;
+  const { maxLines, maxChars, minFill } = ctx.limits;
+  return b - a >= maxLines * minFill || chars >= maxChars * minFill;
 }
 
 /** 32-bit FNV-1a: a fast, stable hash (anchors must not change between runs or versions). */
