@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { cacheFileName, codeCacheDir, writeCache } from '../../../src/cli/codeCache';
+import { runNodeScript } from '../../support/runNode';
 
 describe('CLI code cache (src/cliLauncher.ts)', () => {
   it('lives in the user cache folder of each platform, and KIMI_MILVUS_CODE_CACHE=0 turns it off', () => {
@@ -51,8 +51,8 @@ describe('CLI code cache (src/cliLauncher.ts)', () => {
     this.timeout(60_000);
     let dir: string;
     let cacheHome: string;
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, [path.join(dir, 'cli.js'), ...args], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome }, timeout: 30_000 });
+    const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      runNodeScript(path.join(dir, 'cli.js'), args, { env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env }, timeoutMs: 30_000 });
     const cacheFiles = () => {
       const d = path.join(cacheHome, 'kimi-milvus', 'code-cache');
       return fs.existsSync(d) ? fs.readdirSync(d).map((f) => path.join(d, f)) : [];
@@ -75,33 +75,33 @@ describe('CLI code cache (src/cliLauncher.ts)', () => {
 
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it('runs the bundle in a module scope with the arguments, keeps its exit code, and caches it per command', () => {
-      const first = run('search', 'x y');
-      assert.equal(first.status, 0, first.stderr);
+    it('runs the bundle in a module scope with the arguments, keeps its exit code, and caches it per command', async () => {
+      const first = await run(['search', 'x y']);
+      assert.equal(first.code, 0, first.stderr);
       assert.deepEqual(JSON.parse(first.stdout), { file: 'cli-main.js', dir, args: ['search', 'x y'], exportsOk: true, req: 'function' });
       const [cache] = cacheFiles();
       assert.ok(cache && cache.endsWith('-search.bin'), `no cache written: ${cacheFiles().join()}`);
       const written = fs.statSync(cache).mtimeMs;
 
       // Accepted by V8: not written again.
-      assert.equal(run('search', 'z').status, 0);
+      assert.equal((await run(['search', 'z'])).code, 0);
       assert.equal(fs.statSync(cache).mtimeMs, written);
 
       // Damaged: V8 rejects it, the bundle still runs, and a good cache replaces it.
       fs.writeFileSync(cache, Buffer.alloc(64, 7));
-      const damaged = run('search', 'fail');
-      assert.equal(damaged.status, 3, damaged.stderr);
+      const damaged = await run(['search', 'fail']);
+      assert.equal(damaged.code, 3, damaged.stderr);
       assert.deepEqual(JSON.parse(damaged.stdout).args, ['search', 'fail']);
       assert.ok(fs.statSync(cache).size > 64, 'the damaged cache was not rewritten');
 
-      assert.equal(run('index').status, 0);
+      assert.equal((await run(['index'])).code, 0);
       assert.equal(cacheFiles().length, 2, 'one cache per command');
     });
 
-    it("reports the bundle's own line and column in stack traces (what its source map is looked up by)", () => {
+    it("reports the bundle's own line and column in stack traces (what its source map is looked up by)", async () => {
       // The second run reads the cache the first one wrote.
-      for (const r of [run('throw'), run('throw')]) {
-        assert.equal(r.status, 0, r.stderr);
+      for (const r of [await run(['throw']), await run(['throw'])]) {
+        assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /cli-main\.js:1:\d+/, r.stdout);
         const column = Number(/cli-main\.js:1:(\d+)/.exec(r.stdout)?.[1]);
         const line1 = fs.readFileSync(path.join(dir, 'cli-main.js'), 'utf8').split('\n')[0];
@@ -109,13 +109,10 @@ describe('CLI code cache (src/cliLauncher.ts)', () => {
       }
     });
 
-    it('runs without a cache when it is turned off', () => {
+    it('runs without a cache when it is turned off', async () => {
       fs.rmSync(cacheHome, { recursive: true, force: true });
-      const r = spawnSync(process.execPath, [path.join(dir, 'cli.js'), 'search'], {
-        encoding: 'utf8',
-        env: { ...process.env, XDG_CACHE_HOME: cacheHome, KIMI_MILVUS_CODE_CACHE: '0' },
-      });
-      assert.equal(r.status, 0, r.stderr);
+      const r = await run(['search'], { KIMI_MILVUS_CODE_CACHE: '0' });
+      assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout).args, ['search']);
       assert.deepEqual(cacheFiles(), []);
     });
