@@ -6,17 +6,17 @@
  * is reached through the same data dir and lease as the extension and the other commands.
  */
 import * as path from 'node:path';
-import { toolEnv, type ToolEnv } from '../../core/agent/tools/context';
-import type { EmbeddingConfig, IndexConfig, MilvusConfig } from '../../core/config';
-import type { Embedder } from '../../core/embedding/embedder';
-import { createEmbedder } from '../../core/embedding/factory';
-import { collectionNameFor } from '../../core/indexing/collectionName';
-import type { IndexProgress, IndexSummary } from '../../core/indexing/events';
-import { Indexer } from '../../core/indexing/indexer';
-import type { Logger } from '../../core/logger';
-import { openStore, type StoreHandle } from '../../core/store/factory';
-import type { VectorStore } from '../../core/store/types';
-import { Redactor } from '../../core/redaction';
+import { toolEnv, type ToolEnv } from '../core/agent/tools/context';
+import type { EmbeddingConfig, IndexConfig, MilvusConfig } from '../core/config';
+import type { Embedder } from '../core/embedding/embedder';
+import { createEmbedder } from '../core/embedding/factory';
+import { collectionNameFor } from '../core/indexing/collectionName';
+import type { IndexProgress, IndexSummary } from '../core/indexing/events';
+import { Indexer } from '../core/indexing/indexer';
+import type { Logger } from '../core/logger';
+import { openStore, type StoreHandle } from '../core/store/factory';
+import type { VectorStore } from '../core/store/types';
+import { Redactor } from '../core/redaction';
 
 export interface McpSessionOptions {
   readonly milvus: MilvusConfig;

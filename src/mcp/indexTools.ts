@@ -3,10 +3,10 @@
  * index_status and clear_index. They drive the session's one Indexer, which runs the index
  * runs of a collection one after another, so a call while another run is going queues safely.
  */
-import { errorMessage, isAbortError } from '../../core/errors';
-import type { IndexProgress, IndexSummary } from '../../core/indexing/events';
+import { errorMessage, isAbortError } from '../core/errors';
+import type { IndexProgress, IndexSummary } from '../core/indexing/events';
 import type { McpSession } from './session';
-import type { McpTool, McpToolResult, ToolCall } from './tools';
+import type { McpTool, McpToolResult, ToolCall } from './tool';
 
 const NO_ROOTS = 'No workspace folder is known: start the server with --root DIR, or use a client that shares its roots.';
 
