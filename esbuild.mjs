@@ -22,9 +22,9 @@ const nodeCommon = { ...common, ...nodeBundleOptions };
 
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
-  // The CLI: `dist/cli.js` is a small launcher that runs the bundle `dist/cli-main.js` with a V8
+  // The CLI: `dist/cli.js` is a small launcher that runs the bundle `dist/cliMain.js` with a V8
   // code cache (src/cliLauncher.ts).
-  { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli-main.js' },
+  { ...nodeCommon, entryPoints: ['src/cliMain.ts'], outfile: 'dist/cliMain.js' },
   {
     ...nodeCommon,
     entryPoints: ['src/cliLauncher.ts'],

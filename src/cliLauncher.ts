@@ -1,5 +1,5 @@
 /**
- * The `kimi-milvus` command (dist/cli.js): runs the CLI bundle (dist/cli-main.js, ~2.4 MB) with a V8
+ * The `kimi-milvus` command (dist/cli.js): runs the CLI bundle (dist/cliMain.js, ~2.4 MB) with a V8
  * code cache, so a new process does not parse and compile it again: a `search` starts ~200 ms
  * sooner. Node 22's `module.enableCompileCache` does this for modules; the CLI also runs on Node 20
  * and inside Electron, so it is done here with `vm.Script`'s cachedData.
@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { cacheFileName, codeCacheDir, readCache, writeCache } from './cli/codeCache';
 
-const MAIN = path.join(__dirname, 'cli-main.js');
+const MAIN = path.join(__dirname, 'cliMain.js');
 
 function main(): void {
   const dir = codeCacheDir();

@@ -71,7 +71,7 @@ describe('VSIX package', function () {
 
   /** The packaged CLI as a user's copy of it: the launcher and the bundle it runs. */
   const copyCli = (dir: string): string => {
-    writeFileSync(path.join(dir, 'cli-main.js'), text('extension/dist/cli-main.js'));
+    writeFileSync(path.join(dir, 'cliMain.js'), text('extension/dist/cliMain.js'));
     writeFileSync(path.join(dir, 'cli.js'), text('extension/dist/cli.js'));
     return path.join(dir, 'cli.js');
   };
@@ -103,7 +103,7 @@ describe('VSIX package', function () {
     for (const required of [/^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/LICENSE(\.txt)?$/i]) {
       assert.ok(names.some((n) => required.test(n)), `missing ${required}`);
     }
-    for (const bundle of ['extension', 'webview', 'cli', 'cli-main']) {
+    for (const bundle of ['extension', 'webview', 'cli', 'cliMain']) {
       assert.ok(entries.has(`extension/dist/${bundle}.js`), `missing dist/${bundle}.js`);
       assert.ok(entries.has(`extension/dist/${bundle}.js.map`), `missing dist/${bundle}.js.map`);
     }
@@ -130,7 +130,7 @@ describe('VSIX package', function () {
     // node_modules: whatever it cannot resolve would be missing for a user too.
     const dir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-vsix-'));
     try {
-      for (const bundle of ['extension', 'cli', 'cli-main']) {
+      for (const bundle of ['extension', 'cli', 'cliMain']) {
         const file = path.join(dir, `${bundle}.js`);
         writeFileSync(file, text(`extension/dist/${bundle}.js`));
         const unresolved: string[] = [];
@@ -221,7 +221,7 @@ describe('VSIX package', function () {
   });
 
   it('the Node bundles build the Milvus gRPC definitions through the memo (scripts/proto-loader-memo.cjs)', () => {
-    for (const bundle of ['extension', 'cli-main']) {
+    for (const bundle of ['extension', 'cliMain']) {
       const map = JSON.parse(text(`extension/dist/${bundle}.js.map`)) as { sources: string[] };
       assert.ok(map.sources.some((s) => s.endsWith('scripts/proto-loader-memo.cjs')), `${bundle}.js has no memo`);
       assert.ok(map.sources.some((s) => s.includes('@grpc/proto-loader/')), `${bundle}.js has no proto-loader`);

@@ -4,7 +4,7 @@
  */
 import { runCli } from './cli/main';
 
-// Stack traces of the minified bundle point at src/ (esbuild writes dist/cli.js.map).
+// Stack traces of the minified bundle point at src/ (esbuild writes dist/cliMain.js.map).
 process.setSourceMapsEnabled(true);
 
 runCli(process.argv.slice(2)).then(
