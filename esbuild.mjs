@@ -22,12 +22,12 @@ const nodeCommon = { ...common, ...nodeBundleOptions };
 
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
-  // The CLI: `dist/cli.js` is a small launcher that runs the bundle `dist/cliMain.js` with a V8
-  // code cache (src/cliLauncher.ts).
+  // The CLI: `dist/cli.js` (src/cli.ts) is a small launcher that runs the bundle `dist/cliMain.js`
+  // (src/cliMain.ts) with a V8 code cache.
   { ...nodeCommon, entryPoints: ['src/cliMain.ts'], outfile: 'dist/cliMain.js' },
   {
     ...nodeCommon,
-    entryPoints: ['src/cliLauncher.ts'],
+    entryPoints: ['src/cli.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },

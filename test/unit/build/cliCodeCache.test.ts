@@ -6,7 +6,7 @@ import * as esbuild from 'esbuild';
 import { cacheFileName, codeCacheDir, writeCache } from '../../../src/cli/codeCache';
 import { runNodeScript } from '../../support/runNode';
 
-describe('CLI code cache (src/cliLauncher.ts)', () => {
+describe('CLI code cache (src/cli.ts)', () => {
   it('lives in the user cache folder of each platform, and KIMI_MILVUS_CODE_CACHE=0 turns it off', () => {
     assert.equal(codeCacheDir({}, 'linux', '/home/u'), path.join('/home/u', '.cache', 'kimi-milvus', 'code-cache'));
     assert.equal(codeCacheDir({ XDG_CACHE_HOME: '/xdg' }, 'linux', '/home/u'), path.join('/xdg', 'kimi-milvus', 'code-cache'));
@@ -62,7 +62,7 @@ describe('CLI code cache (src/cliLauncher.ts)', () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kimi-launcher-'));
       cacheHome = path.join(dir, 'cache');
       const { nodeBundleOptions } = await import('../../../scripts/esbuild-node.mjs');
-      await esbuild.build({ ...nodeBundleOptions, entryPoints: ['src/cliLauncher.ts'], outfile: path.join(dir, 'cli.js'), logLevel: 'error' });
+      await esbuild.build({ ...nodeBundleOptions, entryPoints: ['src/cli.ts'], outfile: path.join(dir, 'cli.js'), logLevel: 'error' });
       // A stand-in bundle that shows what the launcher gives it: module scope, arguments, exit code.
       fs.writeFileSync(
         path.join(dir, 'cliMain.js'),
