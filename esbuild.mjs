@@ -33,7 +33,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: ['src/webview/main.ts'],
+    entryPoints: ['src/webview/webview.ts'],
     outfile: 'dist/webview.js',
     platform: 'browser',
     format: 'iife',
