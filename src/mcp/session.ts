@@ -1,8 +1,8 @@
 /**
- * What one `kimi-milvus mcp` process works with: the workspace roots (from --root or the
- * client's roots), one embedder, one Indexer (so index runs on a collection queue behind each
- * other) and the Milvus store, opened on first use. Opening late keeps `initialize` and
- * `tools/list` instant even when Milvus Lite still has to be provisioned; the embedded server
+ * What one `kimi-milvus mcp` process works with: the workspace roots (from --root or the client's
+ * roots) and the core services: one embedder, one Indexer (so index runs on a collection queue
+ * behind each other) and the Milvus store, opened on first use. Opening late keeps `initialize`
+ * and `tools/list` instant even when Milvus Lite still has to be provisioned; the embedded server
  * is reached through the same data dir and lease as the extension and the other commands.
  */
 import * as path from 'node:path';
@@ -12,9 +12,10 @@ import type { Embedder } from '../core/embedding/embedder';
 import { createEmbedder } from '../core/embedding/factory';
 import { collectionNameFor } from '../core/indexing/collectionName';
 import type { IndexProgress, IndexSummary } from '../core/indexing/events';
-import { Indexer } from '../core/indexing/indexer';
+import type { IndexFolderOptions } from '../core/indexing/indexer';
 import type { Logger } from '../core/logger';
-import { openStore, type StoreHandle } from '../core/store/factory';
+import { CoreServices } from '../core/services';
+import { openStore } from '../core/store/factory';
 import type { VectorStore } from '../core/store/types';
 import { Redactor } from '../core/redaction';
 
@@ -31,40 +32,26 @@ export interface McpSessionOptions {
   readonly redactor?: Redactor;
 }
 
-/** A VectorStore whose every call first waits for the real one, opened once. */
-function deferredStore(open: () => Promise<VectorStore>): VectorStore {
-  return new Proxy({} as VectorStore, {
-    get(_target, prop: string | symbol) {
-      if (prop === 'then') {
-        return undefined; // not a thenable: `await session.store` must not try to resolve it
-      }
-      return async (...args: unknown[]): Promise<unknown> => {
-        const store = await open();
-        const method: unknown = Reflect.get(store, prop);
-        if (typeof method !== 'function') {
-          throw new TypeError(`VectorStore has no method ${String(prop)}`);
-        }
-        return Reflect.apply(method, store, args) as unknown;
-      };
-    },
-  });
-}
-
 export class McpSession {
   readonly store: VectorStore;
   readonly embedder: Embedder;
-  readonly indexer: Indexer;
   /** Progress of the index runs in flight, by collection. */
   readonly running = new Map<string, IndexProgress | undefined>();
   /** The last finished run of each collection in this process. */
   readonly lastRun = new Map<string, IndexSummary>();
-  private handle: Promise<StoreHandle> | undefined;
+  private readonly services: CoreServices;
   private folders: readonly string[] = [];
 
   constructor(private readonly options: McpSessionOptions) {
-    this.store = deferredStore(async () => (await this.open()).store);
-    this.embedder = options.embedder ?? createEmbedder(options.embedding, { logger: options.logger });
-    this.indexer = new Indexer({ store: this.store, embedder: this.embedder, config: options.index, logger: options.logger });
+    const { milvus, embedding, index, logger, onStoreProgress } = options;
+    this.embedder = options.embedder ?? createEmbedder(embedding, { logger });
+    this.services = new CoreServices({
+      inputs: () => ({ milvus, embedding, index }),
+      openStore: (config) => openStore(config, { logger, onProgress: onStoreProgress }),
+      createEmbedder: () => this.embedder,
+      logger,
+    });
+    this.store = this.services.deferredStore;
   }
 
   get redactor(): Redactor {
@@ -88,12 +75,17 @@ export class McpSession {
     return collectionNameFor(root);
   }
 
+  /** Runs on one collection queue behind each other: the session has one Indexer. */
+  async indexFolder(root: string, options: IndexFolderOptions, signal?: AbortSignal): Promise<IndexSummary> {
+    return (await this.services.indexer()).indexFolder(root, options, signal);
+  }
+
   /** The agent's tool environment over the current roots: the same path guard and secret rules. */
   toolEnv(): ToolEnv {
     return toolEnv({
       store: this.store,
       embedder: this.embedder,
-      indexer: this.indexer,
+      indexer: { indexFile: async (...args) => (await this.services.indexer()).indexFile(...args) },
       workspaceFolders: this.folders,
       collectionFor: (folder) => collectionNameFor(folder),
       // The user configured this server for the folder; there is no Restricted Mode outside VS Code.
@@ -103,22 +95,8 @@ export class McpSession {
     });
   }
 
-  private open(): Promise<StoreHandle> {
-    this.handle ??= openStore(this.options.milvus, { logger: this.options.logger, onProgress: this.options.onStoreProgress }).catch(
-      (err: unknown) => {
-        this.handle = undefined; // the next call tries again (e.g. after the user fixed MILVUS_URI)
-        throw err;
-      },
-    );
-    return this.handle;
-  }
-
   /** Closes the client and gives up this process's lease on the embedded server. */
-  async dispose(): Promise<void> {
-    const current = this.handle;
-    this.handle = undefined;
-    if (current) {
-      await (await current.catch(() => undefined))?.dispose();
-    }
+  dispose(): Promise<void> {
+    return this.services.dispose();
   }
 }

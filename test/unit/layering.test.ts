@@ -33,4 +33,11 @@ describe('layering', () => {
     const bad = files.filter((f) => /from\s+['"](vscode|\.\.\/(cli|extension|webview)[^'"]*)['"]/.test(readFileSync(f, 'utf8')));
     assert.deepEqual(bad, []);
   });
+
+  it('src/text is pure wording over core types: no vscode, Node built-ins or front end', () => {
+    const files = filesUnder(path.join(root, 'src', 'text')).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length > 0);
+    const bad = files.filter((f) => /from\s+['"](vscode|node:[^'"]+|\.\.\/(cli|extension|webview|mcp)[^'"]*)['"]/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(bad, []);
+  });
 });
