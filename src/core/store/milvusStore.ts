@@ -29,10 +29,13 @@ import type { Bm25Text } from './searchText';
 import { LITE_FLUSH_POLICY, LiteFlusher, type FlushPolicy } from './liteFlush';
 import { completeRead, countRows, scanAll } from './scan';
 import { runSearch } from './search';
+import { collectionFit } from './fit';
 import type {
   ChunkPlacement,
   ChunkRow,
+  CollectionFit,
   CollectionInfo,
+  EmbeddingSpec,
   CreateCollectionOptions,
   IndexedFile,
   VectorCounts,
@@ -118,6 +121,33 @@ export class MilvusStore implements VectorStore {
       this.call('drop collection', signal, async (c) => check(await c.dropCollection({ collection_name: name }), `drop collection "${name}"`)),
     );
     this.forget(name);
+  }
+
+  async renameCollection(from: string, to: string, signal?: AbortSignal): Promise<void> {
+    validateCollectionName(from);
+    validateCollectionName(to);
+    await this.writes.run(from, () =>
+      this.call('rename collection', signal, async (c) =>
+        check(await c.renameCollection({ collection_name: from, new_collection_name: to }), `rename collection "${from}" to "${to}"`),
+      ),
+    );
+    this.forget(from);
+    this.forget(to);
+  }
+
+  async fit(name: string, embedding: EmbeddingSpec | null, signal?: AbortSignal): Promise<CollectionFit> {
+    if (!(await this.hasCollection(name, signal))) {
+      return { kind: 'missing' };
+    }
+    return collectionFit(await this.describe(name, signal, true), embedding, this.bm25);
+  }
+
+  async readRows(name: string, onRows: (rows: ChunkRow[]) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    validateCollectionName(name);
+    await this.call('read rows', signal, async (c) => {
+      await this.ensureLoaded(c, name);
+      await scanAll(c, name, ROW_FIELDS, (rows) => onRows(rows.map((e) => fromEntity(e))), signal);
+    });
   }
 
   async listCollections(signal?: AbortSignal): Promise<CollectionInfo[]> {

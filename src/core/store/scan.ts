@@ -30,7 +30,7 @@ export async function scanAll(
   client: MilvusClient,
   name: string,
   outputFields: string[],
-  onRows: (rows: Array<Record<string, unknown>>) => void,
+  onRows: (rows: Array<Record<string, unknown>>) => void | Promise<void>,
   signal?: AbortSignal,
 ): Promise<{ total: number; seen: number }> {
   const total = await countRows(client, name, '');
@@ -47,7 +47,7 @@ export async function scanAll(
         `read rows of "${name}"`,
       );
       seen += res.data.length;
-      onRows(res.data);
+      await onRows(res.data);
       return;
     }
     for (const ch of HEX) {

@@ -131,5 +131,23 @@ export interface VectorStore {
   vectorCounts(name: string, signal?: AbortSignal): Promise<VectorCounts>;
   /** BM25 when no vector is given or the collection has none; otherwise hybrid (RRF). */
   search(name: string, query: string, options?: SearchOptions, signal?: AbortSignal): Promise<SearchHit[]>;
+  /** Renames a collection (rows, indexes and properties stay); `to` must not exist. */
+  renameCollection(from: string, to: string, signal?: AbortSignal): Promise<void>;
+  /** Every row (without vectors), a page at a time; the next page is read once `onRows` settles. */
+  readRows(name: string, onRows: (rows: ChunkRow[]) => Promise<void>, signal?: AbortSignal): Promise<void>;
+  /** Whether rows made with `embedding` can go into the collection, and if not, what it would take. */
+  fit(name: string, embedding: EmbeddingSpec | null, signal?: AbortSignal): Promise<CollectionFit>;
   close(): Promise<void>;
 }
+
+/**
+ * How an existing collection fits the current embedding setting. `vectors`: its rows are fine but
+ * their vectors are not (none, or another model's): the rows can be copied into a collection with
+ * the wanted vectors and filled in the background (store/migrate.ts). `rebuild`: the rows
+ * themselves were made another way (another tool, an older schema) and must be indexed again.
+ */
+export type CollectionFit =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'vectors'; readonly from: EmbeddingSpec | null; readonly to: EmbeddingSpec | null }
+  | { readonly kind: 'rebuild'; readonly reason: string };

@@ -27,6 +27,9 @@ export function unavailableStore(reason: string): VectorStore {
     setVectors: fail,
     vectorCounts: fail,
     search: fail,
+    renameCollection: fail,
+    readRows: fail,
+    fit: fail,
     close: () => Promise.resolve(),
   };
 }
