@@ -12,7 +12,8 @@ export function userMessage(err: unknown): string {
       case 'unavailable':
         return `${err.message} Check "kimiMilvus.milvus.uri" and the token (Kimi Milvus: Set Milvus Token).`;
       case 'schema-mismatch':
-        return `${err.message} Run "Kimi Milvus: Clear Index" and index again.`;
+        // Core's message already names the rebuild; saying it twice reads as two different fixes.
+        return /Clear Index/.test(err.message) ? err.message : `${err.message} Run "Kimi Milvus: Clear Index" and index again.`;
       default:
         return err.message;
     }

@@ -65,8 +65,8 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     void chat.refreshSetup();
   };
   registerIndexCommands(context, services, state, runner, changed);
-  // The Collections view shows "N% semantic" while vectors are filled; redraw it when a fill completes.
-  context.subscriptions.push(state.onDidChangeStatus((s) => s.kind === 'indexed' && s.semantic === 100 && tree.refresh()));
+  // The Collections view shows "N% semantic" while vectors are filled, the same figure as the status bar.
+  context.subscriptions.push(followSemantic(state, () => tree.refresh()));
   registerAddFiles(context, services, changed);
   registerStatusBar(context, state, trust);
   registerLanguageModelTools(context, services, chatCollections);
@@ -91,6 +91,27 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     onDidSync: liveSync.onDidSync,
     kimiChatHandler,
   };
+}
+
+/** Redraws the Collections view as the semantic figure moves, at most every second (and once at the end). */
+function followSemantic(state: IndexState, refresh: () => void): vscode.Disposable {
+  let last: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const listener = state.onDidChangeStatus((s) => {
+    const semantic = s.kind === 'indexed' ? s.semantic : undefined;
+    if (semantic === last) {
+      return;
+    }
+    last = semantic;
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      refresh();
+    }, 1000);
+  });
+  return new vscode.Disposable(() => {
+    clearTimeout(timer);
+    listener.dispose();
+  });
 }
 
 export async function deactivate(): Promise<void> {

@@ -36,7 +36,10 @@ function present(status: IndexStatus, trusted: boolean): { text: string; tooltip
     case 'notIndexed':
       return { text: '$(database) Kimi: not indexed', tooltip: 'This workspace has no index. Click to index it.', command: Commands.indexWorkspace };
     case 'indexing':
-      return { text: `$(sync~spin) Kimi: indexing ${status.percent}%`, tooltip: `Indexing ${status.folder}. Click for the log.`, command: Commands.showLogs };
+      // Before files are read (Milvus setup, a model download, a copy) a percent of files would sit at 0.
+      return status.phase
+        ? { text: `$(sync~spin) Kimi: ${status.phase}…`, tooltip: `Preparing to index ${status.folder}: ${status.phase}. Click for the log.`, command: Commands.showLogs }
+        : { text: `$(sync~spin) Kimi: indexing ${status.percent}%`, tooltip: `Indexing ${status.folder}. Click for the log.`, command: Commands.showLogs };
     case 'indexed':
       return {
         // Shown while vectors are being filled in; keyword search already covers every file.

@@ -39,6 +39,12 @@ export interface Usage {
 
 export type TurnStatus = 'streaming' | 'done' | 'error' | 'cancelled';
 
+/** The action that fixes a failed answer, offered as a button under it (an id of protocol.ts WEBVIEW_ACTIONS). */
+export interface ErrorFix {
+  readonly action: string;
+  readonly label: string;
+}
+
 export interface Turn {
   readonly id: string;
   readonly question: string;
@@ -49,6 +55,8 @@ export interface Turn {
   readonly status: TurnStatus;
   readonly usage?: Usage;
   readonly error?: string;
+  /** What fixes `error`, when one action does. */
+  readonly fix?: ErrorFix;
   /** Set while the client waits to retry a rate-limited request. */
   readonly notice?: string;
   /** The step limit ended the loop; the answer is what the model had gathered. */
@@ -74,9 +82,10 @@ export type ChatEvent =
       readonly durationMs: number;
     }
   | { readonly type: 'usage'; readonly usage: Usage }
-  | { readonly type: 'retry'; readonly reason: string; readonly delayMs: number }
+  /** `attempt`: which retry is about to be made (1 = the first). */
+  | { readonly type: 'retry'; readonly reason: string; readonly delayMs: number; readonly attempt?: number }
   | { readonly type: 'done'; readonly text: string; readonly usage: Usage; readonly incomplete: boolean }
-  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean };
+  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean; readonly fix?: ErrorFix };
 
 /** At most this many sources are kept per answer; search tools can return many more. */
 export const MAX_SOURCES_PER_TURN = 24;
@@ -112,7 +121,7 @@ export function applyChatEvent(turn: Turn, event: ChatEvent): Turn {
     case 'usage':
       return { ...turn, usage: event.usage };
     case 'retry':
-      return { ...turn, notice: `${event.reason} Retrying in ${Math.ceil(event.delayMs / 1000)} s…` };
+      return { ...turn, notice: retryNotice(event) };
     case 'done':
       return {
         ...turn,
@@ -129,10 +138,18 @@ export function applyChatEvent(turn: Turn, event: ChatEvent): Turn {
         ...turn,
         status: event.cancelled ? 'cancelled' : 'error',
         error: event.cancelled ? undefined : event.message,
+        ...(event.fix && !event.cancelled ? { fix: event.fix } : {}),
         notice: undefined,
         tools: settleTools(turn.tools),
       };
   }
+}
+
+/** What the user reads while a request is retried: what happens next first, then why. */
+export function retryNotice(event: { readonly reason: string; readonly delayMs: number; readonly attempt?: number }): string {
+  const seconds = Math.max(1, Math.ceil(event.delayMs / 1000));
+  const attempt = event.attempt !== undefined ? ` (retry ${event.attempt})` : '';
+  return `Trying again in ${seconds} s${attempt}… ${event.reason}`;
 }
 
 /** Tools still "running" when the turn ends were cut off; show them as failed, not spinning forever. */

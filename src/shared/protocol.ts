@@ -45,13 +45,27 @@ export type HostToWebview =
   /** Kimi's models (GET /models) for the model picker, and the configured one. */
   | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string }
   | { readonly type: 'focusInput' }
+  /** The open conversation's title changed (its first question was saved, or it was emptied). */
+  | { readonly type: 'title'; readonly title?: string }
+  /** Put this text back into the input if the user has not typed anything (a fixed failure's question). */
+  | { readonly type: 'restoreDraft'; readonly text: string }
   /** Files and folders matching what follows an @ in the input; `seq` echoes the query's. */
   | { readonly type: 'mentionResults'; readonly seq: number; readonly items: readonly Mention[] }
   /** The chips for the next question: the active editor's (if any) and the added selections. */
   | { readonly type: 'context'; readonly active?: ContextChip; readonly added: readonly ContextChip[] };
 
 /** Host actions the webview's buttons may trigger; a closed list, never a command id. */
-export const WEBVIEW_ACTIONS = ['setKimiApiKey', 'indexWorkspace', 'showLogs', 'manageTrust'] as const;
+export const WEBVIEW_ACTIONS = [
+  'setKimiApiKey',
+  'indexWorkspace',
+  'showLogs',
+  'manageTrust',
+  'openKimiSettings',
+  'openMilvusSettings',
+  'openEmbeddingSettings',
+  'setEmbeddingApiKey',
+  'setMilvusToken',
+] as const;
 export type WebviewAction = (typeof WEBVIEW_ACTIONS)[number];
 
 export type WebviewToHost =
@@ -211,6 +225,8 @@ const HOST_TYPES: ReadonlySet<string> = new Set([
   'focusInput',
   'context',
   'mentionResults',
+  'title',
+  'restoreDraft',
 ]);
 
 /**
@@ -244,6 +260,10 @@ export function parseHostMessage(data: unknown): HostToWebview | undefined {
         : undefined;
     case 'context':
       return Array.isArray(data.added) && (data.active === undefined || isObj(data.active)) ? (data as HostToWebview) : undefined;
+    case 'title':
+      return data.title === undefined || typeof data.title === 'string' ? (data as HostToWebview) : undefined;
+    case 'restoreDraft':
+      return typeof data.text === 'string' ? (data as HostToWebview) : undefined;
     case 'mentionResults':
       return typeof data.seq === 'number' && Array.isArray(data.items) && data.items.every((m) => parseMention(m) !== undefined)
         ? (data as HostToWebview)

@@ -1,6 +1,9 @@
 /**
  * The chips above the input: the editor context the next question carries. The active editor's
- * chip follows the selection; removing it leaves it off until the selection moves elsewhere.
+ * chip is automatic: it follows the selection (or the lines around the cursor), looks unlike a
+ * chip the user pinned with Add Selection to Chat (dashed, marked "auto"), and is not sent, and
+ * shown struck through, when the question mentions a file with @. Removing it leaves it off until
+ * the selection moves elsewhere.
  */
 import type { ContextChip } from '../shared/protocol';
 import { button, el } from './dom';
@@ -11,6 +14,8 @@ export class ContextChips {
   private added: readonly ContextChip[] = [];
   /** The label of an active chip the user removed. */
   private dismissed: string | undefined;
+  /** A file is mentioned: the question is about it, not about where the cursor happens to be. */
+  private fileMentioned = false;
 
   constructor(private readonly remove: (id: string) => void) {
     this.render();
@@ -25,31 +30,56 @@ export class ContextChips {
     this.render();
   }
 
-  /** Ids of the chips to send with the question. */
-  ids(): string[] {
-    return this.visible().map((c) => c.id);
+  setFileMentioned(on: boolean): void {
+    if (on !== this.fileMentioned) {
+      this.fileMentioned = on;
+      this.render();
+    }
   }
 
+  /** Ids of the chips to send with the question. */
+  ids(): string[] {
+    return this.visible()
+      .filter((c) => !(c.id === 'active' && this.fileMentioned))
+      .map((c) => c.id);
+  }
+
+  /** A pinned chip wins over the automatic one for the same lines: the user chose it. */
   private visible(): ContextChip[] {
-    const active = this.active && this.active.label !== this.dismissed ? [this.active] : [];
-    return [...active, ...this.added.filter((c) => c.label !== this.active?.label || active.length === 0)];
+    const a = this.active;
+    const active = a && a.label !== this.dismissed && !this.added.some((c) => c.label === a.label) ? [a] : [];
+    return [...active, ...this.added];
   }
 
   private render(): void {
-    const chips = this.visible().map((c) => {
-      const what = c.kind === 'selection' ? 'selection' : 'lines around the cursor';
-      const x = button(`Remove ${c.label} from the context`, { class: 'chip-remove' }, '×');
-      x.addEventListener('click', () => {
-        if (c.id === 'active') {
-          this.dismissed = c.label;
-          this.render();
-        } else {
-          this.remove(c.id);
-        }
-      });
-      return el('span', { class: 'chip', 'data-kind': c.kind, title: `${c.label} (${what})` }, el('span', { class: 'chip-label' }, c.label), x);
-    });
+    const chips = this.visible().map((c) => (c.id === 'active' ? this.autoChip(c) : this.pinnedChip(c)));
     this.element.replaceChildren(...chips);
     this.element.hidden = chips.length === 0;
+  }
+
+  private pinnedChip(c: ContextChip): HTMLElement {
+    const x = button(`Remove ${c.label} from the context`, { class: 'chip-remove' }, '×');
+    x.addEventListener('click', () => this.remove(c.id));
+    return el('span', { class: 'chip', 'data-kind': c.kind, title: `${c.label} (added selection)` }, el('span', { class: 'chip-label' }, c.label), x);
+  }
+
+  private autoChip(c: ContextChip): HTMLElement {
+    const what = c.kind === 'selection' ? 'the selection' : 'the lines around the cursor';
+    const off = this.fileMentioned;
+    const title = off
+      ? `Not sent: the question mentions a file. (Automatic context: ${what}, ${c.label}.)`
+      : `Sent automatically with the next question: ${what}, ${c.label}. × leaves it out; the setting kimiMilvus.chat.editorContext turns it off.`;
+    const x = button(`Leave ${c.label} out of the context`, { class: 'chip-remove' }, '×');
+    x.addEventListener('click', () => {
+      this.dismissed = c.label;
+      this.render();
+    });
+    return el(
+      'span',
+      { class: `chip chip-auto${off ? ' off' : ''}`, 'data-kind': c.kind, title, 'aria-label': off ? `${c.label}, not sent` : `${c.label}, sent automatically` },
+      el('span', { class: 'chip-tag', 'aria-hidden': 'true' }, 'auto'),
+      el('span', { class: 'chip-label' }, c.label),
+      x,
+    );
   }
 }

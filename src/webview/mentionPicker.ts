@@ -28,6 +28,8 @@ export class MentionPicker {
   constructor(
     private readonly input: HTMLTextAreaElement,
     private readonly query: (query: string, seq: number) => void,
+    /** The mentions changed (chosen, removed, sent). */
+    private readonly changed: (taken: readonly Mention[]) => void = () => undefined,
   ) {
     input.setAttribute('aria-autocomplete', 'list');
     input.setAttribute('aria-controls', this.list.id);
@@ -161,5 +163,6 @@ export class MentionPicker {
     });
     this.chips.replaceChildren(...chips);
     this.chips.hidden = chips.length === 0;
+    this.changed(this.mentions);
   }
 }

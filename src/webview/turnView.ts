@@ -10,6 +10,10 @@ export interface TurnActions extends CodeActions {
   openSource(source: SourceLink): void;
   /** Ask the turn's question again (text undefined) or an edited version of it. */
   resend(turnId: string, text?: string): void;
+  /** Run the action that fixes a failed answer (an id of WEBVIEW_ACTIONS; others are ignored). */
+  runFix(action: string): void;
+  /** Back to the message input (after an edit is cancelled). */
+  focusInput(): void;
 }
 
 export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTMLElement {
@@ -81,7 +85,10 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
   if (turn.status === 'error') {
     const retry = button('Retry', { class: 'turn-action' });
     retry.addEventListener('click', () => actions.resend(turn.id));
-    answer.append(el('div', { class: 'turn-actions' }, retry));
+    const fix = turn.fix ? button(turn.fix.label, { class: 'turn-action primary fix' }) : undefined;
+    const action = turn.fix?.action;
+    fix?.addEventListener('click', () => action && actions.runFix(action));
+    answer.append(el('div', { class: 'turn-actions' }, fix, retry));
   } else if (last && (turn.status === 'done' || turn.status === 'cancelled')) {
     const again = button('Regenerate answer', { class: 'turn-action' }, 'Regenerate');
     again.addEventListener('click', () => actions.resend(turn.id));
@@ -117,7 +124,10 @@ function startEdit(question: HTMLElement, turn: Turn, actions: TurnActions): voi
     }
   };
   save.addEventListener('click', submit);
-  cancel.addEventListener('click', restore);
+  cancel.addEventListener('click', () => {
+    restore();
+    actions.focusInput();
+  });
   box.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -125,6 +135,8 @@ function startEdit(question: HTMLElement, turn: Turn, actions: TurnActions): voi
     } else if (e.key === 'Escape') {
       e.stopPropagation();
       restore();
+      // The edit box is gone: focus goes back to where the user types, not to the page.
+      actions.focusInput();
     }
   });
   question.replaceChildren(box, el('div', { class: 'turn-actions' }, cancel, save));
@@ -141,13 +153,24 @@ function renderTool(tool: ToolLine): HTMLElement {
     el('span', { class: 'tool-name' }, tool.name),
     el('span', { class: 'tool-summary' }, tool.summary ? ` — ${tool.summary}${timing}` : ' running…'),
   );
-  return el(
+  const details = el(
     'details',
     { class: 'tool', 'data-status': tool.status },
     summary,
     el('div', { class: 'tool-detail-label' }, 'Arguments'),
     el('pre', { class: 'tool-args' }, prettyArgs(tool.args)),
   );
+  // Opened by the user near the bottom of the log, the arguments would be out of sight below it.
+  // (A re-render while streaming also sets `open`; that must not move the view.)
+  let clicked = false;
+  summary.addEventListener('click', () => (clicked = true));
+  details.addEventListener('toggle', () => {
+    if (clicked && details.open) {
+      details.scrollIntoView({ block: 'nearest' });
+    }
+    clicked = false;
+  });
+  return details;
 }
 
 function prettyArgs(args: string): string {

@@ -1,6 +1,7 @@
 /** Entry point of the chat webview (dist/webview.js): wires the host channel, the conversation log and the composer. */
 import { applyChatEvent, type Turn } from '../shared/chatModel';
-import { parseHostMessage, type HostToWebview, type SetupState } from '../shared/protocol';
+import { parseHostMessage, WEBVIEW_ACTIONS, type HostToWebview, type SetupState, type WebviewAction } from '../shared/protocol';
+import { splitCitations } from './citationLabel';
 import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
 import { ContextChips } from './contextChips';
@@ -31,6 +32,12 @@ const actions: TurnActions = {
     }
   },
   applyCode: (code, target) => host.post({ type: 'applyCode', code, target: target.source, wholeFile: target.wholeFile }),
+  runFix: (action) => {
+    if ((WEBVIEW_ACTIONS as readonly string[]).includes(action)) {
+      host.post({ type: 'action', action: action as WebviewAction });
+    }
+  },
+  focusInput: () => input.focus(),
 };
 
 const setupBox = el('div', { class: 'setup', 'aria-label': 'Setup' });
@@ -47,7 +54,11 @@ heading.hidden = true;
 const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi model' });
 model.hidden = true;
 const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
-const mentions = new MentionPicker(input, (query, seq) => host.post({ type: 'mentionQuery', query, seq }));
+const mentions = new MentionPicker(
+  input,
+  (query, seq) => host.post({ type: 'mentionQuery', query, seq }),
+  (taken) => chips.setFileMentioned(taken.some((m) => m.kind === 'file')),
+);
 const composer = el(
   'div',
   { class: 'composer' },
@@ -55,7 +66,8 @@ const composer = el(
   mentions.chips,
   mentions.list,
   input,
-  el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), history, newChat, stop, send),
+  // Two groups: when the row is too narrow for both, the buttons move below and the model keeps its full name.
+  el('div', { class: 'composer-buttons' }, model, el('div', { class: 'composer-actions' }, history, newChat, stop, send)),
 );
 const app = document.getElementById('app') ?? document.body;
 app.append(setupBox, heading, log, composer);
@@ -91,14 +103,27 @@ document.addEventListener('keydown', (e) => {
     e.preventDefault();
     host.post({ type: 'stop' });
   }
+  // Focus Chat's key (Ctrl+Alt+C, Cmd+Alt+C on macOS). In the browser VS Code does not pass a key
+  // with Ctrl+C to its keybindings from inside a webview (it is left to the browser as Copy), so the view answers it itself.
+  if (e.code === 'KeyC' && e.altKey && (e.ctrlKey || e.metaKey) && !e.shiftKey) {
+    e.preventDefault();
+    input.focus();
+  }
 });
 model.addEventListener('change', () => host.post({ type: 'setModel', model: model.value }));
 
+/** The picker stays in the row even when the list cannot be fetched (no key, endpoint down): it shows the model in use. */
 function renderModels(models: readonly string[], current: string): void {
   const ids = models.includes(current) ? models : [current, ...models];
   model.replaceChildren(...ids.map((id) => el('option', { value: id }, id)));
   model.value = current;
-  model.hidden = models.length === 0;
+  model.title = models.length === 0 ? `Kimi model: ${current} (the list of models could not be fetched)` : `Kimi model: ${current}`;
+  model.hidden = false;
+}
+
+function showTitle(title: string | undefined): void {
+  heading.textContent = title ?? '';
+  heading.hidden = title === undefined;
 }
 
 function persist(): void {
@@ -113,6 +138,7 @@ function renderAll(): void {
   const stick = nearBottom();
   log.replaceChildren(...(turns.length === 0 ? [empty] : turns.map((t, i) => renderTurn(t, actions, i === turns.length - 1))));
   numberCodeBlocks(log);
+  splitCitations(log);
   if (stick || turns.length > 0) {
     log.scrollTop = log.scrollHeight;
   }
@@ -158,6 +184,7 @@ function flush(): void {
   }
   dirty.clear();
   numberCodeBlocks(log);
+  splitCitations(log);
   if (stick) {
     log.scrollTop = log.scrollHeight;
   }
@@ -172,8 +199,7 @@ function handle(msg: HostToWebview): void {
       turns = [...msg.turns];
       busy = msg.busy;
       setup = msg.setup;
-      heading.textContent = msg.title ?? '';
-      heading.hidden = msg.title === undefined;
+      showTitle(msg.title);
       renderAll();
       persist();
       return;
@@ -210,6 +236,16 @@ function handle(msg: HostToWebview): void {
     case 'focusInput':
       input.focus();
       return;
+    case 'title':
+      showTitle(msg.title);
+      return;
+    case 'restoreDraft':
+      if (input.value.trim().length === 0) {
+        input.value = msg.text;
+        persist();
+        input.focus();
+      }
+      return;
     case 'context':
       chips.update(msg.active, msg.added);
       return;
@@ -225,6 +261,16 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
     handle(msg);
   }
 });
+
+// Whatever changes the log's height (the composer growing with chips, a model list arriving, the
+// side bar resized) keeps the end of the conversation in view if it was: Sources are never left under the input.
+let atBottom = true;
+log.addEventListener('scroll', () => (atBottom = nearBottom()));
+new ResizeObserver(() => {
+  if (atBottom) {
+    log.scrollTop = log.scrollHeight;
+  }
+}).observe(log);
 
 renderAll();
 host.post({ type: 'ready' });

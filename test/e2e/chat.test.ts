@@ -49,14 +49,18 @@ describe('chat (e2e)', function () {
     await wb().runCommand('Kimi Milvus: Index Workspace');
     // No embedding endpoint is set: the first run asks once (here: keyword search only, remembered).
     const toast = wb().page.locator('.notification-toast', { hasText: 'search your code by meaning' });
-    await toast.getByRole('button', { name: /^Local semantic search \(downloads 21 MB/ }).waitFor({ timeout: 30_000 });
-    await toast.getByRole('button', { name: 'Keyword search only' }).click();
+    await toast.getByRole('button', { name: 'Local Model (21 MB)' }).waitFor({ timeout: 30_000 });
+    await toast.getByRole('button', { name: 'Keywords Only' }).click();
     await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 180_000 });
     // The chat's first-run banner no longer asks for an index, nor says indexing is running.
     const frame = await chat();
     await frame.getByRole('button', { name: 'Index Workspace' }).waitFor({ state: 'detached', timeout: 15_000 });
     await frame.getByText('Indexing the workspace').waitFor({ state: 'detached', timeout: 15_000 });
-    // The Collections view lists the workspace's collection with its row count.
+    // The Collections view (collapsed at first, so the chat has the room) lists the workspace's collection with its row count.
+    const collections = wb().page.locator('.part.sidebar .pane-header', { hasText: /collections/i });
+    if ((await collections.getAttribute('aria-expanded')) !== 'true') {
+      await collections.click();
+    }
     await wb().page.locator('.part.sidebar .monaco-list-row', { hasText: /sample_workspace_\w+.*\d+ rows/ }).waitFor({ timeout: 30_000 });
   });
 

@@ -4,6 +4,7 @@ import { isAbortError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Mention, type SourceLink, type Turn } from '../../shared/chatModel';
 import type { HostToWebview } from '../../shared/protocol';
+import { ACTION_LABELS, chatFix } from '../errorFix';
 import { userMessage } from '../errorText';
 import type { ChatStore } from './chatStore';
 import { Conversations, type ConversationInfo } from './conversations';
@@ -53,6 +54,8 @@ export class ChatSession {
   /** Settles when the answer being streamed has ended and been saved. */
   private idle: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(message: HostToWebview) => void>();
+  /** The title the view was last told (see save). */
+  private shownTitle: string | undefined;
 
   constructor(
     store: ChatStore,
@@ -69,6 +72,7 @@ export class ChatSession {
   }
 
   private restore(saved: unknown): void {
+    this.shownTitle = this.title;
     const parsed = parsePersisted(saved);
     this.turns = parsed.turns.map(settleInterrupted);
     this.history = parsed.history;
@@ -157,7 +161,8 @@ export class ChatSession {
       if (!cancelled) {
         this.log.error(`Chat failed: ${userMessage(err)}`);
       }
-      apply({ type: 'error', message: userMessage(err), cancelled });
+      const fix = cancelled ? undefined : chatFix(err);
+      apply({ type: 'error', message: userMessage(err), cancelled, ...(fix ? { fix: { action: fix, label: ACTION_LABELS[fix] } } : {}) });
     } finally {
       this.abort = undefined;
       this.fire({ type: 'busy', busy: false });
@@ -200,20 +205,25 @@ export class ChatSession {
     await this.send(question, context);
   }
 
-  /** A failure a later action fixed (the key is set now): its error leaves the conversation. */
+  /**
+   * Failures a later action fixed (the key is set now) leave the conversation: they hold no answer
+   * and never reached the model's history. The last one's question goes back to the input, so one
+   * Enter asks it again.
+   */
   clearErrors(isFixed: (error: string) => boolean): void {
-    let changed = false;
-    this.turns = this.turns.map((t) => {
-      if (t.status === 'error' && t.error !== undefined && isFixed(t.error)) {
-        changed = true;
-        return { ...t, error: undefined, notice: 'Fixed since: ask again with Retry.' };
-      }
-      return t;
-    });
-    if (changed) {
-      this.fire({ type: 'snapshotTurns', turns: this.turns });
-      void this.save();
+    const fixed = this.turns.filter((t) => t.status === 'error' && t.error !== undefined && isFixed(t.error));
+    const last = fixed.at(-1);
+    if (!last) {
+      return;
     }
+    this.turns = this.turns.filter((t) => !fixed.includes(t));
+    for (const t of fixed) {
+      delete this.marks[t.id];
+      delete this.prompts[t.id];
+    }
+    this.fire({ type: 'snapshotTurns', turns: this.turns });
+    this.fire({ type: 'restoreDraft', text: last.question });
+    void this.save();
   }
 
   /** The workspace's conversations, most recently used first. */
@@ -271,6 +281,17 @@ export class ChatSession {
     } catch (err) {
       this.log.warn(`Could not save the conversation: ${String(err)}`);
     }
+    // The title above the conversation follows its first question at once, not at the next switch.
+    const title = this.title;
+    if (title !== this.shownTitle) {
+      this.shownTitle = title;
+      this.fire(title === undefined ? { type: 'title' } : { type: 'title', title });
+    }
+  }
+
+  /** The open conversation's title (undefined until its first question is saved). */
+  get title(): string | undefined {
+    return this.conversations.list().find((c) => c.id === this.conversations.current)?.title;
   }
 
   dispose(): void {

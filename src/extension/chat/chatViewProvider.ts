@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
-import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewAction, type WebviewToHost } from '../../shared/protocol';
+import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewToHost } from '../../shared/protocol';
 import { CHAT_VIEW_ID, Commands } from '../constants';
+import { runAction } from '../webviewActions';
 import type { ChatSession } from './chatSession';
 import type { CodeProposals } from './codeProposals';
 import { withContext } from './contextPrompt';
@@ -16,13 +17,6 @@ export interface ModelChoice {
   list(): Promise<{ readonly models: readonly string[]; readonly current: string } | undefined>;
   select(model: string): Promise<void>;
 }
-
-const ACTION_COMMANDS: Record<WebviewAction, string> = {
-  setKimiApiKey: Commands.setKimiApiKey,
-  indexWorkspace: Commands.indexWorkspace,
-  showLogs: Commands.showLogs,
-  manageTrust: 'workbench.trust.manage',
-};
 
 /** The chat panel: renders the session, and turns validated webview messages into host actions. */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -118,8 +112,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async sendSnapshot(): Promise<void> {
     await this.session.whenLoaded();
-    const title = (await this.session.list()).find((c) => c.id === this.session.currentConversation)?.title;
-    this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState(), title });
+    this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState(), title: this.session.title });
   }
 
   private post(message: HostToWebview): void {
@@ -153,8 +146,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'setModel':
         return this.models.select(message.model);
       case 'send': {
-        const editor = this.context.take(message.context ?? []);
         const mentions = message.mentions ?? [];
+        // A question about a mentioned file is not about whatever the cursor happens to be on.
+        const aboutFile = mentions.some((m) => m.kind === 'file');
+        const editor = this.context.take((message.context ?? []).filter((id) => !(aboutFile && id === 'active')));
         const mentioned = await resolveMentions(mentions, this.trusted());
         const attachments = [...editor, ...mentioned.attachments];
         const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
@@ -193,7 +188,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         void vscode.window.setStatusBarMessage('Kimi Milvus: code copied', 2000);
         return;
       case 'action':
-        await vscode.commands.executeCommand(ACTION_COMMANDS[message.action]);
+        await runAction(message.action);
         return;
     }
   }

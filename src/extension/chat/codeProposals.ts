@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SourceLink } from '../../shared/chatModel';
-import { resolveSource } from './sourceOpener';
+import { resolveSource, showLines } from './sourceOpener';
 
 /** The scheme of the read-only documents that hold a proposed version of a file. */
 export const PROPOSAL_SCHEME = 'kimi-milvus-proposal';
@@ -26,6 +26,26 @@ export function proposedContent(current: string, code: string, target: SourceLin
   const end = Math.min(target.endLine, lines.length);
   const block = code.replace(/\r?\n$/, '').split(/\r?\n/);
   return [...lines.slice(0, start), ...block, ...lines.slice(end)].join(eol);
+}
+
+/** The lines (1-based, inclusive) of `after` that differ from `before`; undefined when nothing changed. */
+export function changedLines(before: string, after: string): { readonly start: number; readonly end: number } | undefined {
+  const a = before.split(/\r?\n/);
+  const b = after.split(/\r?\n/);
+  let top = 0;
+  while (top < a.length && top < b.length && a[top] === b[top]) {
+    top++;
+  }
+  if (top === a.length && top === b.length) {
+    return undefined;
+  }
+  let tail = 0;
+  while (tail < a.length - top && tail < b.length - top && a[a.length - 1 - tail] === b[b.length - 1 - tail]) {
+    tail++;
+  }
+  // Lines only removed: the line where they were.
+  const end = Math.max(top + 1, b.length - tail);
+  return { start: Math.min(top + 1, b.length), end: Math.min(end, b.length) };
 }
 
 /**
@@ -95,12 +115,14 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
       p.settle(false);
       return false;
     }
+    const before = doc.getText();
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(p.target, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), p.content);
+    edit.replace(p.target, new vscode.Range(doc.positionAt(0), doc.positionAt(before.length)), p.content);
     const applied = await vscode.workspace.applyEdit(edit);
     await this.closeDiff(p);
     if (applied) {
-      await vscode.window.showTextDocument(doc, { preview: false });
+      const editor = await vscode.window.showTextDocument(doc, { preview: false });
+      confirmApplied(editor, changedLines(before, p.content));
     }
     p.settle(applied);
     return applied;
@@ -131,4 +153,17 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
     this.proposals.clear();
     this.changed.dispose();
   }
+}
+
+/** After Accept: the changed lines are shown and highlighted, and a message says which they are. */
+function confirmApplied(editor: vscode.TextEditor, lines: { readonly start: number; readonly end: number } | undefined): void {
+  const name = vscode.workspace.asRelativePath(editor.document.uri);
+  if (!lines) {
+    void vscode.window.showInformationMessage(`Kimi Milvus: ${name} already had Kimi's change; nothing changed.`);
+    return;
+  }
+  const range = editor.document.validateRange(new vscode.Range(lines.start - 1, 0, lines.end - 1, Number.MAX_SAFE_INTEGER));
+  showLines(editor, range);
+  const where = lines.start === lines.end ? `line ${lines.start}` : `lines ${lines.start}-${lines.end}`;
+  void vscode.window.showInformationMessage(`Kimi Milvus: applied Kimi's change to ${name}, ${where} (highlighted). Undo reverts it.`);
 }

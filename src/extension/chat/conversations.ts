@@ -82,15 +82,22 @@ export class Conversations {
     return this.items.some((c) => c.id === id) ? this.store.load(docName(id)) : Promise.resolve(undefined);
   }
 
-  /** Saves the open conversation; its title comes from its first question unless renamed. */
+  /**
+   * Saves the open conversation; its title comes from its first question unless renamed. One left
+   * without turns (its only question failed and the failure was fixed) leaves the list, so its next
+   * first question titles it again.
+   */
   async save(data: unknown, firstQuestionText: string | undefined): Promise<void> {
     const id = this.currentId;
     const existing = this.items.find((c) => c.id === id);
-    if (!existing && firstQuestionText === undefined) {
-      return; // An empty new chat is not worth an entry.
+    if (firstQuestionText === undefined) {
+      if (existing) {
+        await this.remove(id);
+      }
+      return; // An empty chat is not worth an entry.
     }
     await this.store.save(docName(id), data);
-    const title = existing?.renamed ? existing.title : titleFrom(firstQuestionText ?? existing?.title ?? '');
+    const title = existing?.renamed ? existing.title : titleFrom(firstQuestionText);
     const info: ConversationInfo = { ...existing, id, title, updatedAt: this.now() };
     this.items = [...this.items.filter((c) => c.id !== id), info];
     const dropped = this.list().slice(MAX_CONVERSATIONS);

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { SourceLink } from '../../shared/chatModel';
 import type { ContextChip } from '../../shared/protocol';
+import { SETTINGS_SECTION } from '../settings';
 import type { Attachment } from './contextPrompt';
 
-/** Lines above and below the cursor sent when nothing is selected. */
-const CURSOR_LINES = 20;
+/** Lines sent around the cursor when nothing is selected: the cursor's line and CURSOR_ABOVE lines above it. */
+export const CURSOR_LINES = 20;
+const CURSOR_ABOVE = 10;
 /** Longest selection captured (characters); the prompt budget trims further. */
 const MAX_CAPTURE_CHARS = 200_000;
 
@@ -19,7 +21,9 @@ export function captureEditor(editor: vscode.TextEditor | undefined): Attachment
   let kind: Attachment['kind'];
   if (sel.isEmpty) {
     const line = sel.active.line;
-    range = new vscode.Range(Math.max(0, line - CURSOR_LINES), 0, Math.min(doc.lineCount - 1, line + CURSOR_LINES), Number.MAX_SAFE_INTEGER);
+    // Exactly CURSOR_LINES lines where the file has them: fewer above near the top means more below.
+    const start = Math.max(0, Math.min(line - CURSOR_ABOVE, doc.lineCount - CURSOR_LINES));
+    range = new vscode.Range(start, 0, Math.min(doc.lineCount - 1, start + CURSOR_LINES - 1), Number.MAX_SAFE_INTEGER);
     kind = 'cursor';
   } else {
     // A selection ending at column 0 of a line does not include that line.
@@ -64,13 +68,23 @@ export class EditorContext implements vscode.Disposable {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.changed.fire(), 150);
     };
-    this.disposables.push(vscode.window.onDidChangeActiveTextEditor(soon), vscode.window.onDidChangeTextEditorSelection(soon));
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(soon),
+      vscode.window.onDidChangeTextEditorSelection(soon),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SETTINGS_SECTION}.chat.editorContext`) && soon()),
+    );
   }
 
-  /** The active editor's chip, if a file editor is active. */
+  /** The active editor's chip, if a file editor is active and the setting sends it. */
   activeChip(): ContextChip | undefined {
-    const a = captureEditor(vscode.window.activeTextEditor);
+    const a = this.active();
     return a ? chipOf('active', a) : undefined;
+  }
+
+  /** The automatic context (selection or cursor lines), unless `kimiMilvus.chat.editorContext` is off. */
+  private active(): Attachment | undefined {
+    const on = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>('chat.editorContext', true);
+    return on ? captureEditor(vscode.window.activeTextEditor) : undefined;
   }
 
   addedChips(): ContextChip[] {
@@ -101,7 +115,7 @@ export class EditorContext implements vscode.Disposable {
   take(ids: readonly string[]): Attachment[] {
     const out: Attachment[] = [];
     for (const id of ids) {
-      const a = id === 'active' ? captureEditor(vscode.window.activeTextEditor) : this.added.get(id);
+      const a = id === 'active' ? this.active() : this.added.get(id);
       if (a) {
         out.push(a);
       }

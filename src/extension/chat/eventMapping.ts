@@ -25,7 +25,7 @@ export function toChatEvent(e: AgentEvent): ChatEvent | undefined {
     case 'usage':
       return { type: 'usage', usage: { ...e.usage } };
     case 'retry':
-      return { type: 'retry', reason: e.reason, delayMs: e.delayMs };
+      return { type: 'retry', reason: e.reason, delayMs: e.delayMs, attempt: e.attempt };
     case 'done':
       return { type: 'done', text: e.text, usage: { ...e.usage }, incomplete: e.incomplete };
     case 'error':

@@ -65,7 +65,11 @@ export class MentionSearch implements vscode.Disposable {
     const items = await this.all();
     const q = query.trim();
     if (q.length === 0) {
-      return items.filter((m) => m.kind === 'file').slice(0, MAX_SUGGESTIONS);
+      // A bare @: the top of the tree, folders first (a question is often about one), then files by depth.
+      const depth = (m: Mention): number => m.path.replace(/\/$/, '').split('/').length;
+      return [...items]
+        .sort((a, b) => depth(a) - depth(b) || Number(a.kind === 'file') - Number(b.kind === 'file') || a.path.localeCompare(b.path))
+        .slice(0, MAX_SUGGESTIONS);
     }
     // A dynamic import: fzf's types are ESM-only (esbuild bundles its CommonJS build either way).
     const { Fzf, byLengthAsc } = (await import('fzf')) as unknown as FzfModule;

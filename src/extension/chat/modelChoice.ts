@@ -14,7 +14,8 @@ export function createModelChoice(services: Services): ModelChoice {
     async list() {
       const { kimi } = await services.config();
       if (!kimi.apiKey) {
-        return undefined;
+        // No list without a key, but the picker still shows which model the next question would use.
+        return { models: [], current: kimi.model };
       }
       if (cache?.key !== kimi.apiKey || cache.baseUrl !== kimi.baseUrl) {
         try {

@@ -26,15 +26,40 @@ export async function resolveSource(source: SourceLink): Promise<vscode.Uri | un
   return undefined;
 }
 
-/** A soft highlight of the cited lines: shows the range without selecting it. */
+/**
+ * The cited lines, highlighted without selecting them, in the colours of a search match: the
+ * theme's range highlight is nearly invisible in dark themes (4% white), a find match is made to be
+ * seen in every theme, and high-contrast themes draw its border instead of a fill.
+ */
 const citedRange = vscode.window.createTextEditorDecorationType({
   isWholeLine: true,
-  backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+  backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
   border: '1px solid',
-  borderColor: new vscode.ThemeColor('editor.rangeHighlightBorder'),
+  borderColor: new vscode.ThemeColor('editor.findMatchHighlightBorder'),
+  overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.findMatchForeground'),
+  overviewRulerLane: vscode.OverviewRulerLane.Center,
 });
 
 let clearOnUserMove: vscode.Disposable | undefined;
+
+/**
+ * Puts the caret on the first line of `range`, scrolls it into view and highlights the lines,
+ * never selecting them: a selection would be replaced by the next typed key or Insert at Cursor.
+ * The highlight goes once the user moves on in that editor (click or key), as a search match does.
+ */
+export function showLines(editor: vscode.TextEditor, range: vscode.Range): void {
+  editor.selection = new vscode.Selection(range.start, range.start);
+  editor.setDecorations(citedRange, [range]);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  clearOnUserMove?.dispose();
+  clearOnUserMove = vscode.window.onDidChangeTextEditorSelection((e) => {
+    if (e.textEditor === editor && e.kind !== undefined && e.kind !== vscode.TextEditorSelectionChangeKind.Command) {
+      editor.setDecorations(citedRange, []);
+      clearOnUserMove?.dispose();
+      clearOnUserMove = undefined;
+    }
+  });
+}
 
 export async function openSource(source: SourceLink): Promise<boolean> {
   const uri = await resolveSource(source);
@@ -47,20 +72,7 @@ export async function openSource(source: SourceLink): Promise<boolean> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const range = doc.validateRange(new vscode.Range(start, end));
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: true });
-  // The caret goes to the first cited line and the range is only highlighted, never selected:
-  // a selection here would be replaced by the next typed key or Insert at Cursor.
-  editor.selection = new vscode.Selection(range.start, range.start);
-  editor.setDecorations(citedRange, [range]);
-  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  clearOnUserMove?.dispose();
-  // The highlight goes once the user moves on in that editor (click or key), as a search match does.
-  clearOnUserMove = vscode.window.onDidChangeTextEditorSelection((e) => {
-    if (e.textEditor === editor && e.kind !== undefined && e.kind !== vscode.TextEditorSelectionChangeKind.Command) {
-      editor.setDecorations(citedRange, []);
-      clearOnUserMove?.dispose();
-      clearOnUserMove = undefined;
-    }
-  });
+  showLines(editor, range);
   return true;
 }
 

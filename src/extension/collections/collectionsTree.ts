@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { collectionNameFor } from '../../core/indexing/collectionName';
 import type { CollectionInfo } from '../../core/store/types';
 import { userMessage } from '../errorText';
-import type { IndexState } from '../indexing/indexState';
+import { semanticPercent, type IndexState } from '../indexing/indexState';
 import type { Services } from '../services';
 import type { ChatCollections } from './chatCollections';
 
@@ -33,8 +33,9 @@ export class CollectionItem extends vscode.TreeItem {
         .filter(Boolean)
         .join('\n\n'),
     );
-    // Two words so both manifest patterns match: /collection/ (every row) and /workspaceCollection/.
-    this.contextValue = root ? 'collection workspaceCollection' : 'collection';
+    // Two words so the manifest's patterns match: /collection/ (every row), /workspaceCollection/ (Re-index)
+    // and /extraCollection/ (Search This Collection in Chat: the workspace's own is always searched).
+    this.contextValue = root ? 'collection workspaceCollection' : 'collection extraCollection';
     this.iconPath = new vscode.ThemeIcon(searched ? 'pass-filled' : 'database');
   }
 }
@@ -80,10 +81,13 @@ export class CollectionsTree implements vscode.TreeDataProvider<CollectionItem>,
       const selected = new Set(this.chatCollections.searched);
       const semantic = new Map<string, number>();
       for (const c of collections.filter((x) => x.embedding)) {
+        // The figure the background fill last reported (the status bar's), else counted now.
         // Collections of another schema have no has_vector field: shown without the figure.
-        const counts = await store.vectorCounts(c.name).catch(() => undefined);
-        if (counts && counts.total > 0) {
-          semantic.set(c.name, Math.floor((100 * counts.withVector) / counts.total));
+        const known = this.state.semanticOf(c.name);
+        const counts = known === undefined ? await store.vectorCounts(c.name).catch(() => undefined) : undefined;
+        const figure = known ?? (counts && counts.total > 0 ? semanticPercent(counts) : undefined);
+        if (figure !== undefined) {
+          semantic.set(c.name, figure);
         }
       }
       return collections

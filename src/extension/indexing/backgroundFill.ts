@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage, isAbortError } from '../../core/errors';
 import { fillVectors } from '../../core/indexing/vectorFiller';
 import { sleep } from '../../core/sleep';
+import type { VectorCounts } from '../../core/store/types';
 import type { Services } from '../services';
 import type { IndexState } from './indexState';
 
@@ -55,12 +56,13 @@ export class BackgroundFill implements vscode.Disposable {
       this.controller = controller;
       try {
         const [store, embedder] = await Promise.all([this.services.store(), this.services.embedder()]);
-        if (!embedder.spec) {
-          this.state.setSemantic(undefined);
+        // Another model's vectors (a change not yet migrated) must never be mixed in.
+        if (!embedder.spec || (await store.fit(collection, embedder.spec, controller.signal)).kind !== 'ok') {
+          this.state.setVectorCounts(collection, undefined);
           continue;
         }
-        const report = ({ withVector, total }: { withVector: number; total: number }): void =>
-          this.state.setSemantic(total === 0 ? 100 : (100 * withVector) / total);
+        const report = (counts: VectorCounts): void => this.state.setVectorCounts(collection, counts);
+        report(await store.vectorCounts(collection, controller.signal));
         const { counts } = await fillVectors(
           { store, embedder, collection, onProgress: report, beforeRound: (signal) => sleep(ROUND_PAUSE_MS, signal) },
           controller.signal,

@@ -4,6 +4,7 @@ import { errorMessage } from '../../core/errors';
 import { collectionNameFor } from '../../core/indexing/collectionName';
 import { Commands } from '../constants';
 import type { Services } from '../services';
+import { affectedServices } from '../settings';
 import type { IndexState } from './indexState';
 import { askLocalEmbeddingOnce } from './localConsent';
 import { workspaceRoots, type IndexRunner } from './indexRunner';
@@ -16,12 +17,27 @@ export function registerIndexCommands(
   runner: IndexRunner,
   onChanged: () => void,
 ): void {
+  const clearFixedError = (): void => {
+    // The error was about a setting or key that just changed: it no longer stands (the next run tells).
+    if (state.status.kind === 'error') {
+      state.settle();
+    }
+  };
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.indexWorkspace, async () => {
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      const hit = affectedServices(e);
+      if (hit.store || hit.embedding || hit.index) {
+        clearFixedError();
+      }
+    }),
+    services.secrets.onDidChangeSecret((name) => name !== 'kimiApiKey' && clearFixedError()),
+    // `{ rebuild: true }`: the answer to "replace the vectors?" (its button, or a test) is yes.
+    vscode.commands.registerCommand(Commands.indexWorkspace, async (options?: unknown) => {
       if (!(await askLocalEmbeddingOnce(services))) {
         return { status: 'refused', reason: 'endpoint-setup' } as const;
       }
-      const result = await runner.run(workspaceRoots());
+      const rebuild = typeof options === 'object' && options !== null && (options as { rebuild?: unknown }).rebuild === true;
+      const result = await runner.run(workspaceRoots(), { rebuild });
       onChanged();
       return result;
     }),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { VectorCounts } from '../../core/store/types';
 
 /** What the extension remembers about an indexed workspace folder (in workspaceState, so no Milvus is needed to know it). */
 export interface FolderIndexRecord {
@@ -10,7 +11,11 @@ export interface FolderIndexRecord {
 
 export type IndexStatus =
   | { readonly kind: 'notIndexed' }
-  | { readonly kind: 'indexing'; readonly percent: number; readonly folder: string }
+  /**
+   * `phase`: what the run does before it indexes files ("setting up Milvus", "copying the index"),
+   * in the user's words; absent while files are indexed, when `percent` counts them.
+   */
+  | { readonly kind: 'indexing'; readonly percent: number; readonly folder: string; readonly phase?: string }
   /** `semantic`: percent of chunks with their vector while the background fill runs (undefined: BM25 only or unknown). */
   | { readonly kind: 'indexed'; readonly files: number; readonly semantic?: number }
   | { readonly kind: 'error'; readonly message: string };
@@ -25,7 +30,8 @@ export class IndexState implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<IndexStatus>();
   readonly onDidChangeStatus = this.emitter.event;
   private current: IndexStatus;
-  private semantic: number | undefined;
+  /** Rows with vectors per collection, as the background fill last counted them. */
+  private readonly vectors = new Map<string, VectorCounts>();
 
   constructor(private readonly memento: vscode.Memento) {
     this.current = this.restingStatus();
@@ -48,16 +54,30 @@ export class IndexState implements vscode.Disposable {
     return this.recordFor(root) !== undefined;
   }
 
-  setIndexing(folder: string, percent: number): void {
-    this.set({ kind: 'indexing', folder, percent: Math.max(0, Math.min(100, Math.round(percent))) });
+  setIndexing(folder: string, percent: number, phase?: string): void {
+    const clamped = Math.max(0, Math.min(100, Math.round(percent)));
+    this.set(phase ? { kind: 'indexing', folder, percent: clamped, phase } : { kind: 'indexing', folder, percent: clamped });
   }
 
-  /** How much of the index has vectors (BackgroundFill); shown while indexed. */
-  setSemantic(percent: number | undefined): void {
-    this.semantic = percent === undefined ? undefined : Math.max(0, Math.min(100, Math.floor(percent)));
+  /** How many rows of `collection` have vectors (BackgroundFill); undefined: BM25 only, or no longer known. */
+  setVectorCounts(collection: string, counts: VectorCounts | undefined): void {
+    if (counts === undefined) {
+      this.vectors.delete(collection);
+    } else {
+      this.vectors.set(collection, counts);
+    }
     if (this.current.kind === 'indexed') {
       this.settle();
     }
+  }
+
+  /**
+   * Percent of a collection's rows with vectors, the one figure the status bar (summed over the
+   * workspace's collections) and the Collections view (per collection) both show.
+   */
+  semanticOf(collection: string): number | undefined {
+    const c = this.vectors.get(collection);
+    return c === undefined ? undefined : semanticPercent(c);
   }
 
   setError(message: string): void {
@@ -89,7 +109,12 @@ export class IndexState implements vscode.Disposable {
       return { kind: 'notIndexed' };
     }
     const files = mine.reduce((n, r) => n + r.files, 0);
-    return this.semantic === undefined ? { kind: 'indexed', files } : { kind: 'indexed', files, semantic: this.semantic };
+    const counts = mine.map((r) => this.vectors.get(r.collection)).filter((c): c is VectorCounts => c !== undefined);
+    if (counts.length === 0) {
+      return { kind: 'indexed', files };
+    }
+    const semantic = semanticPercent({ withVector: sum(counts, (c) => c.withVector), total: sum(counts, (c) => c.total) });
+    return { kind: 'indexed', files, semantic };
   }
 
   private set(next: IndexStatus): void {
@@ -102,6 +127,15 @@ export class IndexState implements vscode.Disposable {
   dispose(): void {
     this.emitter.dispose();
   }
+}
+
+/** Floored, so "100%" only ever means every row has its vector. */
+export function semanticPercent(c: VectorCounts): number {
+  return c.total === 0 ? 100 : Math.floor((100 * c.withVector) / c.total);
+}
+
+function sum<T>(items: readonly T[], f: (x: T) => number): number {
+  return items.reduce((n, x) => n + f(x), 0);
 }
 
 function isRecord(v: unknown): v is FolderIndexRecord {

@@ -3,9 +3,11 @@ import { resolveProvider } from '../../core/embedding/factory';
 import { DEFAULT_LOCAL_MODEL } from '../../core/embedding/localModel';
 import type { Services } from '../services';
 
-const LOCAL = `Local semantic search (downloads ${Math.round(DEFAULT_LOCAL_MODEL.bytes / 1_000_000)} MB, indexing takes longer)`;
-const KEYWORD = 'Keyword search only';
-const ENDPOINT = 'Use an endpoint';
+const MB = Math.round(DEFAULT_LOCAL_MODEL.bytes / 1_000_000);
+// Short: a notification cuts long button labels off ("Local semantic search (download…"); the message explains them.
+const LOCAL = `Local Model (${MB} MB)`;
+const KEYWORD = 'Keywords Only';
+const ENDPOINT = 'Use an Endpoint';
 
 /**
  * Before the first Index Workspace without an embedding endpoint, asks once whether to run a
@@ -23,8 +25,9 @@ export async function askLocalEmbeddingOnce(services: Services): Promise<boolean
     return true;
   }
   const answer = await vscode.window.showInformationMessage(
-    'Kimi Milvus: search your code by meaning, not only by keywords? Kimi has no embeddings API, so this needs ' +
-      'a small embedding model run on this computer (all-MiniLM-L6-v2, with Python 3.10+), or an embedding endpoint of your own.',
+    'Kimi Milvus: search your code by meaning, not only by keywords? Kimi has no embeddings API. ' +
+      `${LOCAL}: all-MiniLM-L6-v2 runs on this computer (Python 3.10+; indexing takes longer). ` +
+      `${ENDPOINT}: opens the embedding settings. ${KEYWORD}: nothing to set up. You can change it later without losing the index.`,
     LOCAL,
     KEYWORD,
     ENDPOINT,

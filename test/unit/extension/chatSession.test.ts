@@ -86,9 +86,11 @@ describe('ChatSession (host side of the chat)', () => {
     session.onDidPost((m) => posted.push(m));
     await session.send('Hi?');
     assert.deepEqual(
-      posted.map((m) => (m.type === 'event' ? `event:${m.event.type}` : m.type)),
+      posted.filter((m) => m.type !== 'title').map((m) => (m.type === 'event' ? `event:${m.event.type}` : m.type)),
       ['turnStarted', 'event:textDelta', 'event:textDelta', 'event:done', 'busy'],
     );
+    // The new conversation's title is posted once, as soon as its first question is saved.
+    assert.deepEqual(posted.filter((m) => m.type === 'title'), [{ type: 'title', title: 'Hi?' }]);
     assert.equal(session.busy, false);
     assert.equal(session.allTurns[0].answer, 'Hello');
     assert.equal(session.allTurns[0].status, 'done');
@@ -258,13 +260,60 @@ describe('ChatSession (host side of the chat)', () => {
     session.onDidPost((m) => posted.push(m));
     await session.send('hello?');
     assert.equal(session.allTurns[0].status, 'error');
-    session.clearErrors((e) => /API key/.test(e));
-    assert.equal(session.allTurns[0].error, undefined);
-    assert.ok(posted.some((m) => m.type === 'snapshotTurns'));
+    assert.deepEqual(session.allTurns[0].fix, { action: 'setKimiApiKey', label: 'Set Kimi API Key' }, 'the error offers its fix');
+    assert.deepEqual(posted.filter((m) => m.type === 'title'), [{ type: 'title', title: 'hello?' }], 'the title is shown with the first question');
     fail = false;
     await session.resend(session.allTurns[0].id);
     assert.equal(session.allTurns.length, 1);
     assert.equal(session.allTurns[0].status, 'done');
     assert.equal(session.allTurns[0].answer, 'answer to hello?');
   });
+
+  it('an error a later action fixed leaves the conversation: its question goes back to the input, the title follows the next question', async () => {
+    let fail = true;
+    const engine: ChatEngine = {
+      size: () => 0,
+      rewind: () => undefined,
+      async run(_history, question, onEvent) {
+        if (fail) {
+          throw new ConfigError('No Kimi API key is set.');
+        }
+        onEvent({ type: 'done', text: `answer to ${question}`, usage, steps: 1, incomplete: false });
+        return undefined;
+      },
+    };
+    const store = memoryStore();
+    const session = new ChatSession(store, engine, nullLogger);
+    const posted: HostToWebview[] = [];
+    session.onDidPost((m) => posted.push(m));
+    await session.send('first try?');
+    assert.equal(session.title, 'first try?');
+    const mark = posted.length;
+    session.clearErrors((e) => /API key/.test(e));
+    assert.deepEqual(session.allTurns, []);
+    assert.deepEqual(posted.slice(mark, mark + 2), [
+      { type: 'snapshotTurns', turns: [] },
+      { type: 'restoreDraft', text: 'first try?' },
+    ]);
+    await until(() => posted.at(-1)?.type === 'title');
+    assert.deepEqual(posted.at(-1), { type: 'title' }, 'an emptied conversation has no title');
+    assert.deepEqual(await session.list(), [], 'nor an entry in the list');
+
+    fail = false;
+    await session.send('second try?');
+    assert.equal(session.title, 'second try?');
+    assert.deepEqual(posted.filter((m) => m.type === 'title').at(-1), { type: 'title', title: 'second try?' });
+    // After a reload nothing of the fixed failure is left.
+    const reloaded = new ChatSession(store, engine, nullLogger);
+    await reloaded.whenLoaded();
+    assert.deepEqual(reloaded.allTurns.map((t) => [t.question, t.status, t.notice]), [['second try?', 'done', undefined]]);
+    assert.deepEqual((await reloaded.list()).map((c) => c.title), ['second try?']);
+  });
 });
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(ok(), 'timed out');
+}

@@ -55,12 +55,14 @@ describe('chat model', () => {
   });
 
   it('an error keeps its message; a retry shows a notice until output resumes', () => {
-    const retrying = fold([{ type: 'retry', reason: 'Kimi rate limit reached.', delayMs: 1500 }]);
-    assert.match(retrying.notice ?? '', /Retrying in 2 s/);
+    const retrying = fold([{ type: 'retry', reason: 'Kimi rate limit reached.', delayMs: 1500, attempt: 2 }]);
+    // What happens next comes first: a long reason cut off at a narrow width must not hide it.
+    assert.equal(retrying.notice, 'Trying again in 2 s (retry 2)… Kimi rate limit reached.');
     assert.equal(applyChatEvent(retrying, { type: 'textDelta', text: 'x' }).notice, undefined);
-    const failed = fold([{ type: 'error', message: 'Kimi rejected the API key (401).', cancelled: false }]);
+    const failed = fold([{ type: 'error', message: 'Kimi rejected the API key (401).', cancelled: false, fix: { action: 'setKimiApiKey', label: 'Set Kimi API Key' } }]);
     assert.equal(failed.status, 'error');
     assert.equal(failed.error, 'Kimi rejected the API key (401).');
+    assert.deepEqual(failed.fix, { action: 'setKimiApiKey', label: 'Set Kimi API Key' });
   });
 
   it('caps the number of sources', () => {
