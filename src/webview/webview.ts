@@ -123,6 +123,7 @@ function renderModels(models: readonly string[], current: string): void {
 
 function showTitle(title: string | undefined): void {
   heading.textContent = title ?? '';
+  heading.title = title ?? '';
   heading.hidden = title === undefined;
 }
 

@@ -139,13 +139,18 @@ export class ChatSession {
       this.turns = this.turns.map((t) => (t.id === turn.id ? applyChatEvent(t, event) : t));
       this.fire({ type: 'event', turnId: turn.id, event });
     };
+    // The engine reports its failure as an event and then throws; the thrown error is the one shown,
+    // in the user's words and with its fix. The event only stands if nothing is thrown.
+    let reported: ChatEvent | undefined;
     try {
       this.history = await this.engine.run(
         this.history,
         context?.prompt ?? question,
         (e) => {
           const mapped = toChatEvent(e);
-          if (mapped) {
+          if (mapped?.type === 'error') {
+            reported = mapped;
+          } else if (mapped) {
             apply(mapped);
           }
         },
@@ -154,7 +159,7 @@ export class ChatSession {
       );
       if (!ended) {
         const current = this.turns.find((t) => t.id === turn.id);
-        apply({ type: 'done', text: current?.answer ?? '', usage: current?.usage ?? zeroUsage, incomplete: false });
+        apply(reported ?? { type: 'done', text: current?.answer ?? '', usage: current?.usage ?? zeroUsage, incomplete: false });
       }
     } catch (err) {
       const cancelled = isAbortError(err) || controller.signal.aborted;

@@ -108,6 +108,36 @@ describe('the chat and the editor (inside VS Code)', function () {
     }
   });
 
+  it('the automatic context around the cursor is the 20 lines the docs promise, also near the ends of a file', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'javascript', content: Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n') });
+    const editor = await vscode.window.showTextDocument(doc);
+    const lines = (caretLine: number) => {
+      editor.selection = new vscode.Selection(caretLine - 1, 0, caretLine - 1, 0);
+      const a = captureEditor(editor);
+      assert.ok(a);
+      assert.equal(a.kind, 'cursor');
+      assert.ok(a.source.startLine <= caretLine && caretLine <= a.source.endLine, `line ${caretLine} in ${a.source.startLine}-${a.source.endLine}`);
+      assert.equal(a.text.split('\n').length, a.source.endLine - a.source.startLine + 1);
+      return a.source.endLine - a.source.startLine + 1;
+    };
+    assert.equal(lines(50), 20);
+    assert.equal(lines(1), 20);
+    assert.equal(lines(100), 20);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('@ with nothing after it suggests the top folders before files', async () => {
+    const search = new MentionSearch();
+    try {
+      const bare = await search.search('');
+      assert.ok(bare.length > 0);
+      assert.equal(bare[0]?.kind, 'folder', JSON.stringify(bare.slice(0, 5)));
+      assert.ok(bare.some((m) => m.kind === 'file'), 'files follow');
+    } finally {
+      search.dispose();
+    }
+  });
+
   it('@ mentions: fuzzy files and folders from the file search, search.exclude respected; a file is attached, a folder scopes the search', async () => {
     const search = new MentionSearch();
     const exclude = vscode.workspace.getConfiguration('search').inspect('exclude')?.globalValue;
