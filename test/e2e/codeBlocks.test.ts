@@ -197,6 +197,9 @@ describe('code in answers (e2e)', function () {
     await wb().page.locator('.notifications-toasts .monaco-button', { hasText: 'Accept' }).click();
     await wb().page.locator('.tabs-container .tab.active', { hasText: /^foghorn\.js/ }).waitFor({ timeout: 10_000 });
     await until('the applied change', async () => ((await editorText()).includes('setHours(13, 30') ? true : undefined), 10_000);
+    // Accept says which lines changed and puts the caret on them.
+    await wb().page.locator('.notification-toast', { hasText: /applied Kimi's change to src\/foghorn\.js, line 7\b/ }).waitFor({ timeout: 10_000 });
+    await wb().page.locator('.statusbar-item', { hasText: /Ln 7, Col 1/ }).waitFor();
     const text = await editorText();
     assert.doesNotMatch(text, /setHours\(12/);
     assert.match(text, /function nextFoghornTest/);
