@@ -241,10 +241,10 @@ function handle(msg: HostToWebview): void {
       showTitle(msg.title);
       return;
     case 'restoreDraft':
+      // Not focused: the fix happened elsewhere (a key prompt, the settings) and focus stays there.
       if (input.value.trim().length === 0) {
         input.value = msg.text;
         persist();
-        input.focus();
       }
       return;
     case 'context':
