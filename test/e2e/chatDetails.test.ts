@@ -230,12 +230,15 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
     assert.ok(args && log && args.y + args.height <= log.y + log.height + 1, `the arguments end at ${args && args.y + args.height}, the log at ${log && log.y + log.height}`);
   });
 
-  it('keyboard: Ctrl+Alt+C puts the cursor in the input even from inside the chat; Escape while editing a question keeps it there', async () => {
+  it('Ctrl+Alt+C (Focus Chat) puts the cursor in the input even when the focus is inside the chat', async () => {
     const frame = await chat();
     await frame.getByRole('button', { name: 'New chat' }).focus();
     await wb().page.keyboard.press('Control+Alt+c');
     await until('focus in the input', async () => ((await input(frame).evaluate((e) => e === document.activeElement)) ? true : undefined), 5_000);
+  });
 
+  it('Escape while editing a question puts the cursor back in the input, not on the page', async () => {
+    const frame = await chat();
     const turn = frame.locator('.turn').last();
     await turn.locator('.question').hover();
     await turn.getByRole('button', { name: 'Edit question' }).click();

@@ -78,6 +78,8 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
   }
 
   async function send(frame: Frame, text: string): Promise<void> {
+    // Not while an earlier answer still streams or retries: the question would be ignored.
+    await until('the chat idle', async () => ((await frame.getByRole('button', { name: 'Send' }).isEnabled()) ? true : undefined), 120_000);
     const input = frame.getByRole('textbox', { name: 'Message' });
     await input.fill(text);
     await input.press('Enter');
@@ -191,6 +193,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
     const cite = 'json/__init__.py:322-328';
     const words = ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff', 'ggggggg', 'hhhhhhhh', 'iiiiiiiii', 'jjjjjjjjjj', 'kkkkkkkkkkk', 'llllllllllll'];
     fake().script(reply.text(`See ${words.map((w) => `${w} ${cite}`).join(', ')}.`));
+    await setSideBarWidth(wb().page, 300);
     const frame = await chat();
     await ensureKey(frame);
     await send(frame, 'Where else?');
