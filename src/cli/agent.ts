@@ -11,7 +11,7 @@ import type { AgentEvent, SourceRef } from '../core/agent/events';
 import { ChatHistory } from '../core/agent/history';
 import { createToolRegistry } from '../core/agent/tools';
 import { DEFAULT_KIMI_MODEL, KIMI_GLOBAL_BASE_URL, type KimiConfig } from '../core/config';
-import { ApiError, ConfigError, errorMessage, isAbortError } from '../core/errors';
+import { ConfigError, KimiApiError, isAbortError } from '../core/errors';
 import { collectionNameFor } from '../core/indexing/collectionName';
 import type { Logger } from '../core/logger';
 import { boolFlag, failureMessage, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
@@ -109,7 +109,18 @@ async function withAgent<T>(io: CliIO, args: ParsedArgs, logger: Logger, fn: (s:
     const store = await services.store();
     const indexer = await services.indexer();
     const tools = createToolRegistry(
-      { store, embedder, indexer, workspaceFolders: [workspace], collectionFor: collectionNameFor, searchCollections: () => extra, trusted: true, logger, redactor: new Redactor(secretsFromEnv(io.env)) },
+      {
+        store,
+        embedder,
+        indexer,
+        workspaceFolders: [workspace],
+        collectionFor: collectionNameFor,
+        searchCollections: () => extra,
+        howToIndex: `Tell the user to run \`kimi-milvus index ${workspace}\`.`,
+        trusted: true,
+        logger,
+        redactor: new Redactor(secretsFromEnv(io.env)),
+      },
       { webSearch: kimi.webSearch },
     );
     // Loaded only by the commands that talk to Kimi: evaluating the openai package costs every other command ~0.1 s.
@@ -253,8 +264,8 @@ const chat: CliCommand = {
                 break;
               }
               // One failed question does not end the chat: the user can rephrase or retry.
-              io.stderr(`kimi-milvus: ${errorMessage(err)}\n`);
-              if (err instanceof ApiError && !err.retryable && (err.status === 401 || err.type === 'exceeded_current_quota_error')) {
+              io.stderr(`kimi-milvus: ${failureMessage(err)}\n`);
+              if (err instanceof KimiApiError && (err.code === 'auth' || err.code === 'quota')) {
                 return 1;
               }
             }

@@ -19,6 +19,8 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { version as PRODUCT_VERSION } from '../../package.json';
 import { errorMessage, isAbortError } from '../core/errors';
 import { sleep } from '../core/sleep';
+import { COMMAND_LINE_WORDS } from '../text/commandLineWords';
+import { errorText } from '../text/errorText';
 import type { McpSession } from './session';
 import type { McpTool, ToolCall } from './tool';
 
@@ -124,7 +126,8 @@ export function createMcpServer(session: McpSession, tools: readonly McpTool[], 
       }
       // A failure of the tool (Milvus down, a file vanished) is a result the model can read and act on.
       session.logger.warn(`Tool ${name} failed: ${errorMessage(err)}`);
-      return { content: [{ type: 'text', text: session.redactor.redact(`${name} failed: ${errorMessage(err)}`) }], isError: true };
+      const text = `${name} failed: ${errorText(err, COMMAND_LINE_WORDS)}`;
+      return { content: [{ type: 'text', text: session.redactor.redact(text) }], isError: true };
     }
   });
 

@@ -49,6 +49,8 @@ export interface Turn {
   readonly status: TurnStatus;
   readonly usage?: Usage;
   readonly error?: string;
+  /** Which failure `error` is ("kimi/auth", "config/kimi-key-missing"…), so the host can tell when a later action fixed it. */
+  readonly errorCode?: string;
   /** Set while the client waits to retry a rate-limited request. */
   readonly notice?: string;
   /** The step limit ended the loop; the answer is what the model had gathered. */
@@ -76,7 +78,7 @@ export type ChatEvent =
   | { readonly type: 'usage'; readonly usage: Usage }
   | { readonly type: 'retry'; readonly reason: string; readonly delayMs: number }
   | { readonly type: 'done'; readonly text: string; readonly usage: Usage; readonly incomplete: boolean }
-  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean };
+  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean; readonly code?: string };
 
 /** At most this many sources are kept per answer; search tools can return many more. */
 export const MAX_SOURCES_PER_TURN = 24;
@@ -129,6 +131,7 @@ export function applyChatEvent(turn: Turn, event: ChatEvent): Turn {
         ...turn,
         status: event.cancelled ? 'cancelled' : 'error',
         error: event.cancelled ? undefined : event.message,
+        ...(event.code !== undefined && !event.cancelled ? { errorCode: event.code } : {}),
         notice: undefined,
         tools: settleTools(turn.tools),
       };

@@ -9,7 +9,7 @@ import { StoreError, throwIfAborted } from '../errors';
 import type { Logger } from '../logger';
 import { acquireLock } from './fileLock';
 import { PIP_REQUIREMENTS, VENV_MARKER } from './pins';
-import { findPython } from './python';
+import { findPython, type PythonPurpose } from './python';
 import { runProcess } from './run';
 
 export interface VenvOptions {
@@ -28,15 +28,15 @@ export interface VenvPackages {
   readonly requirements: readonly string[];
   /** Python code that imports the packages and prints a version. */
   readonly verify: string;
-  /** The way around a failed install, for the error message. */
-  readonly hint: string;
+  /** What the packages are for; a front end words the way around a failed install by it. */
+  readonly purpose: PythonPurpose;
 }
 
 const MILVUS_PACKAGES: VenvPackages = {
   label: 'Milvus Lite',
   requirements: PIP_REQUIREMENTS,
   verify: 'import milvus_lite, pymilvus; print(milvus_lite.__version__)',
-  hint: 'or set kimiMilvus.milvus.uri to use a Milvus server',
+  purpose: 'milvus',
 };
 
 const CREATE_TIMEOUT_MS = 3 * 60_000;
@@ -68,7 +68,7 @@ function markerMatches(venvDir: string, requirements: readonly string[]): boolea
 /** Makes sure the venv exists with the pinned packages (default Milvus Lite); returns its Python. */
 export async function ensureVenv(options: VenvOptions): Promise<string> {
   const { venvDir, logger, signal } = options;
-  const { label, requirements, verify: verifyCode, hint } = options.packages ?? MILVUS_PACKAGES;
+  const { label, requirements, verify: verifyCode, purpose } = options.packages ?? MILVUS_PACKAGES;
   if (markerMatches(venvDir, requirements)) {
     return venvPython(venvDir);
   }
@@ -87,7 +87,7 @@ export async function ensureVenv(options: VenvOptions): Promise<string> {
       options.onProgress?.(message);
     };
     if (!fs.existsSync(venvPython(venvDir))) {
-      const python = await findPython(options.pythonPath);
+      const python = await findPython(options.pythonPath, purpose);
       progress(`Creating a Python ${python.version} environment for ${label} in ${venvDir}…`);
       fs.mkdirSync(path.dirname(venvDir), { recursive: true });
       const created = await runProcess(python.command, [...python.args, '-m', 'venv', venvDir], {
@@ -99,6 +99,7 @@ export async function ensureVenv(options: VenvOptions): Promise<string> {
           `Could not create a Python virtual environment in ${venvDir} with ${python.command}:\n${created.tail}\n` +
             'On Debian/Ubuntu install the venv module: sudo apt install python3-venv',
           'python-missing',
+          { details: { purpose } },
         );
       }
     }
@@ -123,8 +124,9 @@ export async function ensureVenv(options: VenvOptions): Promise<string> {
     if (pip.code !== 0) {
       throw new StoreError(
         `pip could not install ${label}${pip.timedOut ? ' (timed out)' : ''}. Check your network or proxy ` +
-          `(pip honours HTTPS_PROXY and PIP_INDEX_URL), ${hint}.\n${pip.tail}`,
+          `(pip honours HTTPS_PROXY and PIP_INDEX_URL).\n${pip.tail}`,
         'install-failed',
+        { details: { purpose } },
       );
     }
     const verify = await runProcess(py, ['-c', verifyCode], {
@@ -132,7 +134,7 @@ export async function ensureVenv(options: VenvOptions): Promise<string> {
       signal,
     });
     if (verify.code !== 0) {
-      throw new StoreError(`${label} was installed but does not import:\n${verify.tail}`, 'install-failed');
+      throw new StoreError(`${label} was installed but does not import:\n${verify.tail}`, 'install-failed', { details: { purpose } });
     }
     fs.writeFileSync(
       path.join(venvDir, VENV_MARKER),

@@ -89,13 +89,13 @@ export class MilvusStore implements VectorStore {
       }
     }
     const described = await this.describe(name, signal, true);
-    const rebuild = 'Rebuild it with "Kimi Milvus: Clear Index" (CLI: `--rebuild`), or choose another collection name.';
+    // How to rebuild it is the front end's to say (the code is schema-mismatch).
     if (!described.compatible) {
-      throw new StoreError(`Collection "${name}" was not created by Kimi Milvus (no text/BM25 fields). ${rebuild}`, 'schema-mismatch');
+      throw new StoreError(`Collection "${name}" was not created by Kimi Milvus (no text/BM25 fields).`, 'schema-mismatch');
     }
     const why = schemaMismatch(described.schemaVersion, this.bm25) ?? embeddingMismatch(described.info.embedding, options.embedding);
     if (why) {
-      throw new StoreError(`Collection "${name}" cannot be used: ${why}. ${rebuild}`, 'schema-mismatch');
+      throw new StoreError(`Collection "${name}" cannot be used: ${why}.`, 'schema-mismatch');
     }
     return { ...described.info, rowCount: await this.rowCount(name, signal) };
   }

@@ -26,7 +26,7 @@ export class AgentChatEngine implements ChatEngine {
     const config = await this.services.config();
     if (!config.kimi.apiKey) {
       // Say so at once, before Milvus is started for the tools.
-      throw new ConfigError("No Kimi API key is set. Run 'Kimi Milvus: Set Kimi API Key' (the button above does it).");
+      throw new ConfigError('No Kimi API key is set (the button above sets one).', 'kimi-key-missing');
     }
     const history = restore(saved);
     const client = await this.services.kimiClient();

@@ -5,6 +5,7 @@ import type { Logger } from '../../core/logger';
 import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Mention, type SourceLink, type Turn } from '../../shared/chatModel';
 import type { HostToWebview } from '../../shared/protocol';
 import { userMessage } from '../errorText';
+import { errorCode } from '../../text/errorText';
 import type { ChatStore } from './chatStore';
 import { Conversations, type ConversationInfo } from './conversations';
 import { parsePersisted, type PersistedChat } from './persistedChat';
@@ -157,7 +158,8 @@ export class ChatSession {
       if (!cancelled) {
         this.log.error(`Chat failed: ${userMessage(err)}`);
       }
-      apply({ type: 'error', message: userMessage(err), cancelled });
+      const code = errorCode(err);
+      apply({ type: 'error', message: userMessage(err), cancelled, ...(code ? { code } : {}) });
     } finally {
       this.abort = undefined;
       this.fire({ type: 'busy', busy: false });
@@ -200,13 +202,13 @@ export class ChatSession {
     await this.send(question, context);
   }
 
-  /** A failure a later action fixed (the key is set now): its error leaves the conversation. */
-  clearErrors(isFixed: (error: string) => boolean): void {
+  /** A failure a later action fixed (the key is set now), known by its code: its error leaves the conversation. */
+  clearErrors(isFixed: (code: string) => boolean): void {
     let changed = false;
     this.turns = this.turns.map((t) => {
-      if (t.status === 'error' && t.error !== undefined && isFixed(t.error)) {
+      if (t.status === 'error' && t.error !== undefined && t.errorCode !== undefined && isFixed(t.errorCode)) {
         changed = true;
-        return { ...t, error: undefined, notice: 'Fixed since: ask again with Retry.' };
+        return { ...t, error: undefined, errorCode: undefined, notice: 'Fixed since: ask again with Retry.' };
       }
       return t;
     });

@@ -89,7 +89,7 @@ export function registerChat(
       if (name === 'kimiApiKey') {
         void provider.refreshModels();
         // "No Kimi API key" and "Kimi rejected the API key" are fixed by a new key: stop showing them.
-        session.clearErrors((error) => /Kimi API key|rejected the API key/.test(error));
+        session.clearErrors((code) => code === 'config/kimi-key-missing' || code === 'kimi/auth');
       }
     }),
     services.trust.onDidChangeTrust(refresh),
@@ -100,7 +100,7 @@ export function registerChat(
         void provider.refreshModels();
       }
       if (e.affectsConfiguration('kimiMilvus.kimi.baseUrl')) {
-        session.clearErrors((error) => /^Could not reach Kimi/.test(error));
+        session.clearErrors((code) => code === 'kimi/connection');
       }
     }),
   );

@@ -107,7 +107,7 @@ export function createKimiRequestHandler(engine: ChatEngine, redact: (text: stri
       if (isAbortError(err) || token.isCancellationRequested) {
         return { metadata: { cancelled: true, sources } satisfies KimiChatMetadata };
       }
-      if (err instanceof ConfigError && /Kimi API key/i.test(err.message)) {
+      if (err instanceof ConfigError && err.code === 'kimi-key-missing') {
         stream.button({ command: Commands.setKimiApiKey, title: 'Set Kimi API Key' });
       }
       return { errorDetails: { message: redact(userMessage(err)) }, metadata: { sources } satisfies KimiChatMetadata };

@@ -140,9 +140,7 @@ export function searchWorkspace(env: ToolEnv): Tool {
         }
       }
       if (searched === 0) {
-        return fail(
-          'This workspace has not been indexed yet, so there is nothing to search. Tell the user to run "Kimi Milvus: Index Workspace" (or `kimi-milvus index`); meanwhile list_files and read_file still work.',
-        );
+        return fail(`This workspace has not been indexed yet, so there is nothing to search; list_files and read_file still work. ${env.howToIndex ?? 'Tell the user to index it.'}`);
       }
       found.sort((a, b) => b.hit.score - a.hit.score);
       const top = found.slice(0, limit);
