@@ -141,41 +141,16 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     case 'newChat':
     case 'conversations':
       return { type: data.type };
-    case 'send': {
-      if (!isString(data.text, MAX_MESSAGE_CHARS) || data.text.trim().length === 0) {
-        return undefined;
-      }
-      const ids = data.context;
-      if (ids !== undefined && !(Array.isArray(ids) && ids.length <= 50 && ids.every((id) => isString(id, 100)))) {
-        return undefined;
-      }
-      const raw = data.mentions;
-      const mentions = Array.isArray(raw) && raw.length <= MAX_MENTIONS ? raw.map(parseMention) : raw === undefined ? [] : [undefined];
-      if (mentions.some((m) => m === undefined)) {
-        return undefined;
-      }
-      return {
-        type: 'send',
-        text: data.text,
-        ...(ids !== undefined ? { context: ids as string[] } : {}),
-        ...(mentions.length > 0 ? { mentions: mentions as Mention[] } : {}),
-      };
-    }
+    case 'send':
+      return parseSend(data);
     case 'mentionQuery':
       return isString(data.query, 500) && typeof data.seq === 'number' && Number.isSafeInteger(data.seq)
         ? { type: 'mentionQuery', query: data.query, seq: data.seq }
         : undefined;
     case 'removeContext':
       return isString(data.id, 100) ? { type: 'removeContext', id: data.id } : undefined;
-    case 'resend': {
-      if (!isString(data.turnId, 200) || data.turnId.length === 0) {
-        return undefined;
-      }
-      if (data.text === undefined) {
-        return { type: 'resend', turnId: data.turnId };
-      }
-      return isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0 ? { type: 'resend', turnId: data.turnId, text: data.text } : undefined;
-    }
+    case 'resend':
+      return parseResend(data);
     case 'openSource': {
       const source = parseSourceLink(data.source);
       return source ? { type: 'openSource', source } : undefined;
@@ -198,6 +173,39 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     default:
       return undefined;
   }
+}
+
+/** A question: its text, the ids of context chips to send with it, and its @-mentions. */
+function parseSend(data: Obj): WebviewToHost | undefined {
+  if (!isString(data.text, MAX_MESSAGE_CHARS) || data.text.trim().length === 0) {
+    return undefined;
+  }
+  const ids = data.context;
+  if (ids !== undefined && !(Array.isArray(ids) && ids.length <= 50 && ids.every((id) => isString(id, 100)))) {
+    return undefined;
+  }
+  const raw = data.mentions;
+  const mentions = Array.isArray(raw) && raw.length <= MAX_MENTIONS ? raw.map(parseMention) : raw === undefined ? [] : [undefined];
+  if (mentions.some((m) => m === undefined)) {
+    return undefined;
+  }
+  return {
+    type: 'send',
+    text: data.text,
+    ...(ids !== undefined ? { context: ids as string[] } : {}),
+    ...(mentions.length > 0 ? { mentions: mentions as Mention[] } : {}),
+  };
+}
+
+/** Retry or Regenerate (no text), or Edit (the new text). */
+function parseResend(data: Obj): WebviewToHost | undefined {
+  if (!isString(data.turnId, 200) || data.turnId.length === 0) {
+    return undefined;
+  }
+  if (data.text === undefined) {
+    return { type: 'resend', turnId: data.turnId };
+  }
+  return isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0 ? { type: 'resend', turnId: data.turnId, text: data.text } : undefined;
 }
 
 const HOST_TYPES: ReadonlySet<string> = new Set([
