@@ -135,34 +135,17 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   private async attempt(batch: string[], signal: AbortSignal): Promise<number[][] | { error: EmbeddingApiError; retryAfterMs?: number }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.options.apiKey) {
-      headers.authorization = `Bearer ${this.options.apiKey}`;
-    }
     const encoding = this.encoding;
-    const body: Record<string, unknown> = { model: this.options.model, input: batch, encoding_format: encoding };
-    // Only the text-embedding-3 family accepts `dimensions`; other servers may reject the field.
-    if (/text-embedding-3/.test(this.options.model)) {
-      body.dimensions = this.options.dimensions;
-    }
     let res: Response;
     try {
       res = await this.fetchFn(this.url, {
         method: 'POST',
-        headers,
-        body: JSON.stringify(body),
+        headers: this.headers(),
+        body: JSON.stringify(this.body(batch, encoding)),
         signal,
       });
     } catch (err) {
-      if (signal.aborted) {
-        throw new UserAbortError();
-      }
-      const deadline = deadlineOf(err);
-      if (deadline) {
-        return { error: new EmbeddingApiError('timeout', deadline.message, { type: 'timeout', retryable: true, details: this.details() }) };
-      }
-      const message = `Embedding request to ${this.host} failed: ${new Redactor([this.options.apiKey]).redact(errorMessage(err))}.`;
-      return { error: new EmbeddingApiError('connection', message, { type: 'connection', retryable: true, details: this.details() }) };
+      return { error: this.requestError(err, signal) };
     }
     const requestId = res.headers.get('x-request-id') ?? undefined;
     let text: string;
@@ -195,6 +178,36 @@ export class OpenAiEmbedder implements Embedder {
       );
     }
     return vectors;
+  }
+
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.options.apiKey) {
+      headers.authorization = `Bearer ${this.options.apiKey}`;
+    }
+    return headers;
+  }
+
+  private body(batch: string[], encoding: 'base64' | 'float'): Record<string, unknown> {
+    const body: Record<string, unknown> = { model: this.options.model, input: batch, encoding_format: encoding };
+    // Only the text-embedding-3 family accepts `dimensions`; other servers may reject the field.
+    if (/text-embedding-3/.test(this.options.model)) {
+      body.dimensions = this.options.dimensions;
+    }
+    return body;
+  }
+
+  /** The request never got an answer: a deadline, or the connection failed (retryable either way). */
+  private requestError(err: unknown, signal: AbortSignal): EmbeddingApiError {
+    if (signal.aborted) {
+      throw new UserAbortError();
+    }
+    const deadline = deadlineOf(err);
+    if (deadline) {
+      return new EmbeddingApiError('timeout', deadline.message, { type: 'timeout', retryable: true, details: this.details() });
+    }
+    const message = `Embedding request to ${this.host} failed: ${new Redactor([this.options.apiKey]).redact(errorMessage(err))}.`;
+    return new EmbeddingApiError('connection', message, { type: 'connection', retryable: true, details: this.details() });
   }
 
   private httpError(status: number, body: string, requestId: string | undefined): EmbeddingApiError {
