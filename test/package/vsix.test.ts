@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import MarkdownIt from 'markdown-it';
 import * as yauzl from 'yauzl';
 import { OUTPUT_CHANNEL_NAME } from '../../src/extension/constants';
 import { useWorkbench } from '../e2e/workbench';
@@ -25,6 +26,10 @@ const ALLOWED = [
   /^extension\/dist\/[^/]+\.js(\.map)?$/,
   /^extension\/media\/.+$/,
   /^extension\/resources\/models\/[^/]+\/[^/]+\.json$/,
+  // The documentation the README (the Marketplace page) links to, and the screenshots it shows.
+  /^extension\/CONTRIBUTING\.md$/,
+  /^extension\/docs\/.+\.md$/,
+  /^extension\/docs\/images\/[^/]+\.png$/,
 ];
 
 /** Modules the bundles may require at run time besides Node built-ins: the host's `vscode`, and
@@ -122,6 +127,21 @@ describe('VSIX package', function () {
     for (const c of manifest.contributes.viewsContainers.activitybar) {
       assert.ok(inVsix(c.icon), `icon ${c.icon} not packaged`);
     }
+  });
+
+  it("the packaged README's relative links and images resolve inside the VSIX", () => {
+    const readme = [...entries.keys()].find((n) => /^extension\/readme\.md$/i.test(n));
+    assert.ok(readme, 'no README in the VSIX');
+    const targets = new MarkdownIt({ html: true })
+      .parse(text(readme), {})
+      .flatMap((t) => t.children ?? [])
+      .filter((t) => t.type === 'link_open' || t.type === 'image')
+      .map((t) => t.attrGet(t.type === 'image' ? 'src' : 'href'))
+      .map((href) => (href === null ? null : String(href)))
+      .filter((href): href is string => !!href && !/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('#'));
+    assert.ok(targets.some((t) => t.endsWith('.png')), 'the README shows a screenshot');
+    const missing = targets.map((t) => t.split('#')[0]).filter((t) => !entries.has(`extension/${path.posix.normalize(t)}`));
+    assert.deepEqual(missing, []);
   });
 
   it('the Node bundles need only vscode, Node built-ins and optional accelerators at run time', async () => {
