@@ -5,6 +5,7 @@ import { decorateCodeBlocks, type CodeActions } from './codeBlocks';
 import { button, el } from './dom';
 import { renderMarkdown } from './markdown';
 import { renderSources } from './sourcesView';
+import { renderContextNote, renderSummaryMarker, renderUsage } from './costView';
 
 export interface TurnActions extends CodeActions {
   openSource(source: SourceLink): void;
@@ -59,6 +60,10 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
   if (turn.tools.length > 0) {
     answer.append(el('div', { class: 'tools' }, ...turn.tools.map(renderTool)));
   }
+  const note = turn.contextNote ? renderContextNote(turn.contextNote) : undefined;
+  if (note) {
+    answer.append(note);
+  }
   const body = el('div', { class: 'markdown' });
   const { fragment, cited } = renderMarkdown(turn.answer, turn.sources);
   body.append(fragment);
@@ -97,9 +102,14 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
     }
   }
   if (turn.usage && turn.status !== 'streaming') {
-    answer.append(el('div', { class: 'usage', title: usageTitle(turn) }, `${turn.usage.totalTokens.toLocaleString()} tokens`));
+    answer.append(renderUsage(turn.usage));
   }
   article.append(answer);
+  if (turn.summary) {
+    const marker = renderSummaryMarker(turn.summary);
+    wireSourceLinks(marker, [], actions);
+    article.append(marker);
+  }
   return article;
 }
 
@@ -180,9 +190,4 @@ function sourceLink(source: SourceLink, label: string, actions: TurnActions): HT
     actions.openSource(source);
   });
   return a;
-}
-
-function usageTitle(turn: Turn): string {
-  const u = turn.usage;
-  return u ? `Prompt ${u.promptTokens.toLocaleString()}, completion ${u.completionTokens.toLocaleString()} tokens` : '';
 }

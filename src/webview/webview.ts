@@ -4,6 +4,7 @@ import { parseHostMessage, type HostToWebview, type SetupState } from '../shared
 import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
 import { ContextChips } from './contextChips';
+import { ContextMeterView } from './contextMeter';
 import { MentionPicker } from './mentionPicker';
 import { renderSetup } from './setupView';
 import { renderTurn, type TurnActions } from './turnView';
@@ -48,6 +49,14 @@ const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi
 model.hidden = true;
 const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
 const mentions = new MentionPicker(input, (query, seq) => host.post({ type: 'mentionQuery', query, seq }));
+const meter = new ContextMeterView(
+  (seq) => {
+    const context = chips.ids();
+    const mentioned = mentions.taken();
+    host.post({ type: 'measure', seq, text: input.value, ...(context.length > 0 ? { context } : {}), ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}) });
+  },
+  () => host.post({ type: 'compact' }),
+);
 const composer = el(
   'div',
   { class: 'composer' },
@@ -55,8 +64,13 @@ const composer = el(
   mentions.chips,
   mentions.list,
   input,
+  meter.element,
   el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), history, newChat, stop, send),
 );
+// Attaching or removing a chip or a mention changes the next request as much as typing does.
+const remeasure = new MutationObserver(() => meter.schedule());
+remeasure.observe(chips.element, { childList: true, subtree: true });
+remeasure.observe(mentions.chips, { childList: true, subtree: true });
 const app = document.getElementById('app') ?? document.body;
 app.append(setupBox, heading, log, composer);
 input.value = saved?.draft ?? '';
@@ -80,7 +94,10 @@ input.addEventListener('keydown', (e) => {
     submit();
   }
 });
-input.addEventListener('input', persist);
+input.addEventListener('input', () => {
+  persist();
+  meter.schedule();
+});
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => host.post({ type: 'stop' }));
 newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
@@ -176,11 +193,13 @@ function handle(msg: HostToWebview): void {
       heading.hidden = msg.title === undefined;
       renderAll();
       persist();
+      meter.schedule();
       return;
     case 'snapshotTurns':
       turns = [...msg.turns];
       renderAll();
       persist();
+      meter.schedule();
       return;
     case 'turnStarted':
       turns = [...turns.filter((t) => t.id !== msg.turn.id), msg.turn];
@@ -199,6 +218,10 @@ function handle(msg: HostToWebview): void {
     case 'busy':
       busy = msg.busy;
       renderChrome();
+      if (!busy) {
+        // The conversation grew (or was compacted): the next request is larger (or smaller).
+        meter.schedule();
+      }
       return;
     case 'setup':
       setup = msg.setup;
@@ -206,6 +229,20 @@ function handle(msg: HostToWebview): void {
       return;
     case 'models':
       renderModels(msg.models, msg.current);
+      meter.schedule();
+      return;
+    case 'contextMeter':
+      meter.reading(msg.seq, msg.reading);
+      return;
+    case 'totals':
+      meter.showTotals(msg.conversation, msg.today, msg.dailyLimit, turns.length > 0);
+      return;
+    case 'restoreDraft':
+      if (input.value.trim() === '') {
+        input.value = msg.text;
+        persist();
+      }
+      input.focus();
       return;
     case 'focusInput':
       input.focus();

@@ -146,6 +146,12 @@ export function costAt(price: ModelPrice, usage: BilledUsage): Cost {
   return { amount, currency: price.currency };
 }
 
+/** The price book of a Kimi configuration: its region (from the base URL unless forced) and the user's prices. */
+export function priceBookFor(config: { readonly baseUrl: string; readonly priceRegion?: PriceRegion | 'auto'; readonly prices?: Readonly<Record<string, PriceOverride>> }): PriceBook {
+  const region = config.priceRegion && config.priceRegion !== 'auto' ? config.priceRegion : regionOf(config.baseUrl);
+  return new PriceBook({ region, overrides: config.prices });
+}
+
 function isTiered(p: ModelPrice | Tiered): p is Tiered {
   return Array.isArray(p);
 }

@@ -4,6 +4,7 @@ import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewA
 import { CHAT_VIEW_ID, Commands } from '../constants';
 import type { ChatSession } from './chatSession';
 import type { CodeProposals } from './codeProposals';
+import type { ChatCostHooks } from './costHooks';
 import { withContext } from './contextPrompt';
 import type { EditorContext } from './editorContext';
 import type { EditorTracker } from './editorTracker';
@@ -46,11 +47,20 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly mentions: MentionSearch,
     /** False in Restricted Mode: mentioned files are not attached. */
     private readonly trusted: () => boolean,
+    private readonly costs: ChatCostHooks,
   ) {
     this.sessionListener = vscode.Disposable.from(
       { dispose: session.onDidPost((m) => this.post(m)).dispose },
       context.onDidChange(() => this.sendContext()),
+      costs.onDidChange(() => void this.sendTotals()),
     );
+  }
+
+  /** The conversation's and today's cost, under the input. */
+  async sendTotals(): Promise<void> {
+    if (this.view) {
+      this.post({ type: 'totals', ...(await this.costs.totals()) });
+    }
   }
 
   /** The chips above the input: the active editor and the added selections. */
@@ -120,6 +130,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     await this.session.whenLoaded();
     const title = (await this.session.list()).find((c) => c.id === this.session.currentConversation)?.title;
     this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState(), title });
+    await this.sendTotals();
   }
 
   private post(message: HostToWebview): void {
@@ -153,6 +164,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'setModel':
         return this.models.select(message.model);
       case 'send': {
+        if (!(await this.costs.maySend())) {
+          this.post({ type: 'restoreDraft', text: message.text });
+          return;
+        }
         const editor = this.context.take(message.context ?? []);
         const mentions = message.mentions ?? [];
         const mentioned = await resolveMentions(mentions, this.trusted());
@@ -171,7 +186,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'stop':
         return this.session.stop();
       case 'resend':
-        void this.session.resend(message.turnId, message.text);
+        if (await this.costs.maySend()) {
+          void this.session.resend(message.turnId, message.text);
+        }
+        return;
+      case 'measure':
+        // Not awaited: Kimi's count may take a moment, and a newer draft replaces this one.
+        void this.costs.measure(message).then((reading) => reading && this.post({ type: 'contextMeter', seq: message.seq, reading }));
+        return;
+      case 'compact':
+        await vscode.commands.executeCommand(Commands.compactConversation);
         return;
       case 'newChat':
         return this.newChat();

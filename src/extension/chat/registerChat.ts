@@ -14,6 +14,7 @@ import { EditorContext } from './editorContext';
 import { EditorTracker } from './editorTracker';
 import { MentionSearch } from './mentions';
 import { createModelChoice } from './modelChoice';
+import { registerChatCosts } from './registerCost';
 
 /** The chat view, its session (conversations persisted per workspace), New Chat and the conversation list. */
 export function registerChat(
@@ -22,12 +23,9 @@ export function registerChat(
   state: IndexState,
   chatCollections: ChatCollections,
 ): ChatViewProvider {
-  const session = new ChatSession(
-    createChatStore(context.storageUri, context.workspaceState),
-    new AgentChatEngine(services, chatCollections),
-    services.log,
-    services.redactor,
-  );
+  const store = createChatStore(context.storageUri, context.workspaceState);
+  const engine = new AgentChatEngine(services, chatCollections);
+  const session = new ChatSession(store, engine, services.log, services.redactor);
   const setup = async (): Promise<SetupState> => ({
     hasKimiKey: (await services.secrets.get('kimiApiKey')) !== undefined,
     indexed: state.records.length > 0,
@@ -39,6 +37,7 @@ export function registerChat(
   const proposals = new CodeProposals();
   const editorContext = new EditorContext();
   const mentions = new MentionSearch();
+  const costs = registerChatCosts(context, { services, session, store, engine, editorContext });
   const provider = new ChatViewProvider(
     context.extensionUri,
     session,
@@ -50,6 +49,7 @@ export function registerChat(
     editorContext,
     mentions,
     () => services.trust.trusted,
+    costs,
   );
   const addSelection = async (focusInput: boolean): Promise<void> => {
     if (!editorContext.addSelection()) {
@@ -98,6 +98,9 @@ export function registerChat(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kimiMilvus.kimi')) {
         void provider.refreshModels();
+      }
+      if (e.affectsConfiguration('kimiMilvus.budget') || e.affectsConfiguration('kimiMilvus.pricing')) {
+        void provider.sendTotals();
       }
       if (e.affectsConfiguration('kimiMilvus.kimi.baseUrl')) {
         session.clearErrors((error) => /^Could not reach Kimi/.test(error));
