@@ -42,7 +42,7 @@ export function formatMoney(m: Money): string {
   if (a === 0) {
     return `${symbol}0`;
   }
-  const digits = a >= 1 ? 2 : Math.min(8, Math.max(2, 2 - Math.floor(Math.log10(a))));
+  const digits = a >= 0.1 ? 2 : Math.min(8, 2 - Math.floor(Math.log10(a)));
   return `${symbol}${a.toFixed(digits)}`;
 }
 
