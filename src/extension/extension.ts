@@ -90,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     logUri: context.logUri,
     onDidSync: liveSync.onDidSync,
     kimiChatHandler,
+    chat: chat.testHandle(),
   };
 }
 

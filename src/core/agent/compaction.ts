@@ -1,6 +1,6 @@
 /**
  * Keeps a conversation inside the model's context window without dropping anything silently
- * (docs/usage.md#memory). When a request would pass the compaction threshold: old tool results are
+ * (docs/agent-and-tools.md#memory). When a request would pass the compaction threshold: old tool results are
  * shortened first; if that is not enough, older turns are summarised by Kimi into one message that
  * keeps file paths, decisions and open questions (the docs' advice for long conversations,
  * docs/reference/kimi-api.md#conversation-state). Only when no summary can be made (an error,

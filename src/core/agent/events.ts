@@ -38,7 +38,7 @@ export type AgentEvent =
       readonly durationMs: number;
     }
   | { readonly type: 'usage'; readonly usage: TokenUsage }
-  /** The conversation was made to fit the context window (docs/usage.md#memory): never silently. */
+  /** The conversation was made to fit the context window (docs/agent-and-tools.md#memory): never silently. */
   | ({ readonly type: 'compaction' } & CompactionReport)
   /** A retryable API error; the client waits `delayMs` before trying again. */
   | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number; readonly reason: string }

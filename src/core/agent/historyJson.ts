@@ -6,7 +6,7 @@
 import { AppError } from '../errors';
 import type { ChatMessage, ToolCall } from '../kimi/types';
 
-/** A summary that stands for the first `upTo` messages of the conversation (docs/usage.md#memory). */
+/** A summary that stands for the first `upTo` messages of the conversation (docs/agent-and-tools.md#memory). */
 export interface HistorySummary {
   readonly id: string;
   readonly text: string;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
+import type { Turn } from '../../shared/chatModel';
 import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewAction, type WebviewToHost } from '../../shared/protocol';
 import { CHAT_VIEW_ID, Commands } from '../constants';
 import type { ChatSession } from './chatSession';
@@ -24,6 +25,13 @@ const ACTION_COMMANDS: Record<WebviewAction, string> = {
   showLogs: Commands.showLogs,
   manageTrust: 'workbench.trust.manage',
 };
+
+/** What the extension-host tests drive the chat with, where there is no webview to type into. */
+export interface ChatTestHandle {
+  send(question: string): Promise<void>;
+  turns(): readonly Turn[];
+  totals(): ReturnType<ChatCostHooks['totals']>;
+}
 
 /** The chat panel: renders the session, and turns validated webview messages into host actions. */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -54,6 +62,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       context.onDidChange(() => this.sendContext()),
       costs.onDidChange(() => void this.sendTotals()),
     );
+  }
+
+  /** The session and totals behind the view, for the extension-host tests (the test API only). */
+  testHandle(): ChatTestHandle {
+    return { send: (question) => this.session.send(question), turns: () => this.session.allTurns, totals: () => this.costs.totals() };
   }
 
   /** The conversation's and today's cost, under the input. */
