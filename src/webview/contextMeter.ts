@@ -28,7 +28,7 @@ export class ContextMeterView {
     this.bar = el('div', { class: 'meter-bar', role: 'meter', 'aria-label': 'Context window', 'aria-valuemin': '0' }, this.fill, this.mark);
     this.compact.addEventListener('click', onCompact);
     this.compact.hidden = true;
-    this.element = el('div', { class: 'context-meter' }, this.bar, el('div', { class: 'meter-row' }, this.label, el('span', { class: 'spacer' }), this.totals, this.compact));
+    this.element = el('div', { class: 'context-meter' }, this.bar, el('div', { class: 'meter-row' }, this.label, this.totals, this.compact));
   }
 
   /** Measures again once the draft stops changing. */
