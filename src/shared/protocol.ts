@@ -226,7 +226,9 @@ export function parseHostMessage(data: unknown): HostToWebview | undefined {
         ? (data as HostToWebview)
         : undefined;
     case 'contextMeter':
-      return typeof data.seq === 'number' && isObj(data.reading) && isCount(data.reading.tokens) && isCount(data.reading.window) ? (data as HostToWebview) : undefined;
+      return typeof data.seq === 'number' && isObj(data.reading) && isCount(data.reading.tokens) && isCount(data.reading.window) && isObj(data.reading.parts)
+        ? (data as HostToWebview)
+        : undefined;
     case 'totals':
       return isObj(data.conversation) && isObj(data.today) && isObj(data.conversation.costs) && isObj(data.today.costs) ? (data as HostToWebview) : undefined;
     case 'restoreDraft':
