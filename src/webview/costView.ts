@@ -1,5 +1,5 @@
 /** A turn's cost line, its context note and the "Earlier turns summarised" marker. */
-import type { ContextNote, SummaryMarker, Usage } from '../shared/chatModel';
+import type { ContextNote, SummaryMarker, Turn, Usage } from '../shared/chatModel';
 import { formatMoney, formatTokens } from '../shared/cost';
 import { el } from './dom';
 import { renderMarkdown } from './markdown';
@@ -46,4 +46,20 @@ export function renderSummaryMarker(summary: SummaryMarker): HTMLElement {
     el('div', { class: 'summary-note' }, 'Kimi reads this summary instead of the turns above it.'),
     body,
   );
+}
+
+/** The turn's context note, if it has one (for appending). */
+export function contextNoteOf(turn: Turn): HTMLElement[] {
+  const note = turn.contextNote ? renderContextNote(turn.contextNote) : undefined;
+  return note ? [note] : [];
+}
+
+/** The turn's summary marker, if it has one, with its citation links wired by `wire`. */
+export function summaryMarkerOf(turn: Turn, wire: (marker: HTMLElement) => void): HTMLElement[] {
+  if (!turn.summary) {
+    return [];
+  }
+  const marker = renderSummaryMarker(turn.summary);
+  wire(marker);
+  return [marker];
 }

@@ -5,7 +5,7 @@ import { decorateCodeBlocks, type CodeActions } from './codeBlocks';
 import { button, el } from './dom';
 import { renderMarkdown } from './markdown';
 import { renderSources } from './sourcesView';
-import { renderContextNote, renderSummaryMarker, renderUsage } from './costView';
+import { contextNoteOf, renderUsage, summaryMarkerOf } from './costView';
 
 export interface TurnActions extends CodeActions {
   openSource(source: SourceLink): void;
@@ -60,10 +60,7 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
   if (turn.tools.length > 0) {
     answer.append(el('div', { class: 'tools' }, ...turn.tools.map(renderTool)));
   }
-  const note = turn.contextNote ? renderContextNote(turn.contextNote) : undefined;
-  if (note) {
-    answer.append(note);
-  }
+  answer.append(...contextNoteOf(turn));
   const body = el('div', { class: 'markdown' });
   const { fragment, cited } = renderMarkdown(turn.answer, turn.sources);
   body.append(fragment);
@@ -104,12 +101,7 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
   if (turn.usage && turn.status !== 'streaming') {
     answer.append(renderUsage(turn.usage));
   }
-  article.append(answer);
-  if (turn.summary) {
-    const marker = renderSummaryMarker(turn.summary);
-    wireSourceLinks(marker, [], actions);
-    article.append(marker);
-  }
+  article.append(answer, ...summaryMarkerOf(turn, (marker) => wireSourceLinks(marker, [], actions)));
   return article;
 }
 

@@ -143,6 +143,10 @@ function renderChrome(): void {
   app.classList.toggle('busy', busy);
   stop.hidden = !busy;
   stop.disabled = !busy;
+  if (!busy) {
+    // The conversation changed (an answer, a compaction, another conversation): measure the next request again.
+    meter.schedule();
+  }
 }
 
 /**
@@ -193,13 +197,11 @@ function handle(msg: HostToWebview): void {
       heading.hidden = msg.title === undefined;
       renderAll();
       persist();
-      meter.schedule();
       return;
     case 'snapshotTurns':
       turns = [...msg.turns];
       renderAll();
       persist();
-      meter.schedule();
       return;
     case 'turnStarted':
       turns = [...turns.filter((t) => t.id !== msg.turn.id), msg.turn];
@@ -218,10 +220,6 @@ function handle(msg: HostToWebview): void {
     case 'busy':
       busy = msg.busy;
       renderChrome();
-      if (!busy) {
-        // The conversation grew (or was compacted): the next request is larger (or smaller).
-        meter.schedule();
-      }
       return;
     case 'setup':
       setup = msg.setup;
@@ -232,17 +230,9 @@ function handle(msg: HostToWebview): void {
       meter.schedule();
       return;
     case 'contextMeter':
-      meter.reading(msg.seq, msg.reading);
-      return;
     case 'totals':
-      meter.showTotals(msg.conversation, msg.today, msg.dailyLimit, turns.length > 0);
-      return;
     case 'restoreDraft':
-      if (input.value.trim() === '') {
-        input.value = msg.text;
-        persist();
-      }
-      input.focus();
+      handleCost(msg);
       return;
     case 'focusInput':
       input.focus();
@@ -253,6 +243,21 @@ function handle(msg: HostToWebview): void {
     case 'mentionResults':
       mentions.results(msg.seq, msg.items);
       return;
+  }
+}
+
+/** The meter's readings, the totals, and a question the budget kept back. */
+function handleCost(msg: Extract<HostToWebview, { type: 'contextMeter' | 'totals' | 'restoreDraft' }>): void {
+  if (msg.type === 'contextMeter') {
+    meter.reading(msg.seq, msg.reading);
+  } else if (msg.type === 'totals') {
+    meter.showTotals(msg.conversation, msg.today, msg.dailyLimit, turns.length > 0);
+  } else {
+    if (input.value.trim() === '') {
+      input.value = msg.text;
+      persist();
+    }
+    input.focus();
   }
 }
 

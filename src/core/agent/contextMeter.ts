@@ -45,13 +45,12 @@ export class ContextMeter {
   private readonly cache = new Map<string, number>();
   private pausedUntil = 0;
   private readonly logger: Logger;
+  private readonly now: () => number;
 
   constructor(options: { logger?: Logger; now?: () => number } = {}) {
     this.logger = options.logger ?? nullLogger;
     this.now = options.now ?? Date.now;
   }
-
-  private readonly now: () => number;
 
   /** Measures the request; `client` undefined (or `useKimi` false) means the local estimate only. */
   async measure(request: MeasureRequest, client: KimiClient | undefined, signal?: AbortSignal): Promise<ContextMeasure> {

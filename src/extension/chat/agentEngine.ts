@@ -25,6 +25,9 @@ const NO_KEY = "No Kimi API key is set. Run 'Kimi Milvus: Set Kimi API Key' (the
  * registry per question (cheap), so changed settings and keys apply to the next message.
  */
 export class AgentChatEngine implements ChatEngine {
+  /** The declared tools by web-search setting: the meter asks for them on every pause in typing. */
+  private readonly declared = new Map<boolean, ToolRegistry>();
+
   constructor(
     private readonly services: Services,
     private readonly chatCollections: ChatCollections,
@@ -110,10 +113,14 @@ export class AgentChatEngine implements ChatEngine {
 
   /** The tools as declared to Kimi, without opening Milvus: enough to count their tokens, not to run them. */
   private declarations(kimi: KimiConfig): ToolRegistry {
-    const store = unavailableStore('not opened for counting');
-    const embedder = new NoneEmbedder();
-    const indexer = { indexFile: () => Promise.reject(new Error('not available')) };
-    return createToolRegistry(extensionToolContext(this.services, this.chatCollections, { store, embedder, indexer }), { webSearch: kimi.webSearch });
+    let registry = this.declared.get(kimi.webSearch);
+    if (!registry) {
+      const store = unavailableStore('not opened for counting');
+      const indexer = { indexFile: () => Promise.reject(new Error('not available')) };
+      registry = createToolRegistry(extensionToolContext(this.services, this.chatCollections, { store, embedder: new NoneEmbedder(), indexer }), { webSearch: kimi.webSearch });
+      this.declared.set(kimi.webSearch, registry);
+    }
+    return registry;
   }
 }
 

@@ -176,21 +176,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       case 'setModel':
         return this.models.select(message.model);
-      case 'send': {
-        if (!(await this.costs.maySend())) {
-          this.post({ type: 'restoreDraft', text: message.text });
-          return;
-        }
-        const editor = this.context.take(message.context ?? []);
-        const mentions = message.mentions ?? [];
-        const mentioned = await resolveMentions(mentions, this.trusted());
-        const attachments = [...editor, ...mentioned.attachments];
-        const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
-        const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
-        // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
-        void this.session.send(message.text, context);
-        return;
-      }
+      case 'send':
+        return this.send(message);
       case 'mentionQuery':
         this.post({ type: 'mentionResults', seq: message.seq, items: await this.mentions.search(message.query) });
         return;
@@ -233,6 +220,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await vscode.commands.executeCommand(ACTION_COMMANDS[message.action]);
         return;
     }
+  }
+
+  /** A question with its editor context and mentions; past the daily budget only if the user agrees. */
+  private async send(message: Extract<WebviewToHost, { type: 'send' }>): Promise<void> {
+    if (!(await this.costs.maySend())) {
+      this.post({ type: 'restoreDraft', text: message.text });
+      return;
+    }
+    const editor = this.context.take(message.context ?? []);
+    const mentions = message.mentions ?? [];
+    const mentioned = await resolveMentions(mentions, this.trusted());
+    const attachments = [...editor, ...mentioned.attachments];
+    const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
+    const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
+    // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
+    void this.session.send(message.text, context);
   }
 
   private disposeView(): void {
