@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   context.subscriptions.push(liveSync);
   log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);
 
-  return testing ? testApi({ context, trust, secrets, services, lines, liveSync, kimiChatHandler }) : undefined;
+  return testing ? testApi({ context, trust, secrets, services, lines, liveSync, kimiChatHandler, chat }) : undefined;
 }
 
 /** The log channel's logger (keys redacted); under test it also keeps the last lines for the tests to read. */
@@ -94,6 +94,7 @@ function testApi(parts: {
   readonly lines: readonly string[];
   readonly liveSync: LiveSync;
   readonly kimiChatHandler: KimiMilvusTestApi['kimiChatHandler'];
+  readonly chat: ReturnType<typeof registerChat>;
 }): KimiMilvusTestApi {
   const { trust, secrets, services, liveSync } = parts;
   return {
@@ -107,6 +108,7 @@ function testApi(parts: {
     logUri: parts.context.logUri,
     onDidSync: liveSync.onDidSync,
     kimiChatHandler: parts.kimiChatHandler,
+    chat: parts.chat.testHandle(),
   };
 }
 

@@ -5,6 +5,7 @@ import { decorateCodeBlocks, type CodeActions } from './codeBlocks';
 import { button, el } from './dom';
 import { renderMarkdown } from './markdown';
 import { renderSources } from './sourcesView';
+import { contextNoteOf, renderUsage, summaryMarkerOf } from './costView';
 
 export interface TurnActions extends CodeActions {
   openSource(source: SourceLink): void;
@@ -14,7 +15,11 @@ export interface TurnActions extends CodeActions {
 
 export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTMLElement {
   const article = el('div', { class: 'turn', 'data-turn': turn.id, 'data-status': turn.status });
-  article.append(renderQuestion(turn, actions), renderAnswer(turn, actions, last));
+  article.append(
+    renderQuestion(turn, actions),
+    renderAnswer(turn, actions, last),
+    ...summaryMarkerOf(turn, (marker) => wireSourceLinks(marker, [], actions)),
+  );
   return article;
 }
 
@@ -69,6 +74,7 @@ function renderAnswer(turn: Turn, actions: TurnActions, last: boolean): HTMLElem
   if (turn.tools.length > 0) {
     answer.append(el('div', { class: 'tools' }, ...turn.tools.map(renderTool)));
   }
+  answer.append(...contextNoteOf(turn));
   const body = el('div', { class: 'markdown' });
   const { fragment, cited } = renderMarkdown(turn.answer, turn.sources);
   body.append(fragment);
@@ -86,7 +92,7 @@ function renderAnswer(turn: Turn, actions: TurnActions, last: boolean): HTMLElem
     }
   }
   if (turn.usage && turn.status !== 'streaming') {
-    answer.append(el('div', { class: 'usage', title: usageTitle(turn) }, `${turn.usage.totalTokens.toLocaleString()} tokens`));
+    answer.append(renderUsage(turn.usage));
   }
   return answer;
 }
@@ -201,9 +207,4 @@ function sourceLink(source: SourceLink, label: string, actions: TurnActions): HT
     actions.openSource(source);
   });
   return a;
-}
-
-function usageTitle(turn: Turn): string {
-  const u = turn.usage;
-  return u ? `Prompt ${u.promptTokens.toLocaleString()}, completion ${u.completionTokens.toLocaleString()} tokens` : '';
 }

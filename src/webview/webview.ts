@@ -4,6 +4,7 @@ import { parseHostMessage, type HostToWebview, type SetupState } from '../shared
 import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
 import { ContextChips } from './contextChips';
+import { ContextMeterView } from './contextMeter';
 import { MentionPicker } from './mentionPicker';
 import { renderSetup } from './setupView';
 import { renderTurn, type TurnActions } from './turnView';
@@ -48,6 +49,14 @@ const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi
 model.hidden = true;
 const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
 const mentions = new MentionPicker(input, (query, seq) => host.post({ type: 'mentionQuery', query, seq }));
+const meter = new ContextMeterView(
+  (seq) => {
+    const context = chips.ids();
+    const mentioned = mentions.taken();
+    host.post({ type: 'measure', seq, text: input.value, ...(context.length > 0 ? { context } : {}), ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}) });
+  },
+  () => host.post({ type: 'compact' }),
+);
 const composer = el(
   'div',
   { class: 'composer' },
@@ -55,8 +64,13 @@ const composer = el(
   mentions.chips,
   mentions.list,
   input,
+  meter.element,
   el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), history, newChat, stop, send),
 );
+// Attaching or removing a chip or a mention changes the next request as much as typing does.
+const remeasure = new MutationObserver(() => meter.schedule());
+remeasure.observe(chips.element, { childList: true, subtree: true });
+remeasure.observe(mentions.chips, { childList: true, subtree: true });
 const app = document.getElementById('app') ?? document.body;
 app.append(setupBox, heading, log, composer);
 input.value = saved?.draft ?? '';
@@ -80,7 +94,10 @@ input.addEventListener('keydown', (e) => {
     submit();
   }
 });
-input.addEventListener('input', persist);
+input.addEventListener('input', () => {
+  persist();
+  meter.schedule();
+});
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => host.post({ type: 'stop' }));
 newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
@@ -126,6 +143,10 @@ function renderChrome(): void {
   app.classList.toggle('busy', busy);
   stop.hidden = !busy;
   stop.disabled = !busy;
+  if (!busy) {
+    // The conversation changed (an answer, a compaction, another conversation): measure the next request again.
+    meter.schedule();
+  }
 }
 
 /**
@@ -206,6 +227,12 @@ function handle(msg: HostToWebview): void {
       return;
     case 'models':
       renderModels(msg.models, msg.current);
+      meter.schedule();
+      return;
+    case 'contextMeter':
+    case 'totals':
+    case 'restoreDraft':
+      handleCost(msg);
       return;
     case 'focusInput':
       input.focus();
@@ -216,6 +243,21 @@ function handle(msg: HostToWebview): void {
     case 'mentionResults':
       mentions.results(msg.seq, msg.items);
       return;
+  }
+}
+
+/** The meter's readings, the totals, and a question the budget kept back. */
+function handleCost(msg: Extract<HostToWebview, { type: 'contextMeter' | 'totals' | 'restoreDraft' }>): void {
+  if (msg.type === 'contextMeter') {
+    meter.reading(msg.seq, msg.reading);
+  } else if (msg.type === 'totals') {
+    meter.showTotals(msg.conversation, msg.today, msg.dailyLimit, turns.length > 0);
+  } else {
+    if (input.value.trim() === '') {
+      input.value = msg.text;
+      persist();
+    }
+    input.focus();
   }
 }
 

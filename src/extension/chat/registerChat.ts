@@ -14,6 +14,7 @@ import { EditorContext } from './editorContext';
 import { EditorTracker } from './editorTracker';
 import { MentionSearch } from './mentions';
 import { createModelChoice } from './modelChoice';
+import { registerChatCosts } from './registerCost';
 
 /** The chat view, its session (conversations persisted per workspace), New Chat and the conversation list. */
 export function registerChat(
@@ -22,13 +23,11 @@ export function registerChat(
   state: IndexState,
   chatCollections: ChatCollections,
 ): ChatViewProvider {
-  const session = new ChatSession(
-    createChatStore(context.storageUri, context.workspaceState),
-    new AgentChatEngine(services, chatCollections),
-    services.log,
-    services.redactor,
-  );
+  const store = createChatStore(context.storageUri, context.workspaceState);
+  const engine = new AgentChatEngine(services, chatCollections);
+  const session = new ChatSession(store, engine, services.log, services.redactor);
   const parts = { editors: new EditorTracker(), proposals: new CodeProposals(), editorContext: new EditorContext(), mentions: new MentionSearch() };
+  const costs = registerChatCosts(context, { services, session, store, engine, editorContext: parts.editorContext });
   const provider = new ChatViewProvider(
     context.extensionUri,
     session,
@@ -40,6 +39,7 @@ export function registerChat(
     parts.editorContext,
     parts.mentions,
     () => services.trust.trusted,
+    costs,
   );
   context.subscriptions.push(
     parts.editors,
@@ -114,6 +114,9 @@ function refreshOnChanges(services: Services, state: IndexState, session: ChatSe
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kimiMilvus.kimi')) {
         void provider.refreshModels();
+      }
+      if (e.affectsConfiguration('kimiMilvus.budget') || e.affectsConfiguration('kimiMilvus.pricing')) {
+        void provider.sendTotals();
       }
       if (e.affectsConfiguration('kimiMilvus.kimi.baseUrl')) {
         session.clearErrors((code) => code === 'kimi/connection');
