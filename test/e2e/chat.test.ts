@@ -208,6 +208,9 @@ describe('chat (e2e)', function () {
     await turn.getByRole('button', { name: /^Insert code block \d+ at cursor$/ }).click();
     const editorText = wb().page.locator('.editor-group-container.active .monaco-editor .view-lines');
     await until('the inserted code', async () => ((await editorText.innerText()).includes('nextFoghornTest(Date.now())') ? true : undefined), 10_000);
+    // Insert ends by moving the focus to the editor, after the text shows: a palette opened before
+    // that would lose the focus and close under the command being typed into it.
+    await wb().page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10_000 });
     await wb().runCommand('View: Revert and Close Editor');
   });
 
