@@ -89,6 +89,9 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     logLines: () => lines,
     logUri: context.logUri,
     onDidSync: liveSync.onDidSync,
+    chatViewLoaded: () => chat.viewLoaded,
+    collectionsViewVisible: () => tree.visible,
+    collectionRows: async () => (await tree.getChildren()).map((item) => ({ name: item.info.name, description: String(item.description ?? '') })),
     kimiChatHandler,
   };
 }
