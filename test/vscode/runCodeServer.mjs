@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, appendFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCodeServer } from '../../scripts/codeServer.mjs';
+import { startCodeServer, TEST_SETTINGS } from '../../scripts/codeServer.mjs';
 import { copySampleWorkspace } from '../support/sampleWorkspace.mjs';
 import { launchChromium } from './browser.mjs';
 import { buildVscodeTests } from './build.mjs';
@@ -81,6 +81,10 @@ async function main() {
   workspace = copySampleWorkspace();
   server = await startCodeServer({
     folder: workspace.folder,
+    // Desktop VS Code's default (test:electron runs the same suites there). The web workbench's
+    // default, afterDelay, saves an edited file one second after the edit: on a busy machine that
+    // lands before a test's own save(), which then returns false because nothing is left to save.
+    settings: { ...TEST_SETTINGS, 'files.autoSave': 'off' },
     logFile: path.join(resultsDir, 'code-server.log'),
     logDir: resultsDir,
     log: say,
