@@ -82,8 +82,8 @@ async function main() {
   server = await startCodeServer({
     folder: workspace.folder,
     // Desktop VS Code's default (test:electron runs the same suites there). The web workbench's
-    // default, afterDelay, saves an edited file one second after the edit: on a busy machine that
-    // lands before a test's own save(), which then returns false because nothing is left to save.
+    // default, afterDelay, starts saving an edited file one second after the edit: on a busy machine
+    // that comes before a test's own save(), which then returns false.
     settings: { ...TEST_SETTINGS, 'files.autoSave': 'off' },
     logFile: path.join(resultsDir, 'code-server.log'),
     logDir: resultsDir,
