@@ -1,6 +1,7 @@
 // Runs inside a real VS Code extension host. Checks the contract between package.json and the
 // code (IDs in src/extension/constants.ts), so it stays valid while the implementation changes.
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CHAT_VIEW_ID,
@@ -85,9 +86,13 @@ async function eventually(what: string, check: () => boolean, timeoutMs = 10_000
 }
 
 describe('activation (inside VS Code)', () => {
-  it('runs in a real extension host', () => {
+  it('runs in a real extension host, on a copy of the sample workspace', () => {
     assert.match(vscode.version, /^1\.\d+\.\d+/);
-    assert.equal(typeof vscode.commands.executeCommand, 'function');
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    assert.deepEqual(folders.map((f) => f.name), ['sample-workspace']);
+    // The suites create, edit and delete files there: never in the tracked fixture.
+    const fixture = path.join('test', 'fixtures', 'sample-workspace');
+    assert.ok(!folders[0]?.uri.fsPath.endsWith(fixture), `the suites run on the tracked fixture ${folders[0]?.uri.fsPath}`);
   });
 
   it('the extension activates', async () => {
