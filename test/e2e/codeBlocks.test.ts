@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
+import { contrast } from './colours';
 import { REPO_ROOT, SAMPLE_WORKSPACE, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Code7Blocks';
@@ -17,19 +18,6 @@ const KEY = 'kimi-e2e-key-Code7Blocks';
 const WORKSPACE = mkdtempSync(path.join(tmpdir(), 'kimi-code-blocks-'));
 cpSync(SAMPLE_WORKSPACE, WORKSPACE, { recursive: true });
 const FOGHORN = path.join(WORKSPACE, 'src', 'foghorn.js');
-
-/** WCAG contrast ratio of two CSS rgb() colours. */
-function contrast(a: string, b: string): number {
-  const lum = (c: string): number => {
-    const [r = 0, g = 0, bl = 0] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
-      const x = Number(v) / 255;
-      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-  return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
-}
 
 /** Every file of the workspace copy with its text, to prove what an action changed. */
 function snapshot(): Map<string, string> {
