@@ -151,7 +151,11 @@ export class Workbench {
       await this.page.keyboard.press('F1');
       return (await input.isVisible().catch(() => false)) || undefined;
     }, 30_000);
-    await input.fill(`>${label}`);
+    // The palette closes when it loses the focus: an editor or view still taking the focus from an
+    // earlier action closes it under us, and fill() then times out on a hidden input. Say so.
+    await input.fill(`>${label}`).catch((e: unknown) => {
+      throw new Error(`the command palette closed before "${label}" was typed into it (did an earlier action still move the focus?): ${String(e)}`);
+    });
     const row = this.page
       .locator('.quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
