@@ -26,4 +26,18 @@ describe('layering', () => {
     const bad = files.filter((f) => /from\s+['"](vscode|node:[^'"]+|\.\.\/core[^'"]*|\.\.\/extension[^'"]*)['"]/.test(readFileSync(f, 'utf8')));
     assert.deepEqual(bad, []);
   });
+
+  it('src/mcp imports only core, shared, Node and libraries (not vscode, the CLI or the extension)', () => {
+    const files = filesUnder(path.join(root, 'src', 'mcp')).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length > 0);
+    const bad = files.filter((f) => /from\s+['"](vscode|\.\.\/(cli|extension|webview)[^'"]*)['"]/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(bad, []);
+  });
+
+  it('src/text is pure wording over core types: no vscode, Node built-ins or front end', () => {
+    const files = filesUnder(path.join(root, 'src', 'text')).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length > 0);
+    const bad = files.filter((f) => /from\s+['"](vscode|node:[^'"]+|\.\.\/(cli|extension|webview|mcp)[^'"]*)['"]/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(bad, []);
+  });
 });
