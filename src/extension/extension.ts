@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { collectionNameFor } from '../core/indexing/collectionName';
+import type { ChatViewProvider } from './chat/chatViewProvider';
 import { registerChat } from './chat/registerChat';
 import { ChatCollections } from './collections/chatCollections';
 import { registerCollections } from './collections/collectionCommands';
+import type { CollectionsTree } from './collections/collectionsTree';
 import { Commands, OUTPUT_CHANNEL_NAME } from './constants';
 import { registerAddFiles } from './indexing/addFiles';
 import { registerIndexCommands } from './indexing/indexCommands';
@@ -76,9 +78,24 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   context.subscriptions.push(liveSync);
   log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);
 
-  if (!testing) {
-    return undefined;
-  }
+  return testing ? testApi({ context, trust, secrets, services, lines, liveSync, chat, tree, kimiChatHandler }) : undefined;
+}
+
+/** The parts of the running extension the test API looks into. */
+interface Wired {
+  readonly context: vscode.ExtensionContext;
+  readonly trust: TrustState;
+  readonly secrets: SecretStore;
+  readonly services: Services;
+  readonly lines: readonly string[];
+  readonly liveSync: LiveSync;
+  readonly chat: ChatViewProvider;
+  readonly tree: CollectionsTree;
+  readonly kimiChatHandler: vscode.ChatRequestHandler;
+}
+
+/** What activate returns in ExtensionMode.Test (never in production). */
+function testApi({ context, trust, secrets, services, lines, liveSync, chat, tree, kimiChatHandler }: Wired): KimiMilvusTestApi {
   return {
     setTrustOverride: (value) => trust.setOverride(value),
     readSecret: (name) => secrets.get(name),
