@@ -42,6 +42,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private queue: Promise<void> = Promise.resolve();
   /** Focus was asked for while the view was still loading: give it once the view is ready. */
   private focusOnReady = false;
+  /** The current view's script has run and said 'ready'. */
+  private loaded = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -88,9 +90,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.post({ type: 'focusInput' });
   }
 
+  /** A view is shown and its script said 'ready' (the test API reads it: the view really resolves). */
+  get viewLoaded(): boolean {
+    return this.view !== undefined && this.loaded;
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
     this.view = view;
+    this.loaded = false;
     view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
     view.webview.html = chatHtml(view.webview, this.extensionUri);
     view.webview.onDidReceiveMessage((data: unknown) => this.receive(data), undefined, this.viewDisposables);
@@ -98,6 +106,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       () => {
         if (this.view === view) {
           this.view = undefined;
+          this.loaded = false;
         }
         this.disposeView();
       },
@@ -165,6 +174,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.loaded = true;
         await this.sendSnapshot();
         this.sendContext();
         if (this.focusOnReady) {
