@@ -157,7 +157,7 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
       return {
         type: 'send',
         text: data.text,
-        ...(ids !== undefined ? { context: ids as string[] } : {}),
+        ...(ids !== undefined ? { context: ids } : {}),
         ...(mentions.length > 0 ? { mentions: mentions as Mention[] } : {}),
       };
     }

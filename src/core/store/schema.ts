@@ -267,7 +267,7 @@ export function toPlacementEntity(p: ChunkPlacement): Record<string, string | nu
 
 /** A query/search result row back into our shape. */
 export function fromEntity(e: Record<string, unknown>): Omit<ChunkRow, 'vector'> {
-  const str = (k: string): string => (typeof e[k] === 'string' ? (e[k] as string) : String(e[k] ?? ''));
+  const str = (k: string): string => (typeof e[k] === 'string' ? e[k] : String(e[k] ?? ''));
   const num = (k: string): number => Number(e[k] ?? 0);
   return {
     id: str(F.id),
