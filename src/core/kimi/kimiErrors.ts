@@ -29,6 +29,11 @@ export function parseRetryAfter(message: string): number | undefined {
   return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }
 
+/** `instanceof APIError` alone types the error's status and headers as `any`; this keeps the SDK's own types. */
+function isApiError(err: unknown): err is APIError {
+  return err instanceof APIError;
+}
+
 function bodyError(err: APIError): { type?: string; message?: string } {
   const e: unknown = err.error;
   if (e && typeof e === 'object') {
@@ -59,7 +64,7 @@ export function isMoonshotHost(baseUrl: string): boolean {
 
 /** What to check when the endpoint cannot be reached, depending on whose endpoint it is. */
 export function connectionHint(baseUrl: string): string {
-  let host = '';
+  let host: string;
   try {
     host = new URL(baseUrl).hostname;
   } catch {
@@ -96,7 +101,7 @@ export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | Use
     );
   }
   const redactor = new Redactor([ctx.apiKey]);
-  if (err instanceof APIConnectionError || !(err instanceof APIError)) {
+  if (err instanceof APIConnectionError || !isApiError(err)) {
     return new KimiApiError(
       `Could not reach Kimi at ${ctx.baseUrl} (${redactor.redact(errorMessage(err))}). ${connectionHint(ctx.baseUrl)}`,
       undefined,

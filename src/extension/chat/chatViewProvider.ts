@@ -48,7 +48,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly trusted: () => boolean,
   ) {
     this.sessionListener = vscode.Disposable.from(
-      { dispose: session.onDidPost((m) => this.post(m)).dispose },
+      session.onDidPost((m) => this.post(m)),
       context.onDidChange(() => this.sendContext()),
     );
   }
