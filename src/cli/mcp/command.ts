@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ConfigError } from '../../core/errors';
 import { createStreamLogger } from '../../core/logger';
-import { stringFlag, type CliCommand } from '../command';
+import type { CliCommand } from '../command';
 import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from '../config';
 import { cliMilvusConfig } from '../context';
 import { createMcpServer } from './server';
