@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       mcp.push(performance.now() - t);
     }
 
-    // The CLI keeps a V8 code cache of its bundle (src/cliLauncher.ts); here in a private folder, and
+    // The CLI keeps a V8 code cache of its bundle (src/cli.ts); here in a private folder, and
     // timed against runs with the cache turned off, one of each per query so both see the same load.
     const cached = { ...env, XDG_CACHE_HOME: path.join(base, 'cache') };
     const uncached = { ...env, KIMI_MILVUS_CODE_CACHE: '0' };

@@ -13,11 +13,11 @@ import { createToolRegistry } from '../core/agent/tools';
 import { DEFAULT_KIMI_MODEL, KIMI_GLOBAL_BASE_URL, type KimiConfig } from '../core/config';
 import { ApiError, ConfigError, errorMessage, isAbortError } from '../core/errors';
 import { collectionNameFor } from '../core/indexing/collectionName';
-import { Indexer } from '../core/indexing/indexer';
 import type { Logger } from '../core/logger';
 import { boolFlag, failureMessage, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
-import { deadlinesFromArgs, EMBEDDING_HELP, cliEmbedder, embeddingOptions, indexConfigFrom } from './config';
-import { COMMON_HELP, cliLogger, commonOptions, withStore } from './context';
+import { deadlinesFromArgs, EMBEDDING_HELP, embeddingOptions } from './config';
+import { COMMON_HELP, cliLogger, commonOptions } from './context';
+import { withServices } from './services';
 import { Redactor, secretsFromEnv } from '../core/redaction';
 
 const agentOptions = {
@@ -103,10 +103,11 @@ interface Session {
 async function withAgent<T>(io: CliIO, args: ParsedArgs, logger: Logger, fn: (s: Session) => Promise<T>): Promise<T> {
   const kimi = kimiConfigFromEnv(io.env, args);
   const workspace = await workspaceOf(io, args);
-  const embedder = cliEmbedder(args, io);
   const extra = Array.isArray(args.values.collection) ? args.values.collection.filter((c): c is string => typeof c === 'string') : [];
-  return withStore(io, args, async ({ store }) => {
-    const indexer = new Indexer({ store, embedder, config: indexConfigFrom(args), logger });
+  return withServices(io, args, async (services) => {
+    const embedder = await services.embedder(); // a bad embedding setting fails before Milvus starts
+    const store = await services.store();
+    const indexer = await services.indexer();
     const tools = createToolRegistry(
       { store, embedder, indexer, workspaceFolders: [workspace], collectionFor: collectionNameFor, searchCollections: () => extra, trusted: true, logger, redactor: new Redactor(secretsFromEnv(io.env)) },
       { webSearch: kimi.webSearch },

@@ -3,11 +3,13 @@ import * as path from 'node:path';
 import { ConfigError, StoreError } from '../core/errors';
 import { collectionNameFor, isValidCollectionName } from '../core/indexing/collectionName';
 import type { IndexProgress, IndexSummary } from '../core/indexing/events';
-import { Indexer, dryRunFolder } from '../core/indexing/indexer';
+import { dryRunFolder } from '../core/indexing/indexer';
 import type { SearchHit, VectorCounts } from '../core/store/types';
 import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
-import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingOptions, indexConfigFrom, indexOptions } from './config';
-import { COMMON_HELP, cliDataDir, cliLogger, commonOptions, withStore } from './context';
+import { EMBEDDING_HELP, INDEX_HELP, embeddingOptions, indexConfigFrom, indexOptions } from './config';
+import { COMMON_HELP, cliDataDir, commonOptions } from './context';
+import { withServices } from './services';
+import { folderSummaryText } from '../text/indexSummary';
 
 /** A progress line on stderr at most every two seconds; stdout stays clean for --json. */
 function progressPrinter(io: CliIO): (p: IndexProgress) => void {
@@ -21,26 +23,6 @@ function progressPrinter(io: CliIO): (p: IndexProgress) => void {
     const eta = p.etaSeconds !== undefined && p.phase !== 'done' ? `, about ${p.etaSeconds} s left` : '';
     io.stderr(`${p.phase}: ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} chunks${eta}\n`);
   };
-}
-
-function summaryText(s: IndexSummary): string {
-  const secs = (s.durationMs / 1000).toFixed(1);
-  const reasons = new Map<string, number>();
-  for (const k of s.skipped) {
-    reasons.set(k.reason, (reasons.get(k.reason) ?? 0) + 1);
-  }
-  const skipped = s.skipped.length ? ` Skipped ${s.skipped.length}: ${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')}.` : '';
-  if (s.dryRun) {
-    return (
-      `Dry run of ${s.root} → ${s.collection}: ${s.filesIndexed} files, ${s.bytes} bytes, about ${s.estimatedChunks ?? 0} chunks ` +
-      `and ${s.estimatedTokens ?? 0} embedding tokens.${skipped}\n`
-    );
-  }
-  const head = s.cancelled ? 'Cancelled; the collection is consistent, run again to finish.' : `Indexed ${s.root} into ${s.collection} in ${secs} s.`;
-  return (
-    `${head} Files: ${s.filesTotal} (${s.filesIndexed} written, ${s.filesUnchanged} unchanged, ${s.filesDeleted} removed). ` +
-    `Chunks: ${s.chunksWritten} written, ${s.chunksEmbedded} embedded, ${s.chunksDeleted} deleted.${skipped}\n`
-  );
 }
 
 async function assertDirectory(dir: string): Promise<void> {
@@ -99,23 +81,28 @@ const indexCommand: CliCommand = {
     if (boolFlag(args, 'dry-run')) {
       summary = await dryRunFolder(root, config, { collection }, io.signal);
     } else {
-      const embedder = cliEmbedder(args, io);
-      summary = await withStore(io, args, async ({ store }) => {
-        const name = collection ?? collectionNameFor(root);
-        if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
-          io.stderr(`Dropping ${name} to rebuild it.\n`);
-          await store.dropCollection(name, io.signal);
-        }
-        const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
-        const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io), cacheDir });
-        const result = await indexer.indexFolder(root, { collection, onProgress }, io.signal);
-        if (!result.cancelled) {
-          vectors = await store.vectorCounts(name, io.signal);
-        }
-        return result;
-      });
+      const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
+      summary = await withServices(
+        io,
+        args,
+        async (services) => {
+          await services.embedder(); // a bad embedding setting fails before Milvus starts
+          const store = await services.store();
+          const name = collection ?? collectionNameFor(root);
+          if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
+            io.stderr(`Dropping ${name} to rebuild it.\n`);
+            await store.dropCollection(name, io.signal);
+          }
+          const result = await (await services.indexer()).indexFolder(root, { collection, onProgress }, io.signal);
+          if (!result.cancelled) {
+            vectors = await store.vectorCounts(name, io.signal);
+          }
+          return result;
+        },
+        { cacheDir },
+      );
     }
-    io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : summaryText(summary));
+    io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : `${folderSummaryText(summary, 'run')}\n`);
     return summary.cancelled ? 130 : 0;
   },
 };
@@ -154,10 +141,10 @@ const addCommand: CliCommand = {
     const rootFlag = stringFlag(args, 'root');
     const inCwd = !path.relative(io.cwd, file).startsWith('..');
     const root = rootFlag ? path.resolve(io.cwd, rootFlag) : inCwd ? io.cwd : '';
-    const embedder = cliEmbedder(args, io);
-    const result = await withStore(io, args, ({ store }) =>
-      new Indexer({ store, embedder, config: indexConfigFrom(args), logger: cliLogger(io) }).indexFile(file, collection, root, io.signal),
-    );
+    const result = await withServices(io, args, async (services) => {
+      await services.embedder(); // a bad embedding setting fails before Milvus starts
+      return (await services.indexer()).indexFile(file, collection, root, io.signal);
+    });
     if (boolFlag(args, 'json')) {
       io.stdout(`${JSON.stringify({ collection, ...result }, null, 2)}\n`);
     } else if (result.skipped) {
@@ -224,8 +211,9 @@ const searchCommand: CliCommand = {
       throw new ConfigError(`--limit must be an integer from 1 to 1000 (got "${limitText}").`);
     }
     const ext = stringFlag(args, 'ext');
-    const embedder = cliEmbedder(args, io);
-    const hits = await withStore(io, args, async ({ store }) => {
+    const hits = await withServices(io, args, async (services) => {
+      const embedder = await services.embedder();
+      const store = await services.store();
       if (!(await store.hasCollection(collection, io.signal))) {
         throw new StoreError(`There is no collection "${collection}". Index a folder first: kimi-milvus index <dir>`, 'not-found');
       }
@@ -278,7 +266,7 @@ const collectionsCommand: CliCommand = {
   usage: ['Usage: kimi-milvus collections [--json]', '', 'Lists every collection of the Milvus server: rows, embedding model, indexed folder.', '', COMMON_HELP].join('\n'),
   options: { ...commonOptions },
   async run(args, io) {
-    const list = await withStore(io, args, ({ store }) => store.listCollections(io.signal));
+    const list = await withServices(io, args, async (services) => (await services.store()).listCollections(io.signal));
     if (boolFlag(args, 'json')) {
       io.stdout(`${JSON.stringify(list, null, 2)}\n`);
       return 0;

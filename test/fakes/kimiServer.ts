@@ -1,6 +1,6 @@
 /**
  * A fake Kimi (Moonshot) API: a real HTTP server on 127.0.0.1 speaking the wire protocol of
- * shared/docs/kimi-api.md, for tests and benchmarks. Never a mock of the SDK.
+ * docs/reference/kimi-api.md, for tests and benchmarks. Never a mock of the SDK.
  *
  *   const kimi = await startFakeKimi();            // { apiKey?: 'sk-test', models?: [...] }
  *   const config = { ...kimiConfig, baseUrl: kimi.baseUrl, apiKey: 'sk-test' };

@@ -121,7 +121,7 @@ describe('CLI: ask and chat', function () {
     });
     // tsx by absolute URL: the child's cwd is the temp workspace, where `tsx` cannot be resolved.
     const tsx = pathToFileURL(path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-    const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src', 'cli.ts'), 'chat'], {
+    const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src', 'cliMain.ts'), 'chat'], {
       cwd: ws,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * The agent loop (kimi-api.md §3.6, the seed's execute_command made robust): call Kimi with the
+ * The agent loop (docs/reference/kimi-api.md#tool-calls; the original design's loop made robust, docs/reference/design.md#the-agent): call Kimi with the
  * history and the tools; while it asks for tools, run them (independent ones concurrently) and
  * send the results back; stop when it answers. A step limit ends with one more call that must
  * answer from what was gathered. Events report every step to the UI or the CLI.
@@ -46,7 +46,7 @@ export interface AgentResult {
 
 /**
  * One run per history at a time, whichever Agent instance runs it: concurrent sends would race on
- * the message list (kimi-api.md §10).
+ * the message list (docs/reference/kimi-api.md#conversation-state).
  */
 const running = new KeyedQueue<ChatHistory>();
 
@@ -108,7 +108,7 @@ export class Agent {
         );
         usage = addUsage(usage, turn.usage);
         emit({ type: 'usage', usage });
-        // Tool calls are recognised by their presence (kimi-api.md §13.6); a "length" stop may have cut their arguments.
+        // Tool calls are recognised by their presence (docs/reference/kimi-api.md#tool-calls); a "length" stop may have cut their arguments.
         const wantsTools = turn.complete && turn.toolCalls.length > 0 && turn.finishReason !== 'length';
         if (!wantsTools || final) {
           return this.finish(history, turn, usage, steps, final, emit);

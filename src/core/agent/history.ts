@@ -1,9 +1,9 @@
 /**
  * One chat session's memory. The API is stateless, so every request resends the history
- * (kimi-api.md §10); this class keeps it whole and well-formed, and picks what fits:
+ * (docs/reference/kimi-api.md#conversation-state); this class keeps it whole and well-formed, and picks what fits:
  * the system prompt always first, then the newest complete "units" (a user message, an answer,
  * or an assistant tool-call message together with all of its tool results — never split,
- * or Kimi answers "tool_call_id not found", §3.2). Reasoning is never stored or sent back (§5).
+ * or Kimi answers "tool_call_id not found", #tool-calls). Reasoning is never stored or sent back (#reasoning).
  */
 import { AppError } from '../errors';
 import type { ChatMessage, ToolCall } from '../kimi/types';

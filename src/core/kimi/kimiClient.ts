@@ -1,6 +1,6 @@
 /**
  * The Kimi (Moonshot AI) chat client: the openai SDK pointed at Kimi's base URL, always
- * streaming, with Kimi's quirks handled (kimi-api.md §13): SDK retries off and our own retry by
+ * streaming, with Kimi's quirks handled (docs/reference/kimi-api.md): SDK retries off and our own retry by
  * error type, tool calls assembled by index, reasoning captured, usage read inside the choice,
  * and a stream without a finish_reason reported as incomplete.
  */
@@ -56,7 +56,7 @@ export class KimiClient {
     this.sdk ??= new OpenAI({
       apiKey: this.config.apiKey,
       baseURL: this.baseUrl,
-      // The SDK's retries count against Kimi's RPM and ignore error types (kimi-api.md §7.3).
+      // The SDK's retries count against Kimi's RPM and ignore error types (docs/reference/kimi-api.md#errors-and-retries).
       maxRetries: 0,
       timeout: this.deadlines.totalMs,
       fetch: this.fetchFn,
@@ -94,7 +94,7 @@ export class KimiClient {
       max_tokens: request.maxTokens ?? answerTokensFor(this.model),
     };
     if (this.config.temperature !== undefined && Number.isFinite(this.config.temperature)) {
-      // Kimi's range is [0, 1], not OpenAI's [0, 2] (kimi-api.md §1.5).
+      // Kimi's range is [0, 1], not OpenAI's [0, 2] (docs/reference/kimi-api.md#request-parameters).
       body.temperature = Math.min(1, Math.max(0, this.config.temperature));
     }
     if (request.tools && request.tools.length > 0) {
@@ -122,7 +122,7 @@ export class KimiClient {
       if (!assembler.sawOutput) {
         throw err;
       }
-      // Output was already shown: never retry silently (kimi-api.md §7.5); report what we have.
+      // Output was already shown: never retry silently (docs/reference/kimi-api.md#errors-and-retries); report what we have.
       this.logger.warn(`Kimi stream broke after output (${errorMessage(err)}); request ${requestId ?? '?'}`);
       return { ...assembler.result(requestId), interrupted: errorMessage(err) };
     }
@@ -152,7 +152,7 @@ export class KimiClient {
     }
   }
 
-  /** Exact prompt size from POST /tokenizers/estimate-token-count (kimi-api.md §8.1). */
+  /** Exact prompt size from POST /tokenizers/estimate-token-count (docs/reference/kimi-api.md#token-counting). */
   async estimateTokens(model: string, messages: readonly ChatMessage[], signal?: AbortSignal): Promise<number> {
     const doFetch = this.fetchFn;
     this.client(); // fails early with the "set your key" message
@@ -186,7 +186,7 @@ export class KimiClient {
   }
 }
 
-/** What goes on the wire: only the fields Kimi expects; reasoning is never sent back (§5). */
+/** What goes on the wire: only the fields Kimi expects; reasoning is never sent back (docs/reference/kimi-api.md#reasoning). */
 function wireMessage(m: ChatMessage): Record<string, unknown> {
   switch (m.role) {
     case 'assistant':

@@ -1,7 +1,7 @@
 /**
  * Turns whatever the openai SDK (or fetch) threw into the product's ApiError, decided by Kimi's
  * error *type* rather than the status alone: a 429 can be a retryable rate limit or a
- * non-retryable empty balance (kimi-api.md §7.2). Messages say what the user can do.
+ * non-retryable empty balance (docs/reference/kimi-api.md#errors-and-retries). Messages say what the user can do.
  */
 import { APIError, APIConnectionError, APIUserAbortError } from 'openai';
 import { ApiError, UserAbortError, isAbortError, errorMessage } from '../errors';
@@ -23,7 +23,7 @@ export class KimiApiError extends ApiError {
   }
 }
 
-/** "…please try again after 3 seconds" → 3000 (kimi-api.md §7.2, 429 rate_limit_reached_error). */
+/** "…please try again after 3 seconds" → 3000 (docs/reference/kimi-api.md#errors-and-retries, 429 rate_limit_reached_error). */
 export function parseRetryAfter(message: string): number | undefined {
   const m = /try again after\s+(\d+(?:\.\d+)?)\s*(?:seconds?|s)\b/i.exec(message);
   return m ? Math.round(Number(m[1]) * 1000) : undefined;

@@ -1,7 +1,7 @@
 /**
- * Folds streamed chat-completion chunks into one turn (kimi-api.md §3.4): tool calls are built
+ * Folds streamed chat-completion chunks into one turn (docs/reference/kimi-api.md#tool-calls): tool calls are built
  * by `index` (id and name arrive once, arguments in fragments), `reasoning_content` is kept
- * apart, and usage is read from inside the choice where Kimi puts it (§2.5). Chunks are typed
+ * apart, and usage is read from inside the choice where Kimi puts it (#streaming). Chunks are typed
  * `unknown` because Kimi's fields are not in the SDK's types.
  */
 import type { TokenUsage } from '../agent/events';

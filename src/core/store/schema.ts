@@ -2,7 +2,7 @@
  * The one schema every collection has, and how the collection's own metadata (description,
  * embedding spec, extra key/values) is stored with it. Milvus Lite 3.2.2 drops the
  * collection description but round-trips collection properties, so properties are the
- * source of truth (verified; see docs/readme/milvus.md).
+ * source of truth (verified; see docs/milvus-lite-verified.md).
  */
 import {
   DataType,

@@ -10,7 +10,7 @@ import type { Services } from '../services';
 import { requireTrust } from '../trust';
 import { BackgroundFill } from './backgroundFill';
 import type { IndexState } from './indexState';
-import { progressMessage, progressPercent, summaryMessage } from './summaryText';
+import { progressMessage, progressPercent, summaryMessage } from '../../text/indexSummary';
 
 /** Result of a run, for callers (and tests) that drive the command. */
 export type IndexRunResult =

@@ -9,7 +9,7 @@ const apiError = (status: number, type: string, message: string): APIError =>
   APIError.generate(status, { error: { type, message } }, undefined, new Headers({ 'msh-request-id': 'req-1' }));
 const classify = (status: number, type: string, message: string): KimiApiError => toKimiError(apiError(status, type, message), ctx) as KimiApiError;
 
-describe('Kimi error classification (by error type, kimi-api.md §7.2)', () => {
+describe('Kimi error classification (by error type, docs/reference/kimi-api.md)', () => {
   it('reads "try again after N seconds"', () => {
     assert.equal(parseRetryAfter('request reached max request: 3, please try again after 7 seconds'), 7000);
     assert.equal(parseRetryAfter('please try again after 1 seconds'), 1000);

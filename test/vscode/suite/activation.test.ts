@@ -34,7 +34,7 @@ interface Manifest {
   };
 }
 
-/** The settings issue #2 requires, with the defaults users rely on. */
+/** The settings the product promises (docs/usage.md, "Settings"), with the defaults users rely on. */
 const REQUIRED_SETTINGS = [
   'kimiMilvus.kimi.baseUrl',
   'kimiMilvus.kimi.model',
@@ -50,7 +50,7 @@ const REQUIRED_SETTINGS = [
   'kimiMilvus.network.requestTimeoutSeconds',
 ];
 
-/** The palette commands issue #2 names, with their titles. */
+/** The palette commands docs/usage.md names, with their titles. */
 const REQUIRED_COMMANDS: Record<string, string> = {
   'kimiMilvus.indexWorkspace': 'Index Workspace',
   'kimiMilvus.addFileToCollection': 'Add File to Collection',

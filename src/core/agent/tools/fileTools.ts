@@ -1,7 +1,7 @@
 /**
- * The seed's file tools: read_and_chunk_file (preview how a file is split) and
+ * The original design's file tools (docs/reference/design.md): read_and_chunk_file (preview how a file is split) and
  * upload_file_to_collection (index one file into a named collection, which must exist — the
- * seed's scenario relies on the model creating it after this fails).
+ * design's upload scenario relies on the model creating it after this fails).
  */
 import { promises as fs } from 'node:fs';
 import { readCheckedFile, UnsafeReadError } from '../../fs/safeRead';

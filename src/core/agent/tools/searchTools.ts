@@ -1,5 +1,5 @@
 /**
- * Retrieval tools: the seed's search_documents (one named collection) and search_workspace
+ * Retrieval tools: the original design's search_documents (docs/reference/design.md) (one named collection) and search_workspace
  * (the workspace's own collections plus any the user added). Both are hybrid (BM25 + dense)
  * when the collection has vectors from the configured embedder, BM25 otherwise.
  */

@@ -1,4 +1,4 @@
-/** Entry point of the chat webview: wires the host channel, the conversation log and the composer. */
+/** Entry point of the chat webview (dist/webview.js): wires the host channel, the conversation log and the composer. */
 import { applyChatEvent, type Turn } from '../shared/chatModel';
 import { parseHostMessage, type HostToWebview, type SetupState } from '../shared/protocol';
 import { button, el } from './dom';

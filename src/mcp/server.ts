@@ -16,11 +16,11 @@ import {
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { version as PRODUCT_VERSION } from '../../../package.json';
-import { errorMessage, isAbortError } from '../../core/errors';
-import { sleep } from '../../core/sleep';
+import { version as PRODUCT_VERSION } from '../../package.json';
+import { errorMessage, isAbortError } from '../core/errors';
+import { sleep } from '../core/sleep';
 import type { McpSession } from './session';
-import type { McpTool, ToolCall } from './tools';
+import type { McpTool, ToolCall } from './tool';
 
 /** How long the result of a call trails its last progress notification (see the call handler). */
 const PROGRESS_GAP_MS = 100;

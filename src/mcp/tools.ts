@@ -5,35 +5,15 @@
  * index_workspace, index_status and clear_index drive the same Indexer and store.
  */
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import { listFiles, readFile } from '../../core/agent/tools/codebaseTools';
-import { listAllCollections } from '../../core/agent/tools/databaseTools';
-import type { JsonSchema, Tool, ToolOutcome } from '../../core/agent/tools/registry';
-import { readResultText, searchResultText } from '../../core/agent/tools/resultText';
-import { searchWorkspace } from '../../core/agent/tools/searchTools';
-import type { ToolEnv } from '../../core/agent/tools/context';
+import { listFiles, readFile } from '../core/agent/tools/codebaseTools';
+import { listAllCollections } from '../core/agent/tools/databaseTools';
+import type { Tool, ToolOutcome } from '../core/agent/tools/registry';
+import { readResultText, searchResultText } from '../core/agent/tools/resultText';
+import { searchWorkspace } from '../core/agent/tools/searchTools';
+import type { ToolEnv } from '../core/agent/tools/context';
 import { indexStatusTool, indexWorkspaceTool, clearIndexTool } from './indexTools';
 import type { McpSession } from './session';
-
-export interface ToolCall {
-  readonly signal: AbortSignal;
-  /** Present when the client asked for progress (sent a progressToken). */
-  readonly progress?: (progress: number, total: number | undefined, message: string) => void;
-}
-
-export interface McpToolResult {
-  readonly text: string;
-  readonly structured: Record<string, unknown>;
-  readonly isError: boolean;
-}
-
-export interface McpTool {
-  readonly name: string;
-  readonly title: string;
-  readonly description: string;
-  readonly inputSchema: JsonSchema;
-  readonly annotations: ToolAnnotations;
-  run(args: Record<string, unknown>, call: ToolCall): Promise<McpToolResult>;
-}
+import type { McpTool, McpToolResult } from './tool';
 
 const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 

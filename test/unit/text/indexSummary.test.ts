@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { IndexSummary } from '../../../src/core/indexing/events';
-import { formatSeconds, progressMessage, progressPercent, skippedBreakdown, summaryMessage } from '../../../src/extension/indexing/summaryText';
+import { folderSummaryText, formatSeconds, progressMessage, progressPercent, skippedBreakdown, summaryMessage } from '../../../src/text/indexSummary';
 
 function summary(over: Partial<IndexSummary>): IndexSummary {
   return {
@@ -64,5 +64,18 @@ describe('indexing text', () => {
     assert.match(summaryMessage(one, 72_000), /Took 72 s \(Milvus setup 71 s, indexing 1\.4 s\)\.$/);
     assert.match(summaryMessage(one, 1_600), /Took 1\.6 s\.$/);
     assert.match(summaryMessage(one), /Took 1\.4 s\.$/);
+  });
+
+  it("one folder's run in full, for the CLI and the MCP tool", () => {
+    const run = summary({ filesTotal: 7, filesIndexed: 4, filesUnchanged: 2, filesDeleted: 1, chunksWritten: 11, chunksEmbedded: 9, chunksDeleted: 3, durationMs: 2_345 });
+    assert.equal(
+      folderSummaryText(run, 'run'),
+      'Indexed /w into c in 2.3 s. Files: 7 (4 written, 2 unchanged, 1 removed). Chunks: 11 written, 9 embedded, 3 deleted.',
+    );
+    const skipped = summary({ ...run, cancelled: true, skipped: [{ path: 'a.png', reason: 'binary' }, { path: 'b', reason: 'too-large' }, { path: 'c', reason: 'too-large' }] });
+    assert.match(folderSummaryText(skipped, 'run'), /^Cancelled indexing \/w; the collection is consistent, run again to finish\. Files: 7 /);
+    assert.match(folderSummaryText(skipped, 'call'), /, call again to finish\. .* deleted\. Skipped 3: 2 too large, 1 binary\.$/);
+    const dry = summary({ dryRun: true, filesIndexed: 5, bytes: 1234, estimatedChunks: 8, estimatedTokens: 900 });
+    assert.equal(folderSummaryText(dry, 'run'), 'Dry run of /w → c: 5 files, 1234 bytes, about 8 chunks and 900 embedding tokens.');
   });
 });

@@ -1,20 +1,19 @@
 /**
  * `kimi-milvus mcp`: serves the workspace index to any MCP client (VS Code, Claude Code,
- * Cursor, Kimi CLI…) over stdio. stdout carries protocol messages only; everything else,
- * logs included, goes to stderr.
+ * Cursor, Kimi CLI…) over stdio. This command only reads the CLI's flags and environment; the
+ * server itself is src/mcp. stdout carries protocol messages only; everything else, logs
+ * included, goes to stderr.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { ConfigError } from '../../core/errors';
-import { createStreamLogger } from '../../core/logger';
-import type { CliCommand } from '../command';
-import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from '../config';
-import { cliMilvusConfig } from '../context';
-import { createMcpServer } from './server';
-import { McpSession } from './session';
-import { createMcpTools } from './tools';
-import { Redactor, secretsFromEnv } from '../../core/redaction';
+import { ConfigError } from '../core/errors';
+import { createStreamLogger } from '../core/logger';
+import type { CliCommand } from './command';
+import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from './config';
+import { cliMilvusConfig } from './context';
+import { McpSession } from '../mcp/session';
+import { serveOverStdio } from '../mcp/stdio';
+import { Redactor, secretsFromEnv } from '../core/redaction';
 
 export const TOOLS_HELP = [
   'Tools:',
@@ -44,13 +43,6 @@ const options = {
   ...embeddingOptions,
   ...indexOptions,
 } as const;
-
-/** Libraries that print with console.log would corrupt the protocol stream. */
-function keepStdoutForProtocol(): () => void {
-  const saved = { log: console.log, info: console.info, debug: console.debug };
-  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
-  return () => Object.assign(console, saved);
-}
 
 export const mcpCommand: CliCommand = {
   name: 'mcp',
@@ -100,28 +92,7 @@ export const mcpCommand: CliCommand = {
     if (roots.length) {
       session.setRoots(roots);
     }
-    const restoreConsole = keepStdoutForProtocol();
-    const { server } = createMcpServer(session, createMcpTools(session), { fixedRoots: roots.length > 0, fallbackRoot: io.cwd });
-    const transport = new StdioServerTransport();
-    let stop: () => void = () => undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        stop = resolve;
-        // The client ends the session by closing our stdin (MCP stdio transport); a signal also stops us.
-        process.stdin.once('end', stop);
-        process.stdin.once('close', stop);
-        process.once('SIGTERM', stop);
-        io.signal.addEventListener('abort', stop, { once: true });
-        server.onclose = stop;
-        server.connect(transport).then(() => logger.info('kimi-milvus MCP server ready on stdio.'), reject);
-      });
-    } finally {
-      process.stdin.off('end', stop).off('close', stop);
-      process.removeListener('SIGTERM', stop);
-      await server.close().catch(() => undefined);
-      await session.dispose();
-      restoreConsole();
-    }
+    await serveOverStdio(session, { fixedRoots: roots.length > 0, fallbackRoot: io.cwd }, io.signal);
     return 0;
   },
 };

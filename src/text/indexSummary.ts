@@ -1,5 +1,9 @@
-/** User-facing text for indexing progress and results. Pure, so it is unit-tested without VS Code. */
-import type { IndexProgress, IndexSummary, SkipReason } from '../../core/indexing/events';
+/**
+ * The words for indexing progress and results, one formatter for every front end: the VS Code
+ * notifications, the CLI's output and the MCP index_workspace result. Pure, so it is unit-tested
+ * without VS Code.
+ */
+import type { IndexProgress, IndexSummary, SkipReason } from '../core/indexing/events';
 
 const PHASES: Record<IndexProgress['phase'], string> = {
   discovering: 'Finding files',
@@ -89,4 +93,26 @@ export function summaryMessage(summaries: readonly IndexSummary[], totalMs?: num
   const total = totalMs === undefined ? seconds : Math.max(seconds, totalMs / 1000);
   const setup = total - seconds;
   return `${parts.join('; ')}. Took ${fmt(total)}${setup >= 1 ? ` (Milvus setup ${fmt(setup)}, indexing ${fmt(seconds)})` : ''}.`;
+}
+
+/**
+ * One folder's run in full: files and chunks written, unchanged, removed, and why files were
+ * skipped. `again`: the verb a reader resumes a cancelled run with ("run" the command again, or
+ * "call" the tool again).
+ */
+export function folderSummaryText(s: IndexSummary, again: 'run' | 'call'): string {
+  const skipped = s.skipped.length ? ` Skipped ${s.skipped.length}: ${skippedBreakdown(s.skipped)}.` : '';
+  if (s.dryRun) {
+    return (
+      `Dry run of ${s.root} → ${s.collection}: ${s.filesIndexed} files, ${s.bytes} bytes, about ${s.estimatedChunks ?? 0} chunks ` +
+      `and ${s.estimatedTokens ?? 0} embedding tokens.${skipped}`
+    );
+  }
+  const head = s.cancelled
+    ? `Cancelled indexing ${s.root}; the collection is consistent, ${again} again to finish.`
+    : `Indexed ${s.root} into ${s.collection} in ${(s.durationMs / 1000).toFixed(1)} s.`;
+  return (
+    `${head} Files: ${s.filesTotal} (${s.filesIndexed} written, ${s.filesUnchanged} unchanged, ${s.filesDeleted} removed). ` +
+    `Chunks: ${s.chunksWritten} written, ${s.chunksEmbedded} embedded, ${s.chunksDeleted} deleted.${skipped}`
+  );
 }

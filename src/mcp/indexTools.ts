@@ -3,23 +3,16 @@
  * index_status and clear_index. They drive the session's one Indexer, which runs the index
  * runs of a collection one after another, so a call while another run is going queues safely.
  */
-import { errorMessage, isAbortError } from '../../core/errors';
-import type { IndexProgress, IndexSummary } from '../../core/indexing/events';
+import { errorMessage, isAbortError } from '../core/errors';
+import type { IndexProgress, IndexSummary } from '../core/indexing/events';
+import { folderSummaryText } from '../text/indexSummary';
 import type { McpSession } from './session';
-import type { McpTool, McpToolResult, ToolCall } from './tools';
+import type { McpTool, McpToolResult, ToolCall } from './tool';
 
 const NO_ROOTS = 'No workspace folder is known: start the server with --root DIR, or use a client that shares its roots.';
 
 function noRoots(): McpToolResult {
   return { text: NO_ROOTS, structured: { success: false, message: NO_ROOTS }, isError: true };
-}
-
-function summaryLine(s: IndexSummary): string {
-  const head = s.cancelled ? `Cancelled indexing ${s.root}; the collection is consistent, call again to finish.` : `Indexed ${s.root} into ${s.collection} in ${(s.durationMs / 1000).toFixed(1)} s.`;
-  return (
-    `${head} Files: ${s.filesTotal} (${s.filesIndexed} written, ${s.filesUnchanged} unchanged, ${s.filesDeleted} removed). ` +
-    `Chunks: ${s.chunksWritten} written, ${s.chunksEmbedded} embedded, ${s.chunksDeleted} deleted. Skipped ${s.skipped.length} file(s).`
-  );
 }
 
 /** MCP progress must grow with every notification, across phases and folders. */
@@ -58,7 +51,7 @@ export function indexWorkspaceTool(session: McpSession): McpTool {
         const onRoot = reporter.forRoot(offset);
         session.running.set(collection, undefined);
         try {
-          const summary = await session.indexer.indexFolder(root, {
+          const summary = await session.indexFolder(root, {
             collection,
             onProgress: (p) => {
               session.running.set(collection, p);
@@ -74,7 +67,7 @@ export function indexWorkspaceTool(session: McpSession): McpTool {
       }
       reporter.finish(offset);
       return {
-        text: summaries.map(summaryLine).join('\n'),
+        text: summaries.map((s) => folderSummaryText(s, 'call')).join('\n'),
         structured: {
           success: true,
           folders: summaries.map((s) => ({
