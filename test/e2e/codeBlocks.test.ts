@@ -229,7 +229,8 @@ describe('code in answers (e2e)', function () {
     const turn = turnOf(frame, 'What does this code do?');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
     const messages = kimi().chatBodies().at(-1)?.messages ?? [];
-    const user = String(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+    const user = messages.filter((m) => m.role === 'user').at(-1)?.content;
+    assert.ok(typeof user === 'string', `the question went out as ${JSON.stringify(user)}`);
     assert.match(user, /^What does this code do\?/);
     assert.match(user, /src\/foghorn\.js:4-6 \(selected\):\n```javascript\nfunction nextFoghornTest\(from\) \{\n  const d = new Date\(from\);\n  d\.setDate/);
     // The sent question shows what went with it; the composer's added chip is used up.
@@ -264,7 +265,8 @@ describe('code in answers (e2e)', function () {
     const turn = turnOf(frame, 'Summarize @scripts/inventory.txt');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
     const messages = kimi().chatBodies().at(-1)?.messages ?? [];
-    const user = String(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+    const user = messages.filter((m) => m.role === 'user').at(-1)?.content;
+    assert.ok(typeof user === 'string', `the question went out as ${JSON.stringify(user)}`);
     assert.match(user, /^Summarize @scripts\/inventory\.txt/);
     assert.match(user, /scripts\/inventory\.txt:1-\d+ \(mentioned file\):\n```txt\nInventory of cabinet 42-B\nspare bulbs: 12/);
     // The sent question shows the mention as a chip; the composer's chip is used up.

@@ -263,7 +263,7 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
     req.on('end', () => {
       void (async () => {
         const raw = Buffer.concat(parts).toString('utf8');
-        let body: unknown = undefined;
+        let body: unknown;
         try {
           body = raw ? JSON.parse(raw) : undefined;
         } catch {

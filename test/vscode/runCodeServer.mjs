@@ -159,19 +159,26 @@ async function main() {
   return ok;
 }
 
-const overall = setTimeout(async () => {
+/** From a timer or a signal handler, whose promise nobody awaits: exits with `code` even if stopping fails. */
+function stopAndExit(code, { artifacts = false } = {}) {
+  (async () => {
+    if (artifacts) {
+      await failureArtifacts();
+    }
+    await cleanup();
+  })()
+    .catch((e) => say(`stopping failed: ${e instanceof Error ? e.message : String(e)}`))
+    .finally(() => process.exit(code));
+}
+
+const overall = setTimeout(() => {
   say(`timed out after ${timeoutMs / 1000} s (KIMI_MILVUS_VSCODE_TIMEOUT_MS); logs in ${path.relative(root, resultsDir)}/`);
   console.log('\n  0 passing\n  1 failing\n\n  1) vscode harness: timed out');
-  await failureArtifacts();
-  await cleanup();
-  process.exit(1);
+  stopAndExit(1, { artifacts: true });
 }, timeoutMs);
 
 for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => {
-    await cleanup();
-    process.exit(130);
-  });
+  process.on(sig, () => stopAndExit(130));
 }
 
 let ok = false;

@@ -60,7 +60,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly costs: ChatCostHooks,
   ) {
     this.sessionListener = vscode.Disposable.from(
-      { dispose: session.onDidPost((m) => this.post(m)).dispose },
+      session.onDidPost((m) => this.post(m)),
       context.onDidChange(() => this.sendContext()),
       costs.onDidChange(() => void this.sendTotals()),
     );
