@@ -9,6 +9,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
   minify: production,
@@ -20,6 +21,7 @@ const common = {
 
 const nodeCommon = { ...common, ...nodeBundleOptions };
 
+/** @type {esbuild.BuildOptions[]} */
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   // The CLI: `dist/cli.js` (src/cli.ts) is a small launcher that runs the bundle `dist/cliMain.js`

@@ -1,21 +1,24 @@
 // Takes the screenshots in docs/images (the README's and the docs' pictures) from the real workbench:
 // code-server with the extension, a copy of the sample workspace, and the fake Kimi server of the
 // tests scripted with the answers shown. Tests never write into the tree; this script is the one
-// thing that does, when run on purpose. The chat gallery (chat-<theme>-<300|500>.png: dark, light
-// and high contrast at two side bar widths) is measured before each picture, and the script fails
-// if anything in the chat is clipped or overlaps: a picture in the docs is a promise.
+// thing that does, when run on purpose:
 //
 //   npm run screenshots                  writes docs/images/*.png
 //   npm run screenshots -- <dir>         writes them into <dir> instead
 //
+// Pictures: chat-light/-dark (an answer with a tool line and sources), chat-code-* (code blocks in three
+// themes), chat-cost (an answer with its tokens, cache hits and price; the context meter and the chat's and
+// today's cost under the input), and the chat gallery chat-<dark|light|high-contrast>-<300|500> (an answer
+// with a code block and the automatic context chip, at two side bar widths). Before each gallery picture the
+// layout is measured, and the script fails if anything in the chat is clipped or overlaps.
+//
 // Same harness as the e2e suite (test/e2e/workbench.ts); its logs go to test-results/e2e/screenshots/.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { reply, startFakeKimi, type FakeKimi } from '../test/fakes/kimiServer';
 import { chatLayoutProblems, setSideBarWidth, setTheme as setThemeKind, setViewExpanded, THEMES, type ThemeKind } from '../test/e2e/layout';
-import { REPO_ROOT, SAMPLE_WORKSPACE, Workbench } from '../test/e2e/workbench';
+import { REPO_ROOT, Workbench } from '../test/e2e/workbench';
 import { until } from '../test/support/until';
 
 const KEY = 'kimi-screenshots-key';
@@ -118,6 +121,39 @@ async function shoot(wb: Workbench, kimi: FakeKimi): Promise<void> {
   }
 }
 
+const COST_ANSWER =
+  'The fog horn **Old Marguerite** is tested every Friday at noon: `nextFoghornTest` in src/foghorn.js:4-9 moves the ' +
+  'date to the next Friday and sets the hour to 12.';
+
+/** An answer with cache hits and its price, the context meter reading Kimi's count of a draft, at a chat view's usual width. */
+async function shootCost(wb: Workbench, kimi: FakeKimi): Promise<void> {
+  await wb.runCommand('View: Close All Editors');
+  await (await chat(wb)).getByRole('button', { name: 'New chat' }).click();
+  kimi.script(
+    reply.toolCalls([{ name: 'read_file', arguments: { path: 'src/foghorn.js', start_line: 1, end_line: 12 } }], {
+      usage: { prompt_tokens: 2_210, cached_tokens: 1_024, completion_tokens: 38, total_tokens: 2_248 },
+    }),
+    reply.text(COST_ANSWER, { usage: { prompt_tokens: 2_506, cached_tokens: 2_048, completion_tokens: 64, total_tokens: 2_570 } }),
+  );
+  const frame = await ask(wb, 'When is the fog horn tested?');
+  const input = frame.getByRole('textbox', { name: 'Message' });
+  await until('the totals', async () => ((await frame.locator('.meter-totals').innerText()).startsWith('This chat $') ? true : undefined));
+  await input.fill('And on public holidays?');
+  await until("Kimi's count of the draft", async () => ((await frame.locator('.meter-label').innerText()).includes('Kimi count') ? true : undefined));
+  await wb.runCommand('Notifications: Clear All Notifications');
+  // Wider than the default 300 px side bar, as a chat view usually is.
+  const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
+  if (sidebar) {
+    const y = sidebar.y + sidebar.height / 2;
+    await wb.page.mouse.move(sidebar.x + sidebar.width + 1, y);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(sidebar.x + 440, y, { steps: 8 });
+    await wb.page.mouse.up();
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  await wb.page.locator('.part.sidebar').screenshot({ path: path.join(out, 'chat-cost.png') });
+}
+
 const GALLERY_QUESTION = 'When is the fog horn tested, and how do I move it to 13:30?';
 const GALLERY_ANSWER = [
   'The fog horn **Old Marguerite** is tested every Friday at noon: `nextFoghornTest` in src/foghorn.js:4-9',
@@ -131,7 +167,7 @@ const GALLERY_ANSWER = [
 ].join('\n');
 
 /**
- * The chat after a first question (tool line, answer with citations and a code block, Sources, the
+ * The chat after a question (tool line, answer with citations and a code block, Sources, the
  * automatic context chip of an open file) in every theme kind at 300 and 500 px. Returns what is
  * clipped or overlapping; the pictures are written either way, so a reviewer can see it.
  */
@@ -165,32 +201,33 @@ async function gallery(wb: Workbench, kimi: FakeKimi): Promise<string[]> {
 
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
-  const kimi = await startFakeKimi({ apiKey: KEY });
-  // A copy of the sample workspace, and a Milvus data dir of its own: nothing of the tree is touched.
-  const folder = mkdtempSync(path.join(tmpdir(), 'sample-workspace-'));
-  cpSync(SAMPLE_WORKSPACE, folder, { recursive: true });
-  const data = mkdtempSync(path.join(tmpdir(), 'kimi-screenshots-data-'));
+  const kimi = await startFakeKimi({ apiKey: KEY, models: ['kimi-k2-0711-preview', 'kimi-k2.5'] });
   let wb: Workbench | undefined;
   try {
+    // On a copy of the sample workspace (the default), under the fixture's name the window title shows.
     wb = await Workbench.start({
       name: 'screenshots',
-      folder,
       viewport: { width: 1300, height: 860 },
-      settings: { 'kimiMilvus.kimi.baseUrl': kimi.baseUrl, 'workbench.colorTheme': 'Default Light Modern' },
-      env: { KIMI_MILVUS_TEST_DATA_DIR: data },
+      settings: {
+        'kimiMilvus.kimi.baseUrl': kimi.baseUrl,
+        // A model with a price in the table; the fake server is local, so say which region's prices apply.
+        'kimiMilvus.kimi.model': 'kimi-k2-0711-preview',
+        'kimiMilvus.pricing.region': 'global',
+        'kimiMilvus.budget.dailyLimit': 1,
+        'workbench.colorTheme': 'Default Light Modern',
+      },
     });
     await prepare(wb);
     await shoot(wb, kimi);
+    await shootCost(wb, kimi);
     const problems = await gallery(wb, kimi);
-    console.log(`screenshots written to ${path.relative(process.cwd(), out) || out}`);
     if (problems.length > 0) {
       throw new Error(`the chat is clipped or overlapping:\n  ${problems.join('\n  ')}`);
     }
+    console.log(`screenshots written to ${path.relative(process.cwd(), out) || out}`);
   } finally {
     await wb?.close();
     await kimi.close();
-    rmSync(folder, { recursive: true, force: true });
-    rmSync(data, { recursive: true, force: true });
   }
 }
 

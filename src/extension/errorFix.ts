@@ -1,4 +1,4 @@
-import { ApiError, ConfigError, StoreError } from '../core/errors';
+import { ConfigError, EmbeddingApiError, KimiApiError, StoreError } from '../core/errors';
 import type { WebviewAction } from '../shared/protocol';
 
 /**
@@ -21,34 +21,36 @@ export const ACTION_LABELS: Record<WebviewAction, string> = {
 
 /** What fixes a failed chat answer (Kimi's errors; Milvus failures reach the model as tool results). */
 export function chatFix(err: unknown): WebviewAction | undefined {
-  if (err instanceof ApiError) {
-    if (err.status === 401) {
-      return 'setKimiApiKey';
+  if (err instanceof KimiApiError) {
+    switch (err.code) {
+      case 'auth':
+        return 'setKimiApiKey';
+      case 'connection':
+      case 'timeout':
+        return 'openKimiSettings';
+      default:
+        return undefined;
     }
-    if (err.status === undefined && (err.type === 'connection_error' || err.type === 'timeout')) {
-      return 'openKimiSettings';
-    }
-    return undefined;
   }
-  if (err instanceof ConfigError && /Kimi API key/i.test(err.message)) {
-    return 'setKimiApiKey';
-  }
-  return undefined;
+  return err instanceof ConfigError && err.code === 'kimi-key-missing' ? 'setKimiApiKey' : undefined;
 }
 
 /** What fixes a failed index run (Milvus, the embedding endpoint or the local model). */
 export function indexFix(err: unknown): WebviewAction {
   if (err instanceof StoreError) {
-    if (err.code === 'python-missing' || err.code === 'unavailable') {
-      return 'openMilvusSettings';
+    const forEmbedding = err.details.purpose === 'local-embedding';
+    switch (err.code) {
+      case 'python-missing':
+      case 'install-failed':
+        return forEmbedding ? 'openEmbeddingSettings' : 'openMilvusSettings';
+      case 'unavailable':
+        return 'openMilvusSettings';
+      default:
+        return 'showLogs';
     }
-    return 'showLogs';
   }
-  if (err instanceof ApiError) {
-    return err.status === 401 || err.status === 403 ? 'setEmbeddingApiKey' : err.status === 429 ? 'showLogs' : 'openEmbeddingSettings';
+  if (err instanceof EmbeddingApiError) {
+    return err.code === 'auth' ? 'setEmbeddingApiKey' : err.code === 'quota' ? 'showLogs' : 'openEmbeddingSettings';
   }
-  if (err instanceof ConfigError && /embedding/i.test(err.message)) {
-    return 'openEmbeddingSettings';
-  }
-  return 'showLogs';
+  return err instanceof ConfigError && err.code !== undefined && err.code !== 'kimi-key-missing' ? 'openEmbeddingSettings' : 'showLogs';
 }

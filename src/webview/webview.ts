@@ -2,9 +2,11 @@
 import { applyChatEvent, type Turn } from '../shared/chatModel';
 import { parseHostMessage, WEBVIEW_ACTIONS, type HostToWebview, type SetupState, type WebviewAction } from '../shared/protocol';
 import { splitCitations } from './citationLabel';
+import { isFocusChatKey, keepEndInView, renderModels } from './viewBehaviour';
 import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
 import { ContextChips } from './contextChips';
+import { ContextMeterView } from './contextMeter';
 import { MentionPicker } from './mentionPicker';
 import { renderSetup } from './setupView';
 import { renderTurn, type TurnActions } from './turnView';
@@ -59,6 +61,14 @@ const mentions = new MentionPicker(
   (query, seq) => host.post({ type: 'mentionQuery', query, seq }),
   (taken) => chips.setFileMentioned(taken.some((m) => m.kind === 'file')),
 );
+const meter = new ContextMeterView(
+  (seq) => {
+    const context = chips.ids();
+    const mentioned = mentions.taken();
+    host.post({ type: 'measure', seq, text: input.value, ...(context.length > 0 ? { context } : {}), ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}) });
+  },
+  () => host.post({ type: 'compact' }),
+);
 const composer = el(
   'div',
   { class: 'composer' },
@@ -66,9 +76,14 @@ const composer = el(
   mentions.chips,
   mentions.list,
   input,
+  meter.element,
   // Two groups: when the row is too narrow for both, the buttons move below and the model keeps its full name.
   el('div', { class: 'composer-buttons' }, model, el('div', { class: 'composer-actions' }, history, newChat, stop, send)),
 );
+// Attaching or removing a chip or a mention changes the next request as much as typing does.
+const remeasure = new MutationObserver(() => meter.schedule());
+remeasure.observe(chips.element, { childList: true, subtree: true });
+remeasure.observe(mentions.chips, { childList: true, subtree: true });
 const app = document.getElementById('app') ?? document.body;
 app.append(setupBox, heading, log, composer);
 input.value = saved?.draft ?? '';
@@ -92,7 +107,10 @@ input.addEventListener('keydown', (e) => {
     submit();
   }
 });
-input.addEventListener('input', persist);
+input.addEventListener('input', () => {
+  persist();
+  meter.schedule();
+});
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => host.post({ type: 'stop' }));
 newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
@@ -103,23 +121,12 @@ document.addEventListener('keydown', (e) => {
     e.preventDefault();
     host.post({ type: 'stop' });
   }
-  // Focus Chat's key (Ctrl+Alt+C, Cmd+Alt+C on macOS). In the browser VS Code does not pass a key
-  // with Ctrl+C to its keybindings from inside a webview (it is left to the browser as Copy), so the view answers it itself.
-  if (e.code === 'KeyC' && e.altKey && (e.ctrlKey || e.metaKey) && !e.shiftKey) {
+  if (isFocusChatKey(e)) {
     e.preventDefault();
     input.focus();
   }
 });
 model.addEventListener('change', () => host.post({ type: 'setModel', model: model.value }));
-
-/** The picker stays in the row even when the list cannot be fetched (no key, endpoint down): it shows the model in use. */
-function renderModels(models: readonly string[], current: string): void {
-  const ids = models.includes(current) ? models : [current, ...models];
-  model.replaceChildren(...ids.map((id) => el('option', { value: id }, id)));
-  model.value = current;
-  model.title = models.length === 0 ? `Kimi model: ${current} (the list of models could not be fetched)` : `Kimi model: ${current}`;
-  model.hidden = false;
-}
 
 function showTitle(title: string | undefined): void {
   heading.textContent = title ?? '';
@@ -153,6 +160,10 @@ function renderChrome(): void {
   app.classList.toggle('busy', busy);
   stop.hidden = !busy;
   stop.disabled = !busy;
+  if (!busy) {
+    // The conversation changed (an answer, a compaction, another conversation): measure the next request again.
+    meter.schedule();
+  }
 }
 
 /**
@@ -232,20 +243,19 @@ function handle(msg: HostToWebview): void {
       renderChrome();
       return;
     case 'models':
-      renderModels(msg.models, msg.current);
+      renderModels(model, msg.models, msg.current);
+      meter.schedule();
+      return;
+    case 'contextMeter':
+    case 'totals':
+    case 'restoreDraft':
+      handleCost(msg);
       return;
     case 'focusInput':
       input.focus();
       return;
     case 'title':
       showTitle(msg.title);
-      return;
-    case 'restoreDraft':
-      // Not focused: the fix happened elsewhere (a key prompt, the settings) and focus stays there.
-      if (input.value.trim().length === 0) {
-        input.value = msg.text;
-        persist();
-      }
       return;
     case 'context':
       chips.update(msg.active, msg.added);
@@ -256,6 +266,23 @@ function handle(msg: HostToWebview): void {
   }
 }
 
+/** The meter's readings, the totals, and a question the budget kept back. */
+function handleCost(msg: Extract<HostToWebview, { type: 'contextMeter' | 'totals' | 'restoreDraft' }>): void {
+  if (msg.type === 'contextMeter') {
+    meter.reading(msg.seq, msg.reading);
+  } else if (msg.type === 'totals') {
+    meter.showTotals(msg.conversation, msg.today, msg.dailyLimit, turns.length > 0);
+  } else {
+    if (input.value.trim() === '') {
+      input.value = msg.text;
+      persist();
+    }
+    if (msg.focus !== false) {
+      input.focus();
+    }
+  }
+}
+
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const msg = parseHostMessage(e.data);
   if (msg) {
@@ -263,15 +290,6 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   }
 });
 
-// Whatever changes the log's height (the composer growing with chips, a model list arriving, the
-// side bar resized) keeps the end of the conversation in view if it was: Sources are never left under the input.
-let atBottom = true;
-log.addEventListener('scroll', () => (atBottom = nearBottom()));
-new ResizeObserver(() => {
-  if (atBottom) {
-    log.scrollTop = log.scrollHeight;
-  }
-}).observe(log);
-
+keepEndInView(log, nearBottom);
 renderAll();
 host.post({ type: 'ready' });

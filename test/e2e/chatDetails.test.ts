@@ -69,7 +69,10 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
   };
 
   /** The user message of the last chat request Kimi got. */
-  const lastPrompt = (): string => String(kimi().chatBodies().at(-1)?.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+  const lastPrompt = (): string => {
+    const content = kimi().chatBodies().at(-1)?.messages.filter((m) => m.role === 'user').at(-1)?.content;
+    return typeof content === 'string' ? content : JSON.stringify(content ?? '');
+  };
 
   it('setup: a key and a keyword index', async () => {
     await setSideBarWidth(wb().page, 300);

@@ -1,6 +1,6 @@
 /** Whether an existing collection can take the rows of the current settings (see CollectionFit). */
+import { embeddingMismatch, schemaMismatch } from './compat';
 import type { DescribedCollection } from './schema';
-import { embeddingMismatch, schemaMismatch } from './schema';
 import type { Bm25Text } from './searchText';
 import type { CollectionFit, EmbeddingSpec } from './types';
 

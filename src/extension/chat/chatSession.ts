@@ -1,42 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentEvent } from '../../core/agent/events';
-import { isAbortError } from '../../core/errors';
+import type { CompactionReport } from '../../core/agent/events';
+import { resendContext, type ChatEngine, type CompactOutcome, type QuestionContext } from './chatEngine';
 import type { Logger } from '../../core/logger';
-import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Mention, type SourceLink, type Turn } from '../../shared/chatModel';
+import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Turn, type Usage } from '../../shared/chatModel';
 import type { HostToWebview } from '../../shared/protocol';
-import { ACTION_LABELS, chatFix } from '../errorFix';
-import { userMessage } from '../errorText';
 import type { ChatStore } from './chatStore';
 import { Conversations, type ConversationInfo } from './conversations';
 import { parsePersisted, type PersistedChat } from './persistedChat';
-import { toChatEvent } from './eventMapping';
+import { runTurn } from './turnRun';
+import { compactionChatEvents } from './compactionEvents';
 import { Redactor } from '../../core/redaction';
 
-export interface RunOptions {
-  /** Path prefixes search_workspace keeps to (folders mentioned with @). */
-  readonly searchScope?: readonly string[];
-}
-
-/** Runs one question through the agent; returns the conversation history to keep (serializable). */
-export interface ChatEngine {
-  run(history: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal, options?: RunOptions): Promise<unknown>;
-  /** How many messages a saved history holds (a turn remembers it, to go back to before itself). */
-  size(history: unknown): number;
-  /** The saved history cut back to its first `size` messages. */
-  rewind(history: unknown, size: number): unknown;
-}
+export type { ChatEngine, CompactOutcome, QuestionContext, RunOptions } from './chatEngine';
 
 /** Turns kept for display; the model's own history is trimmed by the agent. */
 const MAX_TURNS = 200;
-
-/** What the model reads for a question with editor context, and the chips the turn shows. */
-export interface QuestionContext {
-  /** The question followed by the context; starts with the question text. */
-  readonly prompt: string;
-  readonly attachments: readonly SourceLink[];
-  /** Files and folders mentioned with @ (files are in the prompt already; folders scope the search). */
-  readonly mentions?: readonly Mention[];
-}
 
 /**
  * The conversation on the host side: the source of truth that survives hiding the view and
@@ -110,6 +88,11 @@ export class ChatSession {
     return this.turns;
   }
 
+  /** The model's history as saved (the context meter measures it). */
+  get savedHistory(): unknown {
+    return this.history;
+  }
+
   async send(question: string, context?: QuestionContext): Promise<void> {
     await this.loaded;
     if (this.abort) {
@@ -128,46 +111,14 @@ export class ChatSession {
     this.idle = new Promise<void>((resolve) => (settle = resolve));
     this.fire({ type: 'turnStarted', turn });
     void this.save();
-    let ended = false;
-    const apply = (raw: ChatEvent): void => {
-      if (ended) {
-        return;
-      }
-      // Redacted before it is stored with the turn (saved in workspace state) and posted.
-      const event = this.redactor.redactDeep(raw);
-      ended = event.type === 'done' || event.type === 'error';
-      this.turns = this.turns.map((t) => (t.id === turn.id ? applyChatEvent(t, event) : t));
-      this.fire({ type: 'event', turnId: turn.id, event });
+    const sink = {
+      apply: (event: ChatEvent) => this.applyTo(turn.id, event),
+      compaction: (report: CompactionReport) => this.applyCompaction(turn.id, report),
+      current: () => this.turns.find((t) => t.id === turn.id),
     };
-    // The engine reports its failure as an event and then throws; the thrown error is the one shown,
-    // in the user's words and with its fix. The event only stands if nothing is thrown.
-    let reported: ChatEvent | undefined;
     try {
-      this.history = await this.engine.run(
-        this.history,
-        context?.prompt ?? question,
-        (e) => {
-          const mapped = toChatEvent(e);
-          if (mapped?.type === 'error') {
-            reported = mapped;
-          } else if (mapped) {
-            apply(mapped);
-          }
-        },
-        controller.signal,
-        searchScope.length > 0 ? { searchScope } : undefined,
-      );
-      if (!ended) {
-        const current = this.turns.find((t) => t.id === turn.id);
-        apply(reported ?? { type: 'done', text: current?.answer ?? '', usage: current?.usage ?? zeroUsage, incomplete: false });
-      }
-    } catch (err) {
-      const cancelled = isAbortError(err) || controller.signal.aborted;
-      if (!cancelled) {
-        this.log.error(`Chat failed: ${userMessage(err)}`);
-      }
-      const fix = cancelled ? undefined : chatFix(err);
-      apply({ type: 'error', message: userMessage(err), cancelled, ...(fix ? { fix: { action: fix, label: ACTION_LABELS[fix] } } : {}) });
+      const request = { history: this.history, prompt: context?.prompt ?? question, signal: controller.signal, options: searchScope.length > 0 ? { searchScope } : undefined };
+      this.history = (await runTurn(this.engine, request, sink, this.log))?.history ?? this.history;
     } finally {
       this.abort = undefined;
       this.fire({ type: 'busy', busy: false });
@@ -178,6 +129,51 @@ export class ChatSession {
 
   stop(): void {
     this.abort?.abort();
+  }
+
+  /** Folds an event into a turn (redacted first: it is saved with the turn and posted). */
+  private applyTo(turnId: string, raw: ChatEvent): void {
+    const event = this.redactor.redactDeep(raw);
+    this.turns = this.turns.map((t) => (t.id === turnId ? applyChatEvent(t, event) : t));
+    this.fire({ type: 'event', turnId, event });
+  }
+
+  /** A summary is marked after the last turn it covers: the one before this turn's question, or the last turn for Compact Conversation. */
+  private applyCompaction(turnId: string, report: CompactionReport, usage?: Usage): void {
+    const { note, summary } = compactionChatEvents(report, usage);
+    const index = this.turns.findIndex((t) => t.id === turnId);
+    const covered = report.manual ? this.turns[index] : (this.turns[index - 1] ?? this.turns[index]);
+    if (note) {
+      this.applyTo(turnId, note);
+    }
+    if (summary && covered) {
+      this.applyTo(covered.id, summary);
+    }
+  }
+
+  /** Compact Conversation: summarises the earlier turns now (Stop cancels it). */
+  async compact(): Promise<CompactOutcome> {
+    await this.loaded;
+    const last = this.turns.at(-1);
+    if (this.abort) {
+      return { kind: 'busy' };
+    }
+    if (!last || !this.engine.compact || this.engine.size(this.history) === 0) {
+      return { kind: 'empty' };
+    }
+    const controller = new AbortController();
+    this.abort = controller;
+    this.fire({ type: 'busy', busy: true });
+    try {
+      const { history, report, usage } = await this.engine.compact(this.history, controller.signal);
+      this.history = history;
+      this.applyCompaction(last.id, report, usage);
+      return { kind: 'done', report };
+    } finally {
+      this.abort = undefined;
+      this.fire({ type: 'busy', busy: false });
+      await this.save();
+    }
   }
 
   /**
@@ -198,25 +194,21 @@ export class ChatSession {
       delete this.marks[t.id];
       delete this.prompts[t.id];
     }
-    this.turns = this.turns.slice(0, index);
+    // Going back before a summary undoes it: its marker goes too.
+    const summaries = this.engine.summaryIds?.(this.history) ?? [];
+    this.turns = this.turns.slice(0, index).map((t) => (t.summary && !summaries.includes(t.summary.id) ? { ...t, summary: undefined } : t));
     this.fire({ type: 'snapshotTurns', turns: this.turns });
     const question = text ?? turn.question;
-    // The context sent with the question goes again; the prompt starts with the question text.
-    const context = prompt?.startsWith(turn.question)
-      ? { prompt: question + prompt.slice(turn.question.length), attachments: turn.attachments ?? [], mentions: turn.mentions }
-      : turn.mentions
-        ? { prompt: question, attachments: [], mentions: turn.mentions }
-        : undefined;
-    await this.send(question, context);
+    await this.send(question, resendContext(turn, prompt, question));
   }
 
   /**
-   * Failures a later action fixed (the key is set now) leave the conversation: they hold no answer
-   * and never reached the model's history. The last one's question goes back to the input, so one
-   * Enter asks it again.
+   * Failures a later action fixed (the key is set now), known by their code, leave the
+   * conversation: they hold no answer and never reached the model's history. The last one's
+   * question goes back to the input, so one Enter asks it again.
    */
-  clearErrors(isFixed: (error: string) => boolean): void {
-    const fixed = this.turns.filter((t) => t.status === 'error' && t.error !== undefined && isFixed(t.error));
+  clearErrors(isFixed: (code: string) => boolean): void {
+    const fixed = this.turns.filter((t) => t.status === 'error' && t.errorCode !== undefined && isFixed(t.errorCode));
     const last = fixed.at(-1);
     if (!last) {
       return;
@@ -227,7 +219,7 @@ export class ChatSession {
       delete this.prompts[t.id];
     }
     this.fire({ type: 'snapshotTurns', turns: this.turns });
-    this.fire({ type: 'restoreDraft', text: last.question });
+    this.fire({ type: 'restoreDraft', text: last.question, focus: false });
     void this.save();
   }
 
@@ -296,7 +288,7 @@ export class ChatSession {
 
   /** The open conversation's title (undefined until its first question is saved). */
   get title(): string | undefined {
-    return this.conversations.list().find((c) => c.id === this.conversations.current)?.title;
+    return this.conversations.currentTitle;
   }
 
   dispose(): void {
@@ -304,5 +296,3 @@ export class ChatSession {
     this.listeners.clear();
   }
 }
-
-const zeroUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };

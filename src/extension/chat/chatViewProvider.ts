@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
+import type { Turn } from '../../shared/chatModel';
 import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewToHost } from '../../shared/protocol';
 import { CHAT_VIEW_ID, Commands } from '../constants';
 import { runAction } from '../webviewActions';
 import type { ChatSession } from './chatSession';
 import type { CodeProposals } from './codeProposals';
+import type { ChatCostHooks } from './costHooks';
 import { withContext } from './contextPrompt';
 import type { EditorContext } from './editorContext';
 import type { EditorTracker } from './editorTracker';
@@ -18,6 +20,13 @@ export interface ModelChoice {
   select(model: string): Promise<void>;
 }
 
+/** What the extension-host tests drive the chat with, where there is no webview to type into. */
+export interface ChatTestHandle {
+  send(question: string): Promise<void>;
+  turns(): readonly Turn[];
+  totals(): ReturnType<ChatCostHooks['totals']>;
+}
+
 /** The chat panel: renders the session, and turns validated webview messages into host actions. */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = CHAT_VIEW_ID;
@@ -27,6 +36,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private queue: Promise<void> = Promise.resolve();
   /** Focus was asked for while the view was still loading: give it once the view is ready. */
   private focusOnReady = false;
+  /** The current view's script has run and said 'ready'. */
+  private loaded = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -40,11 +51,25 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly mentions: MentionSearch,
     /** False in Restricted Mode: mentioned files are not attached. */
     private readonly trusted: () => boolean,
+    private readonly costs: ChatCostHooks,
   ) {
     this.sessionListener = vscode.Disposable.from(
-      { dispose: session.onDidPost((m) => this.post(m)).dispose },
+      session.onDidPost((m) => this.post(m)),
       context.onDidChange(() => this.sendContext()),
+      costs.onDidChange(() => void this.sendTotals()),
     );
+  }
+
+  /** The session and totals behind the view, for the extension-host tests (the test API only). */
+  testHandle(): ChatTestHandle {
+    return { send: (question) => this.session.send(question), turns: () => this.session.allTurns, totals: () => this.costs.totals() };
+  }
+
+  /** The conversation's and today's cost, under the input. */
+  async sendTotals(): Promise<void> {
+    if (this.view) {
+      this.post({ type: 'totals', ...(await this.costs.totals()) });
+    }
   }
 
   /** The chips above the input: the active editor and the added selections. */
@@ -59,9 +84,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.post({ type: 'focusInput' });
   }
 
+  /** A view is shown and its script said 'ready' (the test API reads it: the view really resolves). */
+  get viewLoaded(): boolean {
+    return this.view !== undefined && this.loaded;
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
     this.view = view;
+    this.loaded = false;
     view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
     view.webview.html = chatHtml(view.webview, this.extensionUri);
     view.webview.onDidReceiveMessage((data: unknown) => this.receive(data), undefined, this.viewDisposables);
@@ -69,6 +100,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       () => {
         if (this.view === view) {
           this.view = undefined;
+          this.loaded = false;
         }
         this.disposeView();
       },
@@ -113,6 +145,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async sendSnapshot(): Promise<void> {
     await this.session.whenLoaded();
     this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState(), title: this.session.title });
+    await this.sendTotals();
   }
 
   private post(message: HostToWebview): void {
@@ -134,6 +167,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.loaded = true;
         await this.sendSnapshot();
         this.sendContext();
         if (this.focusOnReady) {
@@ -145,19 +179,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       case 'setModel':
         return this.models.select(message.model);
-      case 'send': {
-        const mentions = message.mentions ?? [];
-        // A question about a mentioned file is not about whatever the cursor happens to be on.
-        const aboutFile = mentions.some((m) => m.kind === 'file');
-        const editor = this.context.take((message.context ?? []).filter((id) => !(aboutFile && id === 'active')));
-        const mentioned = await resolveMentions(mentions, this.trusted());
-        const attachments = [...editor, ...mentioned.attachments];
-        const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
-        const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
-        // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
-        void this.session.send(message.text, context);
-        return;
-      }
+      case 'send':
+        return this.send(message);
       case 'mentionQuery':
         this.post({ type: 'mentionResults', seq: message.seq, items: await this.mentions.search(message.query) });
         return;
@@ -166,7 +189,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'stop':
         return this.session.stop();
       case 'resend':
-        void this.session.resend(message.turnId, message.text);
+        if (await this.costs.maySend()) {
+          void this.session.resend(message.turnId, message.text);
+        }
+        return;
+      case 'measure':
+        // Not awaited: Kimi's count may take a moment, and a newer draft replaces this one.
+        void this.costs.measure(message).then((reading) => reading && this.post({ type: 'contextMeter', seq: message.seq, reading }));
+        return;
+      case 'compact':
+        await vscode.commands.executeCommand(Commands.compactConversation);
         return;
       case 'newChat':
         return this.newChat();
@@ -191,6 +223,24 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await runAction(message.action);
         return;
     }
+  }
+
+  /** A question with its editor context and mentions; past the daily budget only if the user agrees. */
+  private async send(message: Extract<WebviewToHost, { type: 'send' }>): Promise<void> {
+    if (!(await this.costs.maySend())) {
+      this.post({ type: 'restoreDraft', text: message.text });
+      return;
+    }
+    const mentions = message.mentions ?? [];
+    // A question about a mentioned file is not about whatever the cursor happens to be on.
+    const aboutFile = mentions.some((m) => m.kind === 'file');
+    const editor = this.context.take((message.context ?? []).filter((id) => !(aboutFile && id === 'active')));
+    const mentioned = await resolveMentions(mentions, this.trusted());
+    const attachments = [...editor, ...mentioned.attachments];
+    const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
+    const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
+    // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
+    void this.session.send(message.text, context);
   }
 
   private disposeView(): void {

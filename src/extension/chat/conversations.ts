@@ -73,6 +73,11 @@ export class Conversations {
     return this.currentId;
   }
 
+  /** The open conversation's title; undefined while it is not in the list (no saved turn yet). */
+  get currentTitle(): string | undefined {
+    return this.items.find((c) => c.id === this.currentId)?.title;
+  }
+
   /** Most recently used first. */
   list(): readonly ConversationInfo[] {
     return [...this.items].sort((a, b) => b.updatedAt - a.updatedAt);

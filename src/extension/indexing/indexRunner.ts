@@ -8,8 +8,8 @@ import type { Indexer } from '../../core/indexing/indexer';
 import { abortSignalFor } from '../cancellation';
 import { Commands } from '../constants';
 import { ACTION_LABELS, indexFix } from '../errorFix';
-import { runAction } from '../webviewActions';
 import { userMessage } from '../errorText';
+import { runAction } from '../webviewActions';
 import type { Services } from '../services';
 import { requireTrust } from '../trust';
 import { BackgroundFill } from './backgroundFill';
@@ -34,14 +34,18 @@ export interface RunOptions {
   readonly rebuild?: boolean;
 }
 
+/** A question a run left for the user (collectionPlan.ts), with the button that answers yes. */
+interface RebuildAsk {
+  readonly message: string;
+  readonly action: string;
+}
+
 /**
  * Runs full (incremental) indexing of workspace folders in a cancellable progress notification.
  * One run at a time; live sync waits for it (`idle`).
  */
 export class IndexRunner {
   private running: Promise<IndexRunResult> | undefined;
-  /** How much of the current run's progress bar has been filled (the notification takes increments). */
-  private reported = 0;
   /** Embeds rows written without vectors (progressive hybrid); stopped while a run writes. */
   readonly fill: BackgroundFill;
 
@@ -97,102 +101,101 @@ export class IndexRunner {
   }
 
   private async indexRoots(roots: readonly string[], progress: RunProgress, signal: AbortSignal, options: RunOptions): Promise<IndexRunResult> {
-    const log = this.services.log;
-    const summaries: IndexSummary[] = [];
     const started = Date.now();
+    /** Collections this run wrote to: the background fill embeds their new rows afterwards. */
     const written: string[] = [];
-    const asks: Array<{ message: string; action: string }> = [];
+    const asks: RebuildAsk[] = [];
+    let summaries: IndexSummary[];
     try {
-      await this.fill.pause();
-      this.reported = 0;
-      if (this.services.openStoreIfReady) {
-        this.state.setIndexing(roots[0], 0);
-      } else {
-        progress.setup('milvus', 'Starting Milvus Lite…');
-      }
-      // The first run provisions Milvus Lite (venv, pip, start): its steps are logged, the notification shows the phase.
-      const indexer = await this.services.indexer({ report: (message) => progress.setup('milvus', message), signal });
-      const [store, embedder] = await Promise.all([this.services.store(), this.services.embedder()]);
-      if (embedder instanceof LocalEmbedder) {
-        // The first time: the model download (MB) and the runtime install (pip).
-        await embedder.prepare((message) => progress.setup('model', message), signal);
-      }
-      for (const [i, root] of roots.entries()) {
-        const plan = await prepareCollection(store, collectionNameFor(root), root, embedder.spec, { rebuild: options.rebuild ?? false, progress, signal });
-        if (plan.kind === 'confirm') {
-          // Keyword search keeps using the collection as it is until the user says yes.
-          log.info(`${collectionNameFor(root)}: ${plan.message}`);
-          asks.push(plan);
-          continue;
-        }
-        const summary = await this.indexOne(indexer, roots, i, progress, signal);
-        summaries.push(summary);
-        written.push(summary.collection);
-        if (summary.cancelled) {
-          break;
-        }
-      }
+      const indexer = await this.prepare(roots, progress, signal);
+      summaries = await this.indexEach(indexer, roots, { progress, signal, rebuild: options.rebuild ?? false }, written, asks);
     } catch (err) {
       return this.failed(err, written);
     }
-    this.state.settle();
-    // Keyword search works now; vectors follow in the background.
-    this.fill.start(written);
     if (asks.length > 0) {
+      this.state.settle();
+      this.fill.start(written);
       askToRebuild(asks);
       return { status: 'needs-rebuild', message: asks.map((a) => a.message).join(' '), summaries };
     }
-    const text = summaryMessage(summaries, Date.now() - started);
-    log.info(text);
-    if (summaries.some((s) => s.cancelled)) {
-      return { status: 'cancelled' };
-    }
-    if (!options.quiet) {
-      void vscode.window.showInformationMessage(`Kimi Milvus: ${text}`, 'Show Details').then((c) => {
-        if (c) {
-          void vscode.commands.executeCommand('kimiMilvus.showLogs');
-        }
-      });
-    }
-    return { status: 'done', summaries };
+    return this.finished(summaries, Date.now() - started, written, options.quiet ?? false);
   }
 
-  /** Indexes the i-th of `roots` (the progress counts all of them) and records it. */
-  private async indexOne(indexer: Indexer, roots: readonly string[], i: number, progress: RunProgress, signal: AbortSignal): Promise<IndexSummary> {
-    const root = roots[i];
-    const label = roots.length > 1 ? path.basename(root) : undefined;
-    const collection = collectionNameFor(root);
-    this.services.log.info(`Indexing ${root} into ${collection}`);
-    const summary = await indexer.indexFolder(
-      root,
-      {
-        collection,
-        onProgress: (p) => {
-          const overall = (100 * i + progressPercent(p)) / roots.length;
-          progress.indexing(root, overall, progressMessage(p, label), Math.max(0, overall - this.reported));
-          this.reported = Math.max(this.reported, overall);
-        },
-      },
-      signal,
-    );
-    if (!summary.cancelled) {
-      await this.state.saveRecord({ root, collection, files: summary.filesIndexed + summary.filesUnchanged, indexedAt: Date.now() });
-      logSkipped(this.services.log, summary);
+  /** Stops the background fill, then opens Milvus and the embedder; a first run provisions both in this notification. */
+  private async prepare(roots: readonly string[], progress: RunProgress, signal: AbortSignal): Promise<Indexer> {
+    await this.fill.pause();
+    if (this.services.openStoreIfReady) {
+      this.state.setIndexing(roots[0], 0);
+    } else {
+      progress.setup('milvus', 'Starting Milvus Lite…');
     }
-    return summary;
+    // The first run provisions Milvus Lite (venv, pip, start): its steps are logged, the notification shows the phase.
+    const indexer = await this.services.indexer({ report: (message) => progress.setup('milvus', message), signal });
+    const embedder = await this.services.embedder();
+    if (embedder instanceof LocalEmbedder) {
+      // The first time: the model download (MB) and the runtime install (pip).
+      await embedder.prepare((message) => progress.setup('model', message), signal);
+    }
+    return indexer;
+  }
+
+  /**
+   * Indexes each folder into its collection, after bringing the collection in line with the
+   * embedding setting (collectionPlan.ts); one that would lose vectors or rows is left as it is and
+   * its question added to `asks`.
+   */
+  private async indexEach(indexer: Indexer, roots: readonly string[], run: EachRun, written: string[], asks: RebuildAsk[]): Promise<IndexSummary[]> {
+    const { progress, signal } = run;
+    const log = this.services.log;
+    const summaries: IndexSummary[] = [];
+    const [store, embedder] = await Promise.all([this.services.store(), this.services.embedder()]);
+    let reported = 0;
+    for (const [i, root] of roots.entries()) {
+      const label = roots.length > 1 ? path.basename(root) : undefined;
+      const collection = collectionNameFor(root);
+      const plan = await prepareCollection(store, collection, root, embedder.spec, { rebuild: run.rebuild, progress, signal });
+      if (plan.kind === 'confirm') {
+        // Keyword search keeps using the collection as it is until the user says yes.
+        log.info(`${collection}: ${plan.message}`);
+        asks.push(plan);
+        continue;
+      }
+      log.info(`Indexing ${root} into ${collection}`);
+      const summary = await indexer.indexFolder(
+        root,
+        {
+          collection,
+          onProgress: (p) => {
+            const overall = (100 * i + progressPercent(p)) / roots.length;
+            progress.indexing(root, overall, progressMessage(p, label), Math.max(0, overall - reported));
+            reported = Math.max(reported, overall);
+          },
+        },
+        signal,
+      );
+      summaries.push(summary);
+      written.push(collection);
+      if (summary.cancelled) {
+        break;
+      }
+      await this.state.saveRecord({ root, collection, files: summary.filesIndexed + summary.filesUnchanged, indexedAt: Date.now() });
+      logSkipped(log, summary);
+    }
+    return summaries;
   }
 
   private failed(err: unknown, written: readonly string[]): IndexRunResult {
+    const log = this.services.log;
     this.state.settle();
     this.fill.start(written);
     if (isAbortError(err)) {
-      this.services.log.info('Indexing cancelled.');
+      log.info('Indexing cancelled.');
       return { status: 'cancelled' };
     }
     const message = userMessage(err);
-    this.services.log.error(`Indexing failed: ${message}`);
+    log.error(`Indexing failed: ${message}`);
     this.state.setError(message);
-    // The button is the fix (a setting, a key, the log); the message need not repeat it.
+    // The first button is the fix (a setting, a key); the log is there for the details.
     const fix = indexFix(err);
     const buttons = fix === 'showLogs' ? [ACTION_LABELS.showLogs] : [ACTION_LABELS[fix], ACTION_LABELS.showLogs];
     void vscode.window.showErrorMessage(`Kimi Milvus: indexing failed. ${message}`, ...buttons).then((choice) => {
@@ -202,10 +205,36 @@ export class IndexRunner {
     });
     return { status: 'failed', message };
   }
+
+  private finished(summaries: readonly IndexSummary[], totalMs: number, written: readonly string[], quiet: boolean): IndexRunResult {
+    this.state.settle();
+    // Keyword search works now; vectors follow in the background.
+    this.fill.start(written);
+    const text = summaryMessage(summaries, totalMs);
+    this.services.log.info(text);
+    if (summaries.some((s) => s.cancelled)) {
+      return { status: 'cancelled' };
+    }
+    if (!quiet) {
+      void vscode.window.showInformationMessage(`Kimi Milvus: ${text}`, 'Show Details').then((c) => {
+        if (c) {
+          void vscode.commands.executeCommand('kimiMilvus.showLogs');
+        }
+      });
+    }
+    return { status: 'done', summaries };
+  }
+}
+
+/** What indexEach needs of its run besides the folders. */
+interface EachRun {
+  readonly progress: RunProgress;
+  readonly signal: AbortSignal;
+  readonly rebuild: boolean;
 }
 
 /** One question for every folder whose index a change would discard; its button reruns with `rebuild`. */
-function askToRebuild(asks: ReadonlyArray<{ message: string; action: string }>): void {
+function askToRebuild(asks: readonly RebuildAsk[]): void {
   const action = asks.length === 1 ? asks[0].action : 'Rebuild Indexes';
   void vscode.window.showWarningMessage(`Kimi Milvus: ${asks.map((a) => a.message).join(' ')}`, action).then((choice) => {
     if (choice === action) {

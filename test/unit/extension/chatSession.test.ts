@@ -249,7 +249,7 @@ describe('ChatSession (host side of the chat)', () => {
       rewind: () => undefined,
       async run(_history, question, onEvent) {
         if (fail) {
-          throw new ConfigError('No Kimi API key is set.');
+          throw new ConfigError('No Kimi API key is set.', 'kimi-key-missing');
         }
         onEvent({ type: 'done', text: `answer to ${question}`, usage, steps: 1, incomplete: false });
         return undefined;
@@ -260,8 +260,11 @@ describe('ChatSession (host side of the chat)', () => {
     session.onDidPost((m) => posted.push(m));
     await session.send('hello?');
     assert.equal(session.allTurns[0].status, 'error');
+    assert.equal(session.allTurns[0].errorCode, 'config/kimi-key-missing');
     assert.deepEqual(session.allTurns[0].fix, { action: 'setKimiApiKey', label: 'Set Kimi API Key' }, 'the error offers its fix');
     assert.deepEqual(posted.filter((m) => m.type === 'title'), [{ type: 'title', title: 'hello?' }], 'the title is shown with the first question');
+    session.clearErrors((code) => code === 'kimi/connection');
+    assert.ok(session.allTurns[0].error, 'another code leaves the error');
     fail = false;
     await session.resend(session.allTurns[0].id);
     assert.equal(session.allTurns.length, 1);
@@ -276,7 +279,7 @@ describe('ChatSession (host side of the chat)', () => {
       rewind: () => undefined,
       async run(_history, question, onEvent) {
         if (fail) {
-          throw new ConfigError('No Kimi API key is set.');
+          throw new ConfigError('No Kimi API key is set.', 'kimi-key-missing');
         }
         onEvent({ type: 'done', text: `answer to ${question}`, usage, steps: 1, incomplete: false });
         return undefined;
@@ -289,11 +292,11 @@ describe('ChatSession (host side of the chat)', () => {
     await session.send('first try?');
     assert.equal(session.title, 'first try?');
     const mark = posted.length;
-    session.clearErrors((e) => /API key/.test(e));
+    session.clearErrors((code) => code === 'config/kimi-key-missing');
     assert.deepEqual(session.allTurns, []);
     assert.deepEqual(posted.slice(mark, mark + 2), [
       { type: 'snapshotTurns', turns: [] },
-      { type: 'restoreDraft', text: 'first try?' },
+      { type: 'restoreDraft', text: 'first try?', focus: false },
     ]);
     await until(() => posted.at(-1)?.type === 'title');
     assert.deepEqual(posted.at(-1), { type: 'title' }, 'an emptied conversation has no title');
