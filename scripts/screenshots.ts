@@ -173,10 +173,11 @@ const GALLERY_ANSWER = [
  */
 async function gallery(wb: Workbench, kimi: FakeKimi): Promise<string[]> {
   await wb.runCommand('View: Close All Editors');
-  await (await chat(wb)).getByRole('button', { name: 'New chat' }).click();
   await wb.runCommand('Go to File...');
   await wb.page.locator('.quick-input-widget input.input').fill('foghorn.js');
   await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'foghorn.js' }).first().click();
+  // New chat puts the focus in the chat's input: after the palette, not before it.
+  await (await chat(wb)).getByRole('button', { name: 'New chat' }).click();
   kimi.script(
     reply.toolCalls([{ name: 'search_workspace', arguments: { query: 'fog horn test schedule' } }], { reasoning: 'The user asks about this project; search it.' }),
     reply.text(GALLERY_ANSWER, { usage: { prompt_tokens: 812, completion_tokens: 64, total_tokens: 876 } }),
