@@ -11,7 +11,7 @@ import type { ChatStore } from './chatStore';
 import { Conversations, type ConversationInfo } from './conversations';
 import { parsePersisted, type PersistedChat } from './persistedChat';
 import { toChatEvent } from './eventMapping';
-import { compactionChatEvents } from './compactionEvents';
+import { placeCompaction } from './compactionEvents';
 import { Redactor } from '../../core/redaction';
 
 export type { ChatEngine, CompactOutcome, QuestionContext, RunOptions } from './chatEngine';
@@ -158,16 +158,9 @@ export class ChatSession {
     this.fire({ type: 'event', turnId, event });
   }
 
-  /** A summary is marked after the last turn it covers: the one before this turn's question, or the last turn for Compact Conversation. */
   private applyCompaction(turnId: string, report: CompactionReport, usage?: Usage): void {
-    const { note, summary } = compactionChatEvents(report, usage);
-    const index = this.turns.findIndex((t) => t.id === turnId);
-    const covered = report.manual ? this.turns[index] : (this.turns[index - 1] ?? this.turns[index]);
-    if (note) {
-      this.applyTo(turnId, note);
-    }
-    if (summary && covered) {
-      this.applyTo(covered.id, summary);
+    for (const [id, event] of placeCompaction(this.turns, turnId, report, usage)) {
+      this.applyTo(id, event);
     }
   }
 
