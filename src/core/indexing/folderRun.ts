@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import type { IndexConfig } from '../config';
+import { LocalExtractor } from '../documents/localExtractor';
+import type { DocumentExtractor } from '../documents/types';
 import type { Embedder } from '../embedding/embedder';
 import { isAbortError } from '../errors';
 import { type Logger, nullLogger } from '../logger';
@@ -25,6 +27,8 @@ export interface FolderRunDeps {
   readonly cacheDir?: string;
   /** 'background': write rows without vectors; fillVectors embeds them later (IndexerDeps.vectors). */
   readonly vectors?: 'inline' | 'background';
+  /** Reads documents (PDF, Office, EPUB) when the config includes them; without it they are skipped. */
+  readonly documents?: DocumentExtractor;
 }
 
 export interface FolderRunOptions {
@@ -123,7 +127,8 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
   }
   progress.emit();
   if (options.dryRun) {
-    await estimate(files, deps.chunkOptions, c, skipped, signal);
+    // Documents are estimated from a local read: a dry run never uploads anything.
+    await estimate(files, deps.chunkOptions, c, skipped, deps.documents ? new LocalExtractor() : undefined, signal);
     return summary(signal?.aborted ?? false);
   }
   if (!deps.store || !deps.embedder) {
@@ -193,9 +198,28 @@ export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOpti
             done();
             continue;
           }
-          const prepared = await prepareFile(file.absPath, file.relPath, deps.chunkOptions);
+          const prepared = await prepareFile(file.absPath, file.relPath, deps.chunkOptions, {
+            documents: deps.documents,
+            indexedHash: known?.fileHash || undefined,
+            signal: runSignal,
+          });
           if (prepared.kind === 'skipped') {
-            skipped.push({ path: file.relPath, reason: prepared.reason });
+            skipped.push({ path: file.relPath, reason: prepared.reason, ...(prepared.detail ? { detail: prepared.detail } : {}) });
+            if (prepared.keep && known) {
+              // A document that could not be read this time keeps its rows; without a cache entry, the next run tries again.
+              present.add(file.relPath);
+            }
+            done();
+            continue;
+          }
+          if (prepared.kind === 'unchanged') {
+            // A document whose bytes are those indexed: not extracted (or uploaded) again.
+            present.add(file.relPath);
+            c.bytes += prepared.bytes;
+            c.filesUnchanged++;
+            if (deps.cacheDir && known) {
+              nextCache.set(file.relPath, { path: file.relPath, fileHash: prepared.fileHash, ids: known.ids, totalChunks: known.ids.length, size: file.size, mtimeMs: file.mtimeMs });
+            }
             done();
             continue;
           }
@@ -308,15 +332,18 @@ async function estimate(
   options: ChunkOptions,
   c: Counters,
   skipped: SkippedFile[],
+  documents: DocumentExtractor | undefined,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   for (const file of files) {
     if (signal?.aborted) {
       return;
     }
-    const prepared = await prepareFile(file.absPath, file.relPath, options);
-    if (prepared.kind === 'skipped') {
-      skipped.push({ path: file.relPath, reason: prepared.reason });
+    const prepared = await prepareFile(file.absPath, file.relPath, options, { documents, signal });
+    if (prepared.kind !== 'rows') {
+      if (prepared.kind === 'skipped') {
+        skipped.push({ path: file.relPath, reason: prepared.reason, ...(prepared.detail ? { detail: prepared.detail } : {}) });
+      }
       continue;
     }
     c.filesIndexed++;
