@@ -18,10 +18,13 @@
  * Streaming follows the docs: `data: {json}\n\n` … `data: [DONE]`; role only in the first chunk;
  * reasoning_content before content; content before tool calls; tool-call fragments keyed by
  * `index` with id and name only in the first fragment; usage inside the final choice.
- * Also: GET /v1/models, POST /v1/tokenizers/estimate-token-count.
+ * Also: GET /v1/models, POST /v1/tokenizers/estimate-token-count, the Files API (kimiFiles.ts:
+ * upload, file object, content, delete, list), and vision checks on chat requests: image parts must
+ * be base64 data URLs in a content list, and a model without vision refuses them with a 400.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fakeFiles, type FakeFiles, type FakeFilesOptions } from './kimiFiles';
 
 export interface FakeToolCall {
   readonly id?: string;
@@ -102,6 +105,8 @@ export interface FakeKimi {
   script(...replies: FakeReply[]): void;
   handle(handler: FakeHandler | undefined): void;
   chatBodies(): ChatBody[];
+  /** The Files API's state: what is stored, every upload, every delete. */
+  readonly files: FakeFiles;
   close(): Promise<void>;
 }
 
@@ -109,6 +114,33 @@ export interface FakeKimiOptions {
   /** When set, any other bearer token gets 401 invalid_authentication_error. */
   readonly apiKey?: string;
   readonly models?: readonly string[];
+  readonly files?: FakeFilesOptions;
+  /** Models that take image parts (default: kimi-k2.5, kimi-latest and the moonshot-v1 vision previews). */
+  readonly visionModels?: readonly string[];
+}
+
+const DEFAULT_VISION = ['kimi-k2.5', 'kimi-latest', 'moonshot-v1-8k-vision-preview', 'moonshot-v1-32k-vision-preview', 'moonshot-v1-128k-vision-preview'];
+
+/** Why a chat body's image parts would be refused, or undefined when they are fine. */
+export function visionProblem(body: ChatBody, visionModels: readonly string[]): string | undefined {
+  let images = 0;
+  for (const m of body.messages ?? []) {
+    if (!Array.isArray(m.content)) {
+      continue;
+    }
+    for (const part of m.content as Array<Record<string, unknown>>) {
+      if (part.type === 'image_url') {
+        const url = (part.image_url as { url?: unknown } | undefined)?.url;
+        if (typeof url !== 'string' || !/^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/.test(url)) {
+          return 'Invalid request: image_url must be a base64 data URL (URL-formatted images are not supported)';
+        }
+        images++;
+      } else if (part.type !== 'text' || typeof part.text !== 'string') {
+        return `Invalid request: unknown content part type ${String(part.type)}`;
+      }
+    }
+  }
+  return images > 0 && !visionModels.includes(body.model) ? `Invalid request: model ${body.model} does not support image input` : undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -167,6 +199,8 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
   let chatCount = 0;
   const requests: RecordedRequest[] = [];
   const models = options.models ?? ['kimi-k2.5', 'kimi-k2-turbo-preview', 'moonshot-v1-8k'];
+  const files = fakeFiles(options.files);
+  const visionModels = options.visionModels ?? DEFAULT_VISION;
 
   const sendError = (res: http.ServerResponse, status: number, type: string, message: string): void => {
     res.writeHead(status, { 'content-type': 'application/json', 'msh-request-id': 'req-fake' });
@@ -224,10 +258,12 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
     req.on('data', (d: Buffer) => parts.push(d));
     req.on('end', () => {
       void (async () => {
-        const raw = Buffer.concat(parts).toString('utf8');
+        const bytes = Buffer.concat(parts);
+        const raw = bytes.toString('utf8');
+        const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
         let body: unknown = undefined;
         try {
-          body = raw ? JSON.parse(raw) : undefined;
+          body = multipart ? { multipart: bytes.length } : raw ? JSON.parse(raw) : undefined;
         } catch {
           sendError(res, 400, 'invalid_request_error', 'Invalid request: body is not JSON');
           return;
@@ -236,6 +272,9 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
         requests.push({ method: req.method ?? '', path, headers: req.headers, body });
         if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
           sendError(res, 401, 'invalid_authentication_error', 'Invalid Authentication');
+          return;
+        }
+        if (path.startsWith('/v1/files') && (await files.handle(req, path, bytes, res))) {
           return;
         }
         if (req.method === 'GET' && path === '/v1/models') {
@@ -250,6 +289,11 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
         }
         if (req.method === 'POST' && path === '/v1/chat/completions') {
           const chat = body as ChatBody;
+          const refused = visionProblem(chat, visionModels);
+          if (refused) {
+            sendError(res, 400, 'invalid_request_error', refused);
+            return;
+          }
           const index = chatCount++;
           const next = queue.shift() ?? (handler ? await handler(chat, index) : undefined);
           if (!next) {
@@ -286,6 +330,7 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
       handler = h;
     },
     chatBodies: () => requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as ChatBody),
+    files,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
