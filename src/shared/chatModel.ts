@@ -11,6 +11,8 @@ export interface SourceLink {
   readonly endLine: number;
   /** Absolute workspace folder the path is relative to, when known. */
   readonly root?: string;
+  /** A document's page, slide or sheet (`p.12`, `slide 3`, `sheet 2`): cited and opened instead of the lines. */
+  readonly locator?: string;
 }
 
 /** A workspace file or folder the user mentioned with @ (path relative to its folder, folders end in /). */
@@ -156,13 +158,19 @@ function mergeSources(existing: readonly SourceLink[], added: readonly SourceLin
 }
 
 function sourceKey(s: SourceLink): string {
-  return `${s.root ?? ''}|${s.path}:${s.startLine}-${s.endLine}`;
+  return s.locator ? `${s.root ?? ''}|${s.path} ${s.locator}` : `${s.root ?? ''}|${s.path}:${s.startLine}-${s.endLine}`;
 }
 
-/** `path:start-end` (or `path:line` when the range is one line), the form the model cites. */
+/** `path:start-end` (or `path:line` when the range is one line), or `path p.12` for a document's page: the form the model cites. */
 export function formatSource(s: SourceLink): string {
+  if (s.locator) {
+    return `${s.path} ${s.locator}`;
+  }
   return s.startLine === s.endLine ? `${s.path}:${s.startLine}` : `${s.path}:${s.startLine}-${s.endLine}`;
 }
+
+/** What a document locator looks like in a citation: `p.12`, `slide 3`, `sheet 2`. */
+export const LOCATOR = /^(?:p\.\d{1,6}|slide \d{1,6}|sheet \d{1,6})$/;
 
 /** A turn left streaming by a crash or reload can never finish; persisted copies are settled. */
 export function settleInterrupted(turn: Turn): Turn {

@@ -4,7 +4,7 @@
  * webview renders untrusted model output, so the host treats whatever it posts as hostile.
  * Browser-safe: no node, no vscode, no core imports.
  */
-import type { ChatEvent, Mention, SourceLink, Turn } from './chatModel';
+import { type ChatEvent, LOCATOR, type Mention, type SourceLink, type Turn } from './chatModel';
 
 /** What the first-run view needs to say what is missing. */
 export interface SetupState {
@@ -108,8 +108,11 @@ export function parseSourceLink(v: unknown): SourceLink | undefined {
   if (v.root !== undefined && !isString(v.root, 4096)) {
     return undefined;
   }
+  if (v.locator !== undefined && !(typeof v.locator === 'string' && LOCATOR.test(v.locator))) {
+    return undefined;
+  }
   const link: SourceLink = { path: v.path, startLine: v.startLine, endLine: v.endLine };
-  return typeof v.root === 'string' ? { ...link, root: v.root } : link;
+  return { ...link, ...(typeof v.root === 'string' ? { root: v.root } : {}), ...(typeof v.locator === 'string' ? { locator: v.locator } : {}) };
 }
 
 /** Most mentions one question may carry. */
