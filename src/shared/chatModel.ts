@@ -23,6 +23,13 @@ export interface Mention {
   readonly root?: string;
 }
 
+/** An image sent with a question, as the chat shows it: a small preview (the model got the full image). */
+export interface ChatImage {
+  readonly name: string;
+  /** A small data URL; absent once the conversation's storage cap dropped it. */
+  readonly thumbnail?: string;
+}
+
 export interface ToolLine {
   readonly callId: string;
   readonly name: string;
@@ -59,6 +66,8 @@ export interface Turn {
   readonly attachments?: readonly SourceLink[];
   /** Files and folders mentioned with @, shown as chips on the question. */
   readonly mentions?: readonly Mention[];
+  /** Images pasted, dropped or attached to the question, shown as thumbnails on it. */
+  readonly images?: readonly ChatImage[];
 }
 
 /** The stream events a turn is built from (a JSON-safe subset of the core agent events). */
@@ -83,9 +92,9 @@ export type ChatEvent =
 /** At most this many sources are kept per answer; search tools can return many more. */
 export const MAX_SOURCES_PER_TURN = 24;
 
-export function newTurn(id: string, question: string, attachments: readonly SourceLink[] = [], mentions: readonly Mention[] = []): Turn {
+export function newTurn(id: string, question: string, attachments: readonly SourceLink[] = [], mentions: readonly Mention[] = [], images: readonly ChatImage[] = []): Turn {
   const turn: Turn = { id, question, answer: '', reasoning: '', tools: [], sources: [], status: 'streaming' };
-  return { ...turn, ...(attachments.length > 0 ? { attachments } : {}), ...(mentions.length > 0 ? { mentions } : {}) };
+  return { ...turn, ...(attachments.length > 0 ? { attachments } : {}), ...(mentions.length > 0 ? { mentions } : {}), ...(images.length > 0 ? { images } : {}) };
 }
 
 /** Folds one event into a turn and returns the new turn (the input is not modified). */

@@ -5,6 +5,7 @@
  * Browser-safe: no node, no vscode, no core imports.
  */
 import { type ChatEvent, LOCATOR, type Mention, type SourceLink, type Turn } from './chatModel';
+import { type ImageAttachment, MAX_IMAGES, parseImage } from './images';
 
 /** What the first-run view needs to say what is missing. */
 export interface SetupState {
@@ -42,8 +43,11 @@ export type HostToWebview =
   | { readonly type: 'event'; readonly turnId: string; readonly event: ChatEvent }
   | { readonly type: 'busy'; readonly busy: boolean }
   | { readonly type: 'setup'; readonly setup: SetupState }
-  /** Kimi's models (GET /models) for the model picker, and the configured one. */
-  | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string }
+  /**
+   * Kimi's models (GET /models) for the model picker, and the configured one; `vision`: those of
+   * them (and the current one) that take images, `visionModel`: the one to offer for an image.
+   */
+  | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string; readonly vision?: readonly string[]; readonly visionModel?: string }
   | { readonly type: 'focusInput' }
   /** Files and folders matching what follows an @ in the input; `seq` echoes the query's. */
   | { readonly type: 'mentionResults'; readonly seq: number; readonly items: readonly Mention[] }
@@ -56,8 +60,14 @@ export type WebviewAction = (typeof WEBVIEW_ACTIONS)[number];
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
-  /** `context`: ids of the chips the user kept (see ContextChip). */
-  | { readonly type: 'send'; readonly text: string; readonly context?: readonly string[]; readonly mentions?: readonly Mention[] }
+  /** `context`: ids of the chips the user kept (see ContextChip). `text` may be empty when images are attached. */
+  | {
+      readonly type: 'send';
+      readonly text: string;
+      readonly context?: readonly string[];
+      readonly mentions?: readonly Mention[];
+      readonly images?: readonly ImageAttachment[];
+    }
   /** What the user typed after @, for the file and folder suggestions. */
   | { readonly type: 'mentionQuery'; readonly query: string; readonly seq: number }
   | { readonly type: 'removeContext'; readonly id: string }
@@ -145,7 +155,8 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     case 'conversations':
       return { type: data.type };
     case 'send': {
-      if (!isString(data.text, MAX_MESSAGE_CHARS) || data.text.trim().length === 0) {
+      const images = data.images === undefined ? [] : Array.isArray(data.images) && data.images.length <= MAX_IMAGES ? data.images.map(parseImage) : [undefined];
+      if (images.some((i) => i === undefined) || !isString(data.text, MAX_MESSAGE_CHARS) || (data.text.trim().length === 0 && images.length === 0)) {
         return undefined;
       }
       const ids = data.context;
@@ -162,6 +173,7 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
         text: data.text,
         ...(ids !== undefined ? { context: ids as string[] } : {}),
         ...(mentions.length > 0 ? { mentions: mentions as Mention[] } : {}),
+        ...(images.length > 0 ? { images: images as ImageAttachment[] } : {}),
       };
     }
     case 'mentionQuery':

@@ -39,6 +39,17 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
       ),
     );
   }
+  if (turn.images && turn.images.length > 0) {
+    question.append(
+      el(
+        'div',
+        { class: 'chips sent images', 'aria-label': 'Images sent' },
+        ...turn.images.map((img) =>
+          el('span', { class: 'chip image-chip', title: img.name }, img.thumbnail ? el('img', { src: img.thumbnail, alt: img.name, class: 'thumb' }) : undefined, el('span', { class: 'chip-label' }, img.name)),
+        ),
+      ),
+    );
+  }
   if (turn.status !== 'streaming') {
     const edit = button('Edit question', { class: 'turn-action question-edit' }, 'Edit');
     edit.addEventListener('click', () => startEdit(question, turn, actions));

@@ -4,7 +4,7 @@
  * EPUB files as stored (uncompressed) zip archives of the XML parts a reader needs. No binary
  * fixture comes from elsewhere, and what a test asserts is visible in the test.
  */
-import { crc32 } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 
 export interface ZipEntry {
   readonly name: string;
@@ -198,4 +198,23 @@ export function makeEpub(chapters: ReadonlyArray<{ readonly title: string; reado
       data: `<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>${xmlEscape(c.title)}</title><style>p { margin: 0 }</style></head><body><h1>${xmlEscape(c.title)}</h1>${c.paragraphs.map((p) => `<p>${xmlEscape(p)}</p>`).join('')}<script>var hidden = 1;</script></body></html>`,
     })),
   ]);
+}
+
+/** A PNG of `width`×`height` pixels in one colour (RGBA), written chunk by chunk. */
+export function makePng(width: number, height: number, rgba: readonly [number, number, number, number] = [200, 40, 40, 255]): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8); // 8 bits, RGBA, deflate, no filter choice, no interlace
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgba).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }

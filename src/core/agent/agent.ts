@@ -8,8 +8,8 @@ import { AppError, UserAbortError, errorMessage, isAbortError } from '../errors'
 import { KeyedQueue } from '../keyedQueue';
 import { nullLogger, type Logger } from '../logger';
 import type { KimiClient } from '../kimi/kimiClient';
-import { answerTokensFor, contextWindowFor } from '../kimi/models';
-import type { ChatMessage, ChatTurn, ToolCall, ToolDefinition } from '../kimi/types';
+import { answerTokensFor, contextWindowFor, supportsVision, VisionUnsupportedError } from '../kimi/models';
+import type { ChatMessage, ChatTurn, ImageInput, ToolCall, ToolDefinition } from '../kimi/types';
 import type { AgentEvent, TokenUsage } from './events';
 import type { ChatHistory, ToolResultMessage } from './history';
 import { defaultSystemPrompt, stepLimitNote } from './systemPrompt';
@@ -68,11 +68,12 @@ export class Agent {
     this.maxSteps = Math.max(1, deps.maxSteps ?? DEFAULT_MAX_STEPS);
   }
 
-  run(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
-    return running.run(history, () => this.runExclusive(history, userMessage, onEvent, signal));
+  /** `images`: attached to the question; refused (VisionUnsupportedError, nothing sent) when the model cannot see them. */
+  run(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal, images: readonly ImageInput[] = []): Promise<AgentResult> {
+    return running.run(history, () => this.runExclusive(history, userMessage, onEvent, signal, images));
   }
 
-  private async runExclusive(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
+  private async runExclusive(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal | undefined, images: readonly ImageInput[]): Promise<AgentResult> {
     const emit = (e: AgentEvent): void => {
       try {
         // Events reach the chat view and the CLI: no key in them, whatever a provider echoed.
@@ -84,7 +85,12 @@ export class Agent {
     };
     const now = this.deps.now?.() ?? new Date();
     history.setSystemPrompt(this.deps.systemPrompt ?? defaultSystemPrompt(now, { webSearch: this.deps.webSearch }));
-    history.addUser(userMessage);
+    if (images.length > 0 && !supportsVision(this.deps.client.model)) {
+      const refused = new VisionUnsupportedError(this.deps.client.model);
+      emit({ type: 'error', message: refused.message, cancelled: false });
+      throw refused;
+    }
+    history.addUser(userMessage, images);
     let usage = ZERO;
     let steps = 0;
     try {

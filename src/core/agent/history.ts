@@ -6,7 +6,7 @@
  * or Kimi answers "tool_call_id not found", #tool-calls). Reasoning is never stored or sent back (#reasoning).
  */
 import { AppError } from '../errors';
-import type { ChatMessage, ToolCall } from '../kimi/types';
+import type { ChatMessage, ImageInput, ToolCall } from '../kimi/types';
 import { estimateMessagesTokens } from './tokens';
 import { fitToolResult } from './toolResultFit';
 
@@ -76,8 +76,36 @@ export class ChatHistory {
     this.items.length = 0;
   }
 
-  addUser(content: string): void {
-    this.items.push({ role: 'user', content });
+  addUser(content: string, images: readonly ImageInput[] = []): void {
+    this.items.push(images.length > 0 ? { role: 'user', content, images: images.map((i) => ({ url: i.url })) } : { role: 'user', content });
+  }
+
+  /**
+   * Keeps the newest images within `maxChars` of data URLs (what is saved and resent); older ones
+   * leave the history and a note says so. Returns how many were dropped.
+   */
+  capImages(maxChars: number): number {
+    let kept = 0;
+    let dropped = 0;
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const m = this.items[i];
+      if (m?.role !== 'user' || !m.images) {
+        continue;
+      }
+      const keep = m.images.filter((img) => (kept + img.url.length <= maxChars ? ((kept += img.url.length), true) : false));
+      if (keep.length < m.images.length) {
+        dropped += m.images.length - keep.length;
+        const note = `${m.content}${m.content ? '\n\n' : ''}(${m.images.length - keep.length} image(s) attached here are no longer kept.)`;
+        this.items[i] = keep.length > 0 ? { role: 'user', content: note, images: keep } : { role: 'user', content: note };
+      }
+    }
+    return dropped;
+  }
+
+  /** The images of the stored message at `index` (a user message), for asking it again. */
+  imagesAt(index: number): readonly ImageInput[] {
+    const m = this.items[index];
+    return m?.role === 'user' ? (m.images ?? []) : [];
   }
 
   addAssistant(content: string): void {
@@ -185,7 +213,7 @@ export class ChatHistory {
         throw bad(`message ${k} has no text content`);
       }
       if (m.role === 'user') {
-        history.addUser(m.content);
+        history.addUser(m.content, parseImages(m.images));
       } else if (m.role === 'assistant' && (m.tool_calls === undefined || (Array.isArray(m.tool_calls) && m.tool_calls.length === 0))) {
         history.addAssistant(m.content);
       } else if (m.role === 'assistant' && Array.isArray(m.tool_calls)) {
@@ -210,6 +238,10 @@ export class ChatHistory {
     }
     return history;
   }
+}
+
+function parseImages(v: unknown): ImageInput[] {
+  return Array.isArray(v) ? v.filter((i): i is ImageInput => isRecord(i) && typeof i.url === 'string' && i.url.startsWith('data:image/')) : [];
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

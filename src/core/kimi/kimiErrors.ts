@@ -130,6 +130,9 @@ export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | Use
   if (type === 'engine_overloaded_error') {
     return make(`Kimi is overloaded${detail}`, true);
   }
+  if (status === 400 && /\b(image|vision)\b/i.test(serverMessage)) {
+    return make(`${ctx.model} did not take the attached image${detail}. Choose a model with vision (such as kimi-k2.5), or ask without the image.`, false);
+  }
   if (/token limit|token length too long|context length/i.test(serverMessage)) {
     return make(`The conversation is too long for ${ctx.model}${detail}. Start a new chat or use a model with a larger context window.`, false);
   }

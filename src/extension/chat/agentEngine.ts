@@ -11,6 +11,8 @@ import { extensionToolContext } from '../toolContext';
 import type { Services } from '../services';
 import type { ChatEngine, RunOptions } from './chatSession';
 import { unavailableStore } from './unavailableStore';
+import type { ImageInput } from '../../core/kimi/types';
+import { MAX_HISTORY_IMAGE_CHARS } from './chatImages';
 
 /**
  * Runs a question through the core agent with the current settings: a fresh client and tool
@@ -49,8 +51,17 @@ export class AgentChatEngine implements ChatEngine {
       { webSearch: config.kimi.webSearch },
     );
     const agent = new Agent({ client, tools: registry, logger: this.services.log, maxSteps: config.kimi.maxSteps, webSearch: config.kimi.webSearch });
-    await agent.run(history, question, onEvent, signal);
+    try {
+      await agent.run(history, question, onEvent, signal, options?.images ?? []);
+    } finally {
+      // What is saved and resent: the newest images within the cap (older ones leave with a note).
+      history.capImages(MAX_HISTORY_IMAGE_CHARS);
+    }
     return history.toJSON();
+  }
+
+  imagesAt(saved: unknown, index: number): readonly ImageInput[] {
+    return saved === undefined ? [] : restore(saved).imagesAt(index);
   }
 
   size(saved: unknown): number {

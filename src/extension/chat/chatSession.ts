@@ -10,10 +10,14 @@ import { Conversations, type ConversationInfo } from './conversations';
 import { parsePersisted, type PersistedChat } from './persistedChat';
 import { toChatEvent } from './eventMapping';
 import { Redactor } from '../../core/redaction';
+import type { ImageInput } from '../../core/kimi/types';
+import { capThumbnails, modelImages, resentImages, type SentImage, turnImages } from './chatImages';
 
 export interface RunOptions {
   /** Path prefixes search_workspace keeps to (folders mentioned with @). */
   readonly searchScope?: readonly string[];
+  /** Images attached to the question (data URLs). */
+  readonly images?: readonly ImageInput[];
 }
 
 /** Runs one question through the agent; returns the conversation history to keep (serializable). */
@@ -23,6 +27,8 @@ export interface ChatEngine {
   size(history: unknown): number;
   /** The saved history cut back to its first `size` messages. */
   rewind(history: unknown, size: number): unknown;
+  /** The images of the message at `index` of a saved history (a question asked again takes them along). */
+  imagesAt?(history: unknown, index: number): readonly ImageInput[];
 }
 
 /** Turns kept for display; the model's own history is trimmed by the agent. */
@@ -106,12 +112,12 @@ export class ChatSession {
     return this.turns;
   }
 
-  async send(question: string, context?: QuestionContext): Promise<void> {
+  async send(question: string, context?: QuestionContext, images: readonly SentImage[] = []): Promise<void> {
     await this.loaded;
     if (this.abort) {
       return;
     }
-    const turn = newTurn(randomUUID(), question, context?.attachments, context?.mentions);
+    const turn = newTurn(randomUUID(), question, context?.attachments, context?.mentions, turnImages(images));
     const searchScope = (context?.mentions ?? []).filter((m) => m.kind === 'folder').map((m) => m.path);
     this.turns = [...this.turns, turn].slice(-MAX_TURNS);
     this.marks[turn.id] = this.engine.size(this.history);
@@ -146,7 +152,9 @@ export class ChatSession {
           }
         },
         controller.signal,
-        searchScope.length > 0 ? { searchScope } : undefined,
+        searchScope.length > 0 || images.length > 0
+          ? { ...(searchScope.length > 0 ? { searchScope } : {}), ...(images.length > 0 ? { images: modelImages(images) } : {}) }
+          : undefined,
       );
       if (!ended) {
         const current = this.turns.find((t) => t.id === turn.id);
@@ -183,6 +191,7 @@ export class ChatSession {
     }
     const mark = this.marks[turnId];
     const prompt = this.prompts[turnId];
+    const images = mark === undefined ? [] : resentImages(turn, this.engine.imagesAt?.(this.history, mark) ?? []);
     this.history = mark === undefined ? this.history : this.engine.rewind(this.history, mark);
     for (const t of this.turns.slice(index)) {
       delete this.marks[t.id];
@@ -197,7 +206,7 @@ export class ChatSession {
       : turn.mentions
         ? { prompt: question, attachments: [], mentions: turn.mentions }
         : undefined;
-    await this.send(question, context);
+    await this.send(question, context, images);
   }
 
   /** A failure a later action fixed (the key is set now): its error leaves the conversation. */
@@ -265,6 +274,7 @@ export class ChatSession {
   }
 
   private async save(): Promise<void> {
+    this.turns = capThumbnails(this.turns);
     const data: PersistedChat = { turns: this.turns, history: this.history, marks: this.marks, prompts: this.prompts };
     try {
       await this.conversations.save(data, this.turns[0]?.question);

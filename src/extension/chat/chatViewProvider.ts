@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { supportsVision, visionModelAmong } from '../../core/kimi/models';
 import type { Logger } from '../../core/logger';
 import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewAction, type WebviewToHost } from '../../shared/protocol';
 import { CHAT_VIEW_ID, Commands } from '../constants';
@@ -100,7 +101,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async sendModels(): Promise<void> {
     const choice = await this.models.list().catch(() => undefined);
     if (choice) {
-      this.post({ type: 'models', models: choice.models, current: choice.current });
+      const vision = [...new Set([...choice.models, choice.current])].filter(supportsVision);
+      this.post({ type: 'models', models: choice.models, current: choice.current, vision, visionModel: visionModelAmong(choice.models) });
     }
   }
 
@@ -159,8 +161,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         const attachments = [...editor, ...mentioned.attachments];
         const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
         const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
+        const images = (message.images ?? []).map((i) => ({ name: i.name, thumbnail: i.thumbnail, url: i.dataUrl }));
         // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
-        void this.session.send(message.text, context);
+        void this.session.send(message.text, context, images);
         return;
       }
       case 'mentionQuery':

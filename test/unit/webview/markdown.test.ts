@@ -126,7 +126,7 @@ describe('citations', () => {
   it('a document cited by page, slide or sheet is one link that carries its locator, and parses back', () => {
     const known = [{ path: 'docs/spec.pdf', startLine: 40, endLine: 52, root: '/w', locator: 'p.12' }];
     const env: CitationEnv = { known, cited: [] };
-    const html = md.render('See docs/spec.pdf p.12, deck.pptx Slide 3 and book.xlsx sheet 2; notes.md p.3 is no document.', env);
+    const html = md.render('See docs/spec.pdf p.12, deck.pptx Slide 3 and book.xlsx sheet 2; notes.md p.3 is no document.', env as unknown as Record<string, unknown>);
     assert.deepEqual(
       env.cited.map((c) => [c.path, c.locator, c.root]),
       [
