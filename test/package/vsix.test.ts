@@ -135,7 +135,9 @@ describe('VSIX package', function () {
     const targets = new MarkdownIt({ html: true })
       .parse(text(readme), {})
       .flatMap((t) => t.children ?? [])
-      .map((t) => (t.type === 'link_open' ? t.attrGet('href') : t.type === 'image' ? t.attrGet('src') : null))
+      .filter((t) => t.type === 'link_open' || t.type === 'image')
+      .map((t) => t.attrGet(t.type === 'image' ? 'src' : 'href'))
+      .map((href) => (href === null ? null : String(href)))
       .filter((href): href is string => !!href && !/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('#'));
     assert.ok(targets.some((t) => t.endsWith('.png')), 'the README shows a screenshot');
     const missing = targets.map((t) => t.split('#')[0]).filter((t) => !entries.has(`extension/${path.posix.normalize(t)}`));

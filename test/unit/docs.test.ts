@@ -4,9 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import GithubSlugger from 'github-slugger';
 import MarkdownIt from 'markdown-it';
-import type Token from 'markdown-it/lib/token.mjs';
 import { runCli } from '../../src/cli/main';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -35,6 +33,9 @@ interface Doc {
 }
 
 const md = new MarkdownIt({ html: true });
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
+/** GitHub's own heading-anchor algorithm (github-slugger is an ES module: loaded in `before`). */
+let newSlugger: () => { slug(text: string): string };
 
 function inlineTokens(tokens: Token[]): Token[] {
   return tokens.flatMap((t) => [t, ...(t.children ? inlineTokens(t.children) : [])]);
@@ -46,10 +47,10 @@ function parseDoc(file: string): Doc {
   const links: string[] = [];
   const codeSpans: string[] = [];
   const anchors = new Set<string>();
-  const slugger = new GithubSlugger();
+  const slugger = newSlugger();
   tokens.forEach((t, i) => {
-    if (t.type === 'link_open') links.push(t.attrGet('href') ?? '');
-    if (t.type === 'image') links.push(t.attrGet('src') ?? '');
+    if (t.type === 'link_open') links.push(String(t.attrGet('href') ?? ''));
+    if (t.type === 'image') links.push(String(t.attrGet('src') ?? ''));
     if (t.type === 'html_inline' || t.type === 'html_block') {
       for (const m of t.content.matchAll(/\b(?:href|src)="([^"]+)"/g)) links.push(m[1]);
     }
@@ -62,8 +63,8 @@ function parseDoc(file: string): Doc {
   return { file, text, links, codeSpans, anchors };
 }
 
-const docs = new Map(DOCS.map((f) => [f, parseDoc(f)]));
-const allText = [...docs.values()].map((d) => d.text).join('\n');
+const docs = new Map<string, Doc>();
+let allText = '';
 
 interface Manifest {
   scripts: Record<string, string>;
@@ -85,6 +86,13 @@ const SETTING = /\bkimiMilvus\.[a-z]+\.[A-Za-z]+\b/g;
 const SINGLE_ID = /\bkimiMilvus\.[A-Za-z]+\b(?!\.)/g;
 
 describe('docs', () => {
+  before(async () => {
+    const { default: GithubSlugger } = await import('github-slugger');
+    newSlugger = () => new GithubSlugger();
+    for (const f of DOCS) docs.set(f, parseDoc(f));
+    allText = [...docs.values()].map((d) => d.text).join('\n');
+  });
+
   it('every relative link and image resolves, and every #anchor names a heading of its page', () => {
     const broken: string[] = [];
     for (const doc of docs.values()) {
