@@ -12,62 +12,73 @@ export async function readDocx(zip: Archive, fileName: string): Promise<Document
   if (xml === undefined) {
     throw new DocumentError(`${fileName} has no word/document.xml: it is not a Word document (or it is damaged).`, 'corrupt');
   }
-  const pages: string[] = [];
-  let page = '';
-  let inText = false;
-  let tableDepth = 0;
-  let pendingBreak = false;
-  let sawBreak = false;
-  const write = (s: string): void => {
-    if (pendingBreak && s.trim() !== '') {
-      pages.push(page);
-      page = '';
-      pendingBreak = false;
+  const pages = new Pages();
+  await readXml(xml, { open: (name, a) => pages.open(name, a), close: (name) => pages.close(name), text: (t) => pages.text(t) });
+  return pages.parts();
+}
+
+/** Text collected page by page; several breaks in a row (Word writes both kinds at one place) make one. */
+class Pages {
+  private readonly done: string[] = [];
+  private page = '';
+  private inText = false;
+  private tableDepth = 0;
+  private pendingBreak = false;
+  private sawBreak = false;
+
+  open(name: string, a: Readonly<Record<string, string>>): void {
+    if (name === 'w:t') {
+      this.inText = true;
+    } else if (name === 'w:tab') {
+      this.write('\t');
+    } else if (name === 'w:br' && a['w:type'] !== 'page') {
+      this.write('\n');
+    } else if (name === 'w:br' || name === 'w:lastRenderedPageBreak') {
+      this.pageBreak();
+    } else if (name === 'w:tbl') {
+      this.tableDepth++;
     }
-    page += s;
-  };
-  await readXml(xml, {
-    open: (name, a) => {
-      if (name === 'w:t') {
-        inText = true;
-      } else if (name === 'w:tab') {
-        write('\t');
-      } else if (name === 'w:br') {
-        if (a['w:type'] === 'page') {
-          pendingBreak = sawBreak = page.trim() !== '' || pages.length > 0;
-        } else {
-          write('\n');
-        }
-      } else if (name === 'w:lastRenderedPageBreak') {
-        pendingBreak = sawBreak = page.trim() !== '' || pages.length > 0;
-      } else if (name === 'w:tbl') {
-        tableDepth++;
-      }
-    },
-    close: (name) => {
-      if (name === 'w:t') {
-        inText = false;
-      } else if (name === 'w:p') {
-        write(tableDepth > 0 ? ' ' : '\n\n');
-      } else if (name === 'w:tc') {
-        write('\t');
-      } else if (name === 'w:tr') {
-        write('\n');
-      } else if (name === 'w:tbl') {
-        tableDepth--;
-        write('\n');
-      }
-    },
-    text: (t) => {
-      if (inText) {
-        write(t);
-      }
-    },
-  });
-  pages.push(page);
-  const texts = pages.map(tidy);
-  if (!sawBreak) {
-    return [{ text: texts.join('\n\n') }];
   }
-  return texts.map((text, i) => ({ kind: 'page', number: i + 1, text }));
+
+  close(name: string): void {
+    if (name === 'w:t') {
+      this.inText = false;
+    } else if (name === 'w:p') {
+      this.write(this.tableDepth > 0 ? ' ' : '\n\n');
+    } else if (name === 'w:tc') {
+      this.write('\t');
+    } else if (name === 'w:tr') {
+      this.write('\n');
+    } else if (name === 'w:tbl') {
+      this.tableDepth--;
+      this.write('\n');
+    }
+  }
+
+  text(t: string): void {
+    if (this.inText) {
+      this.write(t);
+    }
+  }
+
+  parts(): DocumentPart[] {
+    const texts = [...this.done, this.page].map(tidy);
+    return this.sawBreak ? texts.map((text, i) => ({ kind: 'page', number: i + 1, text })) : [{ text: texts.join('\n\n') }];
+  }
+
+  /** A break before any text is no page of its own. */
+  private pageBreak(): void {
+    if (this.page.trim() !== '' || this.done.length > 0) {
+      this.pendingBreak = this.sawBreak = true;
+    }
+  }
+
+  private write(s: string): void {
+    if (this.pendingBreak && s.trim() !== '') {
+      this.done.push(this.page);
+      this.page = '';
+      this.pendingBreak = false;
+    }
+    this.page += s;
+  }
 }

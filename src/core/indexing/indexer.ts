@@ -118,14 +118,9 @@ export class Indexer {
         return skip(skipReasonOf(err));
       }
       const prepared = await this.prepare(bytes, relPath, collection, signal);
-      if (prepared.kind === 'unchanged') {
-        return { path: relPath, chunks: prepared.chunks, embedded: 0 };
-      }
-      if (prepared.kind === 'skipped') {
+      if (prepared.kind !== 'rows') {
         // A document not read this time (timeout, Kimi unreachable) keeps the rows it has.
-        return prepared.keep
-          ? { path: relPath, chunks: 0, embedded: 0, skipped: prepared.reason, ...(prepared.detail ? { detail: prepared.detail } : {}) }
-          : skip(prepared.reason, prepared.detail);
+        return prepared.kind === 'unchanged' || prepared.keep ? keptResult(relPath, prepared) : skip(prepared.reason, prepared.detail);
       }
       const { store, embedder } = this.deps;
       const description = root ? `Workspace index of ${path.basename(path.resolve(root))}` : 'Files added to Kimi Milvus Chat';
@@ -190,6 +185,11 @@ export class Indexer {
     return this.deps.store.setGeneration(collection, newGeneration(), signal);
   }
 
+}
+
+/** The result for a file whose rows stay as they are: an unchanged document, or one not read this time. */
+function keptResult(path: string, p: SkippedPrepare | { kind: 'unchanged'; chunks: number }): IndexFileResult {
+  return p.kind === 'unchanged' ? { path, chunks: p.chunks, embedded: 0 } : { path, chunks: 0, embedded: 0, skipped: p.reason, ...(p.detail ? { detail: p.detail } : {}) };
 }
 
 /** Relative to the root with forward slashes; a file outside the root (or with none) is stored by its name. */

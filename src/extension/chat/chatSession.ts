@@ -152,9 +152,7 @@ export class ChatSession {
           }
         },
         controller.signal,
-        searchScope.length > 0 || images.length > 0
-          ? { ...(searchScope.length > 0 ? { searchScope } : {}), ...(images.length > 0 ? { images: modelImages(images) } : {}) }
-          : undefined,
+        runOptions(searchScope, images),
       );
       if (!ended) {
         const current = this.turns.find((t) => t.id === turn.id);
@@ -290,3 +288,10 @@ export class ChatSession {
 }
 
 const zeroUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+function runOptions(searchScope: readonly string[], images: readonly SentImage[]): RunOptions | undefined {
+  if (searchScope.length === 0 && images.length === 0) {
+    return undefined;
+  }
+  return { ...(searchScope.length > 0 ? { searchScope } : {}), ...(images.length > 0 ? { images: modelImages(images) } : {}) };
+}
