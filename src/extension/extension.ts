@@ -21,6 +21,7 @@ import { registerStatusBar } from './statusBar';
 import type { KimiMilvusTestApi } from './testApi';
 import { TrustState } from './trust';
 import { Redactor } from '../core/redaction';
+import type { Logger } from '../core/logger';
 
 /** The services of the running extension, so deactivate can wait for Milvus to stop. */
 let running: Services | undefined;
@@ -32,21 +33,7 @@ let running: Services | undefined;
 export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | undefined {
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   const testing = context.extensionMode === vscode.ExtensionMode.Test;
-  // Only the tests read the log back (to prove no key is in it); production keeps no copy.
-  const lines: string[] = [];
-  const redactor = new Redactor();
-  const log = createChannelLogger(
-    channel,
-    testing
-      ? (line) => {
-          lines.push(line);
-          if (lines.length > 5000) {
-            lines.splice(0, lines.length - 5000);
-          }
-        }
-      : undefined,
-    redactor,
-  );
+  const { log, lines, redactor } = createLog(channel, testing);
   const trust = new TrustState();
   const secrets = new SecretStore(context.secrets);
   const services = new Services(context, secrets, trust, log, redactor);
@@ -78,9 +65,40 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   context.subscriptions.push(liveSync);
   log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);
 
-  if (!testing) {
-    return undefined;
-  }
+  return testing ? testApi({ context, trust, secrets, services, lines, liveSync, kimiChatHandler, chat }) : undefined;
+}
+
+/** The log channel's logger (keys redacted); under test it also keeps the last lines for the tests to read. */
+function createLog(channel: vscode.LogOutputChannel, testing: boolean): { log: Logger; lines: string[]; redactor: Redactor } {
+  // Only the tests read the log back (to prove no key is in it); production keeps no copy.
+  const lines: string[] = [];
+  const redactor = new Redactor();
+  const log = createChannelLogger(
+    channel,
+    testing
+      ? (line) => {
+          lines.push(line);
+          if (lines.length > 5000) {
+            lines.splice(0, lines.length - 5000);
+          }
+        }
+      : undefined,
+    redactor,
+  );
+  return { log, lines, redactor };
+}
+
+function testApi(parts: {
+  readonly context: vscode.ExtensionContext;
+  readonly trust: TrustState;
+  readonly secrets: SecretStore;
+  readonly services: Services;
+  readonly lines: readonly string[];
+  readonly liveSync: LiveSync;
+  readonly kimiChatHandler: KimiMilvusTestApi['kimiChatHandler'];
+  readonly chat: ReturnType<typeof registerChat>;
+}): KimiMilvusTestApi {
+  const { trust, secrets, services, liveSync } = parts;
   return {
     setTrustOverride: (value) => trust.setOverride(value),
     readSecret: (name) => secrets.get(name),
@@ -88,10 +106,11 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     listCollections: async () => (await services.store()).listCollections(),
     vectorCounts: async (collection) => (await services.store()).vectorCounts(collection),
     collectionFor: collectionNameFor,
-    logLines: () => lines,
-    logUri: context.logUri,
+    logLines: () => parts.lines,
+    logUri: parts.context.logUri,
     onDidSync: liveSync.onDidSync,
-    kimiChatHandler,
+    kimiChatHandler: parts.kimiChatHandler,
+    chat: parts.chat.testHandle(),
   };
 }
 

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { CollectionInfo, SearchHit, VectorCounts } from '../core/store/types';
+import type { ChatTestHandle } from './chat/chatViewProvider';
 import type { SecretName } from './secretStore';
 
 /**
@@ -24,4 +25,6 @@ export interface KimiMilvusTestApi {
   readonly onDidSync: vscode.Event<readonly string[]>;
   /** The @kimi chat participant's request handler, to drive it where the host has no Chat view. */
   readonly kimiChatHandler: vscode.ChatRequestHandler;
+  /** The chat view's session (send a question, read its turns) and its cost totals, without the webview. */
+  readonly chat: ChatTestHandle;
 }

@@ -88,6 +88,8 @@ export class McpSession {
       indexer: { indexFile: async (...args) => (await this.services.indexer()).indexFile(...args) },
       workspaceFolders: this.folders,
       collectionFor: (folder) => collectionNameFor(folder),
+      // An MCP client can index by itself.
+      howToIndex: 'You can call index_workspace, then search again.',
       // The user configured this server for the folder; there is no Restricted Mode outside VS Code.
       trusted: true,
       logger: this.options.logger,

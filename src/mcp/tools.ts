@@ -18,10 +18,10 @@ import type { McpTool, McpToolResult } from './tool';
 const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
 /** A finished agent tool outcome as an MCP result: a failure is a tool error the model can read, not a protocol error. */
-export function fromOutcome(outcome: ToolOutcome, text?: (result: Record<string, unknown>) => string, failureHint = ''): McpToolResult {
+export function fromOutcome(outcome: ToolOutcome, text?: (result: Record<string, unknown>) => string): McpToolResult {
   const result = { ...outcome.result };
   if (!result.success) {
-    return { text: `${typeof result.message === 'string' ? result.message : 'The tool failed.'}${failureHint}`, structured: result, isError: true };
+    return { text: typeof result.message === 'string' ? result.message : 'The tool failed.', structured: result, isError: true };
   }
   return { text: text ? text(result) : JSON.stringify(result, null, 2), structured: result, isError: false };
 }
@@ -30,7 +30,7 @@ export function fromOutcome(outcome: ToolOutcome, text?: (result: Record<string,
 function agentTool(
   session: McpSession,
   make: (env: ToolEnv) => Tool,
-  meta: { name?: string; title: string; annotations: ToolAnnotations; text?: (result: Record<string, unknown>) => string; failureHint?: string },
+  meta: { name?: string; title: string; annotations: ToolAnnotations; text?: (result: Record<string, unknown>) => string },
 ): McpTool {
   const template = make(session.toolEnv());
   return {
@@ -40,7 +40,7 @@ function agentTool(
     inputSchema: template.parameters,
     annotations: meta.annotations,
     async run(args, call) {
-      return fromOutcome(await make(session.toolEnv()).run(args, call.signal), meta.text, meta.failureHint);
+      return fromOutcome(await make(session.toolEnv()).run(args, call.signal), meta.text);
     },
   };
 }
@@ -51,8 +51,6 @@ export function createMcpTools(session: McpSession): McpTool[] {
       title: 'Search the workspace index',
       annotations: READ_ONLY,
       text: searchResultText,
-      // The agent's message speaks of VS Code and the CLI; an MCP client can index by itself.
-      failureHint: ' Over MCP: call index_workspace, then search again.',
     }),
     agentTool(session, readFile, { title: 'Read workspace file lines', annotations: READ_ONLY, text: readResultText }),
     agentTool(session, listFiles, { title: 'List workspace files', annotations: READ_ONLY }),

@@ -5,6 +5,7 @@ import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
 import { ContextChips } from './contextChips';
 import { ImageAttachments } from './imageAttach';
+import { ContextMeterView } from './contextMeter';
 import { MentionPicker } from './mentionPicker';
 import { renderSetup } from './setupView';
 import { renderTurn, type TurnActions } from './turnView';
@@ -51,6 +52,14 @@ const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }))
 const mentions = new MentionPicker(input, (query, seq) => host.post({ type: 'mentionQuery', query, seq }));
 // Dropped anywhere on the view; pasted into the input; or picked with the Image button.
 const images = new ImageAttachments(input, document.body, (id) => host.post({ type: 'setModel', model: id }));
+const meter = new ContextMeterView(
+  (seq) => {
+    const context = chips.ids();
+    const mentioned = mentions.taken();
+    host.post({ type: 'measure', seq, text: input.value, ...(context.length > 0 ? { context } : {}), ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}) });
+  },
+  () => host.post({ type: 'compact' }),
+);
 const composer = el(
   'div',
   { class: 'composer' },
@@ -61,8 +70,13 @@ const composer = el(
   mentions.list,
   input,
   images.picker,
+  meter.element,
   el('div', { class: 'composer-buttons' }, model, images.attach, el('span', { class: 'spacer' }), history, newChat, stop, send),
 );
+// Attaching or removing a chip or a mention changes the next request as much as typing does.
+const remeasure = new MutationObserver(() => meter.schedule());
+remeasure.observe(chips.element, { childList: true, subtree: true });
+remeasure.observe(mentions.chips, { childList: true, subtree: true });
 const app = document.getElementById('app') ?? document.body;
 app.append(setupBox, heading, log, composer);
 input.value = saved?.draft ?? '';
@@ -94,7 +108,10 @@ input.addEventListener('keydown', (e) => {
     submit();
   }
 });
-input.addEventListener('input', persist);
+input.addEventListener('input', () => {
+  persist();
+  meter.schedule();
+});
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => host.post({ type: 'stop' }));
 newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
@@ -140,6 +157,10 @@ function renderChrome(): void {
   app.classList.toggle('busy', busy);
   stop.hidden = !busy;
   stop.disabled = !busy;
+  if (!busy) {
+    // The conversation changed (an answer, a compaction, another conversation): measure the next request again.
+    meter.schedule();
+  }
 }
 
 /**
@@ -221,6 +242,12 @@ function handle(msg: HostToWebview): void {
     case 'models':
       renderModels(msg.models, msg.current);
       images.setVision({ current: msg.current, vision: msg.vision ?? [], ...(msg.visionModel ? { visionModel: msg.visionModel } : {}) });
+      meter.schedule();
+      return;
+    case 'contextMeter':
+    case 'totals':
+    case 'restoreDraft':
+      handleCost(msg);
       return;
     case 'focusInput':
       input.focus();
@@ -231,6 +258,21 @@ function handle(msg: HostToWebview): void {
     case 'mentionResults':
       mentions.results(msg.seq, msg.items);
       return;
+  }
+}
+
+/** The meter's readings, the totals, and a question the budget kept back. */
+function handleCost(msg: Extract<HostToWebview, { type: 'contextMeter' | 'totals' | 'restoreDraft' }>): void {
+  if (msg.type === 'contextMeter') {
+    meter.reading(msg.seq, msg.reading);
+  } else if (msg.type === 'totals') {
+    meter.showTotals(msg.conversation, msg.today, msg.dailyLimit, turns.length > 0);
+  } else {
+    if (input.value.trim() === '') {
+      input.value = msg.text;
+      persist();
+    }
+    input.focus();
   }
 }
 

@@ -20,7 +20,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 // The .mjs launchers are shared with the plain-Node harness; this CommonJS file loads them with import().
 import type { RunningCodeServer } from '../../scripts/codeServer.mjs' with { 'resolution-mode': 'import' };
 import { EXTENSION_ID, VIEW_CONTAINER_ID } from '../../src/extension/constants';
-import { startFakeKimi, type FakeKimi } from '../fakes/kimiServer';
+import { startFakeKimi, type FakeKimi, type FakeKimiOptions } from '../fakes/kimiServer';
 import { until } from '../support/until';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -223,19 +223,20 @@ export function useWorkbench(options: WorkbenchOptions = {}): () => Workbench {
  */
 export function useWorkbenchWithFakeKimi(
   apiKey: string,
-  options: Omit<WorkbenchOptions, 'settings'>,
+  options: Omit<WorkbenchOptions, 'settings'> & { fake?: Omit<FakeKimiOptions, 'apiKey'>; settings?: Record<string, unknown> },
 ): { wb: () => Workbench; kimi: () => FakeKimi } {
   let kimi: FakeKimi | undefined;
-  const settings: Record<string, unknown> = {};
+  const settings: Record<string, unknown> = { ...options.settings };
   before(async () => {
-    kimi = await startFakeKimi({ apiKey });
+    kimi = await startFakeKimi({ ...options.fake, apiKey });
     settings['kimiMilvus.kimi.baseUrl'] = kimi.baseUrl;
     settings['workbench.colorTheme'] = 'Default Light Modern';
   });
   after(async () => {
     await kimi?.close();
   });
-  const wb = useWorkbench({ ...options, settings });
+  const { fake: _fake, settings: _settings, ...workbench } = options;
+  const wb = useWorkbench({ ...workbench, settings });
   return {
     wb,
     kimi: () => {

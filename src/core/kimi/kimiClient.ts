@@ -7,9 +7,9 @@
 import OpenAI, { APIError } from 'openai';
 import type { Stream } from 'openai/streaming';
 import type { KimiConfig } from '../config';
-import { ConfigError, UserAbortError, throwIfAborted, errorMessage } from '../errors';
+import { ConfigError, KimiApiError, UserAbortError, throwIfAborted, errorMessage } from '../errors';
 import { nullLogger, type Logger } from '../logger';
-import { KimiApiError, toKimiError } from './kimiErrors';
+import { toKimiError } from './kimiErrors';
 import { sleep } from '../sleep';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
 import { StreamAssembler } from './streamAssembler';
@@ -51,7 +51,7 @@ export class KimiClient {
   /** Built on first use so that a client can exist before the user has set a key. */
   private client(): OpenAI {
     if (!this.config.apiKey) {
-      throw new ConfigError("No Kimi API key is set. Run 'Kimi Milvus: Set Kimi API Key' (or set KIMI_API_KEY for the CLI).");
+      throw new ConfigError('No Kimi API key is set.', 'kimi-key-missing');
     }
     this.sdk ??= new OpenAI({
       apiKey: this.config.apiKey,
@@ -133,7 +133,7 @@ export class KimiClient {
     const turn = assembler.result(requestId);
     if (!turn.complete && !assembler.sawOutput) {
       // Ended without a finish_reason before anything reached the user: as retryable as a cut connection.
-      throw new KimiApiError(`Kimi's stream ended early, before any text (request ${requestId ?? '?'}).`, undefined, 'stream_cut', true, undefined, requestId);
+      throw new KimiApiError('stream-cut', `Kimi's stream ended early, before any text (request ${requestId ?? '?'}).`, { type: 'stream_cut', retryable: true, requestId });
     }
     this.logger.debug(`Kimi turn: finish=${turn.finishReason ?? 'none'} tools=${turn.toolCalls.length} ${Date.now() - started} ms request=${requestId ?? '?'}`);
     return turn;

@@ -9,7 +9,8 @@ import { ConfigError, UserAbortError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import { deadlinesFrom, withDeadlines } from '../net/deadlines';
 import { sleep } from '../sleep';
-import { KimiApiError, toKimiError } from './kimiErrors';
+import { KimiApiError } from '../errors';
+import { toKimiError } from './kimiErrors';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
 
 /** The file object Kimi answers an upload with; `status` "error" means extraction failed. */
@@ -51,7 +52,7 @@ export class KimiFiles {
       const json = await this.json(await this.request('POST', '/files', form, signal));
       const rec = isRecord(json) ? json : {};
       if (typeof rec.id !== 'string') {
-        throw new KimiApiError('Kimi answered the upload without a file id.', undefined, 'bad_response', false, undefined);
+        throw new KimiApiError('failed', 'Kimi answered the upload without a file id.', { type: 'bad_response', retryable: false });
       }
       return {
         id: rec.id,
@@ -75,7 +76,7 @@ export class KimiFiles {
 
   private async request(method: string, path: string, body: FormData | undefined, signal?: AbortSignal): Promise<Response> {
     if (!this.config.apiKey) {
-      throw new ConfigError("No Kimi API key is set. Run 'Kimi Milvus: Set Kimi API Key' (or set KIMI_API_KEY for the CLI).");
+      throw new ConfigError('No Kimi API key is set.', 'kimi-key-missing');
     }
     const res = await this.fetchFn(`${this.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${this.config.apiKey}` }, body, signal });
     if (!res.ok) {

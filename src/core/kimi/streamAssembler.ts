@@ -29,7 +29,10 @@ export function parseUsage(v: unknown): TokenUsage | undefined {
   const prompt = typeof u.prompt_tokens === 'number' ? u.prompt_tokens : 0;
   const completion = typeof u.completion_tokens === 'number' ? u.completion_tokens : 0;
   const total = typeof u.total_tokens === 'number' ? u.total_tokens : prompt + completion;
-  return { promptTokens: prompt, completionTokens: completion, totalTokens: total };
+  // Kimi puts cache hits in `cached_tokens` (docs/reference/kimi-api.md#pricing); OpenAI-style servers nest them.
+  const details = rec(u.prompt_tokens_details);
+  const cached = typeof u.cached_tokens === 'number' ? u.cached_tokens : typeof details?.cached_tokens === 'number' ? details.cached_tokens : undefined;
+  return { promptTokens: prompt, completionTokens: completion, totalTokens: total, ...(cached === undefined ? {} : { cachedTokens: cached }) };
 }
 
 export class StreamAssembler {

@@ -11,7 +11,7 @@ import { ToolRegistry } from '../../../src/core/agent/tools/registry';
 import { IMAGE_TOKENS, estimateMessagesTokens } from '../../../src/core/agent/tokens';
 import { imageInputFrom, sniffImageType } from '../../../src/core/kimi/imageInput';
 import { KimiClient } from '../../../src/core/kimi/kimiClient';
-import { KimiApiError } from '../../../src/core/kimi/kimiErrors';
+import { KimiApiError } from '../../../src/core/errors';
 import { supportsVision, visionModelAmong } from '../../../src/core/kimi/models';
 import { nullLogger } from '../../../src/core/logger';
 import { capThumbnails } from '../../../src/extension/chat/chatImages';
