@@ -77,6 +77,12 @@ export class Agent {
 
   /** `images`: attached to the question; refused (VisionUnsupportedError, nothing sent) when the model cannot see them. */
   run(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal, images: readonly ImageInput[] = []): Promise<AgentResult> {
+    if (images.length > 0 && !supportsVision(this.deps.client.model)) {
+      // Refused before anything is sent or stored.
+      const refused = new VisionUnsupportedError(this.deps.client.model);
+      onEvent({ type: 'error', message: refused.message, cancelled: false });
+      return Promise.reject(refused);
+    }
     return running.run(history, () => this.runExclusive(history, userMessage, onEvent, signal, images));
   }
 
@@ -92,11 +98,6 @@ export class Agent {
     };
     const now = this.deps.now?.() ?? new Date();
     history.setSystemPrompt(this.deps.systemPrompt ?? defaultSystemPrompt(now, { webSearch: this.deps.webSearch }));
-    if (images.length > 0 && !supportsVision(this.deps.client.model)) {
-      const refused = new VisionUnsupportedError(this.deps.client.model);
-      emit({ type: 'error', message: refused.message, cancelled: false });
-      throw refused;
-    }
     history.addUser(userMessage, images);
     let usage = ZERO_USAGE;
     let steps = 0;

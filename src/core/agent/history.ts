@@ -12,6 +12,7 @@
 import { AppError } from '../errors';
 import type { ChatMessage, ImageInput, ToolCall } from '../kimi/types';
 import { badHistory, isRecord, parseMessages, parseSummaries, type HistorySummary } from './historyJson';
+import { capImages } from './historyImages';
 import { estimateMessagesTokens } from './tokens';
 import { fitToolResult } from './toolResultFit';
 
@@ -113,30 +114,9 @@ export class ChatHistory {
     this.items.push(images.length > 0 ? { role: 'user', content, images: images.map((i) => ({ url: i.url })) } : { role: 'user', content });
   }
 
-  /**
-   * Keeps the newest images of the conversation (archived messages included) within `maxChars` of
-   * data URLs: what is saved and resent. Older ones leave with a note. Returns how many were dropped.
-   */
+  /** Keeps the newest images (archived messages included) within `maxChars` of data URLs; see capImages. */
   capImages(maxChars: number): number {
-    let kept = 0;
-    let dropped = 0;
-    const cap = (list: ChatMessage[]): void => {
-      for (let i = list.length - 1; i >= 0; i--) {
-        const m = list[i];
-        if (m?.role !== 'user' || !m.images) {
-          continue;
-        }
-        const keep = m.images.filter((img) => (kept + img.url.length <= maxChars ? ((kept += img.url.length), true) : false));
-        if (keep.length < m.images.length) {
-          dropped += m.images.length - keep.length;
-          const note = `${m.content}${m.content ? '\n\n' : ''}(${m.images.length - keep.length} image(s) attached here are no longer kept.)`;
-          list[i] = keep.length > 0 ? { role: 'user', content: note, images: keep } : { role: 'user', content: note };
-        }
-      }
-    };
-    cap(this.items);
-    cap(this.archived);
-    return dropped;
+    return capImages([this.items, this.archived], maxChars);
   }
 
   /** The images of the message at `index` of the whole conversation (counted as `length` counts), for asking it again. */
