@@ -9,6 +9,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
   minify: production,
@@ -31,6 +32,7 @@ const pdfApart = {
 // `require('./pdf.js')` rather than `import()`: the extension host loads extensions as CommonJS.
 const productNode = { ...nodeCommon, plugins: [...nodeBundleOptions.plugins, pdfApart], supported: { 'dynamic-import': false } };
 
+/** @type {esbuild.BuildOptions[]} */
 const builds = [
   { ...productNode, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   // The CLI: `dist/cli.js` (src/cli.ts) is a small launcher that runs the bundle `dist/cliMain.js`

@@ -20,6 +20,7 @@ function main(): void {
   const dir = codeCacheDir();
   const source = dir === undefined ? undefined : readSource();
   if (dir === undefined || source === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is a file found at run time, loaded as Node loads a CommonJS module
     require(MAIN);
     return;
   }

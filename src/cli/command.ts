@@ -37,7 +37,7 @@ export function parseCommandArgs(cmd: CliCommand, argv: string[]): ParsedArgs {
     allowPositionals: true,
     strict: true,
   });
-  return { values: values as ParsedArgs['values'], positionals };
+  return { values, positionals };
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../core/errors';
 import { createStreamLogger } from '../core/logger';
-import { stringFlag, type CliCommand } from './command';
+import type { CliCommand } from './command';
 import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingConfigFrom, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { cliMilvusConfig } from './context';
 import { McpSession } from '../mcp/session';

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { collectionNameFor } from '../core/indexing/collectionName';
+import type { ChatViewProvider } from './chat/chatViewProvider';
 import { registerChat } from './chat/registerChat';
 import { ChatCollections } from './collections/chatCollections';
 import { registerCollections } from './collections/collectionCommands';
+import type { CollectionsTree } from './collections/collectionsTree';
 import { Commands, OUTPUT_CHANNEL_NAME } from './constants';
 import { registerDocumentViews } from './documents/documentView';
 import { registerAddFiles } from './indexing/addFiles';
@@ -65,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   context.subscriptions.push(liveSync);
   log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);
 
-  return testing ? testApi({ context, trust, secrets, services, lines, liveSync, kimiChatHandler, chat }) : undefined;
+  return testing ? testApi({ context, trust, secrets, services, lines, liveSync, chat, tree, kimiChatHandler }) : undefined;
 }
 
 /** The log channel's logger (keys redacted); under test it also keeps the last lines for the tests to read. */
@@ -88,17 +90,21 @@ function createLog(channel: vscode.LogOutputChannel, testing: boolean): { log: L
   return { log, lines, redactor };
 }
 
-function testApi(parts: {
+/** The parts of the running extension the test API looks into. */
+interface Wired {
   readonly context: vscode.ExtensionContext;
   readonly trust: TrustState;
   readonly secrets: SecretStore;
   readonly services: Services;
   readonly lines: readonly string[];
   readonly liveSync: LiveSync;
-  readonly kimiChatHandler: KimiMilvusTestApi['kimiChatHandler'];
-  readonly chat: ReturnType<typeof registerChat>;
-}): KimiMilvusTestApi {
-  const { trust, secrets, services, liveSync } = parts;
+  readonly chat: ChatViewProvider;
+  readonly tree: CollectionsTree;
+  readonly kimiChatHandler: vscode.ChatRequestHandler;
+}
+
+/** What activate returns in ExtensionMode.Test (never in production). */
+function testApi({ context, trust, secrets, services, lines, liveSync, chat, tree, kimiChatHandler }: Wired): KimiMilvusTestApi {
   return {
     setTrustOverride: (value) => trust.setOverride(value),
     readSecret: (name) => secrets.get(name),
@@ -106,11 +112,14 @@ function testApi(parts: {
     listCollections: async () => (await services.store()).listCollections(),
     vectorCounts: async (collection) => (await services.store()).vectorCounts(collection),
     collectionFor: collectionNameFor,
-    logLines: () => parts.lines,
-    logUri: parts.context.logUri,
+    logLines: () => lines,
+    logUri: context.logUri,
     onDidSync: liveSync.onDidSync,
-    kimiChatHandler: parts.kimiChatHandler,
-    chat: parts.chat.testHandle(),
+    chatViewLoaded: () => chat.viewLoaded,
+    collectionsViewVisible: () => tree.visible,
+    collectionRows: async () => (await tree.getChildren()).map((item) => ({ name: item.info.name, description: String(item.description ?? '') })),
+    kimiChatHandler,
+    chat: chat.testHandle(),
   };
 }
 

@@ -23,6 +23,12 @@ export interface KimiMilvusTestApi {
   readonly logUri: vscode.Uri;
   /** Fires after live sync applied a batch, with the paths it updated. */
   readonly onDidSync: vscode.Event<readonly string[]>;
+  /** The chat view is resolved and its script has run and said 'ready' to the host. */
+  chatViewLoaded(): boolean;
+  /** VS Code shows the Collections tree view. */
+  collectionsViewVisible(): boolean;
+  /** The Collections view's top rows as its data provider hands them to VS Code. */
+  collectionRows(): Promise<{ readonly name: string; readonly description: string }[]>;
   /** The @kimi chat participant's request handler, to drive it where the host has no Chat view. */
   readonly kimiChatHandler: vscode.ChatRequestHandler;
   /** The chat view's session (send a question, read its turns) and its cost totals, without the webview. */

@@ -300,7 +300,7 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
         const bytes = Buffer.concat(parts);
         const raw = bytes.toString('utf8');
         const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
-        let body: unknown = undefined;
+        let body: unknown;
         try {
           body = multipart ? { multipart: bytes.length } : raw ? JSON.parse(raw) : undefined;
         } catch {

@@ -49,12 +49,20 @@ function parseDoc(file: string): Doc {
   const anchors = new Set<string>();
   const slugger = newSlugger();
   tokens.forEach((t, i) => {
-    if (t.type === 'link_open') links.push(String(t.attrGet('href') ?? ''));
-    if (t.type === 'image') links.push(String(t.attrGet('src') ?? ''));
-    if (t.type === 'html_inline' || t.type === 'html_block') {
-      for (const m of t.content.matchAll(/\b(?:href|src)="([^"]+)"/g)) links.push(m[1]);
+    if (t.type === 'link_open') {
+      links.push(String(t.attrGet('href') ?? ''));
     }
-    if (t.type === 'code_inline') codeSpans.push(t.content);
+    if (t.type === 'image') {
+      links.push(String(t.attrGet('src') ?? ''));
+    }
+    if (t.type === 'html_inline' || t.type === 'html_block') {
+      for (const m of t.content.matchAll(/\b(?:href|src)="([^"]+)"/g)) {
+        links.push(m[1]);
+      }
+    }
+    if (t.type === 'code_inline') {
+      codeSpans.push(t.content);
+    }
     if (t.type === 'heading_open') {
       const title = (tokens[i + 1].children ?? []).filter((c) => c.type === 'text' || c.type === 'code_inline').map((c) => c.content).join('');
       anchors.add(slugger.slug(title));
@@ -89,7 +97,9 @@ describe('docs', () => {
   before(async () => {
     const { default: GithubSlugger } = await import('github-slugger');
     newSlugger = () => new GithubSlugger();
-    for (const f of DOCS) docs.set(f, parseDoc(f));
+    for (const f of DOCS) {
+      docs.set(f, parseDoc(f));
+    }
     allText = [...docs.values()].map((d) => d.text).join('\n');
   });
 
@@ -97,14 +107,18 @@ describe('docs', () => {
     const broken: string[] = [];
     for (const doc of docs.values()) {
       for (const href of doc.links) {
-        if (/^[a-z][a-z0-9+.-]*:/i.test(href)) continue; // https:, mailto:, command: …
+        if (/^[a-z][a-z0-9+.-]*:/i.test(href)) { // https:, mailto:, command: …
+          continue;
+        }
         const [target, anchor] = href.split('#', 2) as [string, string | undefined];
         const file = target ? path.resolve(path.dirname(doc.file), decodeURIComponent(target)) : doc.file;
         if (!existsSync(file)) {
           broken.push(`${rel(doc.file)}: ${href} (no such file)`);
         } else if (anchor && file.endsWith('.md')) {
           const anchors = docs.get(file)?.anchors ?? parseDoc(file).anchors;
-          if (!anchors.has(anchor)) broken.push(`${rel(doc.file)}: ${href} (no such heading)`);
+          if (!anchors.has(anchor)) {
+            broken.push(`${rel(doc.file)}: ${href} (no such heading)`);
+          }
         }
       }
     }
@@ -145,8 +159,12 @@ describe('docs', () => {
     for (const doc of docs.values()) {
       for (const span of doc.codeSpans) {
         const m = /^((?:src|test|bench|scripts|docs|patches|media|resources)\/[^\s:*<>…]+)(?::[\d-]+)?$/.exec(span);
-        if (!m || examples.has(m[1])) continue;
-        if (!existsSync(path.join(root, m[1]))) missing.push(`${rel(doc.file)}: ${span}`);
+        if (!m || examples.has(m[1])) {
+          continue;
+        }
+        if (!existsSync(path.join(root, m[1]))) {
+          missing.push(`${rel(doc.file)}: ${span}`);
+        }
       }
     }
     assert.deepEqual(missing, []);
@@ -187,7 +205,9 @@ describe('docs', () => {
       overview = await capture(['--help']);
       const names = [...overview.slice(overview.indexOf('Commands:')).matchAll(/^ {2}([a-z]+(?: [a-z]+)?) {2,}\S/gm)].map((m) => m[1]);
       assert.ok(names.length >= 8, `commands parsed from the CLI's help: ${names.join(', ')}`);
-      for (const name of names) help.set(name, await capture([...name.split(' '), '--help']));
+      for (const name of names) {
+        help.set(name, await capture([...name.split(' '), '--help']));
+      }
     });
 
     it('names only commands the CLI has, and documents every one', () => {
@@ -203,10 +223,16 @@ describe('docs', () => {
       const wrong: string[] = [];
       for (const line of cliDoc.split('\n')) {
         const m = /^kimi-milvus ([a-z]+(?: [a-z]+)?)/.exec(line.trim());
-        if (!m) continue;
+        if (!m) {
+          continue;
+        }
         const name = help.has(m[1]) ? m[1] : m[1].split(' ')[0];
         const own = flagsOf(help.get(name) ?? '');
-        for (const flag of flagsOf(line.replace(/#.*$/, ''))) if (!own.has(flag)) wrong.push(`${name}: ${flag}`);
+        for (const flag of flagsOf(line.replace(/#.*$/, ''))) {
+          if (!own.has(flag)) {
+            wrong.push(`${name}: ${flag}`);
+          }
+        }
       }
       assert.deepEqual(wrong, [], 'flags given to a command whose help does not list them');
       const known = new Set([...help.values(), overview].flatMap((h) => [...flagsOf(h)]).concat('--version'));

@@ -194,7 +194,7 @@ export class Agent {
     };
     let batch: Array<Promise<void>> = [];
     for (let i = 0; i < calls.length; i++) {
-      const call = calls[i] as ToolCall;
+      const call = calls[i];
       if (this.deps.tools.mutates(call.function.name)) {
         await Promise.all(batch);
         batch = [];

@@ -223,28 +223,28 @@ export class ChatHistory {
     const kept: ChatMessage[][] = [];
     let i = units.length - 1;
     for (; i >= 0; i--) {
-      const cost = count(units[i] as ChatMessage[]);
+      const cost = count(units[i]);
       if (cost > budget) {
         break;
       }
       budget -= cost;
-      kept.unshift(units[i] as ChatMessage[]);
+      kept.unshift(units[i]);
     }
     if (i >= 0) {
       // The question being answered must survive even when this run's own tool rounds are large:
       // keep the last user message and drop the oldest rounds after it instead.
       const lastUser = findLastIndex(units, (u) => u[0]?.role === 'user');
       if (lastUser >= 0 && lastUser <= i) {
-        const question = units[lastUser] as ChatMessage[];
+        const question = units[lastUser];
         let rest = budget0 - count(question);
         const after: ChatMessage[][] = [];
         for (let j = units.length - 1; j > lastUser; j--) {
-          const cost = count(units[j] as ChatMessage[]);
+          const cost = count(units[j]);
           if (cost > rest) {
             break;
           }
           rest -= cost;
-          after.unshift(units[j] as ChatMessage[]);
+          after.unshift(units[j]);
         }
         kept.splice(0, kept.length, question, ...after);
       }
@@ -292,7 +292,7 @@ export class ChatHistory {
 
 function findLastIndex<T>(items: readonly T[], pred: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) {
-    if (pred(items[i] as T)) {
+    if (pred(items[i])) {
       return i;
     }
   }

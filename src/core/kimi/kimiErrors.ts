@@ -15,6 +15,11 @@ export function parseRetryAfter(message: string): number | undefined {
   return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }
 
+/** `instanceof APIError` alone types the error's status and headers as `any`; this keeps the SDK's own types. */
+function isApiError(err: unknown): err is APIError {
+  return err instanceof APIError;
+}
+
 function bodyError(err: APIError): { type?: string; message?: string } {
   const e: unknown = err.error;
   if (e && typeof e === 'object') {
@@ -47,7 +52,7 @@ export function toKimiError(err: unknown, ctx: ErrorContext): KimiApiError | Use
     return new KimiApiError('timeout', `${deadline.message} The request was stopped.`, { type: 'timeout', retryable: true, details, cause: err });
   }
   const redactor = new Redactor([ctx.apiKey]);
-  if (err instanceof APIConnectionError || !(err instanceof APIError)) {
+  if (err instanceof APIConnectionError || !isApiError(err)) {
     const message = `Could not reach Kimi at ${ctx.baseUrl} (${redactor.redact(errorMessage(err))}).`;
     return new KimiApiError('connection', message, { type: 'connection_error', retryable: true, details, cause: err });
   }

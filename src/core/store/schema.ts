@@ -246,7 +246,11 @@ export function toPlacementEntity(p: ChunkPlacement): Record<string, string | nu
 
 /** A query/search result row back into our shape. */
 export function fromEntity(e: Record<string, unknown>): Omit<ChunkRow, 'vector'> {
-  const str = (k: string): string => (typeof e[k] === 'string' ? (e[k] as string) : String(e[k] ?? ''));
+  // VarChar fields: strings, or numbers when an id comes back numeric; nothing else has a text form.
+  const str = (k: string): string => {
+    const v = e[k];
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '';
+  };
   const num = (k: string): number => Number(e[k] ?? 0);
   return {
     id: str(F.id),

@@ -43,6 +43,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private queue: Promise<void> = Promise.resolve();
   /** Focus was asked for while the view was still loading: give it once the view is ready. */
   private focusOnReady = false;
+  /** The current view's script has run and said 'ready'. */
+  private loaded = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -59,7 +61,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly costs: ChatCostHooks,
   ) {
     this.sessionListener = vscode.Disposable.from(
-      { dispose: session.onDidPost((m) => this.post(m)).dispose },
+      session.onDidPost((m) => this.post(m)),
       context.onDidChange(() => this.sendContext()),
       costs.onDidChange(() => void this.sendTotals()),
     );
@@ -89,9 +91,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.post({ type: 'focusInput' });
   }
 
+  /** A view is shown and its script said 'ready' (the test API reads it: the view really resolves). */
+  get viewLoaded(): boolean {
+    return this.view !== undefined && this.loaded;
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
     this.view = view;
+    this.loaded = false;
     view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
     view.webview.html = chatHtml(view.webview, this.extensionUri);
     view.webview.onDidReceiveMessage((data: unknown) => this.receive(data), undefined, this.viewDisposables);
@@ -99,6 +107,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       () => {
         if (this.view === view) {
           this.view = undefined;
+          this.loaded = false;
         }
         this.disposeView();
       },
@@ -167,6 +176,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.loaded = true;
         await this.sendSnapshot();
         this.sendContext();
         if (this.focusOnReady) {

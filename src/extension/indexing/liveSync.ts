@@ -75,7 +75,9 @@ export class LiveSync implements vscode.Disposable {
       return;
     }
     this.watchedKey = key;
-    this.watchers.forEach((w) => w.dispose());
+    for (const w of this.watchers) {
+      w.dispose();
+    }
     this.watchers = [];
     if (!this.enabled) {
       this.pending.clear();
@@ -194,8 +196,9 @@ export class LiveSync implements vscode.Disposable {
     if (this.timer) {
       clearTimeout(this.timer);
     }
-    this.watchers.forEach((w) => w.dispose());
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of [...this.watchers, ...this.disposables]) {
+      d.dispose();
+    }
   }
 }
 

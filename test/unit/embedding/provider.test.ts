@@ -30,7 +30,7 @@ describe('Embedding provider choice', () => {
     const e = createEmbedder({ ...base, provider: 'local' }, { local });
     assert.ok(e instanceof LocalEmbedder);
     assert.deepEqual(e.spec, { model: 'local:all-MiniLM-L6-v2-int8', dimensions: 384 });
-    assert.ok((e as LocalEmbedder).downloadBytes > 20_000_000);
+    assert.ok(e.downloadBytes > 20_000_000);
   });
 
   it('refuses what cannot work with a ConfigError that says what to do', () => {
