@@ -30,7 +30,7 @@ const pdfApart = {
   },
 };
 // `require('./pdf.js')` rather than `import()`: the extension host loads extensions as CommonJS.
-const productNode = { ...nodeCommon, plugins: [...nodeBundleOptions.plugins, pdfApart], supported: { 'dynamic-import': false } };
+const productNode = { ...nodeCommon, plugins: [...(nodeBundleOptions.plugins ?? []), pdfApart], supported: { 'dynamic-import': false } };
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [

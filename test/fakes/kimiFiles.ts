@@ -74,7 +74,7 @@ export function fakeFiles(options: FakeFilesOptions = {}): FakeFiles {
     if (stored.size >= maxFiles) {
       return send(400, { error: { type: 'invalid_request_error', message: `The number of files you have uploaded exceeded the max file count ${maxFiles}, please delete previous uploaded files` } });
     }
-    const f: StoredFile = { id: `file-fake-${++seq}`, filename: (file as File).name ?? 'upload', bytes, purpose, createdAt: Math.floor(Date.now() / 1000) };
+    const f: StoredFile = { id: `file-fake-${++seq}`, filename: file.name || 'upload', bytes, purpose, createdAt: Math.floor(Date.now() / 1000) };
     stored.set(f.id, f);
     uploads.push(f);
     send(200, options.failExtraction?.test(f.filename) ? object(f, 'error', 'failed to parse the file') : object(f));
@@ -137,7 +137,8 @@ export function naiveText(bytes: Buffer, filename: string): string {
     return pages.join('\n\f');
   }
   const utf8 = bytes.toString('utf8');
-  const xml = [...utf8.matchAll(/<\?xml[\s\S]*?(?=PK\u0003\u0004|PK\u0001\u0002|$)/g)].map((m) => m[0]);
+  // Each stored XML part runs from its declaration to the next zip header ("PK" and two bytes below 0x05).
+  const xml = utf8.split('<?xml').slice(1).map((part) => `<?xml${part.split(/PK[^\x20-\uffff]{2}/)[0] ?? ''}`);
   return xml
     .map((x) => x.replace(/<\/(w:p|a:p|p|h\d|row)>/g, '\n').replace(/<[^>]+>/g, ' ').replace(/[ \t]+/g, ' ').trim())
     .filter(Boolean)

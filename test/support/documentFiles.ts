@@ -74,7 +74,7 @@ export function makePdf(pages: ReadonlyArray<readonly string[]>, options: PdfOpt
   objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`;
   objects[fontId] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
   pages.forEach((lines, i) => {
-    const id = pageIds[i] as number;
+    const id = 4 + i * 2;
     const ops = lines.length === 0 ? '' : `BT /F1 12 Tf 16 TL 72 720 Td ${lines.map((l) => `${pdfString(l)} '`).join(' ')} ET`;
     objects[id] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${fontId} 0 R >> >> /Contents ${id + 1} 0 R >>`;
     objects[id + 1] = `<< /Length ${Buffer.byteLength(ops, 'latin1')} >>\nstream\n${ops}\nendstream`;

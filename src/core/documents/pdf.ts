@@ -29,11 +29,11 @@ interface TextItemLike {
 
 export async function readPdf(bytes: Uint8Array, fileName: string, deadline: number, signal?: AbortSignal): Promise<DocumentPart[]> {
   unpdf ??= import('unpdf').then((m): PdfModule => m);
-  const { getDocumentProxy } = await unpdf;
+  const pdfjs = await unpdf;
   let pdf: PdfDocument;
   try {
     // A copy: PDF.js takes ownership of the buffer it is given. No eval: the file may be hostile.
-    pdf = await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, verbosity: 0, stopAtErrors: false });
+    pdf = await pdfjs.getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, verbosity: 0, stopAtErrors: false });
   } catch (err) {
     throw pdfError(err, fileName);
   }

@@ -1,5 +1,11 @@
 /** Event-driven reading of XML and XHTML with htmlparser2: tolerant of what real documents contain, and never builds a tree. */
-type Htmlparser2 = typeof import('htmlparser2', { with: { 'resolution-mode': 'import' } });
+/** The part of htmlparser2 used here. */
+interface Htmlparser2 {
+  readonly Parser: new (
+    handlers: { onopentag(name: string, attrs: Record<string, string>): void; onclosetag(name: string): void; ontext(text: string): void },
+    options: { xmlMode: boolean; decodeEntities: boolean; recognizeSelfClosing: boolean },
+  ) => { write(chunk: string): void; end(): void };
+}
 
 /** htmlparser2 is published as an ES module only: loaded once, on first use. */
 let parserModule: Promise<Htmlparser2> | undefined;
@@ -12,7 +18,7 @@ export interface XmlHandlers {
 
 /** Streams `xml` through the handlers. Names keep their prefix (`w:t`) and are lower-cased only in HTML mode. */
 export async function readXml(xml: string, handlers: XmlHandlers, html = false): Promise<void> {
-  parserModule ??= import('htmlparser2');
+  parserModule ??= import('htmlparser2').then((m): Htmlparser2 => m);
   const { Parser } = await parserModule;
   const parser = new Parser(
     {
