@@ -120,7 +120,7 @@ function parseDraft(data: Obj): { text: string; context?: string[]; mentions?: M
   }
   return {
     text: data.text as string,
-    ...(ids !== undefined ? { context: ids as string[] } : {}),
+    ...(ids !== undefined ? { context: ids } : {}),
     ...(mentions.length > 0 ? { mentions: mentions as Mention[] } : {}),
   };
 }

@@ -107,7 +107,7 @@ export function isMoonshotHost(baseUrl: string): boolean {
 
 /** What to check when the endpoint cannot be reached, depending on whose endpoint it is. */
 function connectionHint(baseUrl: string, words: FrontEndWords): string {
-  let host = '';
+  let host: string;
   try {
     host = new URL(baseUrl).hostname;
   } catch {

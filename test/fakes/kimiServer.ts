@@ -323,7 +323,7 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
         }
         if (req.method === 'POST' && path === '/v1/tokenizers/estimate-token-count') {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ data: { total_tokens: fakeTokenCount((body ?? {}) as { messages?: unknown; tools?: unknown }) } }));
+          res.end(JSON.stringify({ data: { total_tokens: fakeTokenCount((body ?? {})) } }));
           return;
         }
         if (req.method === 'POST' && path === '/v1/chat/completions') {
