@@ -8,6 +8,8 @@ import type { SearchHit, VectorCounts } from '../core/store/types';
 import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
 import { EMBEDDING_HELP, INDEX_HELP, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { COMMON_HELP, cliDataDir, commonOptions } from './context';
+import { DOCUMENTS_HELP, documentOptions } from './documents';
+import { citationOf, documentLocator } from '../core/documents/citation';
 import { withServices } from './services';
 import { folderSummaryText } from '../text/indexSummary';
 
@@ -58,11 +60,13 @@ const indexCommand: CliCommand = {
     '',
     INDEX_HELP,
     '',
+    DOCUMENTS_HELP,
+    '',
     EMBEDDING_HELP,
     '',
     COMMON_HELP,
   ].join('\n'),
-  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' } },
+  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, ...documentOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' } },
   async run(args, io) {
     const dirArg = args.positionals[0];
     if (!dirArg || args.positionals.length > 1) {
@@ -121,11 +125,13 @@ const addCommand: CliCommand = {
     '  --root DIR                folder the stored path is relative to',
     '  --max-file-size-kb N      refuse larger files (default 1024)',
     '',
+    DOCUMENTS_HELP,
+    '',
     EMBEDDING_HELP,
     '',
     COMMON_HELP,
   ].join('\n'),
-  options: { ...commonOptions, ...embeddingOptions, collection: { type: 'string' }, root: { type: 'string' }, 'max-file-size-kb': { type: 'string' } },
+  options: { ...commonOptions, ...embeddingOptions, ...documentOptions, collection: { type: 'string' }, root: { type: 'string' }, 'max-file-size-kb': { type: 'string' } },
   async run(args, io) {
     const fileArg = args.positionals[0];
     const collection = collectionFlag(args);
@@ -148,7 +154,7 @@ const addCommand: CliCommand = {
     if (boolFlag(args, 'json')) {
       io.stdout(`${JSON.stringify({ collection, ...result }, null, 2)}\n`);
     } else if (result.skipped) {
-      io.stderr(`Not added: ${result.path} is ${result.skipped === 'secret' ? 'a secret file' : result.skipped}.\n`);
+      io.stderr(result.detail ? `Not added: ${result.detail}\n` : `Not added: ${result.path} is ${result.skipped === 'secret' ? 'a secret file' : result.skipped}.\n`);
     } else {
       io.stdout(`Added ${result.path} to ${collection}: ${result.chunks} chunks, ${result.embedded} embedded.\n`);
     }
@@ -164,6 +170,7 @@ function hitJson(hit: SearchHit): Record<string, unknown> {
     endLine: hit.endLine,
     score: hit.score,
     text: hit.text,
+    ...(documentLocator(hit) ? { citation: citationOf(hit) } : {}),
     language: hit.language,
     chunkIndex: hit.chunkIndex,
     totalChunks: hit.totalChunks,
@@ -254,7 +261,7 @@ const searchCommand: CliCommand = {
     }
     hits.forEach((h, i) => {
       const body = h.text.split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n');
-      io.stdout(`${i + 1}. ${h.path}:${h.startLine}-${h.endLine}  score ${h.score.toFixed(3)}\n${body}\n\n`);
+      io.stdout(`${i + 1}. ${citationOf(h)}  score ${h.score.toFixed(3)}\n${body}\n\n`);
     });
     return 0;
   },

@@ -5,6 +5,7 @@
  * Browser-safe: no node, no vscode, no core imports.
  */
 import type { ChatEvent, Mention, SourceLink, Turn } from './chatModel';
+import { type ImageAttachment, MAX_IMAGES, parseImage } from './images';
 import type { Money, MeterReading, SpendTotalView } from './cost';
 import { isObj, isString, MAX_MENTIONS, parseMention, parseSourceLink, type Obj } from './validate';
 
@@ -46,8 +47,11 @@ export type HostToWebview =
   | { readonly type: 'event'; readonly turnId: string; readonly event: ChatEvent }
   | { readonly type: 'busy'; readonly busy: boolean }
   | { readonly type: 'setup'; readonly setup: SetupState }
-  /** Kimi's models (GET /models) for the model picker, and the configured one. */
-  | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string }
+  /**
+   * Kimi's models (GET /models) for the model picker, and the configured one; `vision`: those of
+   * them (and the current one) that take images, `visionModel`: the one to offer for an image.
+   */
+  | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string; readonly vision?: readonly string[]; readonly visionModel?: string }
   | { readonly type: 'focusInput' }
   /** The open conversation's title changed (its first question was saved, or it was emptied). */
   | { readonly type: 'title'; readonly title?: string }
@@ -59,31 +63,23 @@ export type HostToWebview =
   | { readonly type: 'contextMeter'; readonly seq: number; readonly reading: MeterReading }
   /** What the open conversation and today's chat in this workspace cost, and the daily limit if set. */
   | { readonly type: 'totals'; readonly conversation: SpendTotalView; readonly today: SpendTotalView; readonly dailyLimit?: Money }
-  /**
-   * A question back into the input: one that was not sent (the user kept within the budget), or a
-   * failed one whose failure was fixed since (it left the conversation; `focus: false`, as the fix
-   * was made elsewhere and the focus stays there).
-   */
+  /** A question back into the input: not sent (the budget), or its failure fixed since (`focus: false`: the fix was made elsewhere). */
   | { readonly type: 'restoreDraft'; readonly text: string; readonly focus?: boolean };
 
 /** Host actions the webview's buttons may trigger; a closed list, never a command id. */
-export const WEBVIEW_ACTIONS = [
-  'setKimiApiKey',
-  'indexWorkspace',
-  'showLogs',
-  'manageTrust',
-  'openKimiSettings',
-  'openMilvusSettings',
-  'openEmbeddingSettings',
-  'setEmbeddingApiKey',
-  'setMilvusToken',
-] as const;
+export const WEBVIEW_ACTIONS = ['setKimiApiKey', 'indexWorkspace', 'showLogs', 'manageTrust', 'openKimiSettings', 'openMilvusSettings', 'openEmbeddingSettings', 'setEmbeddingApiKey', 'setMilvusToken'] as const;
 export type WebviewAction = (typeof WEBVIEW_ACTIONS)[number];
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
-  /** `context`: ids of the chips the user kept (see ContextChip). */
-  | { readonly type: 'send'; readonly text: string; readonly context?: readonly string[]; readonly mentions?: readonly Mention[] }
+  /** `context`: ids of the chips the user kept (see ContextChip). `text` may be empty when images are attached. */
+  | {
+      readonly type: 'send';
+      readonly text: string;
+      readonly context?: readonly string[];
+      readonly mentions?: readonly Mention[];
+      readonly images?: readonly ImageAttachment[];
+    }
   /** What the user typed after @, for the file and folder suggestions. */
   | { readonly type: 'mentionQuery'; readonly query: string; readonly seq: number }
   | { readonly type: 'removeContext'; readonly id: string }
@@ -126,7 +122,7 @@ function parseDraft(data: Obj): { text: string; context?: string[]; mentions?: M
   }
   return {
     text: data.text as string,
-    ...(ids !== undefined ? { context: ids as string[] } : {}),
+    ...(ids !== undefined ? { context: ids } : {}),
     ...(mentions.length > 0 ? { mentions: mentions as Mention[] } : {}),
   };
 }
@@ -181,8 +177,12 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
 
 /** A question: its text, the ids of context chips to send with it, and its @-mentions. */
 function parseSend(data: Obj): WebviewToHost | undefined {
-  const draft = isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0 ? parseDraft(data) : undefined;
-  return draft ? { type: 'send', ...draft } : undefined;
+  const images = data.images === undefined ? [] : Array.isArray(data.images) && data.images.length <= MAX_IMAGES ? data.images.map(parseImage) : [undefined];
+  if (images.some((i) => i === undefined) || !isString(data.text, MAX_MESSAGE_CHARS) || (data.text.trim().length === 0 && images.length === 0)) {
+    return undefined;
+  }
+  const draft = parseDraft(data);
+  return draft ? { type: 'send', ...draft, ...(images.length > 0 ? { images: images as ImageAttachment[] } : {}) } : undefined;
 }
 
 /** The context meter's request: the draft as it stands (it may be empty), numbered so stale answers are dropped. */

@@ -1,4 +1,5 @@
-/** Small behaviours of the chat view that keep the user oriented: the end of the log in view, Focus Chat's key, the model picker. */
+/** Small behaviours of the chat view that keep the user oriented: the end of the log in view, Focus Chat's key, the model picker, the title, fix buttons. */
+import { WEBVIEW_ACTIONS, type WebviewAction, type WebviewToHost } from '../shared/protocol';
 import { el } from './dom';
 
 /**
@@ -32,4 +33,18 @@ export function renderModels(model: HTMLSelectElement, models: readonly string[]
   model.value = current;
   model.title = models.length === 0 ? `Kimi model: ${current} (the list of models could not be fetched)` : `Kimi model: ${current}`;
   model.hidden = false;
+}
+
+/** The open conversation's title above the log (hidden for a new chat); the full text on hover when it is cut. */
+export function showTitle(heading: HTMLElement, title: string | undefined): void {
+  heading.textContent = title ?? '';
+  heading.title = title ?? '';
+  heading.hidden = title === undefined;
+}
+
+/** A failed answer's fix button: only an action of the closed list reaches the host. */
+export function postFix(post: (message: WebviewToHost) => void, action: string): void {
+  if ((WEBVIEW_ACTIONS as readonly string[]).includes(action)) {
+    post({ type: 'action', action: action as WebviewAction });
+  }
 }

@@ -1,11 +1,12 @@
 /** Entry point of the chat webview (dist/webview.js): wires the host channel, the conversation log and the composer. */
 import { applyChatEvent, type Turn } from '../shared/chatModel';
-import { parseHostMessage, WEBVIEW_ACTIONS, type HostToWebview, type SetupState, type WebviewAction } from '../shared/protocol';
+import { parseHostMessage, type HostToWebview, type SetupState } from '../shared/protocol';
 import { splitCitations } from './citationLabel';
-import { isFocusChatKey, keepEndInView, renderModels } from './viewBehaviour';
+import { isFocusChatKey, keepEndInView, postFix, renderModels, showTitle } from './viewBehaviour';
 import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
 import { ContextChips } from './contextChips';
+import { ImageAttachments } from './imageAttach';
 import { ContextMeterView } from './contextMeter';
 import { MentionPicker } from './mentionPicker';
 import { renderSetup } from './setupView';
@@ -34,11 +35,7 @@ const actions: TurnActions = {
     }
   },
   applyCode: (code, target) => host.post({ type: 'applyCode', code, target: target.source, wholeFile: target.wholeFile }),
-  runFix: (action) => {
-    if ((WEBVIEW_ACTIONS as readonly string[]).includes(action)) {
-      host.post({ type: 'action', action: action as WebviewAction });
-    }
-  },
+  runFix: (action) => postFix((m) => host.post(m), action),
   focusInput: () => input.focus(),
 };
 
@@ -56,11 +53,9 @@ heading.hidden = true;
 const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi model' });
 model.hidden = true;
 const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
-const mentions = new MentionPicker(
-  input,
-  (query, seq) => host.post({ type: 'mentionQuery', query, seq }),
-  (taken) => chips.setFileMentioned(taken.some((m) => m.kind === 'file')),
-);
+const mentions = new MentionPicker(input, (query, seq) => host.post({ type: 'mentionQuery', query, seq }), (taken) => chips.setFileMentioned(taken.some((m) => m.kind === 'file')));
+// Dropped anywhere on the view; pasted into the input; or picked with the Image button.
+const images = new ImageAttachments(input, document.body, (id) => host.post({ type: 'setModel', model: id }));
 const meter = new ContextMeterView(
   (seq) => {
     const context = chips.ids();
@@ -74,11 +69,13 @@ const composer = el(
   { class: 'composer' },
   chips.element,
   mentions.chips,
+  images.chips,
+  images.notice,
   mentions.list,
   input,
+  images.picker,
   meter.element,
-  // Two groups: when the row is too narrow for both, the buttons move below and the model keeps its full name.
-  el('div', { class: 'composer-buttons' }, model, el('div', { class: 'composer-actions' }, history, newChat, stop, send)),
+  el('div', { class: 'composer-buttons' }, model, images.attach, el('div', { class: 'composer-actions' }, history, newChat, stop, send)),
 );
 // Attaching or removing a chip or a mention changes the next request as much as typing does.
 const remeasure = new MutationObserver(() => meter.schedule());
@@ -90,14 +87,22 @@ input.value = saved?.draft ?? '';
 
 function submit(): void {
   const text = input.value;
-  if (busy || text.trim().length === 0) {
+  const attached = images.taken();
+  if (busy || (text.trim().length === 0 && attached.length === 0)) {
     return;
   }
   const context = chips.ids();
   const mentioned = mentions.taken();
-  host.post({ type: 'send', text, ...(context.length > 0 ? { context } : {}), ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}) });
+  host.post({
+    type: 'send',
+    text,
+    ...(context.length > 0 ? { context } : {}),
+    ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}),
+    ...(attached.length > 0 ? { images: [...attached] } : {}),
+  });
   input.value = '';
   mentions.clear();
+  images.clear();
   persist();
 }
 
@@ -127,12 +132,6 @@ document.addEventListener('keydown', (e) => {
   }
 });
 model.addEventListener('change', () => host.post({ type: 'setModel', model: model.value }));
-
-function showTitle(title: string | undefined): void {
-  heading.textContent = title ?? '';
-  heading.title = title ?? '';
-  heading.hidden = title === undefined;
-}
 
 function persist(): void {
   host.saveState({ turns, draft: input.value });
@@ -211,7 +210,7 @@ function handle(msg: HostToWebview): void {
       turns = [...msg.turns];
       busy = msg.busy;
       setup = msg.setup;
-      showTitle(msg.title);
+      showTitle(heading, msg.title);
       renderAll();
       persist();
       return;
@@ -244,6 +243,7 @@ function handle(msg: HostToWebview): void {
       return;
     case 'models':
       renderModels(model, msg.models, msg.current);
+      images.setVision({ current: msg.current, vision: msg.vision ?? [], ...(msg.visionModel ? { visionModel: msg.visionModel } : {}) });
       meter.schedule();
       return;
     case 'contextMeter':
@@ -255,8 +255,7 @@ function handle(msg: HostToWebview): void {
       input.focus();
       return;
     case 'title':
-      showTitle(msg.title);
-      return;
+      return showTitle(heading, msg.title);
     case 'context':
       chips.update(msg.active, msg.added);
       return;

@@ -125,7 +125,7 @@ export class Compactor {
     let end = ends.at(-1) ?? 0;
     const system: ChatMessage = { role: 'system', content: history.systemPrompt };
     for (let keep = 1; keep <= 2 && ends.length - 1 - keep >= 0; keep++) {
-      const candidate = ends[ends.length - 1 - keep] as number;
+      const candidate = ends[ends.length - 1 - keep];
       const after = count([system, ...history.messages.slice(candidate)]) + summaryTokens(budget.window);
       if (after > budget.compactAt / 2) {
         break;
@@ -183,7 +183,7 @@ function split(entries: readonly string[], room: number): string[][] {
 
 function lastIndexWhere<T>(items: readonly T[], pred: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) {
-    if (pred(items[i] as T)) {
+    if (pred(items[i])) {
       return i;
     }
   }

@@ -110,6 +110,6 @@ function isTotal(v: unknown): v is SpendTotal {
   }
   const t = v as Record<string, unknown>;
   const nums = ['promptTokens', 'cachedTokens', 'completionTokens', 'answers', 'unpricedTokens'].every((k) => typeof t[k] === 'number' && Number.isFinite(t[k]));
-  const costs = t.costs !== null && typeof t.costs === 'object' && Object.entries(t.costs as object).every(([c, n]) => (c === 'USD' || c === 'CNY') && typeof n === 'number' && Number.isFinite(n));
+  const costs = t.costs !== null && typeof t.costs === 'object' && Object.entries(t.costs).every(([c, n]) => (c === 'USD' || c === 'CNY') && typeof n === 'number' && Number.isFinite(n));
   return nums && costs;
 }

@@ -172,7 +172,7 @@ export function parsePriceOverrides(raw: unknown): { overrides: Record<string, P
   for (const [model, v] of Object.entries(raw as Record<string, unknown>)) {
     const p = v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
     const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
-    const currency = p.currency === undefined || p.currency === 'USD' || p.currency === 'CNY' ? (p.currency as Currency | undefined) : null;
+    const currency = p.currency === undefined || p.currency === 'USD' || p.currency === 'CNY' ? (p.currency) : null;
     if (!num(p.input) || !num(p.output) || (p.cachedInput !== undefined && !num(p.cachedInput)) || currency === null) {
       problems.push(`The price of "${model}" needs "input" and "output" (numbers per 1M tokens, ≥ 0), an optional "cachedInput" and "currency" ("USD" or "CNY").`);
       continue;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CompactionReport } from '../../core/agent/events';
-import { resendContext, type ChatEngine, type CompactOutcome, type QuestionContext } from './chatEngine';
+import { resendContext, runOptions, type ChatEngine, type CompactOutcome, type QuestionContext } from './chatEngine';
 import type { Logger } from '../../core/logger';
 import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Turn, type Usage } from '../../shared/chatModel';
 import type { HostToWebview } from '../../shared/protocol';
@@ -8,8 +8,9 @@ import type { ChatStore } from './chatStore';
 import { Conversations, type ConversationInfo } from './conversations';
 import { parsePersisted, type PersistedChat } from './persistedChat';
 import { runTurn } from './turnRun';
-import { compactionChatEvents } from './compactionEvents';
+import { placeCompaction } from './compactionEvents';
 import { Redactor } from '../../core/redaction';
+import { capThumbnails, resentImages, type SentImage, turnImages } from './chatImages';
 
 export type { ChatEngine, CompactOutcome, QuestionContext, RunOptions } from './chatEngine';
 
@@ -93,12 +94,12 @@ export class ChatSession {
     return this.history;
   }
 
-  async send(question: string, context?: QuestionContext): Promise<void> {
+  async send(question: string, context?: QuestionContext, images: readonly SentImage[] = []): Promise<void> {
     await this.loaded;
     if (this.abort) {
       return;
     }
-    const turn = newTurn(randomUUID(), question, context?.attachments, context?.mentions);
+    const turn = newTurn(randomUUID(), question, context?.attachments, context?.mentions, turnImages(images));
     const searchScope = (context?.mentions ?? []).filter((m) => m.kind === 'folder').map((m) => m.path);
     this.turns = [...this.turns, turn].slice(-MAX_TURNS);
     this.marks[turn.id] = this.engine.size(this.history);
@@ -117,7 +118,7 @@ export class ChatSession {
       current: () => this.turns.find((t) => t.id === turn.id),
     };
     try {
-      const request = { history: this.history, prompt: context?.prompt ?? question, signal: controller.signal, options: searchScope.length > 0 ? { searchScope } : undefined };
+      const request = { history: this.history, prompt: context?.prompt ?? question, signal: controller.signal, options: runOptions(searchScope, images) };
       this.history = (await runTurn(this.engine, request, sink, this.log))?.history ?? this.history;
     } finally {
       this.abort = undefined;
@@ -138,16 +139,9 @@ export class ChatSession {
     this.fire({ type: 'event', turnId, event });
   }
 
-  /** A summary is marked after the last turn it covers: the one before this turn's question, or the last turn for Compact Conversation. */
   private applyCompaction(turnId: string, report: CompactionReport, usage?: Usage): void {
-    const { note, summary } = compactionChatEvents(report, usage);
-    const index = this.turns.findIndex((t) => t.id === turnId);
-    const covered = report.manual ? this.turns[index] : (this.turns[index - 1] ?? this.turns[index]);
-    if (note) {
-      this.applyTo(turnId, note);
-    }
-    if (summary && covered) {
-      this.applyTo(covered.id, summary);
+    for (const [id, event] of placeCompaction(this.turns, turnId, report, usage)) {
+      this.applyTo(id, event);
     }
   }
 
@@ -189,6 +183,7 @@ export class ChatSession {
     }
     const mark = this.marks[turnId];
     const prompt = this.prompts[turnId];
+    const images = mark === undefined ? [] : resentImages(turn, this.engine.imagesAt?.(this.history, mark) ?? []);
     this.history = mark === undefined ? this.history : this.engine.rewind(this.history, mark);
     for (const t of this.turns.slice(index)) {
       delete this.marks[t.id];
@@ -199,7 +194,7 @@ export class ChatSession {
     this.turns = this.turns.slice(0, index).map((t) => (t.summary && !summaries.includes(t.summary.id) ? { ...t, summary: undefined } : t));
     this.fire({ type: 'snapshotTurns', turns: this.turns });
     const question = text ?? turn.question;
-    await this.send(question, resendContext(turn, prompt, question));
+    await this.send(question, resendContext(turn, prompt, question), images);
   }
 
   /**
@@ -272,6 +267,7 @@ export class ChatSession {
   }
 
   private async save(): Promise<void> {
+    this.turns = capThumbnails(this.turns);
     const data: PersistedChat = { turns: this.turns, history: this.history, marks: this.marks, prompts: this.prompts };
     try {
       await this.conversations.save(data, this.turns[0]?.question);

@@ -39,7 +39,9 @@ export async function compactConversation(session: ChatSession): Promise<void> {
       { location: vscode.ProgressLocation.Notification, title: 'Kimi Milvus: summarising earlier turns…', cancellable: true },
       (_progress, token) => {
         const listener = token.onCancellationRequested(() => session.stop());
-        return session.compact().finally(() => listener.dispose());
+        return session.compact().finally(() => {
+          listener.dispose();
+        });
       },
     );
     if (outcome.kind !== 'done') {

@@ -17,20 +17,8 @@ export function registerIndexCommands(
   runner: IndexRunner,
   onChanged: () => void,
 ): void {
-  const clearFixedError = (): void => {
-    // The error was about a setting or key that just changed: it no longer stands (the next run tells).
-    if (state.status.kind === 'error') {
-      state.settle();
-    }
-  };
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      const hit = affectedServices(e);
-      if (hit.store || hit.embedding || hit.index) {
-        clearFixedError();
-      }
-    }),
-    services.secrets.onDidChangeSecret((name) => name !== 'kimiApiKey' && clearFixedError()),
+    clearErrorOnFix(services, state),
     // `{ rebuild: true }`: the answer to "replace the vectors?" (its button, or a test) is yes.
     vscode.commands.registerCommand(Commands.indexWorkspace, async (options?: unknown) => {
       if (!(await askLocalEmbeddingOnce(services))) {
@@ -71,5 +59,27 @@ export function registerIndexCommands(
         return false;
       }
     }),
+  );
+}
+
+/**
+ * "Kimi: index error" stands until what it was about changes: a Milvus, embedding or index setting,
+ * or a Milvus or embedding key. Then the status bar goes back to the index's state (the next run tells
+ * whether the change fixed it).
+ */
+function clearErrorOnFix(services: Services, state: IndexState): vscode.Disposable {
+  const clear = (): void => {
+    if (state.status.kind === 'error') {
+      state.settle();
+    }
+  };
+  return vscode.Disposable.from(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      const hit = affectedServices(e);
+      if (hit.store || hit.embedding || hit.index) {
+        clear();
+      }
+    }),
+    services.secrets.onDidChangeSecret((name) => name !== 'kimiApiKey' && clear()),
   );
 }

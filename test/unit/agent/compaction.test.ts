@@ -71,7 +71,7 @@ describe('compaction: a conversation past a small window (fake Kimi enforces the
 
     const bodies = kimi.chatBodies();
     const summaryAt = bodies.findIndex(isSummary);
-    const summaryBody = bodies[summaryAt] as ChatBody;
+    const summaryBody = bodies[summaryAt];
     const transcript = String(summaryBody.messages[1]?.content);
     // The summary request carries the earlier turns as a transcript, with their paths, and no tools.
     assert.match(transcript, /\[User\]\nQuestion 1: what about lamp 1\?/);

@@ -120,7 +120,7 @@ describe('chat session: summaries and notes (real agent, fake Kimi with an 8k wi
     await session.send('Question 4?');
     assert.match(JSON.stringify(kimi.chatBodies().at(-1)?.messages), /Summary of the earlier part/);
     // Regenerate the first question: the summary covered it, so the summary (and its marker) go.
-    await session.resend(session.allTurns[0]?.id as string);
+    await session.resend(session.allTurns[0]?.id);
     assert.equal(session.allTurns.length, 1);
     assert.equal(session.allTurns.filter((t) => t.summary).length, 0);
     assert.doesNotMatch(JSON.stringify(kimi.chatBodies().at(-1)?.messages), /Summary of the earlier part/);

@@ -40,7 +40,7 @@ describe('Kimi error classification (by error type, docs/reference/kimi-api.md)'
 
   it('connection hints depend on the host: no Moonshot endpoint advice for a local or custom server', () => {
     const at = (baseUrl: string): string =>
-      userMessage(toKimiError(new APIConnectionError({ message: 'Connection error.' }), { ...ctx, baseUrl }) as KimiApiError);
+      userMessage(toKimiError(new APIConnectionError({ message: 'Connection error.' }), { ...ctx, baseUrl }));
     assert.match(at('https://api.moonshot.ai/v1'), /api-sg\.moonshot\.ai/);
     assert.match(at('https://api.moonshot.cn/v1'), /api\.moonshot\.ai\/v1/);
     for (const local of ['http://localhost:8000/v1', 'http://127.0.0.1:9/v1']) {
