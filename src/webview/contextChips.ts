@@ -69,7 +69,7 @@ export class ContextChips {
     const title = off
       ? `Not sent: the question mentions a file. (Automatic context: ${what}, ${c.label}.)`
       : `Sent automatically with the next question: ${what}, ${c.label}. × leaves it out; the setting kimiMilvus.chat.editorContext turns it off.`;
-    const x = button(`Leave ${c.label} out of the context`, { class: 'chip-remove' }, '×');
+    const x = button(`Remove ${c.label} from the context`, { class: 'chip-remove' }, '×');
     x.addEventListener('click', () => {
       this.dismissed = c.label;
       this.render();
