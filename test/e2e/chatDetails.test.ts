@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import { reply, type FakeReply } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { chatLayoutProblems, setSideBarWidth, setTheme, setViewExpanded } from './layout';
@@ -116,24 +116,27 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
     await caretTo(50);
     const frame = await chat();
     const auto = frame.locator('.composer .chips .chip', { hasText: 'src/lamp.js' }).first();
-    await until('the chip of line 50', async () => (/:\d+-\d+/.test(await auto.innerText().catch(() => '')) ? true : undefined), 15_000);
-    const label = await auto.innerText();
-    const [, start, end] = /:(\d+)-(\d+)/.exec(label) ?? [];
-    assert.equal(Number(end) - Number(start) + 1, 20, `the chip says ${label}`);
-    assert.ok(Number(start) <= 50 && Number(end) >= 50, label);
+    // The chip follows the caret once the user pauses (a debounce): wait for the one around line 50.
+    const range = async (): Promise<[number, number] | undefined> => {
+      const m = /:(\d+)-(\d+)/.exec(await auto.innerText().catch(() => ''));
+      return m && Number(m[1]) <= 50 && Number(m[2]) >= 50 ? [Number(m[1]), Number(m[2])] : undefined;
+    };
+    const [start, end] = await until('the chip of line 50', range, 15_000);
+    assert.equal(end - start + 1, 20, `the chip says ${start}-${end}`);
 
-    // A pinned selection next to it looks different.
+    // A pinned selection looks different from the automatic chip of the same lines.
+    const look = (l: Locator) => l.evaluate((e) => { const s = getComputedStyle(e); return `${s.borderStyle} ${s.backgroundColor}`; });
     await caretTo(5);
     await wb().page.keyboard.press('Shift+ArrowDown');
-    await wb().page.locator('.statusbar-item', { hasText: /selected/ }).waitFor();
+    const chip5 = frame.locator('.composer .chips .chip', { hasText: 'src/lamp.js:5' });
+    await chip5.waitFor({ timeout: 15_000 });
+    const automatic = await look(chip5);
     await wb().runCommand('Kimi Milvus: Add Selection to Chat');
-    const pinned = frame.locator('.composer .chips .chip', { has: frame.getByRole('button', { name: 'Remove src/lamp.js:5 from the context' }) });
-    await pinned.waitFor({ timeout: 15_000 });
+    // The command has run once the chip is the pinned one (the palette closes before it runs).
+    await until('the pinned chip', async () => ((await look(chip5).catch(() => automatic)) !== automatic ? true : undefined), 15_000);
     await caretTo(9);
-    const autoNow = frame.locator('.composer .chips .chip', { hasText: 'src/lamp.js:1-20' });
-    await autoNow.waitFor({ timeout: 15_000 });
-    const look = (l: typeof pinned) => l.evaluate((e) => { const s = getComputedStyle(e); return `${s.borderStyle} ${s.backgroundColor}`; });
-    assert.notEqual(await look(autoNow), await look(pinned), 'the automatic chip looks like a pinned one');
+    await frame.locator('.composer .chips .chip', { hasText: 'src/lamp.js:1-20' }).waitFor({ timeout: 15_000 });
+    assert.equal(await look(frame.locator('.composer .chips .chip', { hasText: 'src/lamp.js:1-20' })), automatic, 'the chip of the cursor lines looks automatic');
     await frame.getByRole('button', { name: 'Remove src/lamp.js:5 from the context' }).click();
 
     // A question about a mentioned file does not carry the cursor's lines.
