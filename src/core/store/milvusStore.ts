@@ -27,7 +27,7 @@ import {
 } from './schema';
 import type { Bm25Text } from './searchText';
 import { LITE_FLUSH_POLICY, LiteFlusher, type FlushPolicy } from './liteFlush';
-import { completeRead, countRows, scanAll } from './scan';
+import { completeRead, countRows, readOutline, scanAll } from './scan';
 import { runSearch } from './search';
 import type {
   ChunkPlacement,
@@ -35,6 +35,7 @@ import type {
   CollectionInfo,
   CreateCollectionOptions,
   IndexedFile,
+  OutlineRow,
   VectorCounts,
   VectorOf,
   SearchHit,
@@ -260,6 +261,14 @@ export class MilvusStore implements VectorStore {
       return [...files.entries()]
         .map(([path, f]) => ({ path, fileHash: f.fileHash, ids: f.ids.sort(), totalChunks: f.totalChunks }))
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    });
+  }
+
+  async outline(name: string, signal?: AbortSignal): Promise<OutlineRow[]> {
+    validateCollectionName(name);
+    return this.call('read outline', signal, async (c) => {
+      await this.ensureLoaded(c, name);
+      return readOutline(c, name, signal);
     });
   }
 

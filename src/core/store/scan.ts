@@ -11,7 +11,8 @@ import type { Logger } from '../logger';
 import { sleep } from '../sleep';
 import { check } from './calls';
 import { quote } from './filters';
-import { F } from './schema';
+import { F, fromEntity } from './schema';
+import type { OutlineRow } from './types';
 
 const PAGE = 8192;
 const HEX = '0123456789abcdefABCDEF';
@@ -84,4 +85,22 @@ export async function completeRead<T>(
     logger.warn(`Read ${result.seen} of ${result.total} ${what} after ${COMPLETE_READ_ATTEMPTS} attempts.`);
   }
   return result.value;
+}
+
+/** Every row's place and section (see OutlineRow), read in pages like scanAll. */
+export async function readOutline(client: MilvusClient, name: string, signal?: AbortSignal): Promise<OutlineRow[]> {
+  const out: OutlineRow[] = [];
+  await scanAll(
+    client,
+    name,
+    [F.id, F.path, F.startLine, F.endLine, F.language, F.section],
+    (rows) => {
+      for (const raw of rows) {
+        const row = fromEntity(raw);
+        out.push({ id: row.id, path: row.path, startLine: row.startLine, endLine: row.endLine, language: row.language, section: row.section ?? '' });
+      }
+    },
+    signal,
+  );
+  return out;
 }

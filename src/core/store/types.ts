@@ -71,6 +71,9 @@ export interface SearchHit {
   readonly score: number;
 }
 
+/** A chunk's place and section without its text: what the symbol index (search/symbolIndex.ts) is built from. */
+export type OutlineRow = Pick<ChunkRow, 'id' | 'path' | 'startLine' | 'endLine' | 'language'> & { readonly section: string };
+
 /** Where a chunk sits in its file: what changes when a chunk only moves (no new embedding). */
 export type ChunkPlacement = Pick<ChunkRow, 'id' | 'startLine' | 'endLine' | 'chunkIndex' | 'totalChunks' | 'fileHash'>;
 
@@ -118,6 +121,8 @@ export interface VectorStore {
   queryByPath(name: string, path: string, signal?: AbortSignal): Promise<ChunkRow[]>;
   /** Every indexed file of a collection with its hash and row ids (iterates, no 16k cap). */
   listIndexedFiles(name: string, signal?: AbortSignal): Promise<IndexedFile[]>;
+  /** Every row's place and section (code definitions, Markdown headings), without text or vectors (iterates, no 16k cap). */
+  outline(name: string, signal?: AbortSignal): Promise<OutlineRow[]>;
   /** Records that the collection's rows changed (see CollectionInfo.generation). */
   setGeneration(name: string, token: string, signal?: AbortSignal): Promise<void>;
   /**

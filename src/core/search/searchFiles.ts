@@ -1,0 +1,49 @@
+/**
+ * File-level search over one collection: the query is analysed (queryAnalysis.ts), a keyword
+ * search with the weighted query and a dense search with what the model should read run side by
+ * side, the collection's definitions index is consulted, and the files are ranked
+ * (fileRanking.ts). Without an embedder (or for a BM25-only collection) the dense side is left out.
+ */
+import { extensionOf } from '../indexing/language';
+import type { CollectionInfo, SearchOptions, VectorStore } from '../store/types';
+import { RANKING, rankFiles, type FileHit } from './fileRanking';
+import { analyzeQuery, denseQuery, keywordQuery, type QueryAnalysis } from './queryAnalysis';
+import { symbolIndexFor, type SymbolIndex } from './symbolIndex';
+
+export interface FileSearchOptions {
+  /** Files to return. */
+  readonly limit: number;
+  /** Embeds the text given (denseQuery's); absent: keyword search only. */
+  readonly embed?: (text: string) => Promise<number[] | undefined>;
+  readonly pathPrefix?: string;
+  readonly extensions?: readonly string[];
+}
+
+export interface PreparedQuery {
+  readonly query: string;
+  readonly analysis: QueryAnalysis;
+  readonly keyword: string;
+  readonly dense: string;
+}
+
+export function prepareQuery(query: string): PreparedQuery {
+  const analysis = analyzeQuery(query);
+  return { query, analysis, keyword: keywordQuery(query, analysis), dense: denseQuery(query, analysis) };
+}
+
+export async function searchFiles(store: VectorStore, info: CollectionInfo, q: PreparedQuery, options: FileSearchOptions, signal?: AbortSignal): Promise<FileHit[]> {
+  const scope: SearchOptions = {
+    ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
+    ...(options.extensions?.length ? { extensions: options.extensions } : {}),
+  };
+  const vector = info.embedding && options.embed ? await options.embed(q.dense) : undefined;
+  const [keyword, dense, symbols] = await Promise.all([
+    store.search(info.name, q.keyword, { ...scope, limit: RANKING.keywordChunks }, signal),
+    vector ? store.search(info.name, '', { ...scope, limit: RANKING.denseChunks, vector }, signal) : Promise.resolve([]),
+    symbolIndexFor(store, info, signal).catch((): SymbolIndex | undefined => undefined),
+  ]);
+  const exts = options.extensions?.map((e) => e.toLowerCase());
+  const accept = (path: string): boolean =>
+    (!options.pathPrefix || path.startsWith(options.pathPrefix)) && (!exts?.length || exts.includes(extensionOf(path)));
+  return rankFiles({ keyword, dense, analysis: q.analysis, query: q.query, symbols, accept }, options.limit);
+}
