@@ -4,8 +4,9 @@ import { ConfigError, StoreError } from '../core/errors';
 import { collectionNameFor, isValidCollectionName } from '../core/indexing/collectionName';
 import type { IndexProgress, IndexSummary } from '../core/indexing/events';
 import { Indexer, dryRunFolder } from '../core/indexing/indexer';
-import type { SearchHit, VectorCounts } from '../core/store/types';
-import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
+import type { VectorCounts } from '../core/store/types';
+import { searchCommand } from './search';
+import { boolFlag, collectionFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
 import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { COMMON_HELP, cliDataDir, cliLogger, commonOptions, withStore } from './context';
 
@@ -48,14 +49,6 @@ async function assertDirectory(dir: string): Promise<void> {
   if (!stat?.isDirectory()) {
     throw new ConfigError(`${dir} is not a folder.`);
   }
-}
-
-function collectionFlag(args: ParsedArgs): string | undefined {
-  const name = stringFlag(args, 'collection');
-  if (name !== undefined && !isValidCollectionName(name)) {
-    throw new ConfigError(`"${name}" is not a valid collection name: letters, digits and underscores, starting with a letter or underscore, at most 64 characters.`);
-  }
-  return name;
 }
 
 const indexCommand: CliCommand = {
@@ -166,109 +159,6 @@ const addCommand: CliCommand = {
       io.stdout(`Added ${result.path} to ${collection}: ${result.chunks} chunks, ${result.embedded} embedded.\n`);
     }
     return result.skipped ? 1 : 0;
-  },
-};
-
-/** A hit as printed by `search --json`: `text` is the chunk as in the file (path and lines are fields). */
-function hitJson(hit: SearchHit): Record<string, unknown> {
-  return {
-    path: hit.path,
-    startLine: hit.startLine,
-    endLine: hit.endLine,
-    score: hit.score,
-    text: hit.text,
-    language: hit.language,
-    chunkIndex: hit.chunkIndex,
-    totalChunks: hit.totalChunks,
-    id: hit.id,
-  };
-}
-
-const searchCommand: CliCommand = {
-  name: 'search',
-  summary: 'Search a collection (hybrid BM25 + dense when it has vectors, else BM25)',
-  usage: [
-    'Usage: kimi-milvus search "<query>" [--collection NAME] [--limit N] [--path-prefix P] [--ext ts,md] [--json]',
-    '',
-    'Prints the best chunks, best first: path:start-end, score and text. With --json, an array of',
-    '{ path, startLine, endLine, score, text, language, chunkIndex, totalChunks, id }.',
-    'The query is embedded with the same embedding settings as the collection when it has vectors.',
-    '',
-    '  --collection NAME         default: the collection of the current folder',
-    '  --limit N                 number of hits (default 10)',
-    '  --path-prefix P           only paths starting with P (relative, forward slashes)',
-    '  --ext LIST                only these extensions, comma-separated',
-    '',
-    EMBEDDING_HELP,
-    '',
-    COMMON_HELP,
-  ].join('\n'),
-  options: {
-    ...commonOptions,
-    ...embeddingOptions,
-    collection: { type: 'string' },
-    limit: { type: 'string' },
-    'path-prefix': { type: 'string' },
-    ext: { type: 'string' },
-  },
-  async run(args, io) {
-    const query = args.positionals.join(' ').trim();
-    if (!query) {
-      io.stderr(`${this.usage}\n`);
-      return 2;
-    }
-    const collection = collectionFlag(args) ?? collectionNameFor(io.cwd);
-    const limitText = stringFlag(args, 'limit') ?? '10';
-    const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new ConfigError(`--limit must be an integer from 1 to 1000 (got "${limitText}").`);
-    }
-    const ext = stringFlag(args, 'ext');
-    const embedder = cliEmbedder(args, io);
-    const hits = await withStore(io, args, async ({ store }) => {
-      if (!(await store.hasCollection(collection, io.signal))) {
-        throw new StoreError(`There is no collection "${collection}". Index a folder first: kimi-milvus index <dir>`, 'not-found');
-      }
-      const info = await store.describeCollection(collection, io.signal);
-      let vector: number[] | undefined;
-      if (info.embedding) {
-        const spec = embedder.spec;
-        if (!spec) {
-          io.stderr(`Note: ${collection} has vectors (${info.embedding.model}) but no embedding endpoint is configured; searching with BM25 only.\n`);
-        } else if (spec.model !== info.embedding.model || spec.dimensions !== info.embedding.dimensions) {
-          throw new ConfigError(
-            `${collection} was indexed with ${info.embedding.model} (${info.embedding.dimensions} dimensions), but the configured embedder is ` +
-              `${spec.model} (${spec.dimensions}). Use the same EMBEDDING_* settings, or re-index.`,
-          );
-        } else {
-          [vector] = await embedder.embed([query], io.signal);
-        }
-      }
-      return store.search(
-        collection,
-        query,
-        {
-          limit,
-          vector,
-          pathPrefix: stringFlag(args, 'path-prefix'),
-          extensions: ext ? ext.split(',').map((e) => e.trim().replace(/^\./, '')).filter(Boolean) : undefined,
-        },
-        io.signal,
-      );
-    });
-    if (boolFlag(args, 'json')) {
-      io.stdout(`${JSON.stringify(hits.map(hitJson), null, 2)}\n`);
-      return 0;
-    }
-    if (hits.length === 0) {
-      io.stdout('No matches.\n');
-      return 0;
-    }
-    hits.forEach((h, i) => {
-      const body = h.text.split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n');
-      io.stdout(`${i + 1}. ${h.path}:${h.startLine}-${h.endLine}  score ${h.score.toFixed(3)}\n${body}\n\n`);
-    });
-    return 0;
   },
 };
 

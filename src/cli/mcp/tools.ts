@@ -10,6 +10,7 @@ import { listAllCollections } from '../../core/agent/tools/databaseTools';
 import type { JsonSchema, Tool, ToolOutcome } from '../../core/agent/tools/registry';
 import { readResultText, searchResultText } from '../../core/agent/tools/resultText';
 import { searchWorkspace } from '../../core/agent/tools/searchTools';
+import { findSymbol } from '../../core/agent/tools/symbolTools';
 import type { ToolEnv } from '../../core/agent/tools/context';
 import { indexStatusTool, indexWorkspaceTool, clearIndexTool } from './indexTools';
 import type { McpSession } from './session';
@@ -74,6 +75,7 @@ export function createMcpTools(session: McpSession): McpTool[] {
       // The agent's message speaks of VS Code and the CLI; an MCP client can index by itself.
       failureHint: ' Over MCP: call index_workspace, then search again.',
     }),
+    agentTool(session, findSymbol, { title: 'Find a definition', annotations: READ_ONLY, failureHint: ' Over MCP: call index_workspace, then try again.' }),
     agentTool(session, readFile, { title: 'Read workspace file lines', annotations: READ_ONLY, text: readResultText }),
     agentTool(session, listFiles, { title: 'List workspace files', annotations: READ_ONLY }),
     indexWorkspaceTool(session),

@@ -4,6 +4,8 @@
  * when the collection has vectors from the configured embedder, BM25 otherwise.
  */
 import * as path from 'node:path';
+import type { FileHit } from '../../search/fileRanking';
+import { prepareQuery, searchFiles } from '../../search/searchFiles';
 import type { CollectionInfo, SearchHit } from '../../store/types';
 import type { SourceRef } from '../events';
 import type { ToolEnv } from './context';
@@ -87,18 +89,40 @@ function normalizePrefix(env: ToolEnv, input: string): string {
   return p.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
 }
 
+/** A ranked file as the model reads it: its best chunk to quote, its other chunks, and why it was chosen. */
+function fileJson(file: FileHit, collection?: string): Record<string, unknown> {
+  const best = file.chunks[0];
+  const def = file.defines[0];
+  const lines = best ? { start_line: best.startLine, end_line: best.endLine } : def ? { start_line: def.startLine, end_line: def.endLine } : { start_line: 1, end_line: 1 };
+  const why = [...(file.named ? ['named in the query'] : []), ...file.defines.slice(0, 4).map((d) => `defines ${d.qualified} (lines ${d.startLine}-${d.endLine})`)];
+  return {
+    citation: `${file.path}:${lines.start_line}-${lines.end_line}`,
+    path: file.path,
+    ...lines,
+    score: Math.round(file.score * 1000) / 1000,
+    ...(collection ? { collection } : {}),
+    ...(why.length ? { why } : {}),
+    ...(file.chunks.length > 1 ? { also: file.chunks.slice(1).map((c) => `${c.path}:${c.startLine}-${c.endLine}`) } : {}),
+    text: best ? cut(best.text) : '',
+  };
+}
+
+function cut(text: string): string {
+  return text.length > MAX_HIT_CHARS ? `${text.slice(0, MAX_HIT_CHARS)}\n…[cut; use read_file for more]` : text;
+}
+
 export function searchWorkspace(env: ToolEnv): Tool {
   return {
     name: 'search_workspace',
     description:
-      'Search the indexed code and documents of this workspace (hybrid keyword + semantic). Use it for any question about this project. Hits carry a citation "path:start-end".',
+      'Search the indexed code and documents of this workspace (keyword + semantic) and get the most relevant FILES, best first, each with its best passage (citation "path:start-end"), other passages, and why it matched (the definitions of names in your query it holds, or its path named in the query). Use it for any question about this project. Query with the identifiers, file paths, error messages and words of the question (a whole bug report works: its names and traceback count most); use English terms for English code. To go to a known definition use find_symbol.',
     parameters: {
       type: 'object',
       properties: {
-        query: { type: 'string', minLength: 1, description: 'What to look for: identifiers, error messages, or a description' },
+        query: { type: 'string', minLength: 1, description: 'What to look for: identifiers, paths, error messages, or a description (a bug report as is works too)' },
         path: { type: 'string', description: 'Only files under this relative path prefix, e.g. "src/core/"' },
         extensions: { type: 'array', items: { type: 'string' }, maxItems: 50, description: 'Only files with these extensions, e.g. ["ts", "md"]' },
-        limit: { type: 'integer', minimum: 1, maximum: 30, default: 8, description: 'Number of results' },
+        limit: { type: 'integer', minimum: 1, maximum: 30, default: 8, description: 'Number of files' },
       },
       required: ['query'],
     },
@@ -124,7 +148,8 @@ export function searchWorkspace(env: ToolEnv): Tool {
         }
       }
       const cache = new Map<string, number[]>();
-      const found: Array<{ hit: SearchHit; collection: string; root?: string }> = [];
+      const prepared = prepareQuery(query);
+      const found: Array<{ file: FileHit; collection: string; root?: string }> = [];
       let searched = 0;
       for (const [collection, folder] of targets) {
         if (!(await env.store.hasCollection(collection, signal))) {
@@ -132,11 +157,11 @@ export function searchWorkspace(env: ToolEnv): Tool {
         }
         searched++;
         const info = await env.store.describeCollection(collection, signal);
-        const vector = await queryVector(env, info, query, cache, signal);
+        const embed = (text: string): Promise<number[] | undefined> => queryVector(env, info, text, cache, signal);
         const root = folder ?? info.metadata.root;
         for (const pathPrefix of prefixes) {
-          const hits = await env.store.search(collection, query, { limit, vector, ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
-          found.push(...hits.map((hit) => ({ hit, collection, root })));
+          const files = await searchFiles(env.store, info, prepared, { limit, embed, ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
+          found.push(...files.map((file) => ({ file, collection, root })));
         }
       }
       if (searched === 0) {
@@ -144,17 +169,18 @@ export function searchWorkspace(env: ToolEnv): Tool {
           'This workspace has not been indexed yet, so there is nothing to search. Tell the user to run "Kimi Milvus: Index Workspace" (or `kimi-milvus index`); meanwhile list_files and read_file still work.',
         );
       }
-      found.sort((a, b) => b.hit.score - a.hit.score);
+      found.sort((a, b) => b.file.score - a.file.score);
       const top = found.slice(0, limit);
       const multi = targets.size > 1;
+      const results = top.map((f) => fileJson(f.file, multi ? f.collection : undefined));
       return ok(
         {
-          message: `Found ${top.length} results${prefix ? ` under ${prefix}` : ''}`,
+          message: `Found ${top.length} files${prefix ? ` under ${prefix}` : ''}`,
           query,
-          results: top.map((f) => hitJson(f.hit, multi ? f.collection : undefined)),
+          results,
         },
-        `${top.length} hit(s)${prefix ? ` in ${prefix}` : ''}`,
-        top.map((f) => source(f.hit, f.root)),
+        `${top.length} file(s)${prefix ? ` in ${prefix}` : ''}`,
+        top.map((f, i) => ({ path: f.file.path, startLine: Number(results[i].start_line), endLine: Number(results[i].end_line), ...(f.root ? { root: f.root } : {}) })),
       );
     },
   };
