@@ -142,7 +142,7 @@ function match(rules: readonly Rule[], text: string, stack: readonly Open[], lin
   for (const rule of rules) {
     const m = rule.re.exec(text);
     const name = m?.[rule.name];
-    if (!m || !name || NOT_NAMES.has(name.toLowerCase())) {
+    if (!m || !name || NOT_NAMES.has(name)) {
       continue;
     }
     const owner = rule.owner !== undefined ? m[rule.owner] : undefined;
