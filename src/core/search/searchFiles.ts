@@ -17,6 +17,8 @@ export interface FileSearchOptions {
   readonly embed?: (text: string) => Promise<number[] | undefined>;
   readonly pathPrefix?: string;
   readonly extensions?: readonly string[];
+  /** How long to wait for a definitions index never read before (see symbolIndexFor); default: until read. */
+  readonly symbolsWaitMs?: number;
 }
 
 export interface PreparedQuery {
@@ -40,7 +42,7 @@ export async function searchFiles(store: VectorStore, info: CollectionInfo, q: P
   const [keyword, dense, symbols] = await Promise.all([
     store.search(info.name, q.keyword, { ...scope, limit: RANKING.keywordChunks }, signal),
     vector ? store.search(info.name, '', { ...scope, limit: RANKING.denseChunks, vector }, signal) : Promise.resolve([]),
-    symbolIndexFor(store, info, signal).catch((): SymbolIndex | undefined => undefined),
+    symbolIndexFor(store, info, { waitMs: options.symbolsWaitMs }, signal).catch((): SymbolIndex | undefined => undefined),
   ]);
   const exts = options.extensions?.map((e) => e.toLowerCase());
   const accept = (path: string): boolean =>

@@ -93,33 +93,98 @@ function qualifiedTailMatches(def: SymbolDef, parts: readonly string[]): boolean
   return false;
 }
 
-interface Cached {
-  readonly key: string;
-  readonly index: Promise<SymbolIndex>;
+interface Entry {
+  /** The newest index read, and the generation and row count it was read at. */
+  ready?: SymbolIndex;
+  readyKey?: string;
+  /** A read in progress, and the key it reads. */
+  pending?: Promise<SymbolIndex>;
+  pendingKey?: string;
+  /** When the last read started (Date.now()). */
+  started?: number;
 }
 
-/** One table per store and collection, for as long as the store lives (no global state beyond it). */
-const tables = new WeakMap<VectorStore, Map<string, Cached>>();
+/**
+ * A collection that changes keeps its index this long before it is read again: every saved file
+ * changes the generation (live sync), and a read of a large collection costs the server seconds.
+ */
+const REFRESH_MS = 5 * 60_000;
 
-/** The collection's symbol index, read once per generation and row count and shared by every search of this store. */
-export function symbolIndexFor(store: VectorStore, info: CollectionInfo, signal?: AbortSignal): Promise<SymbolIndex> {
+/** One entry per store and collection, for as long as the store lives (no global state beyond it). */
+const tables = new WeakMap<VectorStore, Map<string, Entry>>();
+
+export interface SymbolIndexWait {
+  /**
+   * How long a search waits for an index it has never read (the first read of a large collection
+   * on Milvus Lite takes seconds to minutes); meanwhile it searches without. Default: until read.
+   */
+  readonly waitMs?: number;
+}
+
+/**
+ * The collection's symbol index. It is read once per generation and row count, in the background:
+ * a search after an index run gets the index it has (definitions seldom move) while the new one is
+ * read, and a search that has none waits at most `waitMs` for it.
+ */
+export async function symbolIndexFor(store: VectorStore, info: CollectionInfo, options: SymbolIndexWait = {}, signal?: AbortSignal): Promise<SymbolIndex | undefined> {
   let byCollection = tables.get(store);
   if (!byCollection) {
     byCollection = new Map();
     tables.set(store, byCollection);
   }
+  const entry = byCollection.get(info.name) ?? {};
+  byCollection.set(info.name, entry);
   const key = `${info.generation ?? ''}:${info.rowCount}`;
-  const cached = byCollection.get(info.name);
-  if (cached && cached.key === key) {
-    return cached.index;
+  if (entry.ready && entry.readyKey === key) {
+    return entry.ready;
   }
-  const index = store.outline(info.name, signal).then((rows) => new SymbolIndex(rows));
-  byCollection.set(info.name, { key, index });
-  // A failed or cancelled read is not kept: the next search reads again.
-  index.catch(() => {
-    if (byCollection?.get(info.name)?.index === index) {
-      byCollection.delete(info.name);
+  const fresh = entry.ready !== undefined && entry.started !== undefined && Date.now() - entry.started < REFRESH_MS;
+  if (!fresh && (!entry.pending || entry.pendingKey !== key)) {
+    entry.started = Date.now();
+    // Not tied to the caller's signal: the read serves later searches too.
+    const pending = store.outline(info.name).then((rows) => new SymbolIndex(rows));
+    entry.pending = pending;
+    entry.pendingKey = key;
+    pending.then(
+      (index) => {
+        if (entry.pending === pending) {
+          entry.ready = index;
+          entry.readyKey = key;
+          entry.pending = undefined;
+        }
+      },
+      () => {
+        if (entry.pending === pending) {
+          entry.pending = undefined;
+        }
+      },
+    );
+  }
+  if (entry.ready) {
+    return entry.ready;
+  }
+  return waitFor(entry.pending, options.waitMs, signal);
+}
+
+async function waitFor(pending: Promise<SymbolIndex> | undefined, waitMs: number | undefined, signal?: AbortSignal): Promise<SymbolIndex | undefined> {
+  if (!pending) {
+    return undefined;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const giveUp = new Promise<undefined>((resolve) => {
+    if (waitMs !== undefined) {
+      timer = setTimeout(() => resolve(undefined), Math.max(0, waitMs));
     }
+    onAbort = (): void => resolve(undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
-  return index;
+  try {
+    return await Promise.race([pending.catch(() => undefined), giveUp]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
 }

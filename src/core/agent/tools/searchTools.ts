@@ -13,6 +13,8 @@ import { int, str } from './context';
 import { fail, ok, type Tool } from './registry';
 
 const MAX_HIT_CHARS = 2_000;
+/** A search waits this long for a definitions index never read (a large collection's first read takes longer; later searches have it). */
+const SYMBOLS_WAIT_MS = 2_000;
 
 /** The query vector, when this collection's vectors come from the configured embedder. */
 async function queryVector(env: ToolEnv, info: CollectionInfo, query: string, cache: Map<string, number[]>, signal?: AbortSignal): Promise<number[] | undefined> {
@@ -160,7 +162,7 @@ export function searchWorkspace(env: ToolEnv): Tool {
         const embed = (text: string): Promise<number[] | undefined> => queryVector(env, info, text, cache, signal);
         const root = folder ?? info.metadata.root;
         for (const pathPrefix of prefixes) {
-          const files = await searchFiles(env.store, info, prepared, { limit, embed, ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
+          const files = await searchFiles(env.store, info, prepared, { limit, embed, symbolsWaitMs: SYMBOLS_WAIT_MS, ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
           found.push(...files.map((file) => ({ file, collection, root })));
         }
       }

@@ -56,7 +56,10 @@ export function findSymbol(env: ToolEnv): Tool {
         }
         searched++;
         const info = await env.store.describeCollection(collection, signal);
-        const index = await symbolIndexFor(env.store, info, signal);
+        const index = await symbolIndexFor(env.store, info, {}, signal);
+        if (!index) {
+          return fail('The definitions index could not be read from Milvus (cancelled or failed). Try again, or use search_workspace with the name.');
+        }
         found.push(...index.find(name).map((def) => ({ def, collection, root: folder || info.metadata.root })));
       }
       if (searched === 0) {
