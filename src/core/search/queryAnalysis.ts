@@ -87,7 +87,8 @@ export function analyzeQuery(query: string): QueryAnalysis {
   const text = query.replace(/\r\n?/g, '\n');
   const weights = new Map<string, number>();
   const add = (word: string, w: number): void => {
-    if (word.length < 2 || STOP.has(word.toLowerCase()) || /^\d/.test(word)) {
+    // Commit hashes and build ids (`e2060d5eec73`) are not names.
+    if (word.length < 2 || STOP.has(word.toLowerCase()) || /^\d/.test(word) || (/\d/.test(word) && /^[0-9a-f]{7,}$/.test(word))) {
       return;
     }
     weights.set(word, (weights.get(word) ?? 0) + w);
@@ -130,7 +131,9 @@ export function analyzeQuery(query: string): QueryAnalysis {
       add(m[1], 1);
     }
     for (const m of region.matchAll(WORD)) {
-      add(m[0], looksLikeCode(m[0]) || /^[A-Z]/.test(m[0]) ? 1 : 0.25);
+      // A capitalized word used as code (`Matrix.zeros`, `Symbol(`, `a[0]`) is a name; one in a console banner is not.
+      const next = region.charAt((m.index ?? 0) + m[0].length);
+      add(m[0], looksLikeCode(m[0]) || (/^[A-Z]/.test(m[0]) && (next === '.' || next === '(' || next === '[')) ? 1 : 0.25);
     }
   }
   for (const m of text.matchAll(WORD)) {
