@@ -127,6 +127,11 @@ export function analyzeQuery(query: string): QueryAnalysis {
     add(m[0], looksLikeCode(m[0]) || ERROR_NAME.test(m[0]) ? 3 : 0);
   }
   for (const region of code) {
+    // An inline span that is one name (`Permutation`, `is_upper()`) was marked as code by its author.
+    const single = /^\s*([A-Za-z_]\w*)(?:\(\))?\s*$/.exec(region);
+    if (single) {
+      add(single[1], 1);
+    }
     for (const m of region.matchAll(CALL)) {
       add(m[1], 1);
     }

@@ -33,16 +33,27 @@ export function prepareQuery(query: string): PreparedQuery {
   return { query, analysis, keyword: keywordQuery(query, analysis), dense: denseQuery(query, analysis) };
 }
 
+/** The query without `words` (whole words, any case); the query itself when that would leave nothing. */
+export function withoutWords(query: string, words: ReadonlySet<string> | undefined): string {
+  if (!words || words.size === 0) {
+    return query;
+  }
+  const out = query.replace(/[\p{L}\p{N}_]+/gu, (w) => (words.has(w.toLowerCase()) ? ' ' : w));
+  return out.trim() ? out : query;
+}
+
 export async function searchFiles(store: VectorStore, info: CollectionInfo, q: PreparedQuery, options: FileSearchOptions, signal?: AbortSignal): Promise<FileHit[]> {
   const scope: SearchOptions = {
     ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
     ...(options.extensions?.length ? { extensions: options.extensions } : {}),
   };
-  const vector = info.embedding && options.embed ? await options.embed(q.dense) : undefined;
-  const [keyword, dense, symbols] = await Promise.all([
-    store.search(info.name, q.keyword, { ...scope, limit: RANKING.keywordChunks }, signal),
-    vector ? store.search(info.name, '', { ...scope, limit: RANKING.denseChunks, vector }, signal) : Promise.resolve([]),
+  const [vector, symbols] = await Promise.all([
+    info.embedding && options.embed ? options.embed(q.dense) : Promise.resolve(undefined),
     symbolIndexFor(store, info, { waitMs: options.symbolsWaitMs }, signal).catch((): SymbolIndex | undefined => undefined),
+  ]);
+  const [keyword, dense] = await Promise.all([
+    store.search(info.name, withoutWords(q.keyword, symbols?.commonPathWords), { ...scope, limit: RANKING.keywordChunks }, signal),
+    vector ? store.search(info.name, '', { ...scope, limit: RANKING.denseChunks, vector }, signal) : Promise.resolve([]),
   ]);
   const exts = options.extensions?.map((e) => e.toLowerCase());
   const accept = (path: string): boolean =>

@@ -24,6 +24,12 @@ export class SymbolIndex {
   private readonly byLower = new Map<string, SymbolDef[]>();
   /** Every indexed path (with or without definitions). */
   readonly files: readonly string[];
+  /**
+   * Words in the paths of most files (a package's own name, `src`, `py`): every chunk has them
+   * (its path is part of what is searched), so they rank nothing, and on Milvus Lite a query term
+   * costs a walk over every chunk that has it.
+   */
+  readonly commonPathWords: ReadonlySet<string>;
 
   constructor(rows: readonly OutlineRow[]) {
     const files = new Set<string>();
@@ -43,6 +49,7 @@ export class SymbolIndex {
       }
     }
     this.files = [...files].sort();
+    this.commonPathWords = commonWords(this.files);
   }
 
   /** Definitions named exactly `name` (the last part of their qualified name). */
@@ -68,6 +75,27 @@ export class SymbolIndex {
     }
     return pool.filter((d) => qualifiedTailMatches(d, parts));
   }
+}
+
+/** Path words shared by at least half of ten or more files. */
+function commonWords(files: readonly string[]): Set<string> {
+  const counts = new Map<string, number>();
+  for (const f of files) {
+    for (const w of new Set(f.toLowerCase().split(/[^\p{L}\p{N}_]+/u))) {
+      if (w) {
+        counts.set(w, (counts.get(w) ?? 0) + 1);
+      }
+    }
+  }
+  const out = new Set<string>();
+  if (files.length >= 10) {
+    for (const [w, n] of counts) {
+      if (n * 2 >= files.length) {
+        out.add(w);
+      }
+    }
+  }
+  return out;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

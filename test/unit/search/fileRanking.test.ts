@@ -93,3 +93,15 @@ describe('symbol index', () => {
     assert.equal(index.files.length, 4);
   });
 });
+
+describe('words every path has', () => {
+  it('are known from the files and left out of the keyword query, unless nothing would be left', async () => {
+    const { withoutWords } = await import('../../../src/core/search/searchFiles');
+    const files = Array.from({ length: 12 }, (_, i) => row(`mypkg/sub${i % 3}/mod${i}.py`, ''));
+    const index = new SymbolIndex([...files, row('README.md', '')]);
+    assert.deepEqual([...index.commonPathWords].sort(), ['mypkg', 'py']);
+    assert.equal(withoutWords('mypkg.sub1.mod3 crashes in MyPkg', index.commonPathWords).replace(/\s+/g, ' ').trim(), '.sub1.mod3 crashes in');
+    assert.equal(withoutWords('mypkg', index.commonPathWords), 'mypkg');
+    assert.equal(new SymbolIndex([row('a/x.py', ''), row('a/y.py', '')]).commonPathWords.size, 0, 'too few files to tell');
+  });
+});
