@@ -2,6 +2,7 @@
  * node --import tsx bench/retrieval.bench.ts [-- --no-hybrid] [--no-local] [--corpus src|stdlib|both] [--verbose]
  *   [--code-min-fill F --code-anchor-mask M]   (another code cut rule than the product's, see constants.ts)
  *   [--no-definitions]   (code chunks without their definitions' names, the behaviour before)
+ *   [--src-root DIR]     (another copy of src/, e.g. an older one, so versions compare on one corpus)
  *
  * Search quality on real code, each mode side by side in one run. Two question sets:
  *  - src: this repository's src/, natural-language questions written from reading the code;
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     'code-min-fill': { type: 'string' },
     'code-anchor-mask': { type: 'string' },
     'no-definitions': { type: 'boolean', default: false },
+    'src-root': { type: 'string' },
   },
 });
 const CHUNK_OPTIONS = {
@@ -201,7 +203,7 @@ async function main(): Promise<void> {
   const progress = (m: string): boolean => process.stderr.write(`${m}\n`);
   const corpora: Corpus[] = [];
   if (values.corpus === 'src' || values.corpus === 'both') {
-    corpora.push({ name: 'src', root: path.join(repo, 'src'), questions: QUESTIONS, raw: true });
+    corpora.push({ name: 'src', root: values['src-root'] ? path.resolve(values['src-root']) : path.join(repo, 'src'), questions: QUESTIONS, raw: true });
   }
   const stdlib = values.corpus === 'stdlib' || values.corpus === 'both' ? stdlibCorpus() : undefined;
   if (stdlib) {

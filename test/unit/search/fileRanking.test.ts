@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { RANKING, rankFiles } from '../../../src/core/search/fileRanking';
 import { isAboutTestsOrDocs, isTestOrDocPath } from '../../../src/core/search/fileKinds';
 import { analyzeQuery } from '../../../src/core/search/queryAnalysis';
+import { withoutWords } from '../../../src/core/search/searchFiles';
 import { SymbolIndex } from '../../../src/core/search/symbolIndex';
 import { normalizeBm25 } from '../../../src/core/store/scores';
 import type { OutlineRow, SearchHit } from '../../../src/core/store/types';
@@ -95,8 +96,7 @@ describe('symbol index', () => {
 });
 
 describe('words every path has', () => {
-  it('are known from the files and left out of the keyword query, unless nothing would be left', async () => {
-    const { withoutWords } = await import('../../../src/core/search/searchFiles');
+  it('are known from the files and left out of the keyword query, unless nothing would be left', () => {
     const files = Array.from({ length: 12 }, (_, i) => row(`mypkg/sub${i % 3}/mod${i}.py`, ''));
     const index = new SymbolIndex([...files, row('README.md', '')]);
     assert.deepEqual([...index.commonPathWords].sort(), ['mypkg', 'py']);
