@@ -83,17 +83,11 @@ export function looksLikeCode(word: string): boolean {
   return /_/.test(word) || /[a-z][A-Z]/.test(word) || /^[A-Z][a-z0-9]+[A-Z]/.test(word) || /[A-Za-z][0-9]/.test(word);
 }
 
-export function analyzeQuery(query: string): QueryAnalysis {
-  const text = query.replace(/\r\n?/g, '\n');
-  const weights = new Map<string, number>();
-  const add = (word: string, w: number): void => {
-    // Commit hashes and build ids (`e2060d5eec73`) are not names.
-    if (word.length < 2 || STOP.has(word.toLowerCase()) || /^\d/.test(word) || (/\d/.test(word) && /^[0-9a-f]{7,}$/.test(word))) {
-      return;
-    }
-    weights.set(word, (weights.get(word) ?? 0) + w);
-  };
-  const frames: Array<{ path: string; func: string }> = [];
+type Frame = { readonly path: string; readonly func: string };
+
+/** Traceback frames, and every path written in the text or in a frame. */
+function locations(text: string): { frames: Frame[]; paths: Set<string> } {
+  const frames: Frame[] = [];
   for (const m of text.matchAll(FRAME_PY)) {
     frames.push({ path: clean(m[1]), func: m[2] });
   }
@@ -111,19 +105,24 @@ export function analyzeQuery(query: string): QueryAnalysis {
     if (/\.\w+$/.test(f.path)) {
       paths.add(f.path);
     }
+  }
+  return { frames, paths };
+}
+
+/** How strongly the text points at each name: frames, title, code regions, code-shaped words, dotted parts. */
+function nameWeights(text: string, code: readonly string[], frames: readonly Frame[], dotted: ReadonlySet<string>): Map<string, number> {
+  const weights = new Map<string, number>();
+  const add = (word: string, w: number): void => {
+    // Commit hashes and build ids (`e2060d5eec73`) are not names.
+    if (word.length < 2 || STOP.has(word.toLowerCase()) || /^\d/.test(word) || (/\d/.test(word) && /^[0-9a-f]{7,}$/.test(word))) {
+      return;
+    }
+    weights.set(word, (weights.get(word) ?? 0) + w);
+  };
+  for (const f of frames) {
     add(f.func, 2);
   }
-  const code = codeRegions(text);
-  const dotted = new Set<string>();
-  for (const region of [...code, text]) {
-    for (const m of region.matchAll(DOTTED)) {
-      if (!PATH_LIKE.test(m[0])) {
-        dotted.add(m[0]);
-      }
-    }
-  }
-  const title = text.split('\n', 1)[0] ?? '';
-  for (const m of title.matchAll(WORD)) {
+  for (const m of (text.split('\n', 1)[0] ?? '').matchAll(WORD)) {
     add(m[0], looksLikeCode(m[0]) || ERROR_NAME.test(m[0]) ? 3 : 0);
   }
   for (const region of code) {
@@ -151,7 +150,22 @@ export function analyzeQuery(query: string): QueryAnalysis {
       add(part, 0.5);
     }
   }
-  const identifiers = [...weights.entries()]
+  return weights;
+}
+
+export function analyzeQuery(query: string): QueryAnalysis {
+  const text = query.replace(/\r\n?/g, '\n');
+  const { frames, paths } = locations(text);
+  const code = codeRegions(text);
+  const dotted = new Set<string>();
+  for (const region of [...code, text]) {
+    for (const m of region.matchAll(DOTTED)) {
+      if (!PATH_LIKE.test(m[0])) {
+        dotted.add(m[0]);
+      }
+    }
+  }
+  const identifiers = [...nameWeights(text, code, frames, dotted).entries()]
     .filter(([, w]) => w > 0)
     .map(([t, weight]) => ({ text: t, weight }))
     .sort((a, b) => b.weight - a.weight || (a.text < b.text ? -1 : 1));
