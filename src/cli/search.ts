@@ -3,7 +3,7 @@ import { ConfigError, StoreError } from '../core/errors';
 import type { Embedder } from '../core/embedding/embedder';
 import { collectionNameFor } from '../core/indexing/collectionName';
 import type { FileHit } from '../core/search/fileRanking';
-import { prepareQuery, searchFiles } from '../core/search/searchFiles';
+import { SYMBOLS_WAIT_MS, prepareQuery, searchFiles } from '../core/search/searchFiles';
 import type { CollectionInfo, SearchHit } from '../core/store/types';
 import { boolFlag, collectionFlag, type CliCommand, type CliIO, stringFlag } from './command';
 import { EMBEDDING_HELP, cliEmbedder, embeddingOptions } from './config';
@@ -100,7 +100,7 @@ export const searchCommand: CliCommand = {
         const vector = embed ? await embed(query) : undefined;
         return { chunks: await store.search(collection, query, { limit, vector, pathPrefix, extensions }, io.signal) };
       }
-      return { files: await searchFiles(store, info, prepared, { limit, embed, pathPrefix, extensions }, io.signal) };
+      return { files: await searchFiles(store, info, prepared, { limit, embed, pathPrefix, extensions, symbolsWaitMs: SYMBOLS_WAIT_MS }, io.signal) };
     });
     if (boolFlag(args, 'json')) {
       io.stdout(`${JSON.stringify(found.files ? found.files.map(fileJson) : (found.chunks ?? []).map(hitJson), null, 2)}\n`);

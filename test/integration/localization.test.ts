@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { createToolRegistry } from '../../src/core/agent/tools';
 import { createEmbedder } from '../../src/core/embedding/factory';
 import { Indexer } from '../../src/core/indexing/indexer';
+import { symbolIndexFor } from '../../src/core/search/symbolIndex';
 import type { VectorStore } from '../../src/core/store/types';
 import { getTestStore, uniqueCollectionName } from './milvusEnv';
 
@@ -78,6 +79,10 @@ describe('file-level search and find_symbol on a real tree (real Milvus Lite)', 
     const indexer = new Indexer({ store, embedder, config: { include: [], exclude: [], maxFileSizeKb: 1024 } });
     const summary = await indexer.indexFolder(ws, { collection });
     assert.equal(summary.filesIndexed, Object.keys(FILES).length);
+    // A warm server has read the definitions index; a search waits at most 2 s for it, so the test
+    // reads it first rather than depend on the machine's speed.
+    const index = await symbolIndexFor(store, await store.describeCollection(collection));
+    assert.ok(index && index.files.length === Object.keys(FILES).length);
   });
   after(async () => {
     await store.dropCollection(collection).catch(() => undefined);

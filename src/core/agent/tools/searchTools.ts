@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { FileHit } from '../../search/fileRanking';
-import { prepareQuery, searchFiles } from '../../search/searchFiles';
+import { SYMBOLS_WAIT_MS, prepareQuery, searchFiles } from '../../search/searchFiles';
 import type { CollectionInfo, SearchHit } from '../../store/types';
 import type { SourceRef } from '../events';
 import type { ToolEnv } from './context';
@@ -13,8 +13,6 @@ import { int, str } from './context';
 import { fail, ok, type Tool } from './registry';
 
 const MAX_HIT_CHARS = 2_000;
-/** A search waits this long for a definitions index never read (a large collection's first read takes longer; later searches have it). */
-const SYMBOLS_WAIT_MS = 2_000;
 
 /** The query vector, when this collection's vectors come from the configured embedder. */
 async function queryVector(env: ToolEnv, info: CollectionInfo, query: string, cache: Map<string, number[]>, signal?: AbortSignal): Promise<number[] | undefined> {
