@@ -52,7 +52,7 @@ export function loadInstances(file: string): Instance[] {
       continue;
     }
     const row = JSON.parse(line) as Record<string, unknown>;
-    const repo = String(row.repo ?? '');
+    const repo = typeof row.repo === 'string' ? row.repo : '';
     const sdist = typeof row.sdist === 'string' ? row.sdist : DEFAULT_SDISTS[repo];
     const gold = Array.isArray(row.gold_files) ? row.gold_files.map(String) : [];
     if (!sdist || gold.length === 0 || typeof row.problem_statement !== 'string') {
@@ -107,7 +107,7 @@ function download(spec: string, dir: string, name: string, version: string, log:
       timeout: 900_000,
     });
   } catch (err) {
-    throw new Error(`Could not download ${spec} with pip (python3 -m pip must reach PyPI): ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`Could not download ${spec} with pip (python3 -m pip must reach PyPI): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const file = findSdist(dir, name, version);
   if (!file) {

@@ -95,7 +95,7 @@ export function deadlinesFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Par
     ['idleMs', seconds('idle-timeout', 'KIMI_MILVUS_IDLE_TIMEOUT')],
     ['totalMs', seconds('request-timeout', 'KIMI_MILVUS_REQUEST_TIMEOUT')],
   ] as const;
-  return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as Partial<Deadlines>;
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
 }
 
 function providerFrom(value: string | undefined): EmbeddingProvider {
@@ -130,6 +130,7 @@ export function indexConfigFrom(args: ParsedArgs): IndexConfig {
     include: stringList(args.values.include),
     exclude: stringList(args.values.exclude),
     maxFileSizeKb: size === undefined ? 1024 : positiveInt(size, '--max-file-size-kb'),
+    ...(args.values.documents === true ? { documents: true } : {}),
   };
 }
 

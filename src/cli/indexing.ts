@@ -1,14 +1,17 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, StoreError } from '../core/errors';
-import { collectionNameFor, isValidCollectionName } from '../core/indexing/collectionName';
+import { ConfigError } from '../core/errors';
+import { collectionNameFor } from '../core/indexing/collectionName';
 import type { IndexProgress, IndexSummary } from '../core/indexing/events';
-import { Indexer, dryRunFolder } from '../core/indexing/indexer';
+import { dryRunFolder } from '../core/indexing/indexer';
 import type { VectorCounts } from '../core/store/types';
 import { searchCommand } from './search';
-import { boolFlag, collectionFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
-import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingOptions, indexConfigFrom, indexOptions } from './config';
-import { COMMON_HELP, cliDataDir, cliLogger, commonOptions, withStore } from './context';
+import { boolFlag, collectionFlag, type CliCommand, type CliIO, stringFlag } from './command';
+import { EMBEDDING_HELP, INDEX_HELP, embeddingOptions, indexConfigFrom, indexOptions } from './config';
+import { COMMON_HELP, cliDataDir, commonOptions } from './context';
+import { DOCUMENTS_HELP, documentOptions } from './documents';
+import { withServices } from './services';
+import { folderSummaryText } from '../text/indexSummary';
 
 /** A progress line on stderr at most every two seconds; stdout stays clean for --json. */
 function progressPrinter(io: CliIO): (p: IndexProgress) => void {
@@ -22,26 +25,6 @@ function progressPrinter(io: CliIO): (p: IndexProgress) => void {
     const eta = p.etaSeconds !== undefined && p.phase !== 'done' ? `, about ${p.etaSeconds} s left` : '';
     io.stderr(`${p.phase}: ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} chunks${eta}\n`);
   };
-}
-
-function summaryText(s: IndexSummary): string {
-  const secs = (s.durationMs / 1000).toFixed(1);
-  const reasons = new Map<string, number>();
-  for (const k of s.skipped) {
-    reasons.set(k.reason, (reasons.get(k.reason) ?? 0) + 1);
-  }
-  const skipped = s.skipped.length ? ` Skipped ${s.skipped.length}: ${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')}.` : '';
-  if (s.dryRun) {
-    return (
-      `Dry run of ${s.root} → ${s.collection}: ${s.filesIndexed} files, ${s.bytes} bytes, about ${s.estimatedChunks ?? 0} chunks ` +
-      `and ${s.estimatedTokens ?? 0} embedding tokens.${skipped}\n`
-    );
-  }
-  const head = s.cancelled ? 'Cancelled; the collection is consistent, run again to finish.' : `Indexed ${s.root} into ${s.collection} in ${secs} s.`;
-  return (
-    `${head} Files: ${s.filesTotal} (${s.filesIndexed} written, ${s.filesUnchanged} unchanged, ${s.filesDeleted} removed). ` +
-    `Chunks: ${s.chunksWritten} written, ${s.chunksEmbedded} embedded, ${s.chunksDeleted} deleted.${skipped}\n`
-  );
 }
 
 async function assertDirectory(dir: string): Promise<void> {
@@ -69,11 +52,13 @@ const indexCommand: CliCommand = {
     '',
     INDEX_HELP,
     '',
+    DOCUMENTS_HELP,
+    '',
     EMBEDDING_HELP,
     '',
     COMMON_HELP,
   ].join('\n'),
-  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' } },
+  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, ...documentOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' } },
   async run(args, io) {
     const dirArg = args.positionals[0];
     if (!dirArg || args.positionals.length > 1) {
@@ -92,23 +77,28 @@ const indexCommand: CliCommand = {
     if (boolFlag(args, 'dry-run')) {
       summary = await dryRunFolder(root, config, { collection }, io.signal);
     } else {
-      const embedder = cliEmbedder(args, io);
-      summary = await withStore(io, args, async ({ store }) => {
-        const name = collection ?? collectionNameFor(root);
-        if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
-          io.stderr(`Dropping ${name} to rebuild it.\n`);
-          await store.dropCollection(name, io.signal);
-        }
-        const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
-        const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io), cacheDir });
-        const result = await indexer.indexFolder(root, { collection, onProgress }, io.signal);
-        if (!result.cancelled) {
-          vectors = await store.vectorCounts(name, io.signal);
-        }
-        return result;
-      });
+      const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
+      summary = await withServices(
+        io,
+        args,
+        async (services) => {
+          await services.embedder(); // a bad embedding setting fails before Milvus starts
+          const store = await services.store();
+          const name = collection ?? collectionNameFor(root);
+          if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
+            io.stderr(`Dropping ${name} to rebuild it.\n`);
+            await store.dropCollection(name, io.signal);
+          }
+          const result = await (await services.indexer()).indexFolder(root, { collection, onProgress }, io.signal);
+          if (!result.cancelled) {
+            vectors = await store.vectorCounts(name, io.signal);
+          }
+          return result;
+        },
+        { cacheDir },
+      );
     }
-    io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : summaryText(summary));
+    io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : `${folderSummaryText(summary, 'run')}\n`);
     return summary.cancelled ? 130 : 0;
   },
 };
@@ -127,11 +117,13 @@ const addCommand: CliCommand = {
     '  --root DIR                folder the stored path is relative to',
     '  --max-file-size-kb N      refuse larger files (default 1024)',
     '',
+    DOCUMENTS_HELP,
+    '',
     EMBEDDING_HELP,
     '',
     COMMON_HELP,
   ].join('\n'),
-  options: { ...commonOptions, ...embeddingOptions, collection: { type: 'string' }, root: { type: 'string' }, 'max-file-size-kb': { type: 'string' } },
+  options: { ...commonOptions, ...embeddingOptions, ...documentOptions, collection: { type: 'string' }, root: { type: 'string' }, 'max-file-size-kb': { type: 'string' } },
   async run(args, io) {
     const fileArg = args.positionals[0];
     const collection = collectionFlag(args);
@@ -147,14 +139,14 @@ const addCommand: CliCommand = {
     const rootFlag = stringFlag(args, 'root');
     const inCwd = !path.relative(io.cwd, file).startsWith('..');
     const root = rootFlag ? path.resolve(io.cwd, rootFlag) : inCwd ? io.cwd : '';
-    const embedder = cliEmbedder(args, io);
-    const result = await withStore(io, args, ({ store }) =>
-      new Indexer({ store, embedder, config: indexConfigFrom(args), logger: cliLogger(io) }).indexFile(file, collection, root, io.signal),
-    );
+    const result = await withServices(io, args, async (services) => {
+      await services.embedder(); // a bad embedding setting fails before Milvus starts
+      return (await services.indexer()).indexFile(file, collection, root, io.signal);
+    });
     if (boolFlag(args, 'json')) {
       io.stdout(`${JSON.stringify({ collection, ...result }, null, 2)}\n`);
     } else if (result.skipped) {
-      io.stderr(`Not added: ${result.path} is ${result.skipped === 'secret' ? 'a secret file' : result.skipped}.\n`);
+      io.stderr(result.detail ? `Not added: ${result.detail}\n` : `Not added: ${result.path} is ${result.skipped === 'secret' ? 'a secret file' : result.skipped}.\n`);
     } else {
       io.stdout(`Added ${result.path} to ${collection}: ${result.chunks} chunks, ${result.embedded} embedded.\n`);
     }
@@ -168,7 +160,7 @@ const collectionsCommand: CliCommand = {
   usage: ['Usage: kimi-milvus collections [--json]', '', 'Lists every collection of the Milvus server: rows, embedding model, indexed folder.', '', COMMON_HELP].join('\n'),
   options: { ...commonOptions },
   async run(args, io) {
-    const list = await withStore(io, args, ({ store }) => store.listCollections(io.signal));
+    const list = await withServices(io, args, async (services) => (await services.store()).listCollections(io.signal));
     if (boolFlag(args, 'json')) {
       io.stdout(`${JSON.stringify(list, null, 2)}\n`);
       return 0;

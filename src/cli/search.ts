@@ -1,13 +1,15 @@
 /** `kimi-milvus search`: the files (or chunks) of a collection that answer a query. */
+import { citationOf, documentLocator } from '../core/documents/citation';
 import { ConfigError, StoreError } from '../core/errors';
 import type { Embedder } from '../core/embedding/embedder';
 import { collectionNameFor } from '../core/indexing/collectionName';
 import type { FileHit } from '../core/search/fileRanking';
 import { SYMBOLS_WAIT_MS, prepareQuery, searchFiles } from '../core/search/searchFiles';
 import type { CollectionInfo, SearchHit } from '../core/store/types';
-import { boolFlag, collectionFlag, type CliCommand, type CliIO, stringFlag } from './command';
-import { EMBEDDING_HELP, cliEmbedder, embeddingOptions } from './config';
-import { COMMON_HELP, commonOptions, withStore } from './context';
+import { boolFlag, collectionFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
+import { EMBEDDING_HELP, embeddingOptions } from './config';
+import { COMMON_HELP, commonOptions } from './context';
+import { withServices } from './services';
 
 /** A hit as printed by `search --json`: `text` is the chunk as in the file (path and lines are fields). */
 function hitJson(hit: SearchHit): Record<string, unknown> {
@@ -17,6 +19,7 @@ function hitJson(hit: SearchHit): Record<string, unknown> {
     endLine: hit.endLine,
     score: hit.score,
     text: hit.text,
+    ...(documentLocator(hit) ? { citation: citationOf(hit) } : {}),
     language: hit.language,
     chunkIndex: hit.chunkIndex,
     totalChunks: hit.totalChunks,
@@ -34,10 +37,66 @@ function fileJson(file: FileHit): Record<string, unknown> {
     endLine: best?.endLine ?? def?.endLine ?? 1,
     score: file.score,
     text: best?.text ?? '',
+    ...(best && documentLocator(best) ? { citation: citationOf(best) } : {}),
     named: file.named,
     defines: file.defines.map((d) => d.qualified),
     chunks: file.chunks.map(hitJson),
   };
+}
+
+interface SearchRequest {
+  readonly query: string;
+  readonly collection: string;
+  readonly limit: number;
+  readonly pathPrefix?: string;
+  readonly extensions?: string[];
+  readonly chunks: boolean;
+}
+
+function searchRequest(args: ParsedArgs, io: CliIO, query: string): SearchRequest {
+  const limitText = stringFlag(args, 'limit') ?? '10';
+  const limit = Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new ConfigError(`--limit must be an integer from 1 to 1000 (got "${limitText}").`);
+  }
+  const ext = stringFlag(args, 'ext');
+  return {
+    query,
+    collection: collectionFlag(args) ?? collectionNameFor(io.cwd),
+    limit,
+    pathPrefix: stringFlag(args, 'path-prefix'),
+    extensions: ext ? ext.split(',').map((e) => e.trim().replace(/^\./, '')).filter(Boolean) : undefined,
+    chunks: boolFlag(args, 'chunks'),
+  };
+}
+
+/** The ranked files, or with --chunks the best chunks, as printed by --json. */
+async function runSearch(args: ParsedArgs, io: CliIO, req: SearchRequest): Promise<Array<Record<string, unknown>>> {
+  const { collection, limit, pathPrefix, extensions } = req;
+  return withServices(io, args, async (services) => {
+    const embedder = await services.embedder();
+    const store = await services.store();
+    if (!(await store.hasCollection(collection, io.signal))) {
+      throw new StoreError(`There is no collection "${collection}". Index a folder first: kimi-milvus index <dir>`, 'not-found');
+    }
+    const info = await store.describeCollection(collection, io.signal);
+    const embed = queryEmbedding(info, embedder, collection, io) ? async (text: string): Promise<number[] | undefined> => (await embedder.embed([text], io.signal))[0] : undefined;
+    if (req.chunks) {
+      const vector = embed ? await embed(req.query) : undefined;
+      return (await store.search(collection, req.query, { limit, vector, pathPrefix, extensions }, io.signal)).map(hitJson);
+    }
+    const files = await searchFiles(store, info, prepareQuery(req.query), { limit, embed, pathPrefix, extensions, symbolsWaitMs: SYMBOLS_WAIT_MS }, io.signal);
+    return files.map(fileJson);
+  });
+}
+
+/** One printed result: `path:start-end` (or a document's page), why it matched, and the passage's first lines. */
+function resultText(h: Record<string, unknown>, i: number): string {
+  const body = String(h.text).split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n');
+  const defines = Array.isArray(h.defines) && h.defines.length ? `  defines ${h.defines.slice(0, 4).join(', ')}\n` : '';
+  const named = h.named ? '  named in the query\n' : '';
+  const citation = typeof h.citation === 'string' ? h.citation : `${String(h.path)}:${String(h.startLine)}-${String(h.endLine)}`;
+  return `${i + 1}. ${citation}  score ${Number(h.score).toFixed(3)}\n${named}${defines}${body}\n\n`;
 }
 
 export const searchCommand: CliCommand = {
@@ -46,12 +105,13 @@ export const searchCommand: CliCommand = {
   usage: [
     'Usage: kimi-milvus search "<query>" [--collection NAME] [--limit N] [--path-prefix P] [--ext ts,md] [--chunks] [--json]',
     '',
-    'Prints the best files, best first: path:start-end of the best passage, score, why it matched',
-    '(definitions of names in the query, its path named in the query) and the passage. A whole bug',
-    'report or traceback works as the query. With --json, an array of { path, startLine, endLine,',
-    'score, text, named, defines, chunks }. --chunks lists the best chunks instead, as',
-    '{ path, startLine, endLine, score, text, language, chunkIndex, totalChunks, id }.',
-    'The query is embedded with the same embedding settings as the collection when it has vectors.',
+    'Prints the best files, best first: path:start-end of the best passage (a document: its page, slide',
+    'or sheet), score, why it matched (definitions of names in the query, its path named in the query)',
+    'and the passage. A whole bug report or traceback works as the query. With --json, an array of',
+    '{ path, startLine, endLine, score, text, citation?, named, defines, chunks }. --chunks lists the',
+    'best chunks instead, as { path, startLine, endLine, score, text, citation?, language, chunkIndex,',
+    'totalChunks, id }. The query is embedded with the same embedding settings as the collection when',
+    'it has vectors.',
     '',
     '  --collection NAME         default: the collection of the current folder',
     '  --limit N                 number of files (or chunks; default 10)',
@@ -78,45 +138,12 @@ export const searchCommand: CliCommand = {
       io.stderr(`${this.usage}\n`);
       return 2;
     }
-    const collection = collectionFlag(args) ?? collectionNameFor(io.cwd);
-    const limitText = stringFlag(args, 'limit') ?? '10';
-    const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new ConfigError(`--limit must be an integer from 1 to 1000 (got "${limitText}").`);
-    }
-    const ext = stringFlag(args, 'ext');
-    const pathPrefix = stringFlag(args, 'path-prefix');
-    const extensions = ext ? ext.split(',').map((e) => e.trim().replace(/^\./, '')).filter(Boolean) : undefined;
-    const embedder = cliEmbedder(args, io);
-    const prepared = prepareQuery(query);
-    const found = await withStore(io, args, async ({ store }) => {
-      if (!(await store.hasCollection(collection, io.signal))) {
-        throw new StoreError(`There is no collection "${collection}". Index a folder first: kimi-milvus index <dir>`, 'not-found');
-      }
-      const info = await store.describeCollection(collection, io.signal);
-      const canEmbed = queryEmbedding(info, embedder, collection, io);
-      const embed = canEmbed ? async (text: string): Promise<number[] | undefined> => (await embedder.embed([text], io.signal))[0] : undefined;
-      if (boolFlag(args, 'chunks')) {
-        const vector = embed ? await embed(query) : undefined;
-        return { chunks: await store.search(collection, query, { limit, vector, pathPrefix, extensions }, io.signal) };
-      }
-      return { files: await searchFiles(store, info, prepared, { limit, embed, pathPrefix, extensions, symbolsWaitMs: SYMBOLS_WAIT_MS }, io.signal) };
-    });
+    const printed = await runSearch(args, io, searchRequest(args, io, query));
     if (boolFlag(args, 'json')) {
-      io.stdout(`${JSON.stringify(found.files ? found.files.map(fileJson) : (found.chunks ?? []).map(hitJson), null, 2)}\n`);
-      return 0;
+      io.stdout(`${JSON.stringify(printed, null, 2)}\n`);
+    } else {
+      io.stdout(printed.length === 0 ? 'No matches.\n' : printed.map(resultText).join(''));
     }
-    const printed = found.files ? found.files.map(fileJson) : (found.chunks ?? []).map(hitJson);
-    if (printed.length === 0) {
-      io.stdout('No matches.\n');
-      return 0;
-    }
-    printed.forEach((h, i) => {
-      const body = String(h.text).split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n');
-      const defines = Array.isArray(h.defines) && h.defines.length ? `  defines ${h.defines.slice(0, 4).join(', ')}\n` : '';
-      const named = h.named ? '  named in the query\n' : '';
-      io.stdout(`${i + 1}. ${String(h.path)}:${String(h.startLine)}-${String(h.endLine)}  score ${Number(h.score).toFixed(3)}\n${named}${defines}${body}\n\n`);
-    });
     return 0;
   },
 };
@@ -139,4 +166,3 @@ function queryEmbedding(info: CollectionInfo, embedder: Embedder, collection: st
   }
   return true;
 }
-

@@ -1,7 +1,7 @@
 /**
- * The system prompt: the seed's decision principles (shared/seeds/000, "Intelligent Decision
- * Principles"), adapted to a codebase. The date is included because the model does not know it
- * (kimi-api.md §10).
+ * The system prompt: the original design's decision principles (docs/reference/design.md#the-agent), adapted to a
+ * codebase. The date is included because the model does not know it
+ * (docs/reference/kimi-api.md#conversation-state).
  */
 export function defaultSystemPrompt(now: Date, options: { webSearch?: boolean; workspaceFolders?: readonly string[] } = {}): string {
   const date = now.toISOString().slice(0, 10);
@@ -18,7 +18,7 @@ Decision principles:
 6. When a tool fails, read its message and fix the cause (for example, create a missing collection, then retry), or explain the problem to the user.
 7. Independent tool calls can be made together in one turn.${options.webSearch ? '\n8. Use $web_search only for recent or external facts that are not in the workspace and not general knowledge.' : ''}
 
-When you use workspace content, cite it as path:start-end (for example src/core/config.ts:10-24), using the citations the tools return. Be concise; use Markdown with fenced code blocks.
+When you use workspace content, cite it as path:start-end (for example src/core/config.ts:10-24), or a document by its page, slide or sheet as the tools cite it (for example docs/spec.pdf p.12), using the citations the tools return. Be concise; use Markdown with fenced code blocks.
 Remember: don't use tools just to use tools; solve the user's problem in the optimal way.`;
 }
 

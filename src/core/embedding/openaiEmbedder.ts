@@ -1,5 +1,5 @@
 import type { LimitFunction } from 'p-limit' with { 'resolution-mode': 'import' };
-import { ApiError, ConfigError, UserAbortError, errorMessage } from '../errors';
+import { ConfigError, EmbeddingApiError, UserAbortError, errorMessage } from '../errors';
 import { type Logger, nullLogger } from '../logger';
 import type { EmbeddingSpec } from '../store/types';
 import { sleep } from '../sleep';
@@ -109,7 +109,7 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   private async request(batch: string[], signal: AbortSignal): Promise<number[][]> {
-    let last: ApiError | undefined;
+    let last: EmbeddingApiError | undefined;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       if (signal.aborted) {
         throw new UserAbortError();
@@ -126,41 +126,26 @@ export class OpenAiEmbedder implements Embedder {
       this.logger.debug(`embedding request failed (${last.message}); retry ${attempt + 1}/${this.maxRetries} in ${Math.round(wait)} ms`);
       await sleep(wait, signal);
     }
-    const error = last ?? new ApiError('Embedding failed.', undefined, undefined, false);
+    const error = last ?? new EmbeddingApiError('failed', 'Embedding failed.', { retryable: false });
     if (error.retryable && this.maxRetries > 0) {
-      throw new ApiError(`${error.message} Gave up after ${this.maxRetries} retries.`, error.status, error.type, true, error.requestId, { cause: error });
+      const { status, type, requestId, details } = error;
+      throw new EmbeddingApiError(error.code, `${error.message} Gave up after ${this.maxRetries} retries.`, { status, type, retryable: true, requestId, details, cause: error });
     }
     throw error;
   }
 
-  private async attempt(batch: string[], signal: AbortSignal): Promise<number[][] | { error: ApiError; retryAfterMs?: number }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.options.apiKey) {
-      headers.authorization = `Bearer ${this.options.apiKey}`;
-    }
+  private async attempt(batch: string[], signal: AbortSignal): Promise<number[][] | { error: EmbeddingApiError; retryAfterMs?: number }> {
     const encoding = this.encoding;
-    const body: Record<string, unknown> = { model: this.options.model, input: batch, encoding_format: encoding };
-    // Only the text-embedding-3 family accepts `dimensions`; other servers may reject the field.
-    if (/text-embedding-3/.test(this.options.model)) {
-      body.dimensions = this.options.dimensions;
-    }
     let res: Response;
     try {
       res = await this.fetchFn(this.url, {
         method: 'POST',
-        headers,
-        body: JSON.stringify(body),
+        headers: this.headers(),
+        body: JSON.stringify(this.body(batch, encoding)),
         signal,
       });
     } catch (err) {
-      if (signal.aborted) {
-        throw new UserAbortError();
-      }
-      const deadline = deadlineOf(err);
-      if (deadline) {
-        return { error: new ApiError(deadline.message, undefined, 'timeout', true) };
-      }
-      return { error: new ApiError(`Embedding request to ${this.host} failed: ${new Redactor([this.options.apiKey]).redact(errorMessage(err))}.`, undefined, 'connection', true) };
+      return { error: this.requestError(err, signal) };
     }
     const requestId = res.headers.get('x-request-id') ?? undefined;
     let text: string;
@@ -171,7 +156,9 @@ export class OpenAiEmbedder implements Embedder {
         throw new UserAbortError();
       }
       const deadline = deadlineOf(err);
-      return { error: new ApiError(deadline?.message ?? `Embedding response from ${this.host} was cut off: ${errorMessage(err)}`, res.status, deadline ? 'timeout' : 'connection', true, requestId) };
+      const message = deadline?.message ?? `Embedding response from ${this.host} was cut off: ${errorMessage(err)}`;
+      const type = deadline ? 'timeout' : 'connection';
+      return { error: new EmbeddingApiError(type, message, { status: res.status, type, retryable: true, requestId, details: this.details() }) };
     }
     if (!res.ok) {
       if (encoding === 'base64' && (res.status === 400 || res.status === 422)) {
@@ -185,32 +172,65 @@ export class OpenAiEmbedder implements Embedder {
     const dims = vectors[0]?.length;
     if (dims !== undefined && dims !== this.options.dimensions) {
       throw new ConfigError(
-        `The embedding model "${this.options.model}" returns ${dims}-dimensional vectors, but ${this.options.dimensions} are configured. ` +
-          `Set the embedding dimensions to ${dims} (EMBEDDING_DIMENSIONS or kimiMilvus.embedding.dimensions) and re-index.`,
+        `The embedding model "${this.options.model}" returns ${dims}-dimensional vectors, but ${this.options.dimensions} are configured.`,
+        'embedding-dimensions',
+        { dimensions: dims },
       );
     }
     return vectors;
   }
 
-  private httpError(status: number, body: string, requestId: string | undefined): ApiError {
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.options.apiKey) {
+      headers.authorization = `Bearer ${this.options.apiKey}`;
+    }
+    return headers;
+  }
+
+  private body(batch: string[], encoding: 'base64' | 'float'): Record<string, unknown> {
+    const body: Record<string, unknown> = { model: this.options.model, input: batch, encoding_format: encoding };
+    // Only the text-embedding-3 family accepts `dimensions`; other servers may reject the field.
+    if (/text-embedding-3/.test(this.options.model)) {
+      body.dimensions = this.options.dimensions;
+    }
+    return body;
+  }
+
+  /** The request never got an answer: a deadline, or the connection failed (retryable either way). */
+  private requestError(err: unknown, signal: AbortSignal): EmbeddingApiError {
+    if (signal.aborted) {
+      throw new UserAbortError();
+    }
+    const deadline = deadlineOf(err);
+    if (deadline) {
+      return new EmbeddingApiError('timeout', deadline.message, { type: 'timeout', retryable: true, details: this.details() });
+    }
+    const message = `Embedding request to ${this.host} failed: ${new Redactor([this.options.apiKey]).redact(errorMessage(err))}.`;
+    return new EmbeddingApiError('connection', message, { type: 'connection', retryable: true, details: this.details() });
+  }
+
+  private httpError(status: number, body: string, requestId: string | undefined): EmbeddingApiError {
     const { message: raw, type, code } = providerError(body);
     // Some providers quote the key they were sent in a 401; it must not travel on in our message.
     const message = raw === undefined ? undefined : new Redactor([this.options.apiKey]).redact(raw);
     const detail = message ? `: ${message}` : '.';
+    const init = { status, type, retryable: false, requestId, details: this.details() };
     if (status === 401 || status === 403) {
-      return new ApiError(
-        `The embedding endpoint ${this.host} rejected the API key (HTTP ${status})${detail} Check EMBEDDING_API_KEY or run "Kimi Milvus: Set Embedding API Key".`,
-        status, type ?? 'authentication_error', false, requestId,
-      );
+      return new EmbeddingApiError('auth', `The embedding endpoint ${this.host} rejected the API key (HTTP ${status})${detail}`, { ...init, type: type ?? 'authentication_error' });
     }
     if (status === 429 && (code === 'insufficient_quota' || type === 'insufficient_quota')) {
-      return new ApiError(`The embedding quota at ${this.host} is used up (HTTP 429)${detail}`, status, 'insufficient_quota', false, requestId);
+      return new EmbeddingApiError('quota', `The embedding quota at ${this.host} is used up (HTTP 429)${detail}`, { ...init, type: 'insufficient_quota' });
     }
     if (status === 404) {
-      return new ApiError(`The embedding endpoint ${this.url} or model "${this.options.model}" was not found (HTTP 404)${detail}`, status, type, false, requestId);
+      return new EmbeddingApiError('not-found', `The embedding endpoint ${this.url} or model "${this.options.model}" was not found (HTTP 404)${detail}`, init);
     }
     const retryable = RETRYABLE.has(status) || status >= 500;
-    return new ApiError(`Embedding request to ${this.host} failed (HTTP ${status})${detail}`, status, type, retryable, requestId);
+    return new EmbeddingApiError('failed', `Embedding request to ${this.host} failed (HTTP ${status})${detail}`, { ...init, retryable });
+  }
+
+  private details(): { host: string; model: string } {
+    return { host: this.host, model: this.options.model };
   }
 }
 

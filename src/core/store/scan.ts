@@ -11,8 +11,7 @@ import type { Logger } from '../logger';
 import { sleep } from '../sleep';
 import { check } from './calls';
 import { quote } from './filters';
-import { F, fromEntity } from './schema';
-import type { OutlineRow } from './types';
+import { F } from './schema';
 
 const PAGE = 8192;
 const HEX = '0123456789abcdefABCDEF';
@@ -85,31 +84,4 @@ export async function completeRead<T>(
     logger.warn(`Read ${result.seen} of ${result.total} ${what} after ${COMPLETE_READ_ATTEMPTS} attempts.`);
   }
   return result.value;
-}
-
-const OUTLINE_FIELDS = [F.id, F.path, F.startLine, F.endLine, F.language, F.section];
-
-function outlineRow(raw: Record<string, unknown>): OutlineRow {
-  const row = fromEntity(raw);
-  return { id: row.id, path: row.path, startLine: row.startLine, endLine: row.endLine, language: row.language, section: row.section ?? '' };
-}
-
-/**
- * Every row's place and section (see OutlineRow). Milvus Lite answers a query without a limit with
- * every row, in one pass (a paged scan costs it one pass per page and count); Milvus caps a query,
- * and a short answer is read again in pages like scanAll.
- */
-export async function readOutline(client: MilvusClient, name: string, signal?: AbortSignal): Promise<OutlineRow[]> {
-  const total = await countRows(client, name, '');
-  throwIfAborted(signal);
-  const once = await client
-    .query({ collection_name: name, filter: '', output_fields: OUTLINE_FIELDS, consistency_level: STRONG })
-    .then((res) => check(res, `read the outline of "${name}"`).data)
-    .catch(() => undefined);
-  if (once && once.length >= total) {
-    return once.map(outlineRow);
-  }
-  const out: OutlineRow[] = [];
-  await scanAll(client, name, OUTLINE_FIELDS, (rows) => out.push(...rows.map(outlineRow)), signal);
-  return out;
 }

@@ -30,14 +30,16 @@ export function toChatEvent(e: AgentEvent): ChatEvent | undefined {
       return { type: 'done', text: e.text, usage: { ...e.usage }, incomplete: e.incomplete };
     case 'error':
       return { type: 'error', message: e.message, cancelled: e.cancelled };
+    // Compaction becomes a summary marker on the turn (ChatSession), not a stream event.
     case 'step':
+    case 'compaction':
       return undefined;
   }
 }
 
 function toSourceLink(s: SourceRef): SourceLink {
   const link = { path: s.path, startLine: Math.max(1, s.startLine), endLine: Math.max(s.startLine, s.endLine, 1) };
-  return s.root ? { ...link, root: s.root } : link;
+  return { ...link, ...(s.root ? { root: s.root } : {}), ...(s.locator ? { locator: s.locator } : {}) };
 }
 
 export function formatArgs(args: unknown): string {

@@ -10,7 +10,7 @@ export interface ToolContext {
   readonly store: VectorStore;
   readonly embedder: Embedder;
   readonly indexer: {
-    indexFile(absPath: string, collection: string, root: string, signal?: AbortSignal): Promise<{ path: string; chunks: number; embedded: number; skipped?: string }>;
+    indexFile(absPath: string, collection: string, root: string, signal?: AbortSignal): Promise<{ path: string; chunks: number; embedded: number; skipped?: string; detail?: string }>;
   };
   /** Absolute; tools may not leave them. */
   readonly workspaceFolders: readonly string[];
@@ -23,6 +23,11 @@ export interface ToolContext {
   readonly searchScope?: readonly string[];
   /** Extra collections the user chose to search. */
   readonly searchCollections?: () => readonly string[];
+  /**
+   * How the workspace gets indexed in this front end, for the model to act on or pass on when a
+   * search finds no index (e.g. 'Tell the user to run "Kimi Milvus: Index Workspace".').
+   */
+  readonly howToIndex?: string;
   /** False in VS Code Restricted Mode: file and indexing tools refuse with an explanation. */
   readonly trusted: boolean;
   readonly logger?: Logger;

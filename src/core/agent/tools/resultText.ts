@@ -32,7 +32,7 @@ export function searchResultText(result: Readonly<Record<string, unknown>>): str
     const notes = [...(why.length ? [`Why: ${why.join('; ')}`] : []), ...(also.length ? [`Also: ${also.join(', ')}`] : [])];
     return `${i + 1}. ${citation} (score ${String(h.score)})\n${notes.map((n) => `${n}\n`).join('')}${text}`;
   });
-  return `${String(result.message)}. Cite as path:start-end.\n\n${blocks.join('\n\n')}`;
+  return `${String(result.message)}. Cite each as given (path:start-end, or a document's page, slide or sheet).\n\n${blocks.join('\n\n')}`;
 }
 
 /** read_file: the citation, then the lines. */

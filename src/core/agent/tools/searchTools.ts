@@ -1,5 +1,5 @@
 /**
- * Retrieval tools: the seed's search_documents (one named collection) and search_workspace
+ * Retrieval tools: the original design's search_documents (docs/reference/design.md) (one named collection) and search_workspace
  * (the workspace's own collections plus any the user added). Both are hybrid (BM25 + dense)
  * when the collection has vectors from the configured embedder, BM25 otherwise.
  */
@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { FileHit } from '../../search/fileRanking';
 import { SYMBOLS_WAIT_MS, prepareQuery, searchFiles } from '../../search/searchFiles';
 import type { CollectionInfo, SearchHit } from '../../store/types';
+import { citationOf, documentLocator } from '../../documents/citation';
 import type { SourceRef } from '../events';
 import type { ToolEnv } from './context';
 import { int, str } from './context';
@@ -30,21 +31,25 @@ async function queryVector(env: ToolEnv, info: CollectionInfo, query: string, ca
   return v;
 }
 
+function cut(text: string): string {
+  return text.length > MAX_HIT_CHARS ? `${text.slice(0, MAX_HIT_CHARS)}\n…[cut; use read_file for more]` : text;
+}
+
 function hitJson(hit: SearchHit, collection?: string): Record<string, unknown> {
-  const text = hit.text.length > MAX_HIT_CHARS ? `${hit.text.slice(0, MAX_HIT_CHARS)}\n…[cut; use read_file for more]` : hit.text;
   return {
-    citation: `${hit.path}:${hit.startLine}-${hit.endLine}`,
+    citation: citationOf(hit),
     path: hit.path,
     start_line: hit.startLine,
     end_line: hit.endLine,
     score: Math.round(hit.score * 1000) / 1000,
     ...(collection ? { collection } : {}),
-    text,
+    text: cut(hit.text),
   };
 }
 
 function source(hit: SearchHit, root?: string): SourceRef {
-  return { path: hit.path, startLine: hit.startLine, endLine: hit.endLine, ...(root ? { root } : {}) };
+  const locator = documentLocator(hit);
+  return { path: hit.path, startLine: hit.startLine, endLine: hit.endLine, ...(root ? { root } : {}), ...(locator ? { locator } : {}) };
 }
 
 export function searchDocuments(env: ToolEnv): Tool {
@@ -92,30 +97,38 @@ function normalizePrefix(env: ToolEnv, input: string): string {
 /** A ranked file as the model reads it: its best chunk to quote, its other chunks, and why it was chosen. */
 function fileJson(file: FileHit, collection?: string): Record<string, unknown> {
   const best = file.chunks[0];
-  const def = file.defines[0];
-  const lines = best ? { start_line: best.startLine, end_line: best.endLine } : def ? { start_line: def.startLine, end_line: def.endLine } : { start_line: 1, end_line: 1 };
+  const lines = fileLines(file);
   const why = [...(file.named ? ['named in the query'] : []), ...file.defines.slice(0, 4).map((d) => `defines ${d.qualified} (lines ${d.startLine}-${d.endLine})`)];
   return {
-    citation: `${file.path}:${lines.start_line}-${lines.end_line}`,
+    citation: best ? citationOf(best) : `${file.path}:${lines.startLine}-${lines.endLine}`,
     path: file.path,
-    ...lines,
+    start_line: lines.startLine,
+    end_line: lines.endLine,
     score: Math.round(file.score * 1000) / 1000,
     ...(collection ? { collection } : {}),
     ...(why.length ? { why } : {}),
-    ...(file.chunks.length > 1 ? { also: file.chunks.slice(1).map((c) => `${c.path}:${c.startLine}-${c.endLine}`) } : {}),
+    ...(file.chunks.length > 1 ? { also: file.chunks.slice(1).map((c) => citationOf(c)) } : {}),
     text: best ? cut(best.text) : '',
   };
 }
 
-function cut(text: string): string {
-  return text.length > MAX_HIT_CHARS ? `${text.slice(0, MAX_HIT_CHARS)}\n…[cut; use read_file for more]` : text;
+/** The lines a file is cited at: its best passage, else the first definition it holds. */
+function fileLines(file: FileHit): { startLine: number; endLine: number } {
+  const at = file.chunks[0] ?? file.defines[0];
+  return at ? { startLine: at.startLine, endLine: at.endLine } : { startLine: 1, endLine: 1 };
+}
+
+/** Where the user is taken when they open a ranked file: a document's page, else its lines. */
+function fileSource(file: FileHit, root?: string): SourceRef {
+  const best = file.chunks[0];
+  return best ? source(best, root) : { path: file.path, ...fileLines(file), ...(root ? { root } : {}) };
 }
 
 export function searchWorkspace(env: ToolEnv): Tool {
   return {
     name: 'search_workspace',
     description:
-      'Search the indexed code and documents of this workspace (keyword + semantic) and get the most relevant FILES, best first, each with its best passage (citation "path:start-end"), other passages, and why it matched (the definitions of names in your query it holds, or its path named in the query). Use it for any question about this project. Query with the identifiers, file paths, error messages and words of the question (a whole bug report works: its names and traceback count most); use English terms for English code. To go to a known definition use find_symbol.',
+      'Search the indexed code and documents of this workspace (keyword + semantic) and get the most relevant FILES, best first, each with its best passage, other passages, and why it matched (the definitions of names in your query it holds, or its path named in the query). Citations read "path:start-end", or for a document its page, slide or sheet ("spec.pdf p.12"). Use it for any question about this project. Query with the identifiers, file paths, error messages and words of the question (a whole bug report works: its names and traceback count most); use English terms for English code. To go to a known definition use find_symbol.',
     parameters: {
       type: 'object',
       properties: {
@@ -128,60 +141,88 @@ export function searchWorkspace(env: ToolEnv): Tool {
     },
     async run(args, signal) {
       const query = str(args.query);
-      // Without a path from the model, the folders the user mentioned (if any) bound the search.
-      const prefixes = args.path !== undefined ? [normalizePrefix(env, str(args.path))] : (env.searchScope ?? []).map((p) => normalizePrefix(env, p));
-      if (prefixes.length === 0) {
-        prefixes.push('');
-      }
+      const prefixes = searchPrefixes(env, args);
       const prefix = prefixes.join(', ');
       const limit = int(args.limit, 8);
       const extensions = Array.isArray(args.extensions)
         ? args.extensions.map((e) => str(e).trim().replace(/^\./, '')).filter(Boolean)
         : [];
-      const targets = new Map<string, string | undefined>();
-      for (const folder of env.workspaceFolders) {
-        targets.set(env.collectionFor(folder), folder);
-      }
-      for (const extra of env.searchCollections?.() ?? []) {
-        if (!targets.has(extra)) {
-          targets.set(extra, undefined);
-        }
-      }
-      const cache = new Map<string, number[]>();
-      const prepared = prepareQuery(query);
-      const found: Array<{ file: FileHit; collection: string; root?: string }> = [];
-      let searched = 0;
-      for (const [collection, folder] of targets) {
-        if (!(await env.store.hasCollection(collection, signal))) {
-          continue;
-        }
-        searched++;
-        const info = await env.store.describeCollection(collection, signal);
-        const embed = (text: string): Promise<number[] | undefined> => queryVector(env, info, text, cache, signal);
-        const root = folder ?? info.metadata.root;
-        for (const pathPrefix of prefixes) {
-          const files = await searchFiles(env.store, info, prepared, { limit, embed, symbolsWaitMs: SYMBOLS_WAIT_MS, ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
-          found.push(...files.map((file) => ({ file, collection, root })));
-        }
-      }
+      const targets = searchTargets(env);
+      const { found, searched } = await searchAll(env, targets, query, { limit, prefixes, extensions }, signal);
       if (searched === 0) {
-        return fail(
-          'This workspace has not been indexed yet, so there is nothing to search. Tell the user to run "Kimi Milvus: Index Workspace" (or `kimi-milvus index`); meanwhile list_files and read_file still work.',
-        );
+        return fail(`This workspace has not been indexed yet, so there is nothing to search; list_files and read_file still work. ${env.howToIndex ?? 'Tell the user to index it.'}`);
       }
       found.sort((a, b) => b.file.score - a.file.score);
       const top = found.slice(0, limit);
       const multi = targets.size > 1;
-      const results = top.map((f) => fileJson(f.file, multi ? f.collection : undefined));
       return ok(
         {
           message: `Found ${top.length} files${prefix ? ` under ${prefix}` : ''}`,
           query,
-          results,
+          results: top.map((f) => fileJson(f.file, multi ? f.collection : undefined)),
         },
         `${top.length} file(s)${prefix ? ` in ${prefix}` : ''}`,
-        top.map((f, i) => ({ path: f.file.path, startLine: Number(results[i].start_line), endLine: Number(results[i].end_line), ...(f.root ? { root: f.root } : {}) })),
+        top.map((f) => fileSource(f.file, f.root)),
       );
     },
   };
+}
+
+/** Without a path from the model, the folders the user mentioned (if any) bound the search; '' is everything. */
+function searchPrefixes(env: ToolEnv, args: Record<string, unknown>): string[] {
+  const prefixes = args.path !== undefined ? [normalizePrefix(env, str(args.path))] : (env.searchScope ?? []).map((p) => normalizePrefix(env, p));
+  if (prefixes.length === 0) {
+    prefixes.push('');
+  }
+  return prefixes;
+}
+
+/** The workspace folders' collections, then the extra ones the user chose, each with its folder when known. */
+export function searchTargets(env: ToolEnv): Map<string, string | undefined> {
+  const targets = new Map<string, string | undefined>();
+  for (const folder of env.workspaceFolders) {
+    targets.set(env.collectionFor(folder), folder);
+  }
+  for (const extra of env.searchCollections?.() ?? []) {
+    if (!targets.has(extra)) {
+      targets.set(extra, undefined);
+    }
+  }
+  return targets;
+}
+
+interface Found {
+  readonly file: FileHit;
+  readonly collection: string;
+  readonly root?: string;
+}
+
+/** Every existing target searched under every prefix; `searched` counts the collections that exist. */
+async function searchAll(
+  env: ToolEnv,
+  targets: ReadonlyMap<string, string | undefined>,
+  query: string,
+  options: { readonly limit: number; readonly prefixes: readonly string[]; readonly extensions: string[] },
+  signal: AbortSignal | undefined,
+): Promise<{ found: Found[]; searched: number }> {
+  const { limit, prefixes, extensions } = options;
+  const cache = new Map<string, number[]>();
+  const prepared = prepareQuery(query);
+  const found: Found[] = [];
+  let searched = 0;
+  for (const [collection, folder] of targets) {
+    if (!(await env.store.hasCollection(collection, signal))) {
+      continue;
+    }
+    searched++;
+    const info = await env.store.describeCollection(collection, signal);
+    const embed = (text: string): Promise<number[] | undefined> => queryVector(env, info, text, cache, signal);
+    const root = folder ?? info.metadata.root;
+    for (const pathPrefix of prefixes) {
+      const scope = { ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) };
+      const files = await searchFiles(env.store, info, prepared, { limit, embed, symbolsWaitMs: SYMBOLS_WAIT_MS, ...scope }, signal);
+      found.push(...files.map((file) => ({ file, collection, root })));
+    }
+  }
+  return { found, searched };
 }

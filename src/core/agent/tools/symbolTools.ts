@@ -8,6 +8,7 @@ import type { SourceRef } from '../events';
 import type { ToolEnv } from './context';
 import { int, str } from './context';
 import { fail, ok, type Tool } from './registry';
+import { searchTargets } from './searchTools';
 
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
@@ -42,50 +43,67 @@ export function findSymbol(env: ToolEnv): Tool {
       if (!name) {
         return fail('Give the name of a class, function or method.');
       }
-      const found: Array<{ def: SymbolDef; collection: string; root?: string }> = [];
-      let searched = 0;
-      const collections = new Map(env.workspaceFolders.map((f) => [env.collectionFor(f), f] as const));
-      for (const extra of env.searchCollections?.() ?? []) {
-        if (!collections.has(extra)) {
-          collections.set(extra, '');
-        }
+      const targets = searchTargets(env);
+      const lookup = await findDefinitions(env, targets, name, signal);
+      if (lookup === 'unreadable') {
+        return fail('The definitions index could not be read from Milvus (cancelled or failed). Try again, or use search_workspace with the name.');
       }
-      for (const [collection, folder] of collections) {
-        if (!(await env.store.hasCollection(collection, signal))) {
-          continue;
-        }
-        searched++;
-        const info = await env.store.describeCollection(collection, signal);
-        const index = await symbolIndexFor(env.store, info, {}, signal);
-        if (!index) {
-          return fail('The definitions index could not be read from Milvus (cancelled or failed). Try again, or use search_workspace with the name.');
-        }
-        found.push(...index.find(name).map((def) => ({ def, collection, root: folder || info.metadata.root })));
+      if (lookup === 'not-indexed') {
+        return fail(`This workspace has not been indexed yet, so there is no definitions index; list_files and read_file still work. ${env.howToIndex ?? 'Tell the user to index it.'}`);
       }
-      if (searched === 0) {
-        return fail('This workspace has not been indexed yet, so there is no definitions index. Tell the user to index the workspace; list_files and read_file still work.');
-      }
-      // Shorter qualified names first (a top-level definition before a nested one of the same name).
-      found.sort((a, b) => a.def.qualified.split('.').length - b.def.qualified.split('.').length || a.def.path.localeCompare(b.def.path));
-      const top = found.slice(0, limit);
+      const top = lookup.slice(0, limit);
       const results = [];
       const sources: SourceRef[] = [];
       for (const { def, collection, root } of top) {
         const line = await definitionLine(env, collection, def, signal);
         const end = Math.max(line, def.endLine);
-        results.push({ name: def.qualified, path: def.path, line, citation: `${def.path}:${line}-${end}`, ...(collections.size > 1 ? { collection } : {}) });
+        results.push({ name: def.qualified, path: def.path, line, citation: `${def.path}:${line}-${end}`, ...(targets.size > 1 ? { collection } : {}) });
         sources.push({ path: def.path, startLine: line, endLine: end, ...(root ? { root } : {}) });
       }
-      const more = found.length > top.length ? ` (${found.length - top.length} more; give a qualified name to narrow)` : '';
+      const more = lookup.length > top.length ? ` (${lookup.length - top.length} more; give a qualified name to narrow)` : '';
       return ok(
         {
-          message: found.length ? `${found.length} definition(s) of ${name}${more}` : `No definition of ${name} in the index. Try search_workspace with the name, or a shorter or differently qualified name.`,
+          message: lookup.length ? `${lookup.length} definition(s) of ${name}${more}` : `No definition of ${name} in the index. Try search_workspace with the name, or a shorter or differently qualified name.`,
           name,
           results,
         },
-        `${found.length} definition(s)`,
+        `${lookup.length} definition(s)`,
         sources,
       );
     },
   };
+}
+
+interface Found {
+  readonly def: SymbolDef;
+  readonly collection: string;
+  readonly root?: string;
+}
+
+/** Every definition matching `name` in the collections that exist, top-level ones first; or why there are none to look in. */
+async function findDefinitions(
+  env: ToolEnv,
+  targets: ReadonlyMap<string, string | undefined>,
+  name: string,
+  signal?: AbortSignal,
+): Promise<Found[] | 'not-indexed' | 'unreadable'> {
+  const found: Found[] = [];
+  let searched = 0;
+  for (const [collection, folder] of targets) {
+    if (!(await env.store.hasCollection(collection, signal))) {
+      continue;
+    }
+    searched++;
+    const info = await env.store.describeCollection(collection, signal);
+    const index = await symbolIndexFor(env.store, info, {}, signal);
+    if (!index) {
+      return 'unreadable';
+    }
+    found.push(...index.find(name).map((def) => ({ def, collection, root: folder ?? info.metadata.root })));
+  }
+  if (searched === 0) {
+    return 'not-indexed';
+  }
+  // Shorter qualified names first (a top-level definition before a nested one of the same name).
+  return found.sort((a, b) => a.def.qualified.split('.').length - b.def.qualified.split('.').length || a.def.path.localeCompare(b.def.path));
 }
