@@ -5,6 +5,7 @@
  * collection's outline (one scan of ids, paths, lines and sections) and kept in memory until the
  * collection's generation or row count changes.
  */
+import { isDocumentPath } from '../documents/formats';
 import { familyOf } from '../indexing/language';
 import type { CollectionInfo, OutlineRow, VectorStore } from '../store/types';
 
@@ -35,7 +36,7 @@ export class SymbolIndex {
     const files = new Set<string>();
     for (const row of rows) {
       files.add(row.path);
-      if (!row.section || row.section.startsWith('(in ') || familyOf(row.path) === 'prose') {
+      if (!definesNames(row)) {
         continue;
       }
       for (const qualified of row.section.split(' ')) {
@@ -75,6 +76,15 @@ export class SymbolIndex {
     }
     return pool.filter((d) => qualifiedTailMatches(d, parts));
   }
+}
+
+/**
+ * Whether a row's section lists definitions. Only code chunks' sections do; a Markdown chunk's is
+ * its heading path, and a document's (PDF, Office, EPUB) its page, slide or sheet (`Page 12 ›
+ * Scope`), which must never read as names defined there.
+ */
+function definesNames(row: OutlineRow): boolean {
+  return row.section !== '' && !row.section.startsWith('(in ') && !isDocumentPath(row.path) && familyOf(row.path) !== 'prose';
 }
 
 /** Path words shared by at least half of ten or more files. */

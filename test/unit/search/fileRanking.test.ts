@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { citationOf } from '../../../src/core/documents/citation';
 import { RANKING, rankFiles } from '../../../src/core/search/fileRanking';
 import { isAboutTestsOrDocs, isTestOrDocPath } from '../../../src/core/search/fileKinds';
 import { analyzeQuery } from '../../../src/core/search/queryAnalysis';
@@ -92,6 +93,30 @@ describe('symbol index', () => {
     assert.deepEqual(index.find('IS_UPPER').length, 2, 'another case only when nothing matches exactly');
     assert.deepEqual(index.find('Nope.is_upper'), []);
     assert.equal(index.files.length, 4);
+  });
+});
+
+describe('sections of documents', () => {
+  it('a page, slide or sheet is never a definition, and a ranked document is still cited by its page', () => {
+    const index = new SymbolIndex([
+      row('specs/spec.pdf', 'Page 12 › Scope', 30),
+      row('deck.pptx', 'Slide 3 › Roadmap'),
+      row('book.xlsx', 'Sheet 2 › Budget'),
+      row('src/scope.py', 'Scope Scope.resolve'),
+    ]);
+    assert.deepEqual(index.find('Scope').map((d) => d.path), ['src/scope.py']);
+    assert.deepEqual(index.find('Roadmap'), []);
+    assert.deepEqual(index.find('Budget'), []);
+    assert.equal(index.files.length, 4, 'documents are still files a query can name');
+    const q = 'What does `Scope` say about the roadmap?';
+    const page = { ...hit('specs/spec.pdf', 20, 30), section: 'Page 12 › Scope' };
+    const files = rankFiles({ keyword: [page, hit('src/scope.py', 10)], analysis: analyzeQuery(q), query: q, symbols: index }, 5);
+    const pdf = files.find((f) => f.path === 'specs/spec.pdf');
+    assert.deepEqual(pdf?.defines, []);
+    assert.equal(pdf && citationOf(pdf.chunks[0]), 'specs/spec.pdf p.12');
+    const code = files.find((f) => f.path === 'src/scope.py');
+    assert.deepEqual(code?.defines.map((d) => d.qualified), ['Scope']);
+    assert.equal(code && citationOf(code.chunks[0]), 'src/scope.py:1-10');
   });
 });
 
