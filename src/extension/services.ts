@@ -152,7 +152,7 @@ export class Services implements vscode.Disposable {
 
   async embedder(): Promise<Embedder> {
     const { embedding, milvus } = await this.config();
-    const key = JSON.stringify([embedding.provider, embedding.localConsent, embedding.baseUrl, embedding.model, embedding.dimensions, embedding.apiKey !== undefined]);
+    const key = JSON.stringify([embedding.provider, embedding.localConsent, embedding.baseUrl, embedding.model, embedding.dimensions, embedding.localThreads, embedding.apiKey !== undefined]);
     if (this.embedderCache?.key !== key) {
       this.dropEmbedder();
       const local = {

