@@ -1,27 +1,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, StoreError } from '../core/errors';
+import { ConfigError, StoreError, isAbortError } from '../core/errors';
 import { collectionNameFor, isValidCollectionName } from '../core/indexing/collectionName';
-import type { IndexProgress, IndexSummary } from '../core/indexing/events';
+import type { IndexSummary } from '../core/indexing/events';
 import { Indexer, dryRunFolder } from '../core/indexing/indexer';
+import { fillVectors } from '../core/indexing/vectorFiller';
 import type { SearchHit, VectorCounts } from '../core/store/types';
 import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
 import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { COMMON_HELP, cliDataDir, cliLogger, commonOptions, withStore } from './context';
-
-/** A progress line on stderr at most every two seconds; stdout stays clean for --json. */
-function progressPrinter(io: CliIO): (p: IndexProgress) => void {
-  let last = 0;
-  return (p) => {
-    const now = Date.now();
-    if (now - last < 2000 && p.phase !== 'done') {
-      return;
-    }
-    last = now;
-    const eta = p.etaSeconds !== undefined && p.phase !== 'done' ? `, about ${p.etaSeconds} s left` : '';
-    io.stderr(`${p.phase}: ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} chunks${eta}\n`);
-  };
-}
+import { embeddingPrinter, progressPrinter } from './indexProgress';
 
 function summaryText(s: IndexSummary): string {
   const secs = (s.durationMs / 1000).toFixed(1);
@@ -107,12 +95,23 @@ const indexCommand: CliCommand = {
           await store.dropCollection(name, io.signal);
         }
         const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
-        const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io), cacheDir });
+        // Rows first (keyword search works at once), then the embedding phase with its own progress.
+        const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io), cacheDir, vectors: 'background' });
         const result = await indexer.indexFolder(root, { collection, onProgress }, io.signal);
-        if (!result.cancelled) {
-          vectors = await store.vectorCounts(name, io.signal);
+        if (result.cancelled) {
+          return result;
         }
-        return result;
+        const fillStarted = Date.now();
+        try {
+          const filled = await fillVectors({ store, embedder, collection: name, onEmbedding: embeddingPrinter(io) }, io.signal);
+          vectors = filled.counts;
+          return { ...result, chunksEmbedded: result.chunksEmbedded + filled.embedded, durationMs: result.durationMs + Date.now() - fillStarted };
+        } catch (err) {
+          if (isAbortError(err) || io.signal.aborted) {
+            return { ...result, cancelled: true };
+          }
+          throw err;
+        }
       });
     }
     io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : summaryText(summary));

@@ -10,7 +10,7 @@ import { MAX_BATCH_ROWS, batches, validateRow } from './batches';
 import { KeyedQueue } from '../keyedQueue';
 import { abortable, check, toStoreError } from './calls';
 import type { MilvusConnection } from './connection';
-import { idsIn, pathEquals } from './filters';
+import { allOf, idsIn, idsNotIn, pathEquals, pathIn } from './filters';
 import { validateCollectionName } from './names';
 import {
   ROW_FIELDS,
@@ -35,6 +35,7 @@ import type {
   CollectionInfo,
   CreateCollectionOptions,
   IndexedFile,
+  MissingVectorsQuery,
   VectorCounts,
   VectorOf,
   SearchHit,
@@ -334,7 +335,7 @@ export class MilvusStore implements VectorStore {
     return described;
   }
 
-  async rowsWithoutVectors(name: string, limit: number, signal?: AbortSignal): Promise<ChunkRow[]> {
+  async rowsWithoutVectors(name: string, query: MissingVectorsQuery, signal?: AbortSignal): Promise<ChunkRow[]> {
     validateCollectionName(name);
     const { hasVector } = await this.describe(name, signal, false);
     if (!hasVector) {
@@ -343,7 +344,13 @@ export class MilvusStore implements VectorStore {
     return this.call('query rows without vectors', signal, async (c) => {
       await this.ensureLoaded(c, name);
       const res = check(
-        await c.query({ collection_name: name, filter: `${F.hasVector} == false`, output_fields: ROW_FIELDS, limit: Math.max(1, Math.min(limit, MAX_QUERY_ROWS)), consistency_level: ConsistencyLevelEnum.Strong }),
+        await c.query({
+          collection_name: name,
+          filter: allOf(`${F.hasVector} == false`, pathIn(query.paths ?? []), query.ids ? idsIn(query.ids) : undefined, idsNotIn(query.excludeIds ?? [])),
+          output_fields: ROW_FIELDS,
+          limit: Math.max(1, Math.min(query.limit, MAX_QUERY_ROWS)),
+          consistency_level: ConsistencyLevelEnum.Strong,
+        }),
         `query rows without vectors in "${name}"`,
       );
       return res.data.map((e) => fromEntity(e));
