@@ -4,7 +4,7 @@ import { type Logger, nullLogger } from '../logger';
 import type { EmbeddingSpec } from '../store/types';
 import type { EmbedObserver, Embedder } from './embedder';
 import { DEFAULT_LOCAL_MODEL, type LocalModelMeta, type LocalModelSource, ensureLocalModel } from './localModel';
-import { type EmbedServer, startEmbedServer } from './localRuntime';
+import { type EmbedServer, ensureEmbedRuntime, startEmbedServer } from './localRuntime';
 import { OpenAiEmbedder } from './openaiEmbedder';
 
 export interface LocalEmbedderOptions {
@@ -15,8 +15,8 @@ export interface LocalEmbedderOptions {
   /** A user's own model folder (already read), instead of downloading the default model. */
   readonly folder?: { readonly dir: string; readonly meta: LocalModelMeta };
   readonly source?: LocalModelSource;
-  /** A mirror of the model download (tests use a local HTTP server). */
-  readonly downloadUrl?: string;
+  /** Added to the environment of the pip that installs the model (tests point it at a folder of wheels). */
+  readonly pipEnv?: NodeJS.ProcessEnv;
   /** A ready venv to use instead of `<storageDir>/embed-venv` (KIMI_EMBED_VENV). */
   readonly venvDir?: string;
   readonly pythonPath?: string;
@@ -25,7 +25,6 @@ export interface LocalEmbedderOptions {
   /** Where first-use progress goes when embed() triggers it (download MB, pip steps); default the log. */
   readonly onProgress?: (message: string) => void;
   readonly logger?: Logger;
-  readonly fetch?: typeof fetch;
 }
 
 /**
@@ -112,24 +111,26 @@ export class LocalEmbedder implements Embedder {
 
   private async launch(onProgress: ((message: string) => void) | undefined, signal: AbortSignal | undefined): Promise<{ server: EmbedServer; http: OpenAiEmbedder }> {
     const { storageDir } = this.options;
-    const modelDir =
-      this.options.folder?.dir ??
-      (await ensureLocalModel(this.options.source ?? DEFAULT_LOCAL_MODEL, {
-        modelsDir: path.join(storageDir, 'models'),
-        bundledDir: this.options.bundledDir,
-        url: this.options.downloadUrl,
-        fetch: this.options.fetch,
-        signal,
-        onProgress: progressInMb(onProgress, this.meta.name),
-      }));
-    const server = await startEmbedServer(modelDir, this.meta, {
+    const runtime = {
       venvDir: this.options.venvDir ?? path.join(storageDir, 'embed-venv'),
       pythonPath: this.options.pythonPath,
       logger: this.logger,
       onProgress,
       signal,
       threads: this.options.threads,
-    });
+    };
+    const python = await ensureEmbedRuntime(runtime);
+    const modelDir =
+      this.options.folder?.dir ??
+      (await ensureLocalModel(this.options.source ?? DEFAULT_LOCAL_MODEL, {
+        modelsDir: path.join(storageDir, 'models'),
+        bundledDir: this.options.bundledDir,
+        python,
+        pipEnv: this.options.pipEnv,
+        signal,
+        onProgress,
+      }));
+    const server = await startEmbedServer(python, modelDir, this.meta, runtime);
     const http = new OpenAiEmbedder({
       baseUrl: server.baseUrl,
       apiKey: undefined,
@@ -143,19 +144,4 @@ export class LocalEmbedder implements Embedder {
     });
     return { server, http };
   }
-}
-
-/** Byte progress as a message at most every whole MB. */
-function progressInMb(onProgress: ((message: string) => void) | undefined, name: string): ((received: number, total: number) => void) | undefined {
-  if (!onProgress) {
-    return undefined;
-  }
-  let last = -1;
-  return (received, total) => {
-    const mb = Math.round(received / 1_000_000);
-    if (mb !== last) {
-      last = mb;
-      onProgress(`Downloading ${name}: ${mb} / ${Math.round(total / 1_000_000)} MB`);
-    }
-  };
 }

@@ -67,8 +67,9 @@ export interface EmbedServer {
   stop(): Promise<void>;
 }
 
-export async function startEmbedServer(modelDir: string, meta: LocalModelMeta, options: RuntimeOptions): Promise<EmbedServer> {
-  const python = await ensureVenv({
+/** The runtime venv's Python, creating the venv and installing the packages the first time. */
+export function ensureEmbedRuntime(options: RuntimeOptions): Promise<string> {
+  return ensureVenv({
     venvDir: options.venvDir,
     pythonPath: options.pythonPath,
     logger: options.logger,
@@ -76,6 +77,10 @@ export async function startEmbedServer(modelDir: string, meta: LocalModelMeta, o
     signal: options.signal,
     packages: EMBED_PACKAGES,
   });
+}
+
+/** Starts the server with the runtime's Python (ensureEmbedRuntime) on the model in `modelDir`. */
+export async function startEmbedServer(python: string, modelDir: string, meta: LocalModelMeta, options: RuntimeOptions): Promise<EmbedServer> {
   options.onProgress?.(`Loading the embedding model ${meta.name}…`);
   const child = spawn(python, ['-c', EMBED_SERVER_PY, modelDir, JSON.stringify(meta)], {
     stdio: ['pipe', 'pipe', 'pipe'],
