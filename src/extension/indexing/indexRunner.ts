@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { requireTrust } from '../trust';
 import { BackgroundFill } from './backgroundFill';
 import type { IndexState } from './indexState';
+import type { RecentFiles } from './recentFiles';
 import { progressMessage, progressPercent, summaryMessage } from './summaryText';
 
 /** Result of a run, for callers (and tests) that drive the command. */
@@ -31,8 +32,9 @@ export class IndexRunner {
   constructor(
     private readonly services: Services,
     private readonly state: IndexState,
+    recent?: RecentFiles,
   ) {
-    this.fill = new BackgroundFill(services, state);
+    this.fill = new BackgroundFill(services, state, recent);
   }
 
   get busy(): boolean {
@@ -144,8 +146,8 @@ export class IndexRunner {
       return { status: 'failed', message };
     }
     this.state.settle();
-    // Keyword search works now; vectors follow in the background.
-    this.fill.start(written);
+    // Keyword search works now; vectors follow in the background, in a notification of their own.
+    this.fill.start(written, { notify: !quiet });
     const text = summaryMessage(summaries, Date.now() - started);
     log.info(text);
     if (summaries.some((s) => s.cancelled)) {
