@@ -1,5 +1,5 @@
 /**
- * npm run bench:embed [-- --threads 2] [--sample 400] [--rounds 2] [--files 209] [--before REV] [--before-cli PATH] [--no-index]
+ * npm run bench:embed [-- --threads 2] [--sample 400] [--rounds 2] [--files 209] [--before REV [--before-index]] [--no-index]
  *
  * The local embedder against ONNX Runtime itself, on the same machine in one run, rounds
  * interleaved (product, reference, product, reference…) so a changing load hits both alike; the
@@ -15,8 +15,8 @@
  *  2. The whole pipeline: `kimi-milvus index` of the slice with EMBEDDING_PROVIDER=local until
  *     every chunk has its vector, against the same CLI fed by ortReference.py served as an
  *     OpenAI-compatible endpoint (same model, --threads threads, 256 tokens). The reference's
- *     start is timed as the product's own server start is. --before-cli PATH adds one run of an
- *     older build of the CLI (e.g. `git archive` of an earlier commit, built with esbuild).
+ *     start is timed as the product's own server start is. --before-index adds one run of the CLI
+ *     of commit REV (its tree from `git archive`, built with esbuild, this checkout's node_modules).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -41,7 +41,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     files: { type: 'string', default: '209' },
     before: { type: 'string' },
-    'before-cli': { type: 'string' },
+    'before-index': { type: 'boolean', default: false },
     'no-index': { type: 'boolean', default: false },
   },
 });
@@ -119,6 +119,15 @@ async function throughputRounds(modelDir: string, sample: string[], lines: strin
   }
 }
 
+/** The CLI of commit `rev`, built in a temporary folder (`dirname(dirname(cli))`) with this checkout's node_modules. */
+function buildCliAt(rev: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-embed-before-'));
+  execFileSync('sh', ['-c', `git archive ${JSON.stringify(rev)} | tar -x -C ${JSON.stringify(dir)}`], { cwd: repo });
+  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'));
+  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: dir, stdio: 'ignore' });
+  return path.join(dir, 'dist', 'cli.js');
+}
+
 async function pipelineRounds(corpus: string, lines: string[]): Promise<void> {
   const cli = path.join(repo, 'dist', 'cli.js');
   execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'ignore' });
@@ -151,8 +160,9 @@ async function pipelineRounds(corpus: string, lines: string[]): Promise<void> {
         await step();
       }
     }
-    if (values['before-cli']) {
-      const old = await cliIndex(values['before-cli'], corpus, collection, local);
+    if (values.before && values['before-index']) {
+      const oldCli = buildCliAt(values.before);
+      const old = await cliIndex(oldCli, corpus, collection, local).finally(() => fs.rmSync(path.dirname(path.dirname(oldCli)), { recursive: true, force: true }));
       times.before = [old.seconds];
       say(`before: ${old.chunks} chunks, ${old.withVector} with vectors in ${old.seconds.toFixed(1)} s (load ${loadavg()})`);
     }
@@ -163,7 +173,7 @@ async function pipelineRounds(corpus: string, lines: string[]): Promise<void> {
   lines.push('', `### Every chunk of the slice with a vector: \`kimi-milvus index\`, ${THREADS} threads`, '', '| embedder | seconds (median) | rounds |', '|---|---|---|');
   lines.push(row('product: EMBEDDING_PROVIDER=local', times.product), row('ONNX Runtime endpoint (ortReference.py serve)', times.reference));
   if (times.before) {
-    lines.push(row(`before: ${values['before-cli']}`, times.before));
+    lines.push(row(`before: the CLI of ${values.before ?? ''}`, times.before));
   }
   lines.push('', `ONNX Runtime time / product time: **${(median(times.reference ?? []) / median(times.product ?? [])).toFixed(2)}** (target ≥ 0.85)`);
 }
