@@ -80,8 +80,11 @@ export async function startServerAt(rev: string, repo: string, venv: string, mod
   return { embedder, stop: () => server.stop() };
 }
 
-/** `kimi-milvus index <corpus> --json` with the given environment: seconds until it returned, and its summary. */
-export async function cliIndex(cli: string, corpus: string, collection: string, env: NodeJS.ProcessEnv): Promise<{ seconds: number; chunks: number; withVector: number }> {
+/**
+ * `kimi-milvus index <corpus> --json` with the given environment: seconds until it returned, its
+ * summary, and how many embedding requests it sent again (from its progress lines).
+ */
+export async function cliIndex(cli: string, corpus: string, collection: string, env: NodeJS.ProcessEnv): Promise<{ seconds: number; chunks: number; withVector: number; retries: number }> {
   const t = performance.now();
   const run = await runNodeScript(cli, ['index', corpus, '--collection', collection, '--rebuild', '--json'], { env });
   const seconds = (performance.now() - t) / 1000;
@@ -89,7 +92,8 @@ export async function cliIndex(cli: string, corpus: string, collection: string, 
     throw new Error(`${cli} index failed (${run.code}):\n${run.stderr.slice(-3000)}`);
   }
   const summary = JSON.parse(run.stdout) as { chunksWritten: number; vectors?: { withVector: number } };
-  return { seconds, chunks: summary.chunksWritten, withVector: summary.vectors?.withVector ?? -1 };
+  const retried = [...run.stderr.matchAll(/(\d+) requests? sent again/g)].at(-1)?.[1];
+  return { seconds, chunks: summary.chunksWritten, withVector: summary.vectors?.withVector ?? -1, retries: Number(retried ?? 0) };
 }
 
 export function median(values: readonly number[]): number {
