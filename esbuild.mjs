@@ -9,6 +9,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
   minify: production,
@@ -20,20 +21,21 @@ const common = {
 
 const nodeCommon = { ...common, ...nodeBundleOptions };
 
+/** @type {esbuild.BuildOptions[]} */
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
-  // The CLI: `dist/cli.js` is a small launcher that runs the bundle `dist/cli-main.js` with a V8
-  // code cache (src/cliLauncher.ts).
-  { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli-main.js' },
+  // The CLI: `dist/cli.js` (src/cli.ts) is a small launcher that runs the bundle `dist/cliMain.js`
+  // (src/cliMain.ts) with a V8 code cache.
+  { ...nodeCommon, entryPoints: ['src/cliMain.ts'], outfile: 'dist/cliMain.js' },
   {
     ...nodeCommon,
-    entryPoints: ['src/cliLauncher.ts'],
+    entryPoints: ['src/cli.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
   {
     ...common,
-    entryPoints: ['src/webview/main.ts'],
+    entryPoints: ['src/webview/webview.ts'],
     outfile: 'dist/webview.js',
     platform: 'browser',
     format: 'iife',

@@ -14,7 +14,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -102,14 +102,13 @@ async function main(): Promise<void> {
       mcp.push(performance.now() - t);
     }
 
-    // The CLI keeps a V8 code cache of its bundle (src/cliLauncher.ts); here in a private folder, and
+    // The CLI keeps a V8 code cache of its bundle (src/cli.ts); here in a private folder, and
     // timed against runs with the cache turned off, one of each per query so both see the same load.
     const cached = { ...env, XDG_CACHE_HOME: path.join(base, 'cache') };
     const uncached = { ...env, KIMI_MILVUS_CODE_CACHE: '0' };
-    const cliOnce = (query: string, cliEnv: Record<string, string>): Promise<void> =>
-      new Promise((resolve, reject) =>
-        execFile(process.execPath, [cli, 'search', query, '--collection', collection, '--limit', '10', '--json'], { env: cliEnv }, (err) => (err ? reject(err) : resolve())),
-      );
+    const cliOnce = async (query: string, cliEnv: Record<string, string>): Promise<void> => {
+      await promisify(execFile)(process.execPath, [cli, 'search', query, '--collection', collection, '--limit', '10', '--json'], { env: cliEnv });
+    };
     await cliOnce(queries[0], cached); // writes the cache
     await cliOnce(queries[0], uncached);
     const perProcess: number[] = [];

@@ -48,6 +48,7 @@ export function isCodeServerInstalled(dir = codeServerDir()) {
   return existsSync(path.join(dir, '.complete')) && existsSync(codeServerBin(dir));
 }
 
+/** @returns {Promise<void>} */
 function run(cmd, args, cwd, log, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     log(`  $ ${cmd} ${args.join(' ')}   (in ${cwd})`);
@@ -217,7 +218,7 @@ export function freePort() {
     srv.unref();
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
       srv.close(() => resolve(port));
     });
   });

@@ -79,8 +79,15 @@ if (!forceCodeServer && onPath('code')) {
     await server.stop();
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // A signal handler's promise is awaited by nobody: a failure to stop is reported here, then the exit.
+  const onSignal = () => {
+    stop().catch((err) => {
+      console.error(`Stopping code-server failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   server.process.on('exit', (code) => {
     if (!stopping) {
       console.error(`code-server exited (${code}); see ${path.join(userDataDir, 'code-server.log')}`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs every test suite (or the ones named: unit, integration, vscode, e2e, package) and prints a
-// summary with mocha's pass/fail counts per suite. Exits non-zero if any suite fails.
+// Runs every test suite (or the ones named: check, unit, integration, vscode, e2e, package) and prints
+// a summary with mocha's pass/fail counts per suite. Exits non-zero if any suite fails.
+//   check        static checks first: tsc per project, ESLint, the layer rules (scripts/check.mjs)
 //   unit         plain Node, fast
 //   integration  real Milvus Lite, fake Kimi/embedding servers over HTTP
 //   vscode       mocha inside a real VS Code extension host (code-server + headless Chromium;
@@ -15,6 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 
 const suites = {
+  check: { cmd: process.execPath, args: ['scripts/check.mjs'] },
   unit: { cmd: process.execPath, args: [mocha, '--import=tsx', '--timeout', '10000', 'test/unit/**/*.test.ts'] },
   integration: {
     cmd: process.execPath,

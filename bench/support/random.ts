@@ -13,5 +13,5 @@ export function prng(seed: number): () => number {
 /** A Zipf-like word source over a synthetic code vocabulary (identifier-ish words, skewed frequencies). */
 export function wordSource(rand: () => number, size: number): () => string {
   const vocab = Array.from({ length: size }, (_, i) => `w${i.toString(36)}${['init', 'parse', 'load', 'index', 'query', 'store'][i % 6]}`);
-  return () => vocab[Math.floor(rand() ** 2 * vocab.length)] as string;
+  return () => vocab[Math.floor(rand() ** 2 * vocab.length)];
 }

@@ -7,24 +7,29 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Agent, type AgentResult } from '../core/agent/agent';
-import type { AgentEvent, SourceRef } from '../core/agent/events';
+import type { AgentEvent } from '../core/agent/events';
 import { ChatHistory } from '../core/agent/history';
 import { createToolRegistry } from '../core/agent/tools';
 import { DEFAULT_KIMI_MODEL, KIMI_GLOBAL_BASE_URL, type KimiConfig } from '../core/config';
-import { ApiError, ConfigError, errorMessage, isAbortError } from '../core/errors';
+import { ConfigError, KimiApiError, isAbortError } from '../core/errors';
 import { collectionNameFor } from '../core/indexing/collectionName';
-import { Indexer } from '../core/indexing/indexer';
 import type { Logger } from '../core/logger';
 import { boolFlag, failureMessage, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
-import { deadlinesFromArgs, EMBEDDING_HELP, cliEmbedder, embeddingOptions, indexConfigFrom } from './config';
-import { COMMON_HELP, cliLogger, commonOptions, withStore } from './context';
+import { deadlinesFromArgs, EMBEDDING_HELP, embeddingOptions } from './config';
+import { COMMON_HELP, cliLogger, commonOptions } from './context';
+import { withServices } from './services';
 import { Redactor, secretsFromEnv } from '../core/redaction';
+import { addToTotal, EMPTY_TOTAL, type SpendLedger, type SpendTotal } from '../core/cost/spend';
+import { priceBookFor } from '../core/kimi/pricing';
+import { jsonReport } from './askReport';
+import { cliLedger, compactionText, COST_HELP, costConfigFromEnv, costOptions, totalText, usageText } from './cost';
 
 const agentOptions = {
   workspace: { type: 'string' },
   collection: { type: 'string', multiple: true },
   'max-steps': { type: 'string' },
   'web-search': { type: 'boolean' },
+  ...costOptions,
   ...embeddingOptions,
   ...commonOptions,
 } as const;
@@ -45,6 +50,8 @@ const SHARED_HELP = [
   '  --web-search         let Kimi use its built-in $web_search (billed per search)',
   '',
   KIMI_HELP,
+  '',
+  COST_HELP,
   '',
   EMBEDDING_HELP,
   '',
@@ -81,6 +88,7 @@ export function kimiConfigFromEnv(env: NodeJS.ProcessEnv, args: ParsedArgs): Kim
     maxSteps,
     webSearch: boolFlag(args, 'web-search'),
     deadlines: deadlinesFromArgs(args, env),
+    ...costConfigFromEnv(env, args),
   };
 }
 
@@ -97,25 +105,39 @@ interface Session {
   readonly agent: Agent;
   readonly workspace: string;
   readonly model: string;
+  /** Today's spend in this workspace. */
+  readonly ledger: SpendLedger;
 }
 
 /** Sets up config, Milvus, embedder, indexer and tools, then hands an agent to `fn`. */
 async function withAgent<T>(io: CliIO, args: ParsedArgs, logger: Logger, fn: (s: Session) => Promise<T>): Promise<T> {
   const kimi = kimiConfigFromEnv(io.env, args);
   const workspace = await workspaceOf(io, args);
-  const embedder = cliEmbedder(args, io);
   const extra = Array.isArray(args.values.collection) ? args.values.collection.filter((c): c is string => typeof c === 'string') : [];
-  return withStore(io, args, async ({ store }) => {
-    const indexer = new Indexer({ store, embedder, config: indexConfigFrom(args), logger });
+  return withServices(io, args, async (services) => {
+    const embedder = await services.embedder(); // a bad embedding setting fails before Milvus starts
+    const store = await services.store();
+    const indexer = await services.indexer();
     const tools = createToolRegistry(
-      { store, embedder, indexer, workspaceFolders: [workspace], collectionFor: collectionNameFor, searchCollections: () => extra, trusted: true, logger, redactor: new Redactor(secretsFromEnv(io.env)) },
+      {
+        store,
+        embedder,
+        indexer,
+        workspaceFolders: [workspace],
+        collectionFor: collectionNameFor,
+        searchCollections: () => extra,
+        howToIndex: `Tell the user to run \`kimi-milvus index ${workspace}\`.`,
+        trusted: true,
+        logger,
+        redactor: new Redactor(secretsFromEnv(io.env)),
+      },
       { webSearch: kimi.webSearch },
     );
     // Loaded only by the commands that talk to Kimi: evaluating the openai package costs every other command ~0.1 s.
     const { KimiClient } = await import('../core/kimi/kimiClient.js');
     const client = new KimiClient(kimi, { logger });
-    const agent = new Agent({ client, tools, logger, maxSteps: kimi.maxSteps, webSearch: kimi.webSearch });
-    return fn({ agent, workspace, model: kimi.model });
+    const agent = new Agent({ client, tools, logger, maxSteps: kimi.maxSteps, webSearch: kimi.webSearch, prices: priceBookFor(kimi), compactAt: kimi.compactAt });
+    return fn({ agent, workspace, model: kimi.model, ledger: cliLedger(io, args, workspace) });
   });
 }
 
@@ -125,7 +147,7 @@ function short(value: unknown, max = 160): string {
 }
 
 /** Human output: answer on stdout (streamed on a terminal), progress on stderr. */
-function humanPrinter(io: CliIO, stream: boolean): { onEvent(e: AgentEvent): void; finish(r: AgentResult): void } {
+function humanPrinter(io: CliIO, stream: boolean): { onEvent(e: AgentEvent): void; finish(r: AgentResult, totals: string): void } {
   let streamed = false;
   return {
     onEvent(e) {
@@ -146,17 +168,21 @@ function humanPrinter(io: CliIO, stream: boolean): { onEvent(e: AgentEvent): voi
         case 'retry':
           io.stderr(`… ${e.reason} Retrying in ${Math.ceil(e.delayMs / 1000)} s\n`);
           break;
+        case 'compaction':
+          io.stderr(`${streamed ? '\n' : ''}${compactionText(e)}`);
+          streamed = false;
+          break;
         default:
           break;
       }
     },
-    finish(r) {
+    finish(r, totals) {
       if (!stream) {
         io.stdout(`${r.text}\n`);
       } else {
         io.stdout('\n');
       }
-      io.stderr(`(${r.steps} step${r.steps === 1 ? '' : 's'}, ${r.usage.totalTokens} tokens${r.incomplete ? ', incomplete' : ''})\n`);
+      io.stderr(`(${r.steps} step${r.steps === 1 ? '' : 's'}, ${usageText(r.usage)}${r.incomplete ? ', incomplete' : ''}; ${totals})\n`);
     },
   };
 }
@@ -175,14 +201,16 @@ const ask: CliCommand = {
     }
     const logger = cliLogger(io);
     try {
-      return await withAgent(io, args, logger, async ({ agent, workspace, model }) => {
+      return await withAgent(io, args, logger, async ({ agent, workspace, model, ledger }) => {
         const events: AgentEvent[] = [];
         const printer = humanPrinter(io, process.stdout.isTTY === true);
         const result = await agent.run(new ChatHistory(), question, (e) => (json ? events.push(e) : printer.onEvent(e)), io.signal);
+        const today = await ledger.add(result.usage);
         if (json) {
-          io.stdout(`${JSON.stringify(jsonReport(question, model, workspace, result, events), null, 2)}\n`);
+          const totals = { conversation: addToTotal(EMPTY_TOTAL, result.usage), today };
+          io.stdout(`${JSON.stringify({ ...jsonReport(question, model, workspace, result, events), totals }, null, 2)}\n`);
         } else {
-          printer.finish(result);
+          printer.finish(result, totalText('today', today));
         }
         return 0;
       });
@@ -195,34 +223,6 @@ const ask: CliCommand = {
   },
 };
 
-function jsonReport(question: string, model: string, workspace: string, result: AgentResult, events: readonly AgentEvent[]): Record<string, unknown> {
-  const calls = new Map<string, Record<string, unknown>>();
-  const sources: SourceRef[] = [];
-  for (const e of events) {
-    if (e.type === 'toolStarted') {
-      calls.set(e.callId, { name: e.name, args: e.args });
-    } else if (e.type === 'toolFinished') {
-      calls.set(e.callId, { ...calls.get(e.callId), success: e.success, summary: e.summary, durationMs: e.durationMs, sources: e.sources ?? [] });
-      sources.push(...(e.sources ?? []));
-    }
-  }
-  const seen = new Set<string>();
-  return {
-    question,
-    answer: result.text,
-    incomplete: result.incomplete,
-    steps: result.steps,
-    usage: result.usage,
-    model,
-    workspace,
-    toolCalls: [...calls.values()],
-    sources: sources.filter((s) => {
-      const key = `${s.root ?? ''}|${s.path}:${s.startLine}-${s.endLine}`;
-      return seen.has(key) ? false : (seen.add(key), true);
-    }),
-  };
-}
-
 const chat: CliCommand = {
   name: 'chat',
   summary: 'Chat with Kimi about the workspace, interactively (quit or exit to leave)',
@@ -230,9 +230,10 @@ const chat: CliCommand = {
   options: agentOptions,
   async run(args, io) {
     const logger = cliLogger(io);
-    return withAgent(io, args, logger, async ({ agent, workspace, model }) => {
+    return withAgent(io, args, logger, async ({ agent, workspace, model, ledger }) => {
       io.stderr(`Kimi Milvus chat: ${model} on ${workspace}. Type "quit" or "exit" to leave.\n`);
       const history = new ChatHistory();
+      let conversation: SpendTotal = EMPTY_TOTAL;
       const rl = readline.createInterface({ input: process.stdin, terminal: false });
       const closeOnAbort = (): void => rl.close();
       io.signal.addEventListener('abort', closeOnAbort, { once: true });
@@ -245,15 +246,26 @@ const chat: CliCommand = {
           }
           if (q) {
             const printer = humanPrinter(io, process.stdout.isTTY === true);
+            let spent: AgentEvent | undefined;
+            const onEvent = (e: AgentEvent): void => {
+              spent = e.type === 'usage' ? e : spent;
+              printer.onEvent(e);
+            };
             try {
-              printer.finish(await agent.run(history, q, (e) => printer.onEvent(e), io.signal));
+              const result = await agent.run(history, q, onEvent, io.signal);
+              conversation = addToTotal(conversation, result.usage);
+              printer.finish(result, `${totalText('chat', conversation)} · ${totalText('today', await ledger.add(result.usage))}`);
             } catch (err) {
+              // A failed question may still have used tokens: they count for today.
+              if (spent?.type === 'usage' && spent.usage.totalTokens > 0) {
+                await ledger.add(spent.usage);
+              }
               if (io.signal.aborted) {
                 break;
               }
               // One failed question does not end the chat: the user can rephrase or retry.
-              io.stderr(`kimi-milvus: ${errorMessage(err)}\n`);
-              if (err instanceof ApiError && !err.retryable && (err.status === 401 || err.type === 'exceeded_current_quota_error')) {
+              io.stderr(`kimi-milvus: ${failureMessage(err)}\n`);
+              if (err instanceof KimiApiError && (err.code === 'auth' || err.code === 'quota')) {
                 return 1;
               }
             }

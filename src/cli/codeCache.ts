@@ -1,5 +1,5 @@
 /**
- * The V8 code cache of the CLI bundle (see src/cliLauncher.ts): where it lives and how its files
+ * The V8 code cache of the CLI bundle (see src/cli.ts): where it lives and how its files
  * are named, read and written.
  */
 import * as crypto from 'node:crypto';

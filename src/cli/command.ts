@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, errorMessage, isAbortError } from '../core/errors';
+import { ConfigError, isAbortError } from '../core/errors';
+import { COMMAND_LINE_WORDS } from '../text/commandLineWords';
+import { errorText } from '../text/errorText';
 
 /** One CLI command. Groups of commands live in src/cli/<group>.ts and export `commands`. */
 export interface CliCommand {
@@ -35,7 +37,7 @@ export function parseCommandArgs(cmd: CliCommand, argv: string[]): ParsedArgs {
     allowPositionals: true,
     strict: true,
   });
-  return { values: values as ParsedArgs['values'], positionals };
+  return { values, positionals };
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
@@ -47,9 +49,9 @@ export function boolFlag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
 }
 
-/** What a failed command tells the user: "Cancelled." for a cancel, else the error's message. */
+/** What a failed command tells the user: "Cancelled." for a cancel, else what happened and the way out. */
 export function failureMessage(err: unknown): string {
-  return isAbortError(err) ? 'Cancelled.' : errorMessage(err);
+  return isAbortError(err) ? 'Cancelled.' : errorText(err, COMMAND_LINE_WORDS);
 }
 
 /** Exit code of a command that failed with `err`: 130 cancelled, 2 bad usage or configuration, 1 otherwise. */

@@ -96,7 +96,7 @@ export function deadlinesFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Par
     ['idleMs', seconds('idle-timeout', 'KIMI_MILVUS_IDLE_TIMEOUT')],
     ['totalMs', seconds('request-timeout', 'KIMI_MILVUS_REQUEST_TIMEOUT')],
   ] as const;
-  return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as Partial<Deadlines>;
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
 }
 
 function providerFrom(value: string | undefined): EmbeddingProvider {

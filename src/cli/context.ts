@@ -1,15 +1,12 @@
 /**
  * What every CLI command that touches Milvus shares: the --data-dir/--milvus-uri/--json
- * flags, the data dir default, and `withStore`, which opens the store for one command and
- * releases it afterwards. An embedded server that is already running (started by
- * `kimi-milvus server start`, VS Code or another command) is reused; one started here is
- * stopped again on exit unless someone else still uses it.
+ * flags, the data dir default, the Milvus settings and the logger (src/cli/services.ts opens
+ * the store from them).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MilvusConfig } from '../core/config';
 import { createStreamLogger, type Logger } from '../core/logger';
-import { openStore, type StoreHandle } from '../core/store/factory';
 import { stringFlag, type CliIO, type ParsedArgs } from './command';
 
 export const commonOptions = {
@@ -60,17 +57,4 @@ export function cliLogger(io: CliIO): Logger {
   const level = io.env.KIMI_MILVUS_LOG_LEVEL;
   const valid = level === 'trace' || level === 'debug' || level === 'info' || level === 'warn' || level === 'error';
   return createStreamLogger((line) => io.stderr(`${line}\n`), valid ? level : 'warn');
-}
-
-export async function withStore<T>(io: CliIO, args: ParsedArgs, fn: (handle: StoreHandle) => Promise<T>): Promise<T> {
-  const handle = await openStore(cliMilvusConfig(io, args), {
-    logger: cliLogger(io),
-    onProgress: (message) => io.stderr(`${message}\n`),
-    signal: io.signal,
-  });
-  try {
-    return await fn(handle);
-  } finally {
-    await handle.dispose();
-  }
 }

@@ -1,5 +1,7 @@
 import type { IndexProgress } from '../core/indexing/events';
 import type { EmbeddingProgress } from '../core/indexing/embeddingProgress';
+import { embeddingLine, retryAction } from '../text/embeddingText';
+import { formatSeconds } from '../text/indexSummary';
 import type { CliIO } from './command';
 
 /** Progress lines go to stderr at most every two seconds; stdout stays clean for --json. */
@@ -14,7 +16,7 @@ export function progressPrinter(io: CliIO): (p: IndexProgress) => void {
       return;
     }
     last = now;
-    const eta = p.etaSeconds !== undefined && p.phase !== 'done' ? `, about ${duration(p.etaSeconds)} left` : '';
+    const eta = p.etaSeconds !== undefined && p.phase !== 'done' ? `, about ${formatSeconds(p.etaSeconds)} left` : '';
     io.stderr(`${p.phase}: ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} chunks${eta}\n`);
   };
 }
@@ -31,9 +33,7 @@ export function embeddingPrinter(io: CliIO): (p: EmbeddingProgress) => void {
   return (p) => {
     if (p.lastRetry && p.retries > retries) {
       retries = p.retries;
-      const r = p.lastRetry;
-      const what = r.action === 'split' ? `sending its ${r.inputs} chunks again as two smaller requests` : `retry ${r.attempt} of ${r.maxRetries}`;
-      io.stderr(`embedding: ${r.reason} (${what})\n`);
+      io.stderr(`embedding: ${p.lastRetry.reason} (${retryAction(p.lastRetry)})\n`);
     }
     const now = Date.now();
     const finished = p.chunksDone >= p.chunksTotal;
@@ -44,19 +44,4 @@ export function embeddingPrinter(io: CliIO): (p: EmbeddingProgress) => void {
     finishedShown = finished;
     io.stderr(`${embeddingLine(p)}\n`);
   };
-}
-
-export function embeddingLine(p: EmbeddingProgress): string {
-  const rate = p.tokensPerSecond !== undefined ? `, ${Math.round(p.tokensPerSecond).toLocaleString('en-US')} tokens/s` : '';
-  const eta = p.etaSeconds !== undefined && p.chunksDone < p.chunksTotal ? `, about ${duration(p.etaSeconds)} left` : '';
-  const retried = p.retries > 0 ? `, ${p.retries} request${p.retries === 1 ? '' : 's'} sent again` : '';
-  return `embedding: ${p.chunksDone.toLocaleString('en-US')}/${p.chunksTotal.toLocaleString('en-US')} chunks${rate}${eta}${retried}`;
-}
-
-function duration(seconds: number): string {
-  if (seconds < 90) {
-    return `${Math.max(1, Math.round(seconds))} s`;
-  }
-  const minutes = Math.round(seconds / 60);
-  return minutes < 90 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

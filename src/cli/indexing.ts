@@ -2,34 +2,17 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, StoreError, isAbortError } from '../core/errors';
 import { collectionNameFor, isValidCollectionName } from '../core/indexing/collectionName';
+import type { CoreServices } from '../core/services';
 import type { IndexSummary } from '../core/indexing/events';
-import { Indexer, dryRunFolder } from '../core/indexing/indexer';
+import { dryRunFolder } from '../core/indexing/indexer';
 import { fillVectors } from '../core/indexing/vectorFiller';
 import type { SearchHit, VectorCounts } from '../core/store/types';
 import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
-import { EMBEDDING_HELP, INDEX_HELP, cliEmbedder, embeddingOptions, indexConfigFrom, indexOptions } from './config';
-import { COMMON_HELP, cliDataDir, cliLogger, commonOptions, withStore } from './context';
+import { EMBEDDING_HELP, INDEX_HELP, embeddingOptions, indexConfigFrom, indexOptions } from './config';
+import { COMMON_HELP, cliDataDir, commonOptions } from './context';
 import { embeddingPrinter, progressPrinter } from './indexProgress';
-
-function summaryText(s: IndexSummary): string {
-  const secs = (s.durationMs / 1000).toFixed(1);
-  const reasons = new Map<string, number>();
-  for (const k of s.skipped) {
-    reasons.set(k.reason, (reasons.get(k.reason) ?? 0) + 1);
-  }
-  const skipped = s.skipped.length ? ` Skipped ${s.skipped.length}: ${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')}.` : '';
-  if (s.dryRun) {
-    return (
-      `Dry run of ${s.root} → ${s.collection}: ${s.filesIndexed} files, ${s.bytes} bytes, about ${s.estimatedChunks ?? 0} chunks ` +
-      `and ${s.estimatedTokens ?? 0} embedding tokens.${skipped}\n`
-    );
-  }
-  const head = s.cancelled ? 'Cancelled; the collection is consistent, run again to finish.' : `Indexed ${s.root} into ${s.collection} in ${secs} s.`;
-  return (
-    `${head} Files: ${s.filesTotal} (${s.filesIndexed} written, ${s.filesUnchanged} unchanged, ${s.filesDeleted} removed). ` +
-    `Chunks: ${s.chunksWritten} written, ${s.chunksEmbedded} embedded, ${s.chunksDeleted} deleted.${skipped}\n`
-  );
-}
+import { withServices } from './services';
+import { folderSummaryText } from '../text/indexSummary';
 
 async function assertDirectory(dir: string): Promise<void> {
   const stat = await fs.stat(dir).catch(() => undefined);
@@ -44,6 +27,42 @@ function collectionFlag(args: ParsedArgs): string | undefined {
     throw new ConfigError(`"${name}" is not a valid collection name: letters, digits and underscores, starting with a letter or underscore, at most 64 characters.`);
   }
   return name;
+}
+
+/**
+ * Writes the folder's rows, then fills their vectors with the embedding phase's own progress
+ * (chunks embedded / total, tokens/s, retries). Ctrl+C during either leaves a consistent
+ * collection; the next run continues.
+ */
+async function indexThenEmbed(
+  services: CoreServices,
+  root: string,
+  collection: string | undefined,
+  args: ParsedArgs,
+  io: CliIO,
+): Promise<{ summary: IndexSummary; vectors?: VectorCounts }> {
+  const embedder = await services.embedder(); // a bad embedding setting fails before Milvus starts
+  const store = await services.store();
+  const name = collection ?? collectionNameFor(root);
+  if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
+    io.stderr(`Dropping ${name} to rebuild it.\n`);
+    await store.dropCollection(name, io.signal);
+  }
+  const result = await (await services.indexer()).indexFolder(root, { collection, onProgress: progressPrinter(io) }, io.signal);
+  if (result.cancelled) {
+    return { summary: result };
+  }
+  const fillStarted = Date.now();
+  try {
+    const filled = await fillVectors({ store, embedder, collection: name, onEmbedding: embeddingPrinter(io) }, io.signal);
+    const summary = { ...result, chunksEmbedded: result.chunksEmbedded + filled.embedded, durationMs: result.durationMs + Date.now() - fillStarted };
+    return { summary, vectors: filled.counts };
+  } catch (err) {
+    if (isAbortError(err) || io.signal.aborted) {
+      return { summary: { ...result, cancelled: true } };
+    }
+    throw err;
+  }
 }
 
 const indexCommand: CliCommand = {
@@ -80,41 +99,17 @@ const indexCommand: CliCommand = {
     const config = indexConfigFrom(args);
     const collection = collectionFlag(args);
     const json = boolFlag(args, 'json');
-    const onProgress = progressPrinter(io);
-    let summary: IndexSummary;
-    /** How many chunks have their vector (progressive hybrid); absent for a dry run. */
-    let vectors: VectorCounts | undefined;
+    /** vectors: how many chunks have their vector (progressive hybrid); absent for a dry run. */
+    let run: { summary: IndexSummary; vectors?: VectorCounts };
     if (boolFlag(args, 'dry-run')) {
-      summary = await dryRunFolder(root, config, { collection }, io.signal);
+      run = { summary: await dryRunFolder(root, config, { collection }, io.signal) };
     } else {
-      const embedder = cliEmbedder(args, io);
-      summary = await withStore(io, args, async ({ store }) => {
-        const name = collection ?? collectionNameFor(root);
-        if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
-          io.stderr(`Dropping ${name} to rebuild it.\n`);
-          await store.dropCollection(name, io.signal);
-        }
-        const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
-        // Rows first (keyword search works at once), then the embedding phase with its own progress.
-        const indexer = new Indexer({ store, embedder, config, logger: cliLogger(io), cacheDir, vectors: 'background' });
-        const result = await indexer.indexFolder(root, { collection, onProgress }, io.signal);
-        if (result.cancelled) {
-          return result;
-        }
-        const fillStarted = Date.now();
-        try {
-          const filled = await fillVectors({ store, embedder, collection: name, onEmbedding: embeddingPrinter(io) }, io.signal);
-          vectors = filled.counts;
-          return { ...result, chunksEmbedded: result.chunksEmbedded + filled.embedded, durationMs: result.durationMs + Date.now() - fillStarted };
-        } catch (err) {
-          if (isAbortError(err) || io.signal.aborted) {
-            return { ...result, cancelled: true };
-          }
-          throw err;
-        }
-      });
+      const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
+      // Rows first (keyword search works at once), then the embedding phase with its own progress.
+      run = await withServices(io, args, (services) => indexThenEmbed(services, root, collection, args, io), { cacheDir, vectors: 'background' });
     }
-    io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : summaryText(summary));
+    const { summary, vectors } = run;
+    io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : `${folderSummaryText(summary, 'run')}\n`);
     return summary.cancelled ? 130 : 0;
   },
 };
@@ -153,10 +148,10 @@ const addCommand: CliCommand = {
     const rootFlag = stringFlag(args, 'root');
     const inCwd = !path.relative(io.cwd, file).startsWith('..');
     const root = rootFlag ? path.resolve(io.cwd, rootFlag) : inCwd ? io.cwd : '';
-    const embedder = cliEmbedder(args, io);
-    const result = await withStore(io, args, ({ store }) =>
-      new Indexer({ store, embedder, config: indexConfigFrom(args), logger: cliLogger(io) }).indexFile(file, collection, root, io.signal),
-    );
+    const result = await withServices(io, args, async (services) => {
+      await services.embedder(); // a bad embedding setting fails before Milvus starts
+      return (await services.indexer()).indexFile(file, collection, root, io.signal);
+    });
     if (boolFlag(args, 'json')) {
       io.stdout(`${JSON.stringify({ collection, ...result }, null, 2)}\n`);
     } else if (result.skipped) {
@@ -223,8 +218,9 @@ const searchCommand: CliCommand = {
       throw new ConfigError(`--limit must be an integer from 1 to 1000 (got "${limitText}").`);
     }
     const ext = stringFlag(args, 'ext');
-    const embedder = cliEmbedder(args, io);
-    const hits = await withStore(io, args, async ({ store }) => {
+    const hits = await withServices(io, args, async (services) => {
+      const embedder = await services.embedder();
+      const store = await services.store();
       if (!(await store.hasCollection(collection, io.signal))) {
         throw new StoreError(`There is no collection "${collection}". Index a folder first: kimi-milvus index <dir>`, 'not-found');
       }
@@ -277,7 +273,7 @@ const collectionsCommand: CliCommand = {
   usage: ['Usage: kimi-milvus collections [--json]', '', 'Lists every collection of the Milvus server: rows, embedding model, indexed folder.', '', COMMON_HELP].join('\n'),
   options: { ...commonOptions },
   async run(args, io) {
-    const list = await withStore(io, args, ({ store }) => store.listCollections(io.signal));
+    const list = await withServices(io, args, async (services) => (await services.store()).listCollections(io.signal));
     if (boolFlag(args, 'json')) {
       io.stdout(`${JSON.stringify(list, null, 2)}\n`);
       return 0;

@@ -3,7 +3,7 @@ import { exitCodeFor, failureMessage, parseCommandArgs, type CliCommand, type Cl
 import { commands as serverCommands } from './server';
 import { commands as indexCommands } from './indexing';
 import { commands as agentCommands } from './agent';
-import { mcpCommand } from './mcp/command';
+import { mcpCommand } from './mcp';
 import { Redactor, secretsFromEnv } from '../core/redaction';
 
 /** Every command takes --help (parseCommandArgs adds it), so its line is added to every usage here. */

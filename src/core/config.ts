@@ -3,6 +3,7 @@
  * the CLI from flags + environment variables. Keys live only in memory here.
  */
 
+import type { PriceOverride, PriceRegion } from './kimi/pricing';
 import type { Deadlines } from './net/deadlines';
 
 export const KIMI_GLOBAL_BASE_URL = 'https://api.moonshot.ai/v1';
@@ -22,6 +23,12 @@ export interface KimiConfig {
   readonly webSearch: boolean;
   /** Headers, idle and total limits per request (defaults: 30 s, 60 s, 10 min). */
   readonly deadlines?: Partial<Deadlines>;
+  /** Whose prices apply: `auto` reads the region from the base URL (default). */
+  readonly priceRegion?: PriceRegion | 'auto';
+  /** Prices the user set, per model id (per 1M tokens); they win over the table. */
+  readonly prices?: Readonly<Record<string, PriceOverride>>;
+  /** Share of the context window at which the conversation is compacted (default 0.85). */
+  readonly compactAt?: number;
 }
 
 export interface MilvusConfig {

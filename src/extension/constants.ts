@@ -26,4 +26,5 @@ export const Commands = {
   showConversations: 'kimiMilvus.showConversations',
   rejectProposal: 'kimiMilvus.rejectProposal',
   copyMcpConfig: 'kimiMilvus.copyMcpConfig',
+  compactConversation: 'kimiMilvus.compactConversation',
 } as const;

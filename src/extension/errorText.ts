@@ -1,27 +1,28 @@
-import { ApiError, AppError, ConfigError, StoreError, errorMessage } from '../core/errors';
+import { AppError, errorMessage } from '../core/errors';
+import { errorText, type FrontEndWords } from '../text/errorText';
 
-/**
- * The text a user sees for an error. Core errors already say what to do; this adds the
- * VS Code way of doing it (command names) where core cannot know it.
- */
+/** VS Code's way out of an error: its commands and settings (src/text/errorText.ts picks one by the error's code). */
+export const VSCODE_WORDS: FrontEndWords = {
+  setKimiKey: 'Run "Kimi Milvus: Set Kimi API Key".',
+  pickKimiModel: 'Pick a model from the list.',
+  kimiBaseUrl: '"kimiMilvus.kimi.baseUrl"',
+  networkTimeouts: 'kimiMilvus.network.*',
+  connectTimeout: '"kimiMilvus.network.connectTimeoutSeconds"',
+  requestTimeout: '"kimiMilvus.network.requestTimeoutSeconds"',
+  setEmbeddingKey: 'Run "Kimi Milvus: Set Embedding API Key".',
+  embeddingBaseUrl: '"kimiMilvus.embedding.baseUrl"',
+  embeddingDimensions: '"kimiMilvus.embedding.dimensions"',
+  embeddingProvider: '"kimiMilvus.embedding.provider"',
+  pythonPath: '"kimiMilvus.milvus.pythonPath"',
+  milvusUri: '"kimiMilvus.milvus.uri"',
+  milvusUnavailable: 'Check "kimiMilvus.milvus.uri" and the token (Kimi Milvus: Set Milvus Token).',
+  rebuildCollection: 'Run "Kimi Milvus: Clear Index" and index again.',
+};
+
+/** The text a user sees for an error: what happened, and the VS Code way out of it. */
 export function userMessage(err: unknown): string {
-  if (err instanceof StoreError) {
-    switch (err.code) {
-      case 'python-missing':
-        return `${err.message} Install Python 3.10+ or set "kimiMilvus.milvus.pythonPath"; or point "kimiMilvus.milvus.uri" at a Milvus server.`;
-      case 'unavailable':
-        return `${err.message} Check "kimiMilvus.milvus.uri" and the token (Kimi Milvus: Set Milvus Token).`;
-      case 'schema-mismatch':
-        return `${err.message} Run "Kimi Milvus: Clear Index" and index again.`;
-      default:
-        return err.message;
-    }
-  }
-  if (err instanceof ApiError && err.status === 401 && !/Set Kimi API Key/.test(err.message)) {
-    return `${err.message} Run "Kimi Milvus: Set Kimi API Key".`;
-  }
-  if (err instanceof ConfigError || err instanceof AppError) {
-    return err.message;
+  if (err instanceof AppError) {
+    return errorText(err, VSCODE_WORDS);
   }
   return `Unexpected error: ${errorMessage(err)} (details in "Kimi Milvus: Show Logs").`;
 }

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { collectionNameFor } from '../core/indexing/collectionName';
+import type { ChatViewProvider } from './chat/chatViewProvider';
 import { registerChat } from './chat/registerChat';
 import { ChatCollections } from './collections/chatCollections';
 import { registerCollections } from './collections/collectionCommands';
+import type { CollectionsTree } from './collections/collectionsTree';
 import { Commands, OUTPUT_CHANNEL_NAME } from './constants';
 import { registerAddFiles } from './indexing/addFiles';
 import { registerIndexCommands } from './indexing/indexCommands';
@@ -21,6 +23,7 @@ import { registerStatusBar } from './statusBar';
 import type { KimiMilvusTestApi } from './testApi';
 import { TrustState } from './trust';
 import { Redactor } from '../core/redaction';
+import type { Logger } from '../core/logger';
 
 /** The services of the running extension, so deactivate can wait for Milvus to stop. */
 let running: Services | undefined;
@@ -32,21 +35,7 @@ let running: Services | undefined;
 export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | undefined {
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   const testing = context.extensionMode === vscode.ExtensionMode.Test;
-  // Only the tests read the log back (to prove no key is in it); production keeps no copy.
-  const lines: string[] = [];
-  const redactor = new Redactor();
-  const log = createChannelLogger(
-    channel,
-    testing
-      ? (line) => {
-          lines.push(line);
-          if (lines.length > 5000) {
-            lines.splice(0, lines.length - 5000);
-          }
-        }
-      : undefined,
-    redactor,
-  );
+  const { log, lines, redactor } = createLog(channel, testing);
   const trust = new TrustState();
   const secrets = new SecretStore(context.secrets);
   const services = new Services(context, secrets, trust, log, redactor);
@@ -78,9 +67,44 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   context.subscriptions.push(liveSync);
   log.info(`Kimi Milvus Chat activated (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'}).`);
 
-  if (!testing) {
-    return undefined;
-  }
+  return testing ? testApi({ context, trust, secrets, services, lines, liveSync, chat, tree, kimiChatHandler }) : undefined;
+}
+
+/** The log channel's logger (keys redacted); under test it also keeps the last lines for the tests to read. */
+function createLog(channel: vscode.LogOutputChannel, testing: boolean): { log: Logger; lines: string[]; redactor: Redactor } {
+  // Only the tests read the log back (to prove no key is in it); production keeps no copy.
+  const lines: string[] = [];
+  const redactor = new Redactor();
+  const log = createChannelLogger(
+    channel,
+    testing
+      ? (line) => {
+          lines.push(line);
+          if (lines.length > 5000) {
+            lines.splice(0, lines.length - 5000);
+          }
+        }
+      : undefined,
+    redactor,
+  );
+  return { log, lines, redactor };
+}
+
+/** The parts of the running extension the test API looks into. */
+interface Wired {
+  readonly context: vscode.ExtensionContext;
+  readonly trust: TrustState;
+  readonly secrets: SecretStore;
+  readonly services: Services;
+  readonly lines: readonly string[];
+  readonly liveSync: LiveSync;
+  readonly chat: ChatViewProvider;
+  readonly tree: CollectionsTree;
+  readonly kimiChatHandler: vscode.ChatRequestHandler;
+}
+
+/** What activate returns in ExtensionMode.Test (never in production). */
+function testApi({ context, trust, secrets, services, lines, liveSync, chat, tree, kimiChatHandler }: Wired): KimiMilvusTestApi {
   return {
     setTrustOverride: (value) => trust.setOverride(value),
     readSecret: (name) => secrets.get(name),
@@ -91,7 +115,11 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
     logLines: () => lines,
     logUri: context.logUri,
     onDidSync: liveSync.onDidSync,
+    chatViewLoaded: () => chat.viewLoaded,
+    collectionsViewVisible: () => tree.visible,
+    collectionRows: async () => (await tree.getChildren()).map((item) => ({ name: item.info.name, description: String(item.description ?? '') })),
     kimiChatHandler,
+    chat: chat.testHandle(),
   };
 }
 

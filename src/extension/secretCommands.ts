@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { confirmDestructive } from './confirm';
-import { ApiError, errorMessage, isAbortError } from '../core/errors';
+import { KimiApiError, errorMessage, isAbortError } from '../core/errors';
+import { userMessage } from './errorText';
 import { Commands } from './constants';
 import type { SecretName, SecretStore } from './secretStore';
 import type { Services } from './services';
@@ -102,12 +103,12 @@ async function checkKimiKey(key: string, services: Services): Promise<boolean> {
     if (isAbortError(err)) {
       return false;
     }
-    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
-      void vscode.window.showErrorMessage(`Kimi Milvus: the key was not saved. ${err.message}`);
+    if (err instanceof KimiApiError && (err.code === 'auth' || err.code === 'forbidden')) {
+      void vscode.window.showErrorMessage(`Kimi Milvus: the key was not saved. ${userMessage(err)}`);
       return false;
     }
     services.log.warn(`Could not check the Kimi key: ${errorMessage(err)}`);
-    void vscode.window.showWarningMessage(`Kimi Milvus: saved the key, but could not check it: ${errorMessage(err)}`);
+    void vscode.window.showWarningMessage(`Kimi Milvus: saved the key, but could not check it: ${userMessage(err)}`);
     return true;
   }
 }

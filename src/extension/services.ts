@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AppConfig } from '../core/config';
+import type { AppConfig, MilvusConfig } from '../core/config';
 import type { Embedder } from '../core/embedding/embedder';
-import { createEmbedder } from '../core/embedding/factory';
-import { Indexer } from '../core/indexing/indexer';
+import { createEmbedder, type CreateEmbedderOptions } from '../core/embedding/factory';
+import type { Indexer } from '../core/indexing/indexer';
 import { KimiClient } from '../core/kimi/kimiClient';
 import type { Logger } from '../core/logger';
+import { CoreServices, type StoreProgress } from '../core/services';
 import { openStore, type StoreHandle } from '../core/store/factory';
 import type { VectorStore } from '../core/store/types';
 import { abortSignalFor } from './cancellation';
@@ -15,22 +16,13 @@ import type { TrustState } from './trust';
 import { Redactor } from '../core/redaction';
 
 /**
- * The lazily built core services. Activation creates this container and nothing else: the
- * Milvus server starts, and clients are built, only when a command or a chat message needs them.
- * A settings or key change drops what it affects; the next use rebuilds it, so no reload is needed.
+ * The core services (src/core/services.ts) as VS Code needs them. Activation creates this container
+ * and nothing else: the Milvus server starts, and clients are built, only when a command or a chat
+ * message needs them. A settings or key change drops what it affects; the next use rebuilds it, so
+ * no reload is needed.
  */
-/** A progress notification someone else shows, that starting the store may report into. */
-export interface StoreProgress {
-  readonly report: (message: string) => void;
-  readonly signal: AbortSignal;
-}
-
 export class Services implements vscode.Disposable {
-  private storeHandle: Promise<StoreHandle> | undefined;
-  private openedStore: StoreHandle | undefined;
-  private embedderCache: { readonly key: string; readonly embedder: Embedder } | undefined;
-  /** One Indexer while its inputs stay the same: it serializes runs per collection (full runs, live sync, adds). */
-  private indexerCache: { readonly store: VectorStore; readonly embedder: Embedder; readonly key: string; readonly indexer: Indexer } | undefined;
+  private readonly core: CoreServices;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -41,6 +33,14 @@ export class Services implements vscode.Disposable {
     /** Learns every key as it is read, so logs, tool results and chat events never carry one. */
     readonly redactor: Redactor = new Redactor(),
   ) {
+    this.core = new CoreServices({
+      inputs: () => this.config(),
+      openStore: (milvus, within) => this.openStore(milvus, within),
+      createEmbedder: ({ embedding, milvus }) => createEmbedder(embedding, { logger: this.log, local: this.localEmbedding(milvus.pythonPath) }),
+      logger: log,
+      // Progressive hybrid: rows are written first, IndexRunner.fill embeds them in the background.
+      indexer: { cacheDir: path.join(this.dataDir, 'index-cache'), vectors: 'background' },
+    });
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         const hit = affectedServices(e);
@@ -48,7 +48,7 @@ export class Services implements vscode.Disposable {
           void this.closeStore('Milvus settings changed');
         }
         if (hit.embedding) {
-          this.dropEmbedder();
+          this.core.dropEmbedder();
         }
       }),
       secrets.onDidChangeSecret((name) => {
@@ -56,7 +56,7 @@ export class Services implements vscode.Disposable {
           void this.closeStore('Milvus token changed');
         }
         if (name === 'embeddingApiKey') {
-          this.dropEmbedder();
+          this.core.dropEmbedder();
         }
       }),
     );
@@ -82,101 +82,63 @@ export class Services implements vscode.Disposable {
 
   async setLocalChoice(choice: LocalChoice): Promise<void> {
     await this.context.globalState.update(LOCAL_CHOICE_KEY, choice);
-    this.dropEmbedder();
-  }
-
-  /** Forgets the embedder (its inputs changed); a local model's process is stopped. */
-  private dropEmbedder(): void {
-    const old = this.embedderCache?.embedder;
-    this.embedderCache = undefined;
-    this.indexerCache = undefined;
-    void old?.close?.().catch(() => undefined);
+    this.core.dropEmbedder();
   }
 
   /** The store if it is already open; never starts Milvus. */
   get openStoreIfReady(): VectorStore | undefined {
-    return this.openedStore?.store;
+    return this.core.readyStore;
   }
 
   /**
    * Opens the store on first use. The first embedded start provisions Milvus Lite (minutes), so it
    * runs in a cancellable progress notification that relays the provisioning steps.
-   */
-  /**
    * `within`: the caller's own progress notification (Index Workspace), so that a first run shows
    * one notification for venv, pip, Milvus start and indexing instead of two stacked ones.
    */
-  async store(within?: StoreProgress): Promise<VectorStore> {
-    this.storeHandle ??= this.startStore(within);
-    try {
-      return (await this.storeHandle).store;
-    } catch (err) {
-      this.storeHandle = undefined;
-      throw err;
-    }
+  store(within?: StoreProgress): Promise<VectorStore> {
+    return this.core.store(within);
   }
 
-  private async startStore(within?: StoreProgress): Promise<StoreHandle> {
-    const config = await this.config();
+  private async openStore(milvus: MilvusConfig, within?: StoreProgress): Promise<StoreHandle> {
     const handle = within
-      ? await openStore(config.milvus, { logger: this.log, onProgress: within.report, signal: within.signal })
+      ? await openStore(milvus, { logger: this.log, onProgress: within.report, signal: within.signal })
       : await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: config.milvus.uri ? 'Kimi Milvus: connecting to Milvus' : 'Kimi Milvus: starting Milvus Lite',
-        cancellable: true,
-      },
-      (progress, token) => {
-        const { signal, dispose } = abortSignalFor(token);
-        return openStore(config.milvus, {
-          logger: this.log,
-          onProgress: (message: string) => progress.report({ message }),
-          signal,
-        }).finally(dispose);
-      },
-    );
-    this.openedStore = handle;
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: milvus.uri ? 'Kimi Milvus: connecting to Milvus' : 'Kimi Milvus: starting Milvus Lite',
+            cancellable: true,
+          },
+          (progress, token) => {
+            const { signal, dispose } = abortSignalFor(token);
+            return openStore(milvus, { logger: this.log, onProgress: (message: string) => progress.report({ message }), signal }).finally(dispose);
+          },
+        );
     this.log.info(`Milvus ready (${handle.mode}, ${handle.address}).`);
     return handle;
   }
 
   private async closeStore(reason: string): Promise<void> {
-    const pending = this.storeHandle;
-    this.storeHandle = undefined;
-    this.openedStore = undefined;
-    if (pending) {
-      this.log.info(`${reason}: closing the Milvus connection.`);
-      await pending.then((h) => h.dispose()).catch(() => undefined);
+    if (await this.core.closeStore()) {
+      this.log.info(`${reason}: closed the Milvus connection.`);
     }
   }
 
-  async embedder(): Promise<Embedder> {
-    const { embedding, milvus } = await this.config();
-    const key = JSON.stringify([embedding.provider, embedding.localConsent, embedding.baseUrl, embedding.model, embedding.dimensions, embedding.localThreads, embedding.apiKey !== undefined]);
-    if (this.embedderCache?.key !== key) {
-      this.dropEmbedder();
-      const local = {
-        storageDir: this.dataDir,
-        bundledDir: path.join(this.context.extensionPath, 'resources', 'models'),
-        pythonPath: milvus.pythonPath,
-        venvDir: process.env.KIMI_EMBED_VENV?.trim() || undefined,
-      };
-      this.embedderCache = { key, embedder: createEmbedder(embedding, { logger: this.log, local }) };
-    }
-    return this.embedderCache.embedder;
+  private localEmbedding(pythonPath: string | undefined): NonNullable<CreateEmbedderOptions['local']> {
+    return {
+      storageDir: this.dataDir,
+      bundledDir: path.join(this.context.extensionPath, 'resources', 'models'),
+      pythonPath,
+      venvDir: process.env.KIMI_EMBED_VENV?.trim() || undefined,
+    };
   }
 
-  async indexer(within?: StoreProgress): Promise<Indexer> {
-    const [store, embedder, config] = await Promise.all([this.store(within), this.embedder(), this.config()]);
-    const key = JSON.stringify(config.index);
-    const cached = this.indexerCache;
-    if (cached && cached.store === store && cached.embedder === embedder && cached.key === key) {
-      return cached.indexer;
-    }
-    // Progressive hybrid: rows are written first, IndexRunner.fill embeds them in the background.
-    const indexer = new Indexer({ store, embedder, config: config.index, logger: this.log, cacheDir: path.join(this.dataDir, 'index-cache'), vectors: 'background' });
-    this.indexerCache = { store, embedder, key, indexer };
-    return indexer;
+  embedder(): Promise<Embedder> {
+    return this.core.embedder();
+  }
+
+  indexer(within?: StoreProgress): Promise<Indexer> {
+    return this.core.indexer(within);
   }
 
   async kimiClient(): Promise<KimiClient> {
@@ -200,7 +162,7 @@ export class Services implements vscode.Disposable {
     for (const d of this.disposables) {
       d.dispose();
     }
-    this.dropEmbedder();
+    this.core.dropEmbedder();
     await this.closeStore('Shutting down');
   }
 }

@@ -7,6 +7,7 @@ import {
   KIMI_GLOBAL_BASE_URL,
   type AppConfig,
 } from '../core/config';
+import { parsePriceOverrides, PRICE_REGIONS, type PriceOverride } from '../core/kimi/pricing';
 import type { SecretStore } from './secretStore';
 
 export const SETTINGS_SECTION = 'kimiMilvus';
@@ -46,6 +47,9 @@ export async function readConfig(secrets: SecretStore, dataDir: string, localCon
       maxSteps: s.get<number>('kimi.maxSteps') ?? 16,
       webSearch: s.get<boolean>('kimi.webSearch') ?? false,
       deadlines,
+      priceRegion: PRICE_REGIONS.find((r) => r === s.get<string>('pricing.region')) ?? 'auto',
+      prices: userPrices(s.get<unknown>('pricing.models')),
+      compactAt: (s.get<number>('context.compactThreshold') ?? 85) / 100,
     },
     milvus: {
       uri: str('milvus.uri'),
@@ -76,4 +80,29 @@ export async function readConfig(secrets: SecretStore, dataDir: string, localCon
 export function affectedServices(e: vscode.ConfigurationChangeEvent): { kimi: boolean; store: boolean; embedding: boolean; index: boolean } {
   const hit = (key: string): boolean => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`);
   return { kimi: hit('kimi') || hit('network'), store: hit('milvus'), embedding: hit('embedding') || hit('network'), index: hit('index') };
+}
+
+/** The prices set in `kimiMilvus.pricing.models`; an invalid entry is left out (and reported by costSettings). */
+function userPrices(raw: unknown): Readonly<Record<string, PriceOverride>> {
+  return parsePriceOverrides(raw).overrides;
+}
+
+/** The chat's cost settings that are not core configuration. */
+export interface CostSettings {
+  /** Daily spend limit per workspace in the endpoint's currency; 0: none. */
+  readonly dailyBudget: number;
+  /** Whether the context meter asks Kimi's tokenizer (one small request per measurement). */
+  readonly meterUsesKimi: boolean;
+  /** What is wrong with `kimiMilvus.pricing.models`, if anything. */
+  readonly priceProblems: readonly string[];
+}
+
+export function costSettings(): CostSettings {
+  const s = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const budget = s.get<number | null>('budget.dailyLimit');
+  return {
+    dailyBudget: typeof budget === 'number' && Number.isFinite(budget) && budget > 0 ? budget : 0,
+    meterUsesKimi: s.get<boolean>('context.kimiTokenCount') ?? true,
+    priceProblems: parsePriceOverrides(s.get<unknown>('pricing.models')).problems,
+  };
 }

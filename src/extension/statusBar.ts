@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CHAT_VIEW_ID, Commands } from './constants';
-import { embeddingTooltip } from './indexing/embeddingText';
+import { embeddingTooltip } from '../text/embeddingText';
 import type { IndexState, IndexStatus } from './indexing/indexState';
 import type { TrustState } from './trust';
 

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { CollectionInfo, SearchHit, VectorCounts } from '../core/store/types';
+import type { ChatTestHandle } from './chat/chatViewProvider';
 import type { SecretName } from './secretStore';
 
 /**
@@ -22,6 +23,14 @@ export interface KimiMilvusTestApi {
   readonly logUri: vscode.Uri;
   /** Fires after live sync applied a batch, with the paths it updated. */
   readonly onDidSync: vscode.Event<readonly string[]>;
+  /** The chat view is resolved and its script has run and said 'ready' to the host. */
+  chatViewLoaded(): boolean;
+  /** VS Code shows the Collections tree view. */
+  collectionsViewVisible(): boolean;
+  /** The Collections view's top rows as its data provider hands them to VS Code. */
+  collectionRows(): Promise<{ readonly name: string; readonly description: string }[]>;
   /** The @kimi chat participant's request handler, to drive it where the host has no Chat view. */
   readonly kimiChatHandler: vscode.ChatRequestHandler;
+  /** The chat view's session (send a question, read its turns) and its cost totals, without the webview. */
+  readonly chat: ChatTestHandle;
 }

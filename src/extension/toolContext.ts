@@ -19,6 +19,7 @@ export function extensionToolContext(
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
     collectionFor: collectionNameFor,
     searchCollections: () => chatCollections.extra,
+    howToIndex: 'Tell the user to run "Kimi Milvus: Index Workspace".',
     trusted: services.trust.trusted,
     logger: services.log,
     redactor: services.redactor,

@@ -4,6 +4,7 @@
  * fold the same events with `applyChatEvent`, so the two copies cannot drift apart.
  * Browser-safe: no node, no vscode, no core imports.
  */
+import type { Money } from './cost';
 
 export interface SourceLink {
   readonly path: string;
@@ -35,6 +36,30 @@ export interface Usage {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly totalTokens: number;
+  /** Prompt tokens served from Kimi's cache (part of promptTokens). */
+  readonly cachedTokens?: number;
+  /** Absent when the model has no known price: tokens only. */
+  readonly cost?: Money;
+}
+
+/** Earlier turns were summarised into one message (shown after the last turn it covers, collapsed). */
+export interface SummaryMarker {
+  readonly id: string;
+  readonly text: string;
+  /** User turns the summary covers, earlier summaries included. */
+  readonly turns: number;
+  readonly manual: boolean;
+  /** What the summary request cost, for Compact Conversation (an automatic one is in its answer's usage). */
+  readonly usage?: Usage;
+}
+
+/** What was done to fit a request into the context window, other than a summary. */
+export interface ContextNote {
+  readonly shortenedResults: number;
+  readonly leftOutMessages?: number;
+  readonly leftOutTurns?: number;
+  /** Why no summary could be made. */
+  readonly failure?: string;
 }
 
 export type TurnStatus = 'streaming' | 'done' | 'error' | 'cancelled';
@@ -49,6 +74,8 @@ export interface Turn {
   readonly status: TurnStatus;
   readonly usage?: Usage;
   readonly error?: string;
+  /** Which failure `error` is ("kimi/auth", "config/kimi-key-missing"…), so the host can tell when a later action fixed it. */
+  readonly errorCode?: string;
   /** Set while the client waits to retry a rate-limited request. */
   readonly notice?: string;
   /** The step limit ended the loop; the answer is what the model had gathered. */
@@ -57,6 +84,10 @@ export interface Turn {
   readonly attachments?: readonly SourceLink[];
   /** Files and folders mentioned with @, shown as chips on the question. */
   readonly mentions?: readonly Mention[];
+  /** The turns up to and including this one were summarised after it. */
+  readonly summary?: SummaryMarker;
+  /** The request of this turn had to be fitted into the window. */
+  readonly contextNote?: ContextNote;
 }
 
 /** The stream events a turn is built from (a JSON-safe subset of the core agent events). */
@@ -74,9 +105,11 @@ export type ChatEvent =
       readonly durationMs: number;
     }
   | { readonly type: 'usage'; readonly usage: Usage }
+  | { readonly type: 'contextNote'; readonly note: ContextNote }
+  | { readonly type: 'summarised'; readonly summary: SummaryMarker }
   | { readonly type: 'retry'; readonly reason: string; readonly delayMs: number }
   | { readonly type: 'done'; readonly text: string; readonly usage: Usage; readonly incomplete: boolean }
-  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean };
+  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean; readonly code?: string };
 
 /** At most this many sources are kept per answer; search tools can return many more. */
 export const MAX_SOURCES_PER_TURN = 24;
@@ -111,6 +144,10 @@ export function applyChatEvent(turn: Turn, event: ChatEvent): Turn {
       };
     case 'usage':
       return { ...turn, usage: event.usage };
+    case 'contextNote':
+      return { ...turn, contextNote: mergeNotes(turn.contextNote, event.note) };
+    case 'summarised':
+      return { ...turn, summary: event.summary };
     case 'retry':
       return { ...turn, notice: `${event.reason} Retrying in ${Math.ceil(event.delayMs / 1000)} s…` };
     case 'done':
@@ -129,10 +166,28 @@ export function applyChatEvent(turn: Turn, event: ChatEvent): Turn {
         ...turn,
         status: event.cancelled ? 'cancelled' : 'error',
         error: event.cancelled ? undefined : event.message,
+        ...(event.code !== undefined && !event.cancelled ? { errorCode: event.code } : {}),
         notice: undefined,
         tools: settleTools(turn.tools),
       };
   }
+}
+
+/** Several fits within one answer (one per model step) add up. */
+function mergeNotes(a: ContextNote | undefined, b: ContextNote): ContextNote {
+  if (!a) {
+    return b;
+  }
+  const left = (x?: number, y?: number): number | undefined => (x === undefined && y === undefined ? undefined : Math.max(x ?? 0, y ?? 0));
+  const leftOutMessages = left(a.leftOutMessages, b.leftOutMessages);
+  const leftOutTurns = left(a.leftOutTurns, b.leftOutTurns);
+  const failure = b.failure ?? a.failure;
+  return {
+    shortenedResults: a.shortenedResults + b.shortenedResults,
+    ...(leftOutMessages === undefined ? {} : { leftOutMessages }),
+    ...(leftOutTurns === undefined ? {} : { leftOutTurns }),
+    ...(failure === undefined ? {} : { failure }),
+  };
 }
 
 /** Tools still "running" when the turn ends were cut off; show them as failed, not spinning forever. */

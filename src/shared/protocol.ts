@@ -5,6 +5,10 @@
  * Browser-safe: no node, no vscode, no core imports.
  */
 import type { ChatEvent, Mention, SourceLink, Turn } from './chatModel';
+import type { Money, MeterReading, SpendTotalView } from './cost';
+import { isObj, isString, MAX_MENTIONS, parseMention, parseSourceLink, type Obj } from './validate';
+
+export { MAX_MENTIONS, parseMention, parseSourceLink } from './validate';
 
 /** What the first-run view needs to say what is missing. */
 export interface SetupState {
@@ -48,7 +52,13 @@ export type HostToWebview =
   /** Files and folders matching what follows an @ in the input; `seq` echoes the query's. */
   | { readonly type: 'mentionResults'; readonly seq: number; readonly items: readonly Mention[] }
   /** The chips for the next question: the active editor's (if any) and the added selections. */
-  | { readonly type: 'context'; readonly active?: ContextChip; readonly added: readonly ContextChip[] };
+  | { readonly type: 'context'; readonly active?: ContextChip; readonly added: readonly ContextChip[] }
+  /** The context meter's reading for the draft of query `seq`. */
+  | { readonly type: 'contextMeter'; readonly seq: number; readonly reading: MeterReading }
+  /** What the open conversation and today's chat in this workspace cost, and the daily limit if set. */
+  | { readonly type: 'totals'; readonly conversation: SpendTotalView; readonly today: SpendTotalView; readonly dailyLimit?: Money }
+  /** A question that was not sent (the user kept within the budget): back into the input. */
+  | { readonly type: 'restoreDraft'; readonly text: string };
 
 /** Host actions the webview's buttons may trigger; a closed list, never a command id. */
 export const WEBVIEW_ACTIONS = ['setKimiApiKey', 'indexWorkspace', 'showLogs', 'manageTrust'] as const;
@@ -73,7 +83,11 @@ export type WebviewToHost =
   /** Propose a code block for a file: the host shows a diff the user accepts or rejects. */
   | { readonly type: 'applyCode'; readonly code: string; readonly target: SourceLink; readonly wholeFile: boolean }
   | { readonly type: 'action'; readonly action: WebviewAction }
-  | { readonly type: 'setModel'; readonly model: string };
+  | { readonly type: 'setModel'; readonly model: string }
+  /** Measure the next request for the context meter: the draft and what would go with it. */
+  | { readonly type: 'measure'; readonly seq: number; readonly text: string; readonly context?: readonly string[]; readonly mentions?: readonly Mention[] }
+  /** Compact Conversation, from the meter's button. */
+  | { readonly type: 'compact' };
 
 /** What a model id may look like (e.g. "kimi-k2.5", "moonshot-v1-128k"). */
 export const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
@@ -83,51 +97,22 @@ export const MAX_MESSAGE_CHARS = 100_000;
 /** Longest code block the webview may ask to copy or insert. */
 export const MAX_CODE_CHARS = 1_000_000;
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isString(v: unknown, max: number): v is string {
-  return typeof v === 'string' && v.length <= max;
-}
-
-function isLine(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 10_000_000;
-}
-
-/** Validates a SourceLink: a relative path without `..` segments and a sane line range. */
-export function parseSourceLink(v: unknown): SourceLink | undefined {
-  if (!isObj(v) || !isString(v.path, 4096) || !isLine(v.startLine) || !isLine(v.endLine)) {
+/** The text of a draft with its chip ids and mentions, validated (the text itself is checked by the caller). */
+function parseDraft(data: Obj): { text: string; context?: string[]; mentions?: Mention[] } | undefined {
+  const ids = data.context;
+  if (ids !== undefined && !(Array.isArray(ids) && ids.length <= 50 && ids.every((id) => isString(id, 100)))) {
     return undefined;
   }
-  if (v.path.length === 0 || v.endLine < v.startLine) {
+  const raw = data.mentions;
+  const mentions = Array.isArray(raw) && raw.length <= MAX_MENTIONS ? raw.map(parseMention) : raw === undefined ? [] : [undefined];
+  if (mentions.some((m) => m === undefined)) {
     return undefined;
   }
-  if (v.root !== undefined && !isString(v.root, 4096)) {
-    return undefined;
-  }
-  const link: SourceLink = { path: v.path, startLine: v.startLine, endLine: v.endLine };
-  return typeof v.root === 'string' ? { ...link, root: v.root } : link;
-}
-
-/** Most mentions one question may carry. */
-export const MAX_MENTIONS = 20;
-
-/** Validates a Mention: a relative path without `..` segments or a drive, of a known kind. */
-export function parseMention(v: unknown): Mention | undefined {
-  if (!isObj(v) || (v.kind !== 'file' && v.kind !== 'folder') || !isString(v.path, 4096) || v.path.length === 0) {
-    return undefined;
-  }
-  if (/^([A-Za-z]:|[\\/])/.test(v.path) || v.path.split(/[\\/]/).includes('..')) {
-    return undefined;
-  }
-  if (v.root !== undefined && !isString(v.root, 4096)) {
-    return undefined;
-  }
-  const mention: Mention = { kind: v.kind, path: v.path };
-  return typeof v.root === 'string' ? { ...mention, root: v.root } : mention;
+  return {
+    text: data.text as string,
+    ...(ids !== undefined ? { context: ids } : {}),
+    ...(mentions.length > 0 ? { mentions: mentions as Mention[] } : {}),
+  };
 }
 
 /** Returns the message when it is a well-formed WebviewToHost, undefined otherwise. */
@@ -140,42 +125,20 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
     case 'stop':
     case 'newChat':
     case 'conversations':
+    case 'compact':
       return { type: data.type };
-    case 'send': {
-      if (!isString(data.text, MAX_MESSAGE_CHARS) || data.text.trim().length === 0) {
-        return undefined;
-      }
-      const ids = data.context;
-      if (ids !== undefined && !(Array.isArray(ids) && ids.length <= 50 && ids.every((id) => isString(id, 100)))) {
-        return undefined;
-      }
-      const raw = data.mentions;
-      const mentions = Array.isArray(raw) && raw.length <= MAX_MENTIONS ? raw.map(parseMention) : raw === undefined ? [] : [undefined];
-      if (mentions.some((m) => m === undefined)) {
-        return undefined;
-      }
-      return {
-        type: 'send',
-        text: data.text,
-        ...(ids !== undefined ? { context: ids as string[] } : {}),
-        ...(mentions.length > 0 ? { mentions: mentions as Mention[] } : {}),
-      };
-    }
+    case 'send':
+      return parseSend(data);
+    case 'measure':
+      return parseMeasure(data);
     case 'mentionQuery':
       return isString(data.query, 500) && typeof data.seq === 'number' && Number.isSafeInteger(data.seq)
         ? { type: 'mentionQuery', query: data.query, seq: data.seq }
         : undefined;
     case 'removeContext':
       return isString(data.id, 100) ? { type: 'removeContext', id: data.id } : undefined;
-    case 'resend': {
-      if (!isString(data.turnId, 200) || data.turnId.length === 0) {
-        return undefined;
-      }
-      if (data.text === undefined) {
-        return { type: 'resend', turnId: data.turnId };
-      }
-      return isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0 ? { type: 'resend', turnId: data.turnId, text: data.text } : undefined;
-    }
+    case 'resend':
+      return parseResend(data);
     case 'openSource': {
       const source = parseSourceLink(data.source);
       return source ? { type: 'openSource', source } : undefined;
@@ -200,6 +163,29 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
   }
 }
 
+/** A question: its text, the ids of context chips to send with it, and its @-mentions. */
+function parseSend(data: Obj): WebviewToHost | undefined {
+  const draft = isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0 ? parseDraft(data) : undefined;
+  return draft ? { type: 'send', ...draft } : undefined;
+}
+
+/** The context meter's request: the draft as it stands (it may be empty), numbered so stale answers are dropped. */
+function parseMeasure(data: Obj): WebviewToHost | undefined {
+  const draft = isString(data.text, MAX_MESSAGE_CHARS) && typeof data.seq === 'number' && Number.isSafeInteger(data.seq) ? parseDraft(data) : undefined;
+  return draft ? { type: 'measure', seq: data.seq as number, ...draft } : undefined;
+}
+
+/** Retry or Regenerate (no text), or Edit (the new text). */
+function parseResend(data: Obj): WebviewToHost | undefined {
+  if (!isString(data.turnId, 200) || data.turnId.length === 0) {
+    return undefined;
+  }
+  if (data.text === undefined) {
+    return { type: 'resend', turnId: data.turnId };
+  }
+  return isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0 ? { type: 'resend', turnId: data.turnId, text: data.text } : undefined;
+}
+
 const HOST_TYPES: ReadonlySet<string> = new Set([
   'snapshot',
   'snapshotTurns',
@@ -211,6 +197,9 @@ const HOST_TYPES: ReadonlySet<string> = new Set([
   'focusInput',
   'context',
   'mentionResults',
+  'contextMeter',
+  'totals',
+  'restoreDraft',
 ]);
 
 /**
@@ -248,6 +237,14 @@ export function parseHostMessage(data: unknown): HostToWebview | undefined {
       return typeof data.seq === 'number' && Array.isArray(data.items) && data.items.every((m) => parseMention(m) !== undefined)
         ? (data as HostToWebview)
         : undefined;
+    case 'contextMeter':
+      return typeof data.seq === 'number' && isObj(data.reading) && isCount(data.reading.tokens) && isCount(data.reading.window) && isObj(data.reading.parts)
+        ? (data as HostToWebview)
+        : undefined;
+    case 'totals':
+      return isObj(data.conversation) && isObj(data.today) && isObj(data.conversation.costs) && isObj(data.today.costs) ? (data as HostToWebview) : undefined;
+    case 'restoreDraft':
+      return typeof data.text === 'string' ? (data as HostToWebview) : undefined;
     default:
       return { type: 'focusInput' };
   }
@@ -265,6 +262,10 @@ export function isTurn(v: unknown): v is Turn {
     Array.isArray(v.sources) &&
     (v.status === 'streaming' || v.status === 'done' || v.status === 'error' || v.status === 'cancelled')
   );
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
 }
 
 function isSetup(v: unknown): v is SetupState {

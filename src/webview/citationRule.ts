@@ -125,46 +125,15 @@ function note(env: CitationEnv | undefined, source: SourceLink, label: string): 
   }
 }
 
-export const citationPlugin = (md: ReturnType<typeof MarkdownIt>): void => {
+type Md = ReturnType<typeof MarkdownIt>;
+type InlineRule = Parameters<Md['inline']['ruler']['at']>[1];
+
+export const citationPlugin = (md: Md): void => {
   const escape = md.utils.escapeHtml;
   const link = (source: SourceLink, label: string): string =>
     `<a href="${escape(sourceHref(source))}" class="source" title="${escape(`Open ${formatSource(source)}`)}">${escape(label)}</a>`;
-
-  md.inline.ruler.before('text', 'citation', (state, silent) => {
-    const env = envOf(state.env);
-    const hit = citationAt(state.src, state.pos, env?.known ?? [], state.posMax);
-    if (!hit || state.linkLevel > 0) {
-      return false;
-    }
-    if (!silent) {
-      const token = state.push('citation', '', 0);
-      token.content = state.src.slice(state.pos, state.pos + hit.length);
-      token.meta = { source: hit.source };
-    }
-    state.pos += hit.length;
-    return true;
-  });
-
-  // The built-in text rule swallows "see json/" up to the next "_", so it never gives the
-  // citation rule a chance at the path's first character. This one also stops where a word starts.
-  md.inline.ruler.at('text', (state, silent) => {
-    const src = state.src;
-    let pos = state.pos;
-    while (pos < state.posMax && !isTerminator(src.charCodeAt(pos))) {
-      if (pos > state.pos && PATH_CHAR.test(src[pos] ?? '') && !BEFORE.test(src[pos - 1] ?? '')) {
-        break;
-      }
-      pos++;
-    }
-    if (pos === state.pos) {
-      return false;
-    }
-    if (!silent) {
-      state.pending += src.slice(state.pos, pos);
-    }
-    state.pos = pos;
-    return true;
-  });
+  md.inline.ruler.before('text', 'citation', citationRule);
+  md.inline.ruler.at('text', textRule);
 
   md.renderer.rules.citation = (tokens, idx, _options, env) => {
     const token = tokens[idx];
@@ -190,6 +159,45 @@ export const citationPlugin = (md: ReturnType<typeof MarkdownIt>): void => {
     }
     return `<code>${html}${escape(content.slice(pos))}</code>`;
   };
+};
+
+/** A citation at the current position becomes one `citation` token (rendered as a source link). */
+const citationRule: InlineRule = (state, silent) => {
+  const env = envOf(state.env);
+  const hit = citationAt(state.src, state.pos, env?.known ?? [], state.posMax);
+  if (!hit || state.linkLevel > 0) {
+    return false;
+  }
+  if (!silent) {
+    const token = state.push('citation', '', 0);
+    token.content = state.src.slice(state.pos, state.pos + hit.length);
+    token.meta = { source: hit.source };
+  }
+  state.pos += hit.length;
+  return true;
+};
+
+/**
+ * The built-in text rule swallows "see json/" up to the next "_", so it never gives the
+ * citation rule a chance at the path's first character. This one also stops where a word starts.
+ */
+const textRule: InlineRule = (state, silent) => {
+  const src = state.src;
+  let pos = state.pos;
+  while (pos < state.posMax && !isTerminator(src.charCodeAt(pos))) {
+    if (pos > state.pos && PATH_CHAR.test(src[pos] ?? '') && !BEFORE.test(src[pos - 1] ?? '')) {
+      break;
+    }
+    pos++;
+  }
+  if (pos === state.pos) {
+    return false;
+  }
+  if (!silent) {
+    state.pending += src.slice(state.pos, pos);
+  }
+  state.pos = pos;
+  return true;
 };
 
 /** markdown-it's own terminator characters (rules_inline/text): where other inline rules may start. */

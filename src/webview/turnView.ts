@@ -5,6 +5,7 @@ import { decorateCodeBlocks, type CodeActions } from './codeBlocks';
 import { button, el } from './dom';
 import { renderMarkdown } from './markdown';
 import { renderSources } from './sourcesView';
+import { contextNoteOf, renderUsage, summaryMarkerOf } from './costView';
 
 export interface TurnActions extends CodeActions {
   openSource(source: SourceLink): void;
@@ -14,6 +15,16 @@ export interface TurnActions extends CodeActions {
 
 export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTMLElement {
   const article = el('div', { class: 'turn', 'data-turn': turn.id, 'data-status': turn.status });
+  article.append(
+    renderQuestion(turn, actions),
+    renderAnswer(turn, actions, last),
+    ...summaryMarkerOf(turn, (marker) => wireSourceLinks(marker, [], actions)),
+  );
+  return article;
+}
+
+/** The question, the context sent with it and @-mentions as chips, and Edit once the answer is in. */
+function renderQuestion(turn: Turn, actions: TurnActions): HTMLElement {
   const question = el('div', { class: 'question', role: 'article', 'aria-label': 'You said' }, el('div', { class: 'question-text' }, turn.question));
   if (turn.attachments && turn.attachments.length > 0) {
     question.append(
@@ -44,7 +55,11 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
     edit.addEventListener('click', () => startEdit(question, turn, actions));
     question.append(edit);
   }
-  article.append(question);
+  return question;
+}
+
+/** Reasoning, tool lines and the Markdown answer, then its state, actions, sources and tokens. */
+function renderAnswer(turn: Turn, actions: TurnActions, last: boolean): HTMLElement {
   const answer = el('div', {
     class: 'answer',
     role: 'article',
@@ -59,34 +74,14 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
   if (turn.tools.length > 0) {
     answer.append(el('div', { class: 'tools' }, ...turn.tools.map(renderTool)));
   }
+  answer.append(...contextNoteOf(turn));
   const body = el('div', { class: 'markdown' });
   const { fragment, cited } = renderMarkdown(turn.answer, turn.sources);
   body.append(fragment);
   // Code blocks first: their Apply target is read from the links' href before wiring replaces it.
   decorateCodeBlocks(body, turn.sources, actions);
   wireSourceLinks(body, turn.sources, actions);
-  answer.append(body);
-  if (turn.status === 'streaming' && turn.answer.length === 0 && turn.tools.every((t) => t.status !== 'running')) {
-    answer.append(el('div', { class: 'thinking' }, 'Thinking…'));
-  }
-  if (turn.notice) {
-    answer.append(el('div', { class: 'notice' }, turn.notice));
-  }
-  if (turn.status === 'cancelled') {
-    answer.append(el('div', { class: 'notice' }, 'Stopped.'));
-  }
-  if (turn.status === 'error' && turn.error) {
-    answer.append(el('div', { class: 'error', role: 'alert' }, turn.error));
-  }
-  if (turn.status === 'error') {
-    const retry = button('Retry', { class: 'turn-action' });
-    retry.addEventListener('click', () => actions.resend(turn.id));
-    answer.append(el('div', { class: 'turn-actions' }, retry));
-  } else if (last && (turn.status === 'done' || turn.status === 'cancelled')) {
-    const again = button('Regenerate answer', { class: 'turn-action' }, 'Regenerate');
-    again.addEventListener('click', () => actions.resend(turn.id));
-    answer.append(el('div', { class: 'turn-actions' }, again));
-  }
+  answer.append(body, ...turnState(turn), ...turnActions(turn, actions, last));
   if (turn.incomplete) {
     answer.append(el('div', { class: 'notice' }, 'Step limit reached: this answer uses what was found so far.'));
   }
@@ -97,10 +92,42 @@ export function renderTurn(turn: Turn, actions: TurnActions, last = false): HTML
     }
   }
   if (turn.usage && turn.status !== 'streaming') {
-    answer.append(el('div', { class: 'usage', title: usageTitle(turn) }, `${turn.usage.totalTokens.toLocaleString()} tokens`));
+    answer.append(renderUsage(turn.usage));
   }
-  article.append(answer);
-  return article;
+  return answer;
+}
+
+/** Thinking…, a notice (retrying, fixed since), Stopped. or the error. */
+function turnState(turn: Turn): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (turn.status === 'streaming' && turn.answer.length === 0 && turn.tools.every((t) => t.status !== 'running')) {
+    out.push(el('div', { class: 'thinking' }, 'Thinking…'));
+  }
+  if (turn.notice) {
+    out.push(el('div', { class: 'notice' }, turn.notice));
+  }
+  if (turn.status === 'cancelled') {
+    out.push(el('div', { class: 'notice' }, 'Stopped.'));
+  }
+  if (turn.status === 'error' && turn.error) {
+    out.push(el('div', { class: 'error', role: 'alert' }, turn.error));
+  }
+  return out;
+}
+
+/** Retry after an error; Regenerate on the last finished turn. */
+function turnActions(turn: Turn, actions: TurnActions, last: boolean): HTMLElement[] {
+  if (turn.status === 'error') {
+    const retry = button('Retry', { class: 'turn-action' });
+    retry.addEventListener('click', () => actions.resend(turn.id));
+    return [el('div', { class: 'turn-actions' }, retry)];
+  }
+  if (last && (turn.status === 'done' || turn.status === 'cancelled')) {
+    const again = button('Regenerate answer', { class: 'turn-action' }, 'Regenerate');
+    again.addEventListener('click', () => actions.resend(turn.id));
+    return [el('div', { class: 'turn-actions' }, again)];
+  }
+  return [];
 }
 
 /** Turns the question into an editor; sending it continues the conversation from that question. */
@@ -180,9 +207,4 @@ function sourceLink(source: SourceLink, label: string, actions: TurnActions): HT
     actions.openSource(source);
   });
   return a;
-}
-
-function usageTitle(turn: Turn): string {
-  const u = turn.usage;
-  return u ? `Prompt ${u.promptTokens.toLocaleString()}, completion ${u.completionTokens.toLocaleString()} tokens` : '';
 }

@@ -2,10 +2,10 @@
 // extension loaded, real Milvus Lite behind it, and a fake Kimi server (real HTTP + SSE, started
 // here) scripted to call a tool and answer with a citation.
 import { strict as assert } from 'node:assert';
-import { existsSync, statSync } from 'node:fs';
 import type { Frame, Locator } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
+import { contrast, luminance } from './colours';
 import { useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Hq3Lm8Zr';
@@ -98,20 +98,33 @@ describe('chat (e2e)', function () {
     await wb().page.locator('.statusbar-item', { hasText: /Ln 4, Col 1/ }).waitFor();
   });
 
-  it('screenshots of the chat in light and dark themes under test-results/', async () => {
-    // Room for the chat: no toasts, the Collections view collapsed.
+  it('the chat follows the light and dark themes, its answer readable in both', async () => {
+    // Room for the chat (and for the reviewer's screenshots): no toasts, the Collections view collapsed.
     await wb().runCommand('Notifications: Clear All Notifications');
     const collections = wb().page.locator('.part.sidebar .pane-header', { hasText: /collections/i });
     if ((await collections.getAttribute('aria-expanded')) === 'true') {
       await collections.click();
     }
-    const light = await wb().screenshot('chat-light');
+    /** The answer's text colour and the view's background, as the webview computes them. */
+    const colours = async (): Promise<{ fg: string; bg: string }> =>
+      (await chat()).locator('.turn').first().locator('.markdown').evaluate((md) => ({
+        fg: getComputedStyle(md).color,
+        bg: getComputedStyle(document.body).backgroundColor,
+      }));
+    const light = await colours();
+    await wb().screenshot('chat-light');
     await wb().runCommand('Preferences: Toggle between Light/Dark Themes');
     await wb().page.locator('.monaco-workbench.vs-dark').waitFor();
-    await new Promise((r) => setTimeout(r, 500));
-    const dark = await wb().screenshot('chat-dark');
-    for (const file of [light, dark]) {
-      assert.ok(existsSync(file) && statSync(file).size > 20_000, `${file} missing or tiny`);
+    const dark = await until('the webview in the dark theme', async () => {
+      const c = await colours();
+      return c.bg !== light.bg ? c : undefined;
+    }, 10_000);
+    await wb().screenshot('chat-dark');
+    assert.ok(luminance(light.bg) > 0.5, `the light theme's background is ${light.bg}`);
+    assert.ok(luminance(dark.bg) < 0.1, `the dark theme's background is ${dark.bg}`);
+    for (const [theme, { fg, bg }] of Object.entries({ light, dark })) {
+      const ratio = contrast(fg, bg);
+      assert.ok(ratio >= 4.5, `${theme}: the answer's text (${fg} on ${bg}) has a contrast of only ${ratio.toFixed(2)}:1`);
     }
   });
 
@@ -208,6 +221,9 @@ describe('chat (e2e)', function () {
     await turn.getByRole('button', { name: /^Insert code block \d+ at cursor$/ }).click();
     const editorText = wb().page.locator('.editor-group-container.active .monaco-editor .view-lines');
     await until('the inserted code', async () => ((await editorText.innerText()).includes('nextFoghornTest(Date.now())') ? true : undefined), 10_000);
+    // Insert ends by moving the focus to the editor, after the text shows: a palette opened before
+    // that would lose the focus and close under the command being typed into it.
+    await wb().page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10_000 });
     await wb().runCommand('View: Revert and Close Editor');
   });
 

@@ -3,13 +3,14 @@
 // typed in (never over the lines a citation revealed), and Apply shows a diff before it changes
 // one file. Fake Kimi (real HTTP + SSE); no index is needed for any of this.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
-import { REPO_ROOT, SAMPLE_WORKSPACE, useWorkbenchWithFakeKimi } from './workbench';
+import { contrast } from './colours';
+import { SAMPLE_WORKSPACE, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Code7Blocks';
 // A copy of the sample workspace: the browser workbench auto-saves (files.autoSave is on by default in
@@ -17,19 +18,6 @@ const KEY = 'kimi-e2e-key-Code7Blocks';
 const WORKSPACE = mkdtempSync(path.join(tmpdir(), 'kimi-code-blocks-'));
 cpSync(SAMPLE_WORKSPACE, WORKSPACE, { recursive: true });
 const FOGHORN = path.join(WORKSPACE, 'src', 'foghorn.js');
-
-/** WCAG contrast ratio of two CSS rgb() colours. */
-function contrast(a: string, b: string): number {
-  const lum = (c: string): number => {
-    const [r = 0, g = 0, bl = 0] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
-      const x = Number(v) / 255;
-      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-  return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
-}
 
 /** Every file of the workspace copy with its text, to prove what an action changed. */
 function snapshot(): Map<string, string> {
@@ -114,14 +102,12 @@ describe('code in answers (e2e)', function () {
     await frame.getByRole('button', { name: 'Copy code block 1', exact: true }).filter({ hasText: 'Copied' }).waitFor({ timeout: 5_000 });
   });
 
-  it('screenshots of a highlighted code block in light, dark and high-contrast themes (docs/images)', async () => {
+  it('a highlighted code block is readable in light, dark and high-contrast themes, with keywords coloured per theme', async () => {
     await wb().runCommand('Notifications: Clear All Notifications');
     const collections = wb().page.locator('.part.sidebar .pane-header', { hasText: /collections/i });
     if ((await collections.getAttribute('aria-expanded')) === 'true') {
       await collections.click();
     }
-    const dir = path.join(REPO_ROOT, 'docs', 'images');
-    mkdirSync(dir, { recursive: true });
     const shots: Array<[string, string, string]> = [
       ['code-light', 'Default Light Modern', '.monaco-workbench.vs'],
       ['code-dark', 'Default Dark Modern', '.monaco-workbench.vs-dark'],
@@ -153,9 +139,8 @@ describe('code in answers (e2e)', function () {
         });
       const worst = Math.min(...pairs.map(([fg, bg]) => contrast(fg ?? '', bg ?? '')));
       assert.ok(worst >= 3, `${theme}: some code has a contrast of only ${worst.toFixed(2)}:1`);
-      const file = path.join(dir, `chat-${name}.png`);
-      await wb().page.locator('.part.sidebar').screenshot({ path: file });
-      assert.ok(statSync(file).size > 10_000, `${file} is tiny`);
+      // For a reviewer, under test-results/ (docs/images comes from `npm run screenshots`).
+      await wb().page.locator('.part.sidebar').screenshot({ path: path.join(wb().resultsDir, `chat-${name}.png`) });
     }
     assert.equal(colours.size, 3, 'keywords have the same colour in every theme');
     await wb().runCommand('Preferences: Color Theme');
@@ -244,7 +229,8 @@ describe('code in answers (e2e)', function () {
     const turn = turnOf(frame, 'What does this code do?');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
     const messages = kimi().chatBodies().at(-1)?.messages ?? [];
-    const user = String(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+    const user = messages.filter((m) => m.role === 'user').at(-1)?.content;
+    assert.ok(typeof user === 'string', `the question went out as ${JSON.stringify(user)}`);
     assert.match(user, /^What does this code do\?/);
     assert.match(user, /src\/foghorn\.js:4-6 \(selected\):\n```javascript\nfunction nextFoghornTest\(from\) \{\n  const d = new Date\(from\);\n  d\.setDate/);
     // The sent question shows what went with it; the composer's added chip is used up.
@@ -279,7 +265,8 @@ describe('code in answers (e2e)', function () {
     const turn = turnOf(frame, 'Summarize @scripts/inventory.txt');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
     const messages = kimi().chatBodies().at(-1)?.messages ?? [];
-    const user = String(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+    const user = messages.filter((m) => m.role === 'user').at(-1)?.content;
+    assert.ok(typeof user === 'string', `the question went out as ${JSON.stringify(user)}`);
     assert.match(user, /^Summarize @scripts\/inventory\.txt/);
     assert.match(user, /scripts\/inventory\.txt:1-\d+ \(mentioned file\):\n```txt\nInventory of cabinet 42-B\nspare bulbs: 12/);
     // The sent question shows the mention as a chip; the composer's chip is used up.

@@ -20,7 +20,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 // The .mjs launchers are shared with the plain-Node harness; this CommonJS file loads them with import().
 import type { RunningCodeServer } from '../../scripts/codeServer.mjs' with { 'resolution-mode': 'import' };
 import { EXTENSION_ID, VIEW_CONTAINER_ID } from '../../src/extension/constants';
-import { startFakeKimi, type FakeKimi } from '../fakes/kimiServer';
+import { startFakeKimi, type FakeKimi, type FakeKimiOptions } from '../fakes/kimiServer';
 import { until } from '../support/until';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -29,7 +29,7 @@ export const SAMPLE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'sample
 export interface WorkbenchOptions {
   /** Names the artifacts folder test-results/e2e/<name>/ (default "workbench"). */
   name?: string;
-  /** Workspace folder to open (default test/fixtures/sample-workspace). */
+  /** Workspace folder to open (default: a fresh copy of test/fixtures/sample-workspace, removed by close()). */
   folder?: string;
   /** Extra environment for code-server and the extension host (e.g. a fake Kimi server's URL). */
   env?: NodeJS.ProcessEnv;
@@ -49,6 +49,8 @@ export class Workbench {
     readonly page: Page,
     /** test-results/e2e/<name> */
     readonly resultsDir: string,
+    /** Removes the workspace copy the workbench opened (a no-op for a folder given in the options). */
+    private readonly removeFolder: () => void,
   ) {}
 
   /** Starts code-server with the extension under development and opens the workbench in Chromium. */
@@ -58,8 +60,10 @@ export class Workbench {
     mkdirSync(resultsDir, { recursive: true });
     const { startCodeServer, TEST_SETTINGS } = await import('../../scripts/codeServer.mjs');
     const { launchChromium } = await import('../vscode/browser.mjs');
+    const { copySampleWorkspace } = await import('../support/sampleWorkspace.mjs');
+    const copy = options.folder ? { folder: options.folder, remove: () => undefined } : copySampleWorkspace();
     const server = await startCodeServer({
-      folder: options.folder ?? SAMPLE_WORKSPACE,
+      folder: copy.folder,
       logFile: path.join(resultsDir, 'code-server.log'),
       logDir: resultsDir,
       settings: { ...TEST_SETTINGS, ...options.settings },
@@ -70,6 +74,9 @@ export class Workbench {
         KIMI_MILVUS_TEST_DATA_DIR: process.env.KIMI_MILVUS_TEST_DATA_DIR || path.join(REPO_ROOT, '.cache', 'test-milvus-vscode'),
         ...options.env,
       },
+    }).catch((e: unknown) => {
+      copy.remove();
+      throw e;
     });
     let browser: Browser | undefined;
     try {
@@ -83,10 +90,11 @@ export class Workbench {
         options.developmentExtension === false ? [] : [['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)]];
       await page.goto(server.workbenchUrl(payload), { timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      return new Workbench(server, browser, page, resultsDir);
+      return new Workbench(server, browser, page, resultsDir, copy.remove);
     } catch (e) {
       await browser?.close().catch(() => undefined);
       await server.stop();
+      copy.remove();
       throw e;
     }
   }
@@ -143,7 +151,11 @@ export class Workbench {
       await this.page.keyboard.press('F1');
       return (await input.isVisible().catch(() => false)) || undefined;
     }, 30_000);
-    await input.fill(`>${label}`);
+    // The palette closes when it loses the focus: an editor or view still taking the focus from an
+    // earlier action closes it under us, and fill() then times out on a hidden input. Say so.
+    await input.fill(`>${label}`).catch((e: unknown) => {
+      throw new Error(`the command palette closed before "${label}" was typed into it (did an earlier action still move the focus?): ${String(e)}`);
+    });
     const row = this.page
       .locator('.quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
@@ -177,10 +189,11 @@ export class Workbench {
     return file;
   }
 
-  /** Closes the browser and stops code-server (and everything it started). */
+  /** Closes the browser, stops code-server (and everything it started) and removes the workspace copy. */
   async close(): Promise<void> {
     await Promise.race([this.browser.close().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
     await this.server.stop();
+    this.removeFolder();
   }
 }
 
@@ -223,19 +236,20 @@ export function useWorkbench(options: WorkbenchOptions = {}): () => Workbench {
  */
 export function useWorkbenchWithFakeKimi(
   apiKey: string,
-  options: Omit<WorkbenchOptions, 'settings'>,
+  options: Omit<WorkbenchOptions, 'settings'> & { fake?: Omit<FakeKimiOptions, 'apiKey'>; settings?: Record<string, unknown> },
 ): { wb: () => Workbench; kimi: () => FakeKimi } {
   let kimi: FakeKimi | undefined;
-  const settings: Record<string, unknown> = {};
+  const settings: Record<string, unknown> = { ...options.settings };
   before(async () => {
-    kimi = await startFakeKimi({ apiKey });
+    kimi = await startFakeKimi({ ...options.fake, apiKey });
     settings['kimiMilvus.kimi.baseUrl'] = kimi.baseUrl;
     settings['workbench.colorTheme'] = 'Default Light Modern';
   });
   after(async () => {
     await kimi?.close();
   });
-  const wb = useWorkbench({ ...options, settings });
+  const { fake: _fake, settings: _settings, ...workbench } = options;
+  const wb = useWorkbench({ ...workbench, settings });
   return {
     wb,
     kimi: () => {

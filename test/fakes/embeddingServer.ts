@@ -200,7 +200,7 @@ export class FakeEmbeddingServer {
         send(res, 400, { error: { message: "'input' must be a non-empty string or array of non-empty strings.", type: 'invalid_request_error' } });
         return;
       }
-      const format = body.encoding_format === undefined ? 'float' : String(body.encoding_format);
+      const format = body.encoding_format === undefined ? 'float' : typeof body.encoding_format === 'string' ? body.encoding_format : JSON.stringify(body.encoding_format);
       this.encodingFormats.push(format);
       if ((format === 'base64' && !this.acceptBase64) || (format !== 'base64' && format !== 'float')) {
         send(res, 400, { error: { message: `Unsupported encoding_format: ${format}.`, type: 'invalid_request_error', param: 'encoding_format' } });

@@ -1,6 +1,6 @@
 /**
  * A fake Kimi (Moonshot) API: a real HTTP server on 127.0.0.1 speaking the wire protocol of
- * shared/docs/kimi-api.md, for tests and benchmarks. Never a mock of the SDK.
+ * docs/reference/kimi-api.md, for tests and benchmarks. Never a mock of the SDK.
  *
  *   const kimi = await startFakeKimi();            // { apiKey?: 'sk-test', models?: [...] }
  *   const config = { ...kimiConfig, baseUrl: kimi.baseUrl, apiKey: 'sk-test' };
@@ -18,7 +18,10 @@
  * Streaming follows the docs: `data: {json}\n\n` … `data: [DONE]`; role only in the first chunk;
  * reasoning_content before content; content before tool calls; tool-call fragments keyed by
  * `index` with id and name only in the first fragment; usage inside the final choice.
- * Also: GET /v1/models, POST /v1/tokenizers/estimate-token-count.
+ * Also: GET /v1/models, POST /v1/tokenizers/estimate-token-count, answered with the fake's own
+ * tokenizer (fakeTokenCount: not the product's estimate, so a test comparing the two means something).
+ * With `windows`, a request whose prompt plus max_tokens passes its model's window gets Kimi's 400;
+ * with `countUsage`, unscripted usage is that tokenizer's count of the request and the reply.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +39,7 @@ export interface FakeTurn {
   readonly toolCalls?: readonly FakeToolCall[];
   /** Default: "tool_calls" when there are tool calls, else "stop". */
   readonly finishReason?: string;
-  readonly usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  readonly usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number; cached_tokens?: number };
   /** Characters per content/reasoning/arguments fragment (default 8). */
   readonly chunkChars?: number;
   /** Delay before the first chunk (time to first token). */
@@ -99,6 +102,10 @@ export interface FakeKimi {
   /** e.g. http://127.0.0.1:40123/v1 */
   readonly baseUrl: string;
   readonly requests: RecordedRequest[];
+  /** Chat requests refused because they passed their model's window (see FakeKimiOptions.windows). */
+  readonly rejected: ChatBody[];
+  /** The usage each completed streamed turn reported, in order. */
+  readonly usages: NonNullable<FakeTurn['usage']>[];
   script(...replies: FakeReply[]): void;
   handle(handler: FakeHandler | undefined): void;
   chatBodies(): ChatBody[];
@@ -109,7 +116,37 @@ export interface FakeKimiOptions {
   /** When set, any other bearer token gets 401 invalid_authentication_error. */
   readonly apiKey?: string;
   readonly models?: readonly string[];
+  /** Context windows to enforce, by model id: prompt + max_tokens past one gets 400 "exceeded model token limit". */
+  readonly windows?: Readonly<Record<string, number>>;
+  /** Unscripted usage counts the request and the reply with fakeTokenCount (default: a fixed 100 + 20). */
+  readonly countUsage?: boolean;
 }
+
+/**
+ * The fake's tokenizer: runs of up to four letters, up to three digits, one CJK character or one
+ * other symbol per token, plus 4 per message. Roughly what a BPE tokenizer does with English and
+ * code, and deliberately not the product's own estimate.
+ */
+const FAKE_TOKEN = /[A-Za-z]{1,4}|\d{1,3}|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\sA-Za-z\d]/g;
+
+export function fakeTextTokens(text: string): number {
+  return text.match(FAKE_TOKEN)?.length ?? 0;
+}
+
+/** The fake's count of a request body's messages (and tools, when given). */
+export function fakeTokenCount(body: { messages?: unknown; tools?: unknown }): number {
+  const messages = Array.isArray(body.messages) ? (body.messages as Array<Record<string, unknown>>) : [];
+  let n = 0;
+  for (const m of messages) {
+    n += 4 + fakeTextTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''));
+    n += m.tool_calls ? fakeTextTokens(JSON.stringify(m.tool_calls)) : 0;
+    n += typeof m.name === 'string' ? fakeTextTokens(m.name) : 0;
+  }
+  return n + (Array.isArray(body.tools) && body.tools.length > 0 ? fakeTextTokens(JSON.stringify(body.tools)) : 0);
+}
+
+/** What a turn reports when it scripts no usage and the server does not count. */
+const DEFAULT_USAGE = { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -122,7 +159,7 @@ function split(text: string, size: number): string[] {
 }
 
 /** The data payloads of one streamed turn, in the order Kimi sends them. */
-export function turnChunks(turn: FakeTurn, model: string): unknown[] {
+export function turnChunks(turn: FakeTurn, model: string, counted?: FakeTurn['usage']): unknown[] {
   const size = Math.max(1, turn.chunkChars ?? 8);
   const id = 'chatcmpl-fake';
   const created = Math.floor(Date.now() / 1000);
@@ -151,14 +188,10 @@ export function turnChunks(turn: FakeTurn, model: string): unknown[] {
   });
   if (!turn.noFinish) {
     const finish = turn.finishReason ?? (turn.toolCalls?.length ? 'tool_calls' : 'stop');
-    const usage = turn.usage ?? { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 };
+    const usage = turn.usage ?? counted ?? DEFAULT_USAGE;
     chunks.push(chunk({}, { finish_reason: finish, usage }));
   }
   return chunks;
-}
-
-function estimate(body: unknown): number {
-  return Math.ceil(JSON.stringify(body ?? '').length / 4);
 }
 
 export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<FakeKimi> {
@@ -166,6 +199,8 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
   let handler: FakeHandler | undefined;
   let chatCount = 0;
   const requests: RecordedRequest[] = [];
+  const rejected: ChatBody[] = [];
+  const usages: NonNullable<FakeTurn['usage']>[] = [];
   const models = options.models ?? ['kimi-k2.5', 'kimi-k2-turbo-preview', 'moonshot-v1-8k'];
 
   const sendError = (res: http.ServerResponse, status: number, type: string, message: string): void => {
@@ -187,7 +222,7 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
     clearInterval(pinger);
   };
 
-  const streamTurn = async (res: http.ServerResponse, turn: FakeTurn, model: string): Promise<void> => {
+  const streamTurn = async (res: http.ServerResponse, turn: FakeTurn, model: string, counted?: FakeTurn['usage']): Promise<void> => {
     if (turn.stall) {
       return stall(res, turn, model);
     }
@@ -196,7 +231,10 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
     if (turn.ttftMs) {
       await sleep(turn.ttftMs);
     }
-    const chunks = turnChunks(turn, model);
+    const chunks = turnChunks(turn, model, counted);
+    if (!turn.noFinish && turn.cutAfterChunks === undefined) {
+      usages.push(turn.usage ?? counted ?? DEFAULT_USAGE);
+    }
     for (let i = 0; i < chunks.length; i++) {
       if (res.destroyed || !res.socket || res.socket.destroyed) {
         return;
@@ -225,7 +263,7 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
     req.on('end', () => {
       void (async () => {
         const raw = Buffer.concat(parts).toString('utf8');
-        let body: unknown = undefined;
+        let body: unknown;
         try {
           body = raw ? JSON.parse(raw) : undefined;
         } catch {
@@ -245,11 +283,18 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
         }
         if (req.method === 'POST' && path === '/v1/tokenizers/estimate-token-count') {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ data: { total_tokens: estimate((body as { messages?: unknown })?.messages) } }));
+          res.end(JSON.stringify({ data: { total_tokens: fakeTokenCount((body ?? {})) } }));
           return;
         }
         if (req.method === 'POST' && path === '/v1/chat/completions') {
           const chat = body as ChatBody;
+          const window = options.windows?.[chat.model];
+          const prompt = fakeTokenCount(chat);
+          if (window !== undefined && prompt + (chat.max_tokens ?? 1024) > window) {
+            rejected.push(chat);
+            sendError(res, 400, 'invalid_request_error', `Invalid request: Your request exceeded model token limit: ${window}`);
+            return;
+          }
           const index = chatCount++;
           const next = queue.shift() ?? (handler ? await handler(chat, index) : undefined);
           if (!next) {
@@ -263,7 +308,9 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
             sendError(res, next.error.status, next.error.type, next.error.message);
             return;
           }
-          await streamTurn(res, next, chat.model);
+          const reply = (next.text ?? '') + (next.reasoning ?? '') + JSON.stringify(next.toolCalls ?? []);
+          const completion = fakeTextTokens(reply);
+          await streamTurn(res, next, chat.model, options.countUsage ? { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } : undefined);
           return;
         }
         sendError(res, 404, 'resource_not_found_error', `Not found: ${req.method} ${path}`);
@@ -281,6 +328,8 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    rejected,
+    usages,
     script: (...replies) => void queue.push(...replies),
     handle: (h) => {
       handler = h;

@@ -1,5 +1,5 @@
 /**
- * The seed's scenarios (shared/seeds/000) end to end: the real agent loop, real tools, real
+ * The original design's scenarios (docs/reference/design.md#the-scenarios-it-shows) end to end: the real agent loop, real tools, real
  * Milvus Lite, real embeddings over HTTP (fake server), and a fake Kimi whose every next turn
  * is decided from the tool results it actually received.
  */

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCli } from '../../src/cli/main';
+import { SUMMARY_INSTRUCTIONS } from '../../src/core/agent/summaryPrompt';
 import { reply, startFakeKimi, type ChatBody, type FakeKimi } from '../fakes/kimiServer';
 import { REPO_ROOT, getTestStore, testMilvusConfig } from './milvusEnv';
 import type { Run } from '../support/runNode';
@@ -83,6 +84,32 @@ describe('CLI: ask and chat', function () {
     assert.equal(kimi.chatBodies().at(-1)?.model, 'kimi-k2-turbo-preview');
   });
 
+  it('ask --json carries each answer\'s price (cache hits included) and today\'s total; an unknown model is tokens only', async () => {
+    const priced = { KIMI_MODEL: 'kimi-k2-0711-preview', KIMI_PRICE_REGION: 'global' };
+    type Out = { usage: { promptTokens: number; cachedTokens?: number; cost?: { amount: number; currency: string } }; totals: { conversation: { answers: number }; today: { answers: number; costs: Record<string, number>; unpricedTokens: number } } };
+    kimi.script(reply.text('Cached.', { usage: { prompt_tokens: 12_000, cached_tokens: 8_000, completion_tokens: 500, total_tokens: 12_500 } }));
+    const first = JSON.parse((await cli(['ask', 'one', '--json'], priced)).stdout) as Out;
+    // The table's arithmetic: 4,000 uncached at $0.60, 8,000 cached at $0.15, 500 out at $2.50 per 1M.
+    const expected = (4_000 * 0.6 + 8_000 * 0.15 + 500 * 2.5) / 1_000_000;
+    assert.equal(first.usage.cachedTokens, 8_000);
+    assert.equal(first.usage.cost?.currency, 'USD');
+    assert.ok(Math.abs((first.usage.cost?.amount ?? 0) - expected) < 1e-12, JSON.stringify(first.usage));
+    assert.equal(first.totals.conversation.answers, 1);
+    kimi.script(reply.text('Again.', { usage: { prompt_tokens: 12_000, cached_tokens: 8_000, completion_tokens: 500, total_tokens: 12_500 } }));
+    const second = JSON.parse((await cli(['ask', 'two', '--json'], priced)).stdout) as Out;
+    // Today's total for this workspace (earlier tests here asked unpriced questions too) grew by this answer.
+    assert.equal(second.totals.today.answers, first.totals.today.answers + 1);
+    assert.ok(Math.abs((second.totals.today.costs.USD ?? 0) - (first.totals.today.costs.USD ?? 0) - expected) < 1e-12);
+    kimi.script(reply.text('No price.'));
+    const unpriced = JSON.parse((await cli(['ask', 'three', '--json'])).stdout) as Out;
+    assert.equal(unpriced.usage.cost, undefined, 'kimi-k2-turbo-preview is not in the table');
+    assert.equal(unpriced.totals.today.unpricedTokens, second.totals.today.unpricedTokens + 120);
+    kimi.script(reply.text('Four.'));
+    const human = (await cli(['ask', 'four'], priced)).stderr;
+    // 100 prompt tokens at $0.60 and 20 completion tokens at $2.50 per 1M; today's total names the unpriced tokens apart.
+    assert.match(human, /^\(1 step, 120 tokens · \$0\.000110; today \$0\.\d+ \+ [\d,]+ tokens unpriced\)$/m);
+  });
+
   it('ask: the answer alone on stdout, tool calls on stderr; a path escape is refused and the model recovers', async () => {
     kimi.handle((body) => {
       const last = lastTool(body);
@@ -121,7 +148,7 @@ describe('CLI: ask and chat', function () {
     });
     // tsx by absolute URL: the child's cwd is the temp workspace, where `tsx` cannot be resolved.
     const tsx = pathToFileURL(path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-    const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src', 'cli.ts'), 'chat'], {
+    const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src', 'cliMain.ts'), 'chat'], {
       cwd: ws,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -136,5 +163,36 @@ describe('CLI: ask and chat', function () {
     assert.equal(stdout, 'BM25 ranks by term frequency.\nYou asked: What is BM25?\n');
     assert.match(stderr, /Goodbye!/);
     assert.equal(kimi.chatBodies().filter((b) => b.messages.some((m) => m.content === 'never asked')).length, 0);
+  });
+
+  it('chat: a conversation past a small window keeps answering, says once that earlier turns were summarised, and never passes the window', async () => {
+    const small = await startFakeKimi({ apiKey: 'sk-cli-test', windows: { 'moonshot-v1-8k': 8_192 }, countUsage: true });
+    try {
+      let n = 0;
+      const filler = 'The keeper writes the weather, the ships and the lamp hours in the logbook every night. '.repeat(36);
+      small.handle((body) => (body.messages[0]?.content === SUMMARY_INSTRUCTIONS ? reply.text('- earlier: lamp questions, src/lamp.ts') : reply.text(`Answer ${++n}. ${filler}`)));
+      const tsx = pathToFileURL(path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+      const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src', 'cliMain.ts'), 'chat'], {
+        cwd: ws,
+        env: { ...env, KIMI_BASE_URL: small.baseUrl, KIMI_MODEL: 'moonshot-v1-8k', KIMI_PRICE_REGION: 'global' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Seven questions pass the 8k window once (the fifth request would not fit), not twice.
+      const questions = Array.from({ length: 7 }, (_, i) => `Question ${i + 1} about the lamp?`);
+      child.stdin.end(`${questions.join('\n')}\nquit\n`);
+      const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+      assert.equal(code, 0, stderr);
+      assert.equal((stdout.match(/^Answer \d+\./gm) ?? []).length, 7, 'every question answered');
+      assert.equal((stderr.match(/earlier turns summarised/g) ?? []).length, 1, stderr);
+      assert.doesNotMatch(stderr, /left out/);
+      assert.equal(small.rejected.length, 0);
+      assert.match(stderr, /chat \$0\.\d+ · today \$0\.\d+/);
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -77,7 +77,7 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
       const [a] = await one.embed(['retry the upload three times before giving up']);
       const [b] = await embedder.embed(['retry the upload three times before giving up']);
       assert.ok(lines.some((l) => l.includes('threads 1, max tokens 256')), lines.join('\n'));
-      assert.ok(dot(a!, b!) > 0.999, 'the same vectors whatever the threads');
+      assert.ok(dot(a, b) > 0.999, 'the same vectors whatever the threads');
     } finally {
       await one.close();
     }
@@ -93,11 +93,11 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
     assert.equal(embedder.spec.model, 'local:all-MiniLM-L6-v2-int8');
     for (const v of [retry, backoff, pasta]) {
       assert.equal(v?.length, 384);
-      assert.ok(Math.abs(dot(v!, v!) - 1) < 1e-3);
+      assert.ok(Math.abs(dot(v, v) - 1) < 1e-3);
     }
-    assert.ok(dot(retry!, backoff!) > dot(retry!, pasta!) + 0.1, `${dot(retry!, backoff!)} vs ${dot(retry!, pasta!)}`);
+    assert.ok(dot(retry, backoff) > dot(retry, pasta) + 0.1, `${dot(retry, backoff)} vs ${dot(retry, pasta)}`);
     const [same] = await embedder.embed(['retry the upload three times before giving up']);
-    assert.ok(dot(same!, retry!) > 0.999);
+    assert.ok(dot(same, retry) > 0.999);
   });
 
   it('embeds texts longer than the model takes (cut to 256 tokens) and keeps input order in a large batch', async () => {
@@ -106,7 +106,7 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
     const vectors = await embedder.embed(texts);
     assert.equal(vectors.length, 40);
     const [alone] = await embedder.embed(['item number 12']);
-    assert.ok(dot(alone!, vectors[12]!) > 0.999);
+    assert.ok(dot(alone, vectors[12]) > 0.999);
   });
 
   it('a model folder given as the model setting is used as is', async () => {
@@ -119,7 +119,7 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
       assert.deepEqual(own.spec, { model: 'local:all-MiniLM-L6-v2-int8', dimensions: 384 });
       const [a] = await own.embed(['retry the upload three times before giving up']);
       const [b] = await embedder.embed(['retry the upload three times before giving up']);
-      assert.ok(dot(a!, b!) > 0.999);
+      assert.ok(dot(a, b) > 0.999);
     } finally {
       await own.close?.();
     }

@@ -20,7 +20,7 @@ describe('kimi-milvus server (CLI bundle)', function () {
     await getTestStore();
     // The same options as esbuild.mjs, into a private file so parallel builds of dist/ are not disturbed.
     const { nodeBundleOptions } = await import('../../scripts/esbuild-node.mjs');
-    await esbuild.build({ ...nodeBundleOptions, entryPoints: ['src/cli.ts'], outfile: CLI, logLevel: 'error' });
+    await esbuild.build({ ...nodeBundleOptions, entryPoints: ['src/cliMain.ts'], outfile: CLI, logLevel: 'error' });
   });
 
   after(() => {

@@ -4,6 +4,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreError } from '../../src/core/errors';
+import { userMessage } from '../../src/extension/errorText';
+import { failureMessage } from '../../src/cli/command';
 import { MilvusLiteServer } from '../../src/core/milvus/liteServer';
 import { isPidAlive } from '../../src/core/milvus/processes';
 import { embeddedServer, openStore } from '../../src/core/store/factory';
@@ -177,8 +179,11 @@ describe('embedded Milvus Lite server manager', function () {
         assert.ok(err instanceof StoreError, String(err));
         assert.equal(err.code, 'python-missing');
         assert.match(err.message, /python3-venv/);
-        assert.match(err.message, /kimiMilvus\.milvus\.uri/);
-        assert.match(err.message, /Docker|Zilliz/);
+        assert.equal(err.details.purpose, 'milvus');
+        // The way around it is worded by each front end, from the code.
+        assert.match(userMessage(err), /kimiMilvus\.milvus\.uri/);
+        assert.match(userMessage(err), /Docker|Zilliz/);
+        assert.match(failureMessage(err), /MILVUS_URI/);
         return true;
       });
       assert.ok(Date.now() - started < 20_000, 'no hang');

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import MarkdownIt from 'markdown-it';
 import * as yauzl from 'yauzl';
 import { OUTPUT_CHANNEL_NAME } from '../../src/extension/constants';
 import { useWorkbench } from '../e2e/workbench';
@@ -25,6 +26,10 @@ const ALLOWED = [
   /^extension\/dist\/[^/]+\.js(\.map)?$/,
   /^extension\/media\/.+$/,
   /^extension\/resources\/models\/[^/]+\/[^/]+\.json$/,
+  // The documentation the README (the Marketplace page) links to, and the screenshots it shows.
+  /^extension\/CONTRIBUTING\.md$/,
+  /^extension\/docs\/.+\.md$/,
+  /^extension\/docs\/images\/[^/]+\.png$/,
 ];
 
 /** Modules the bundles may require at run time besides Node built-ins: the host's `vscode`, and
@@ -71,7 +76,7 @@ describe('VSIX package', function () {
 
   /** The packaged CLI as a user's copy of it: the launcher and the bundle it runs. */
   const copyCli = (dir: string): string => {
-    writeFileSync(path.join(dir, 'cli-main.js'), text('extension/dist/cli-main.js'));
+    writeFileSync(path.join(dir, 'cliMain.js'), text('extension/dist/cliMain.js'));
     writeFileSync(path.join(dir, 'cli.js'), text('extension/dist/cli.js'));
     return path.join(dir, 'cli.js');
   };
@@ -103,7 +108,7 @@ describe('VSIX package', function () {
     for (const required of [/^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/LICENSE(\.txt)?$/i]) {
       assert.ok(names.some((n) => required.test(n)), `missing ${required}`);
     }
-    for (const bundle of ['extension', 'webview', 'cli', 'cli-main']) {
+    for (const bundle of ['extension', 'webview', 'cli', 'cliMain']) {
       assert.ok(entries.has(`extension/dist/${bundle}.js`), `missing dist/${bundle}.js`);
       assert.ok(entries.has(`extension/dist/${bundle}.js.map`), `missing dist/${bundle}.js.map`);
     }
@@ -124,13 +129,28 @@ describe('VSIX package', function () {
     }
   });
 
+  it("the packaged README's relative links and images resolve inside the VSIX", () => {
+    const readme = [...entries.keys()].find((n) => /^extension\/readme\.md$/i.test(n));
+    assert.ok(readme, 'no README in the VSIX');
+    const targets = new MarkdownIt({ html: true })
+      .parse(text(readme), {})
+      .flatMap((t) => t.children ?? [])
+      .filter((t) => t.type === 'link_open' || t.type === 'image')
+      .map((t) => t.attrGet(t.type === 'image' ? 'src' : 'href'))
+      .map((href) => (href === null ? null : String(href)))
+      .filter((href): href is string => !!href && !/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('#'));
+    assert.ok(targets.some((t) => t.endsWith('.png')), 'the README shows a screenshot');
+    const missing = targets.map((t) => t.split('#')[0]).filter((t) => !entries.has(`extension/${path.posix.normalize(t)}`));
+    assert.deepEqual(missing, []);
+  });
+
   it('the Node bundles need only vscode, Node built-ins and optional accelerators at run time', async () => {
     // esbuild re-resolves every real require()/import in the packaged bundles (strings that merely
     // look like require calls, as in ajv's code generator, are not), from a folder without
     // node_modules: whatever it cannot resolve would be missing for a user too.
     const dir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-vsix-'));
     try {
-      for (const bundle of ['extension', 'cli', 'cli-main']) {
+      for (const bundle of ['extension', 'cli', 'cliMain']) {
         const file = path.join(dir, `${bundle}.js`);
         writeFileSync(file, text(`extension/dist/${bundle}.js`));
         const unresolved: string[] = [];
@@ -221,7 +241,7 @@ describe('VSIX package', function () {
   });
 
   it('the Node bundles build the Milvus gRPC definitions through the memo (scripts/proto-loader-memo.cjs)', () => {
-    for (const bundle of ['extension', 'cli-main']) {
+    for (const bundle of ['extension', 'cliMain']) {
       const map = JSON.parse(text(`extension/dist/${bundle}.js.map`)) as { sources: string[] };
       assert.ok(map.sources.some((s) => s.endsWith('scripts/proto-loader-memo.cjs')), `${bundle}.js has no memo`);
       assert.ok(map.sources.some((s) => s.includes('@grpc/proto-loader/')), `${bundle}.js has no proto-loader`);

@@ -3,9 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { mcpCommand, TOOLS_HELP } from '../../src/cli/mcp/command';
-import { McpSession } from '../../src/cli/mcp/session';
-import { createMcpTools } from '../../src/cli/mcp/tools';
+import { mcpCommand, TOOLS_HELP } from '../../src/cli/mcp';
+import { McpSession } from '../../src/mcp/session';
+import { createMcpTools } from '../../src/mcp/tools';
 import { searchWorkspace } from '../../src/core/agent/tools/searchTools';
 import { nullLogger } from '../../src/core/logger';
 

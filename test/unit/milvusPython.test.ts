@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StoreError } from '../../src/core/errors';
 import { findPython } from '../../src/core/milvus/python';
+import { failureMessage } from '../../src/cli/command';
+import { userMessage } from '../../src/extension/errorText';
 
 /** A stand-in interpreter that answers the probe with a fixed JSON line (POSIX shell script). */
 function fakePython(dir: string, answer: string): string {
@@ -25,7 +27,10 @@ describe('Python discovery for Milvus Lite', () => {
       assert.equal(err.code, 'python-missing');
       assert.match(err.message, pattern);
       assert.match(err.message, /sudo apt install python3 python3-venv/);
-      assert.match(err.message, /kimiMilvus\.milvus\.uri/);
+      // The way around it is the front end's to word, by the code and what Python was for.
+      assert.equal(err.details.purpose, 'milvus');
+      assert.match(userMessage(err), /kimiMilvus\.milvus\.uri/);
+      assert.match(failureMessage(err), /MILVUS_URI/);
       return true;
     });
   };

@@ -21,7 +21,10 @@ function testFiles(dir) {
   });
 }
 
-/** Builds the bundles and returns the path of the runner module (the `extensionTestsPath`). */
+/**
+ * Builds the bundles and returns the path of the runner module (the `extensionTestsPath`).
+ * @param {{ logLevel?: esbuild.LogLevel }} [options]
+ */
 export async function buildVscodeTests({ logLevel = 'warning' } = {}) {
   rmSync(OUT_DIR, { recursive: true, force: true });
   const suiteDir = path.join(root, 'test', 'vscode', 'suite');

@@ -12,13 +12,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, appendFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCodeServer } from '../../scripts/codeServer.mjs';
+import { startCodeServer, TEST_SETTINGS } from '../../scripts/codeServer.mjs';
+import { copySampleWorkspace } from '../support/sampleWorkspace.mjs';
 import { launchChromium } from './browser.mjs';
 import { buildVscodeTests } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const resultsDir = path.join(root, 'test-results', 'vscode');
-const workspace = path.join(root, 'test', 'fixtures', 'sample-workspace');
 const timeoutMs = Number(process.env.KIMI_MILVUS_VSCODE_TIMEOUT_MS) || 10 * 60_000;
 
 const say = (m) => console.log(`[vscode-harness] ${m}`);
@@ -27,6 +27,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let server;
 let browser;
 let page;
+/** A fresh copy of test/fixtures/sample-workspace: the suites edit, create and delete files in it. */
+let workspace;
 
 async function cleanup() {
   if (browser) {
@@ -37,6 +39,8 @@ async function cleanup() {
     await server.stop();
     server = undefined;
   }
+  workspace?.remove();
+  workspace = undefined;
 }
 
 async function failureArtifacts() {
@@ -74,8 +78,13 @@ async function main() {
   }
   const testsEntry = await buildVscodeTests();
 
+  workspace = copySampleWorkspace();
   server = await startCodeServer({
-    folder: workspace,
+    folder: workspace.folder,
+    // Desktop VS Code's default (test:electron runs the same suites there). The web workbench's
+    // default, afterDelay, starts saving an edited file one second after the edit: on a busy machine
+    // that comes before a test's own save(), which then returns false.
+    settings: { ...TEST_SETTINGS, 'files.autoSave': 'off' },
     logFile: path.join(resultsDir, 'code-server.log'),
     logDir: resultsDir,
     log: say,
@@ -150,19 +159,26 @@ async function main() {
   return ok;
 }
 
-const overall = setTimeout(async () => {
+/** From a timer or a signal handler, whose promise nobody awaits: exits with `code` even if stopping fails. */
+function stopAndExit(code, { artifacts = false } = {}) {
+  (async () => {
+    if (artifacts) {
+      await failureArtifacts();
+    }
+    await cleanup();
+  })()
+    .catch((e) => say(`stopping failed: ${e instanceof Error ? e.message : String(e)}`))
+    .finally(() => process.exit(code));
+}
+
+const overall = setTimeout(() => {
   say(`timed out after ${timeoutMs / 1000} s (KIMI_MILVUS_VSCODE_TIMEOUT_MS); logs in ${path.relative(root, resultsDir)}/`);
   console.log('\n  0 passing\n  1 failing\n\n  1) vscode harness: timed out');
-  await failureArtifacts();
-  await cleanup();
-  process.exit(1);
+  stopAndExit(1, { artifacts: true });
 }, timeoutMs);
 
 for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => {
-    await cleanup();
-    process.exit(130);
-  });
+  process.on(sig, () => stopAndExit(130));
 }
 
 let ok = false;

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
+import { copySampleWorkspace } from '../support/sampleWorkspace.mjs';
 import { buildVscodeTests } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const resultsDir = path.join(root, 'test-results', 'electron');
-const workspace = path.join(root, 'test', 'fixtures', 'sample-workspace');
 /** The newest VS Code the manifest's engines.vscode (^1.100.0) and code-server 4.100.3 agree on. */
 const VSCODE_VERSION = process.env.KIMI_MILVUS_VSCODE_VERSION || '1.100.3';
 const timeoutMs = Number(process.env.KIMI_MILVUS_VSCODE_TIMEOUT_MS) || 15 * 60_000;
@@ -56,6 +56,8 @@ if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND
 }
 
 const userDataDir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-electron-'));
+// A fresh copy of test/fixtures/sample-workspace: the suites edit, create and delete files in it.
+const workspace = copySampleWorkspace();
 let exitCode = 1;
 try {
   exitCode = await runTests({
@@ -67,12 +69,13 @@ try {
       KIMI_MILVUS_VENV: process.env.KIMI_MILVUS_VENV || path.join(root, '.cache', 'milvus-venv'),
       KIMI_MILVUS_TEST_DATA_DIR: process.env.KIMI_MILVUS_TEST_DATA_DIR || path.join(root, '.cache', 'test-milvus-vscode'),
     },
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--user-data-dir', userDataDir],
+    launchArgs: [workspace.folder, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--user-data-dir', userDataDir],
   });
 } catch (e) {
   say(`VS Code exited with an error: ${e instanceof Error ? e.message : e}`);
 } finally {
   rmSync(userDataDir, { recursive: true, force: true });
+  workspace.remove();
 }
 
 // The in-host runner wrote the spec output and counts; print them in mocha's standard form.

@@ -1,5 +1,5 @@
 /**
- * The agent loop (kimi-api.md §3.6, the seed's execute_command made robust): call Kimi with the
+ * The agent loop (docs/reference/kimi-api.md#tool-calls; the original design's loop made robust, docs/reference/design.md#the-agent): call Kimi with the
  * history and the tools; while it asks for tools, run them (independent ones concurrently) and
  * send the results back; stop when it answers. A step limit ends with one more call that must
  * answer from what was gathered. Events report every step to the UI or the CLI.
@@ -8,19 +8,17 @@ import { AppError, UserAbortError, errorMessage, isAbortError } from '../errors'
 import { KeyedQueue } from '../keyedQueue';
 import { nullLogger, type Logger } from '../logger';
 import type { KimiClient } from '../kimi/kimiClient';
-import { answerTokensFor, contextWindowFor } from '../kimi/models';
-import type { ChatMessage, ChatTurn, ToolCall, ToolDefinition } from '../kimi/types';
+import { answerTokensFor } from '../kimi/models';
+import type { PriceBook } from '../kimi/pricing';
+import type { ChatTurn, ToolCall } from '../kimi/types';
+import { Compactor, type CompactionResult } from './compaction';
 import type { AgentEvent, TokenUsage } from './events';
 import type { ChatHistory, ToolResultMessage } from './history';
 import { defaultSystemPrompt, stepLimitNote } from './systemPrompt';
-import { estimateMessagesTokens, estimateToolsTokens } from './tokens';
 import type { ToolExecution, ToolRegistry } from './tools/registry';
+import { addUsage, ZERO_USAGE } from './usage';
 
 export const DEFAULT_MAX_STEPS = 16;
-/** Above this share of the prompt budget the local estimate is checked with Kimi's tokenizer. */
-const TIGHT_BUDGET = 0.8;
-/** Margin for what the local estimate cannot see (message framing differences). */
-const SAFETY_TOKENS = 512;
 /**
  * Larger tool-call arguments are refused, not run: no tool needs them, and kept in the history
  * they would be resent (and token-counted) with every request until the round is dropped.
@@ -35,6 +33,10 @@ export interface AgentDeps {
   webSearch?: boolean;
   systemPrompt?: string;
   now?: () => Date;
+  /** Prices each response; without it usage has tokens only. */
+  prices?: PriceBook;
+  /** Share of the context window at which the conversation is compacted (default 85 %). */
+  compactAt?: number;
 }
 
 export interface AgentResult {
@@ -46,26 +48,31 @@ export interface AgentResult {
 
 /**
  * One run per history at a time, whichever Agent instance runs it: concurrent sends would race on
- * the message list (kimi-api.md §10).
+ * the message list (docs/reference/kimi-api.md#conversation-state).
  */
 const running = new KeyedQueue<ChatHistory>();
-
-const ZERO: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-
-function addUsage(a: TokenUsage, b: TokenUsage | undefined): TokenUsage {
-  return b
-    ? { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, totalTokens: a.totalTokens + b.totalTokens }
-    : a;
-}
 
 export class Agent {
   private readonly logger: Logger;
   private readonly maxSteps: number;
+  private readonly compactor: Compactor;
   private callSeq = 0;
 
   constructor(private readonly deps: AgentDeps) {
     this.logger = deps.logger ?? nullLogger;
     this.maxSteps = Math.max(1, deps.maxSteps ?? DEFAULT_MAX_STEPS);
+    this.compactor = new Compactor({ client: deps.client, logger: this.logger, compactAt: deps.compactAt, price: (u, max) => this.priced(u, max) });
+  }
+
+  /** Usage with its cost, priced at the request's size (prompt + max_tokens) for tiered models. */
+  private priced(usage: TokenUsage, maxTokens: number): TokenUsage {
+    const cost = this.deps.prices?.cost(this.deps.client.model, usage, usage.promptTokens + maxTokens);
+    return cost ? { ...usage, cost } : usage;
+  }
+
+  /** Compact Conversation: summarises the history now (outside a run), never concurrently with one. */
+  compact(history: ChatHistory, signal?: AbortSignal): Promise<CompactionResult> {
+    return running.run(history, () => this.compactor.compactNow(history, this.deps.tools.definitions(), signal));
   }
 
   run(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
@@ -85,7 +92,7 @@ export class Agent {
     const now = this.deps.now?.() ?? new Date();
     history.setSystemPrompt(this.deps.systemPrompt ?? defaultSystemPrompt(now, { webSearch: this.deps.webSearch }));
     history.addUser(userMessage);
-    let usage = ZERO;
+    let usage = ZERO_USAGE;
     let steps = 0;
     try {
       for (let round = 0; ; round++) {
@@ -93,12 +100,19 @@ export class Agent {
         steps++;
         emit({ type: 'step', step: steps });
         const tools = this.deps.tools.definitions();
-        const messages = await this.requestMessages(history, tools, signal);
+        const fitted = await this.compactor.fit(history, tools, signal);
+        const messages = fitted.messages;
+        if (fitted.report) {
+          usage = addUsage(usage, fitted.usage);
+          emit({ type: 'compaction', ...fitted.report });
+          emit({ type: 'usage', usage });
+        }
         if (final) {
           messages.push({ role: 'system', content: stepLimitNote(this.maxSteps) });
         }
+        const maxTokens = answerTokensFor(this.deps.client.model);
         const turn = await this.deps.client.chat(
-          { messages, tools, toolChoice: final ? 'none' : 'auto', maxTokens: answerTokensFor(this.deps.client.model) },
+          { messages, tools, toolChoice: final ? 'none' : 'auto', maxTokens },
           {
             onTextDelta: (text) => emit({ type: 'textDelta', text }),
             onReasoningDelta: (text) => emit({ type: 'reasoningDelta', text }),
@@ -106,9 +120,9 @@ export class Agent {
           },
           signal,
         );
-        usage = addUsage(usage, turn.usage);
+        usage = addUsage(usage, turn.usage && this.priced(turn.usage, maxTokens));
         emit({ type: 'usage', usage });
-        // Tool calls are recognised by their presence (kimi-api.md §13.6); a "length" stop may have cut their arguments.
+        // Tool calls are recognised by their presence (docs/reference/kimi-api.md#tool-calls); a "length" stop may have cut their arguments.
         const wantsTools = turn.complete && turn.toolCalls.length > 0 && turn.finishReason !== 'length';
         if (!wantsTools || final) {
           return this.finish(history, turn, usage, steps, final, emit);
@@ -144,33 +158,6 @@ export class Agent {
     return { text, usage, steps, incomplete };
   }
 
-  /** The history window that fits the model's context, with room for tools and the answer. */
-  private async requestMessages(history: ChatHistory, tools: readonly ToolDefinition[], signal?: AbortSignal): Promise<ChatMessage[]> {
-    const model = this.deps.client.model;
-    const maxPromptTokens = contextWindowFor(model) - answerTokensFor(model) - estimateToolsTokens(tools) - SAFETY_TOKENS;
-    const all: ChatMessage[] = [{ role: 'system', content: history.systemPrompt }, ...history.messages];
-    const local = estimateMessagesTokens(all);
-    let scale = 1;
-    if (local > maxPromptTokens * TIGHT_BUDGET) {
-      // Close to the limit the local guess is not good enough; ask Kimi's tokenizer once and scale.
-      try {
-        const exact = await this.deps.client.estimateTokens(model, all, signal);
-        scale = Math.max(0.5, exact / Math.max(1, local));
-      } catch (err) {
-        if (isAbortError(err)) {
-          throw err;
-        }
-        this.logger.debug(`Token estimate unavailable (${errorMessage(err)}); using the local estimate`);
-        scale = 1.2;
-      }
-    }
-    const window = history.window({ maxPromptTokens, count: (m) => Math.ceil(estimateMessagesTokens(m) * scale) });
-    if (window.dropped > 0) {
-      this.logger.debug(`History trimmed: ${window.dropped} older message(s) left out`);
-    }
-    return window.messages;
-  }
-
   /**
    * Runs one turn's calls: consecutive read-only calls together, a call that changes state
    * (create, add, upload) alone and in order, since the model may rely on that order.
@@ -200,7 +187,7 @@ export class Agent {
     };
     let batch: Array<Promise<void>> = [];
     for (let i = 0; i < calls.length; i++) {
-      const call = calls[i] as ToolCall;
+      const call = calls[i];
       if (this.deps.tools.mutates(call.function.name)) {
         await Promise.all(batch);
         batch = [];

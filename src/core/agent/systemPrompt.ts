@@ -1,7 +1,7 @@
 /**
- * The system prompt: the seed's decision principles (shared/seeds/000, "Intelligent Decision
- * Principles"), adapted to a codebase. The date is included because the model does not know it
- * (kimi-api.md §10).
+ * The system prompt: the original design's decision principles (docs/reference/design.md#the-agent), adapted to a
+ * codebase. The date is included because the model does not know it
+ * (docs/reference/kimi-api.md#conversation-state).
  */
 export function defaultSystemPrompt(now: Date, options: { webSearch?: boolean; workspaceFolders?: readonly string[] } = {}): string {
   const date = now.toISOString().slice(0, 10);

@@ -66,7 +66,7 @@ function longestString(value: Json): { value: string; set: (s: string) => void }
       v.forEach((item, i) => visit(item, (s) => (v[i] = s)));
     } else if (v !== null && typeof v === 'object') {
       for (const k of Object.keys(v)) {
-        visit(v[k] as Json, (s) => (v[k] = s));
+        visit(v[k], (s) => (v[k] = s));
       }
     }
   };

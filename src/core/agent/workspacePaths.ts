@@ -50,7 +50,7 @@ export class WorkspacePaths {
     if (typeof input !== 'string' || input.trim() === '' || input.includes('\0')) {
       throw new FileError('Give a file path relative to the workspace, e.g. "src/index.ts".');
     }
-    const first = this.folders[0] as string;
+    const first = this.folders[0];
     const lexical = path.resolve(first, input.trim());
     const roots = await this.roots();
     const outside = (): FileError =>

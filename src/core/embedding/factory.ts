@@ -44,7 +44,7 @@ export function createEmbedder(config: EmbeddingConfig, options: CreateEmbedderO
   const baseUrl = config.baseUrl?.trim() || undefined;
   const apiKey = config.apiKey?.trim() || undefined;
   if (!baseUrl && !apiKey) {
-    throw new ConfigError('The embedding provider is "openai-compatible", but no endpoint is configured: set the embedding base URL (EMBEDDING_BASE_URL) or an embedding API key.');
+    throw new ConfigError('The embedding provider is "openai-compatible", but no endpoint is configured.', 'embedding-endpoint-missing');
   }
   const url = baseUrl ?? OPENAI_BASE_URL;
   let parsed: URL;

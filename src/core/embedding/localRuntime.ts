@@ -21,7 +21,7 @@ export const EMBED_PACKAGES: VenvPackages = {
   label: 'the local embedding runtime',
   requirements: ['onnxruntime>=1.17,<2', 'tokenizers>=0.15,<1', 'numpy'],
   verify: 'import onnxruntime, tokenizers, numpy; print(onnxruntime.__version__)',
-  hint: 'or choose an embedding endpoint (kimiMilvus.embedding.provider)',
+  purpose: 'local-embedding',
 };
 
 export interface RuntimeOptions {

@@ -1,5 +1,5 @@
 import type { LimitFunction } from 'p-limit' with { 'resolution-mode': 'import' };
-import { ApiError, ConfigError, UserAbortError, errorMessage } from '../errors';
+import { ConfigError, EmbeddingApiError, UserAbortError, errorMessage } from '../errors';
 import { type Logger, nullLogger } from '../logger';
 import type { EmbeddingSpec } from '../store/types';
 import { sleep } from '../sleep';
@@ -44,7 +44,7 @@ export function scaledDeadlines(base: Deadlines, inputs: number): Deadlines {
   return { headersMs: Math.round(base.headersMs * factor), idleMs: base.idleMs, totalMs: Math.round(base.totalMs * factor) };
 }
 
-type Attempt = { vectors: number[][]; tokens: number } | { error: ApiError; retryAfterMs?: number };
+type Attempt = { vectors: number[][]; tokens: number } | { error: EmbeddingApiError; retryAfterMs?: number };
 
 /** OpenAI's `POST /embeddings`, spoken by OpenAI and most compatible servers (vLLM, Ollama, Azure…). */
 export class OpenAiEmbedder implements Embedder {
@@ -129,7 +129,7 @@ export class OpenAiEmbedder implements Embedder {
    * to single inputs if need be.
    */
   private async request(batch: string[], signal: AbortSignal, observer: EmbedObserver | undefined): Promise<number[][]> {
-    let last: ApiError | undefined;
+    let last: EmbeddingApiError | undefined;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       if (signal.aborted) {
         throw new UserAbortError();
@@ -140,7 +140,7 @@ export class OpenAiEmbedder implements Embedder {
         return outcome.vectors;
       }
       last = outcome.error;
-      if (last.type === 'timeout' && batch.length > 1) {
+      if (last.code === 'timeout' && batch.length > 1) {
         this.logger.info(`${last.message} Sending its ${batch.length} inputs again as two requests.`);
         observer?.onRetry?.({ reason: last.message, action: 'split', inputs: batch.length, attempt: attempt + 1, maxRetries: this.maxRetries });
         const half = Math.ceil(batch.length / 2);
@@ -155,33 +155,22 @@ export class OpenAiEmbedder implements Embedder {
       observer?.onRetry?.({ reason: last.message, action: 'retry', inputs: batch.length, attempt: attempt + 1, maxRetries: this.maxRetries });
       await sleep(wait, signal);
     }
-    throw gaveUp(last ?? new ApiError('Embedding failed.', undefined, undefined, false), this.maxRetries, batch.length);
+    throw gaveUp(last ?? new EmbeddingApiError('failed', 'Embedding failed.', { retryable: false }), this.maxRetries, batch.length);
   }
 
   private async attempt(batch: string[], signal: AbortSignal): Promise<Attempt> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.options.apiKey) {
-      headers.authorization = `Bearer ${this.options.apiKey}`;
-    }
     const encoding = this.encoding;
-    const body: Record<string, unknown> = { model: this.options.model, input: batch, encoding_format: encoding };
-    // Only the text-embedding-3 family accepts `dimensions`; other servers may reject the field.
-    if (/text-embedding-3/.test(this.options.model)) {
-      body.dimensions = this.options.dimensions;
-    }
     const fetchFn = withDeadlines(this.baseFetch, scaledDeadlines(this.deadlines, batch.length), `The embedding endpoint ${this.host}`);
     let res: Response;
     try {
-      res = await fetchFn(this.url, { method: 'POST', headers, body: JSON.stringify(body), signal });
+      res = await fetchFn(this.url, {
+        method: 'POST',
+        headers: this.headers(),
+        body: JSON.stringify(this.body(batch, encoding)),
+        signal,
+      });
     } catch (err) {
-      if (signal.aborted) {
-        throw new UserAbortError();
-      }
-      const deadline = deadlineOf(err);
-      if (deadline) {
-        return { error: new ApiError(deadline.message, undefined, 'timeout', true) };
-      }
-      return { error: new ApiError(`Embedding request to ${this.host} failed: ${new Redactor([this.options.apiKey]).redact(errorMessage(err))}.`, undefined, 'connection', true) };
+      return { error: this.requestError(err, signal) };
     }
     const requestId = res.headers.get('x-request-id') ?? undefined;
     let text: string;
@@ -192,7 +181,9 @@ export class OpenAiEmbedder implements Embedder {
         throw new UserAbortError();
       }
       const deadline = deadlineOf(err);
-      return { error: new ApiError(deadline?.message ?? `Embedding response from ${this.host} was cut off: ${errorMessage(err)}`, res.status, deadline ? 'timeout' : 'connection', true, requestId) };
+      const message = deadline?.message ?? `Embedding response from ${this.host} was cut off: ${errorMessage(err)}`;
+      const type = deadline ? 'timeout' : 'connection';
+      return { error: new EmbeddingApiError(type, message, { status: res.status, type, retryable: true, requestId, details: this.details() }) };
     }
     if (!res.ok) {
       if (encoding === 'base64' && (res.status === 400 || res.status === 422)) {
@@ -207,11 +198,46 @@ export class OpenAiEmbedder implements Embedder {
     const dims = vectors[0]?.length;
     if (dims !== undefined && dims !== this.options.dimensions) {
       throw new ConfigError(
-        `The embedding model "${this.options.model}" returns ${dims}-dimensional vectors, but ${this.options.dimensions} are configured. ` +
-          `Set the embedding dimensions to ${dims} (EMBEDDING_DIMENSIONS or kimiMilvus.embedding.dimensions) and re-index.`,
+        `The embedding model "${this.options.model}" returns ${dims}-dimensional vectors, but ${this.options.dimensions} are configured.`,
+        'embedding-dimensions',
+        { dimensions: dims },
       );
     }
     // An endpoint that reports no usage: about four characters a token.
     return { vectors, tokens: tokens ?? batch.reduce((n, t) => n + Math.ceil(t.length / 4), 0) };
+  }
+
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.options.apiKey) {
+      headers.authorization = `Bearer ${this.options.apiKey}`;
+    }
+    return headers;
+  }
+
+  private body(batch: string[], encoding: 'base64' | 'float'): Record<string, unknown> {
+    const body: Record<string, unknown> = { model: this.options.model, input: batch, encoding_format: encoding };
+    // Only the text-embedding-3 family accepts `dimensions`; other servers may reject the field.
+    if (/text-embedding-3/.test(this.options.model)) {
+      body.dimensions = this.options.dimensions;
+    }
+    return body;
+  }
+
+  /** The request never got an answer: a deadline, or the connection failed (retryable either way). */
+  private requestError(err: unknown, signal: AbortSignal): EmbeddingApiError {
+    if (signal.aborted) {
+      throw new UserAbortError();
+    }
+    const deadline = deadlineOf(err);
+    if (deadline) {
+      return new EmbeddingApiError('timeout', deadline.message, { type: 'timeout', retryable: true, details: this.details() });
+    }
+    const message = `Embedding request to ${this.host} failed: ${new Redactor([this.options.apiKey]).redact(errorMessage(err))}.`;
+    return new EmbeddingApiError('connection', message, { type: 'connection', retryable: true, details: this.details() });
+  }
+
+  private details(): { host: string; model: string } {
+    return { host: this.host, model: this.options.model };
   }
 }

@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { ApiError } from '../errors';
+import { EmbeddingApiError } from '../errors';
 
 /**
  * Vectors of an OpenAI embeddings response, in input order (the API may return them out of order),
@@ -7,7 +7,8 @@ import { ApiError } from '../errors';
  * or (`encoding_format: 'base64'`) the base64 of its little-endian float32 values.
  */
 export function parseEmbeddingResponse(text: string, expected: number, host: string): { vectors: number[][]; tokens: number | undefined } {
-  const bad = (why: string): ApiError => new ApiError(`The embedding endpoint ${host} sent an invalid response (${why}).`, 200, 'invalid_response', false);
+  const bad = (why: string): EmbeddingApiError =>
+    new EmbeddingApiError('invalid-response', `The embedding endpoint ${host} sent an invalid response (${why}).`, { status: 200, type: 'invalid_response', retryable: false, details: { host } });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

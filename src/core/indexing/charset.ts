@@ -1,5 +1,5 @@
 /**
- * Legacy (non-Unicode) text: which encoding it is in. The seed tried GB18030 and then Latin-1,
+ * Legacy (non-Unicode) text: which encoding it is in. The original design (docs/reference/design.md) tried GBK and then Latin-1,
  * so Shift-JIS, EUC-KR or Big5 text that happened to be valid GB18030 was stored as mojibake.
  * Here chardet (statistical detection, as in Mozilla's universal detector) ranks candidates; a
  * multi-byte candidate must also decode without a single invalid sequence; and, because the

@@ -23,7 +23,7 @@ export interface Chunk {
 }
 
 export interface ChunkOptions {
-  /** Prose: maximum characters a chunk (default 500, the seed's). */
+  /** Prose: maximum characters a chunk (default 500, the original design's). */
   readonly chunkSize?: number;
   /** Prose: characters carried over from the previous chunk (default 50). */
   readonly overlap?: number;

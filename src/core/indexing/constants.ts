@@ -2,7 +2,7 @@
 
 /** Extensions (lower case, without the dot) indexed by default. */
 export const DEFAULT_INCLUDE_EXTENSIONS: ReadonlySet<string> = new Set([
-  // The product's promise and the seed's list.
+  // The product's promise and the original design's list (docs/reference/design.md#chunking-and-files).
   'txt', 'md', 'py', 'js', 'html', 'css', 'json',
   // Prose.
   'markdown', 'mdx', 'rst', 'adoc', 'org', 'tex',
@@ -41,7 +41,7 @@ export const MINIFIED_AVG_LINE = 300;
 /** …or whose longest line is longer than this and makes up most of the head. */
 export const MINIFIED_LONGEST_LINE = 2000;
 
-/** Prose chunking (the seed's defaults). */
+/** Prose chunking (the original design's defaults, docs/reference/design.md#chunking-and-files). */
 export const DEFAULT_CHUNK_SIZE = 500;
 export const DEFAULT_CHUNK_OVERLAP = 50;
 

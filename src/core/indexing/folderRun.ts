@@ -5,14 +5,13 @@ import { isAbortError } from '../errors';
 import { type Logger, nullLogger } from '../logger';
 import type { CollectionInfo, IndexedFile, VectorStore } from '../store/types';
 import type { ChunkOptions } from './chunker';
-import { CHARS_PER_TOKEN, FILE_CONCURRENCY } from './constants';
+import { CHARS_PER_TOKEN } from './constants';
 import { discoverFiles } from './discover';
 import type { IndexProgress, IndexSummary, SkippedFile } from './events';
-import { type PendingRow, prepareFile } from './fileRows';
+import { prepareFile } from './fileRows';
+import { FolderSync, type Counters, type FoundFile } from './folderSync';
 import { type CachedFile, IndexCache, newGeneration } from './indexCache';
 import { ProgressTracker } from './progress';
-import { diffRows } from './rowDiff';
-import { WriteBatcher } from './writeBatcher';
 
 export interface FolderRunDeps {
   /** Not needed for a dry run, which only reads the folder. */
@@ -34,18 +33,6 @@ export interface FolderRunOptions {
   readonly onProgress?: (p: IndexProgress) => void;
 }
 
-interface Counters {
-  filesIndexed: number;
-  filesUnchanged: number;
-  filesDeleted: number;
-  chunksWritten: number;
-  chunksDeleted: number;
-  chunksEmbedded: number;
-  bytes: number;
-  estimatedChunks: number;
-  estimatedTokens: number;
-}
-
 /**
  * One run of "index this folder": discover, diff against what Milvus holds (the record of what is
  * indexed; a local cache stands in for the full read only while it agrees with Milvus, see
@@ -53,221 +40,177 @@ interface Counters {
  * `cancelled: true` after in-flight writes have settled; whatever was written is consistent and
  * the next run continues from it.
  */
-export async function runFolderIndex(deps: FolderRunDeps, options: FolderRunOptions, signal?: AbortSignal): Promise<IndexSummary> {
-  const started = Date.now();
-  const logger = deps.logger ?? nullLogger;
-  const progress = new ProgressTracker(options.onProgress);
-  const skipped: SkippedFile[] = [];
-  const c: Counters = {
+export function runFolderIndex(deps: FolderRunDeps, options: FolderRunOptions, signal?: AbortSignal): Promise<IndexSummary> {
+  return new FolderRun(deps, options, signal).run();
+}
+
+class FolderRun {
+  private readonly started = Date.now();
+  private readonly progress: ProgressTracker;
+  private readonly skipped: SkippedFile[] = [];
+  private readonly c: Counters = {
     filesIndexed: 0, filesUnchanged: 0, filesDeleted: 0, chunksWritten: 0, chunksDeleted: 0, chunksEmbedded: 0, bytes: 0,
     estimatedChunks: 0, estimatedTokens: 0,
   };
-  const summary = (cancelled: boolean): IndexSummary => ({
-    collection: options.collection,
-    root: options.root,
-    dryRun: options.dryRun,
-    filesTotal: progress.filesTotal,
-    filesIndexed: c.filesIndexed,
-    filesUnchanged: c.filesUnchanged,
-    filesDeleted: c.filesDeleted,
-    chunksWritten: c.chunksWritten,
-    chunksDeleted: c.chunksDeleted,
-    chunksEmbedded: c.chunksEmbedded,
-    bytes: c.bytes,
-    ...(options.dryRun ? { estimatedChunks: c.estimatedChunks, estimatedTokens: c.estimatedTokens } : {}),
-    skipped,
-    durationMs: Date.now() - started,
-    cancelled,
-    ...(diffedAgainst ? { diffedAgainst } : {}),
-  });
-  let diffedAgainst: 'cache' | 'milvus' | undefined;
-
+  private diffedAgainst: 'cache' | 'milvus' | undefined;
   // Paths only (no contents): enough for a total and an ETA, small even for huge trees.
-  const files: Array<{ absPath: string; relPath: string; size: number; mtimeMs: number }> = [];
+  private readonly files: FoundFile[] = [];
   // Set once the collection is open: discovery then skips the head read of files the cache vouches for.
-  let cache: IndexCache | undefined;
-  let info: CollectionInfo | undefined;
-  const open = async (store: VectorStore, embedder: Embedder): Promise<CollectionInfo> => {
-    info = await openCollection(store, embedder, options, signal);
-    cache = deps.cacheDir ? await IndexCache.load(deps.cacheDir, options.collection, info.generation ?? '', info.rowCount) : undefined;
-    return info;
-  };
-  const walk = discoverFiles(options.root, deps.config, signal, {
-    known: (relPath, stat) => {
-      const cached = cache?.files.get(relPath);
-      return !!cache && IndexCache.unchanged(cached, stat, cache.readAt);
-    },
-  });
-  try {
-    for await (const entry of walk) {
-      if (!info && !options.dryRun && deps.store && deps.embedder) {
-        // After the first entry (so the folder exists and is readable), before the rest of the walk.
-        await open(deps.store, deps.embedder);
-      }
-      if (entry.kind === 'file') {
-        files.push(entry);
-        progress.filesTotal = files.length;
-        progress.bytesTotal += entry.size;
-        if (files.length % 500 === 0) {
-          progress.emit(entry.relPath);
-        }
-      } else {
-        skipped.push({ path: entry.relPath, reason: entry.reason });
-      }
-    }
-  } catch (err) {
-    if (isAbortError(err)) {
-      return summary(true);
-    }
-    throw err;
-  }
-  progress.emit();
-  if (options.dryRun) {
-    await estimate(files, deps.chunkOptions, c, skipped, signal);
-    return summary(signal?.aborted ?? false);
-  }
-  if (!deps.store || !deps.embedder) {
-    throw new Error('A store and an embedder are needed to index (only a dry run works without them).');
-  }
-  const { store, embedder } = deps;
+  private cache: IndexCache | undefined;
+  private info: CollectionInfo | undefined;
 
-  progress.phase = 'diffing';
-  progress.emit();
-  try {
-    const opened = info ?? (await open(store, embedder));
-    diffedAgainst = cache ? 'cache' : 'milvus';
+  constructor(
+    private readonly deps: FolderRunDeps,
+    private readonly options: FolderRunOptions,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.progress = new ProgressTracker(options.onProgress);
+  }
+
+  async run(): Promise<IndexSummary> {
+    if (!(await this.discover())) {
+      return this.summary(true);
+    }
+    if (this.options.dryRun) {
+      await estimate(this.files, this.deps.chunkOptions, this.c, this.skipped, this.signal);
+      return this.summary(this.signal?.aborted ?? false);
+    }
+    const { store, embedder } = this.deps;
+    if (!store || !embedder) {
+      throw new Error('A store and an embedder are needed to index (only a dry run works without them).');
+    }
+    try {
+      if (!(await this.index(store, embedder))) {
+        return this.summary(true);
+      }
+    } catch (err) {
+      if (isAbortError(err) || this.signal?.aborted) {
+        (this.deps.logger ?? nullLogger).info(`Indexing of ${this.options.root} cancelled`);
+        return this.summary(true);
+      }
+      throw err;
+    }
+    this.progress.phase = 'done';
+    this.progress.emit();
+    return this.summary(false);
+  }
+
+  /** Lists the folder's files; the collection opens after the first entry. False when cancelled. */
+  private async discover(): Promise<boolean> {
+    const { deps, options, progress } = this;
+    const walk = discoverFiles(options.root, deps.config, this.signal, {
+      known: (relPath, stat) => {
+        const cached = this.cache?.files.get(relPath);
+        return !!this.cache && IndexCache.unchanged(cached, stat, this.cache.readAt);
+      },
+    });
+    try {
+      for await (const entry of walk) {
+        if (!this.info && !options.dryRun && deps.store && deps.embedder) {
+          // After the first entry (so the folder exists and is readable), before the rest of the walk.
+          await this.open(deps.store, deps.embedder);
+        }
+        if (entry.kind === 'file') {
+          this.files.push(entry);
+          progress.filesTotal = this.files.length;
+          progress.bytesTotal += entry.size;
+          if (this.files.length % 500 === 0) {
+            progress.emit(entry.relPath);
+          }
+        } else {
+          this.skipped.push({ path: entry.relPath, reason: entry.reason });
+        }
+      }
+    } catch (err) {
+      if (isAbortError(err)) {
+        return false;
+      }
+      throw err;
+    }
+    progress.emit();
+    return true;
+  }
+
+  private async open(store: VectorStore, embedder: Embedder): Promise<CollectionInfo> {
+    this.info = await openCollection(store, embedder, this.options, this.signal);
+    const { cacheDir } = this.deps;
+    this.cache = cacheDir ? await IndexCache.load(cacheDir, this.options.collection, this.info.generation ?? '', this.info.rowCount) : undefined;
+    return this.info;
+  }
+
+  /** Diffs, writes what changed, deletes what is gone and saves the cache. False when cancelled before the deletes. */
+  private async index(store: VectorStore, embedder: Embedder): Promise<boolean> {
+    const { progress, options, signal } = this;
+    progress.phase = 'diffing';
+    progress.emit();
+    const opened = this.info ?? (await this.open(store, embedder));
+    this.diffedAgainst = this.cache ? 'cache' : 'milvus';
     const indexed = new Map<string, IndexedFile | CachedFile>(
-      cache ? cache.files : (await store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]),
+      this.cache ? this.cache.files : (await store.listIndexedFiles(options.collection, signal)).map((f) => [f.path, f]),
     );
-    // What the next run's cache says about each file: its state as of this run.
-    const nextCache = new Map<string, CachedFile>();
     // Every size and mtime was taken during discovery, after `started`: a file modified close to that is racy.
-    const readAt = started;
+    const readAt = this.started;
     progress.startClock();
     progress.phase = 'chunking';
     progress.emit();
-    const runSignal = signal ?? new AbortController().signal;
-    const batcher = new WriteBatcher({
+    const sync = new FolderSync({
       store,
       embedder,
       collection: options.collection,
-      deferVectors: deps.vectors === 'background',
-      signal: runSignal,
-      onWritten: (jobs, embedded) => {
-        c.chunksEmbedded += embedded;
-        for (const job of jobs) {
-          c.filesIndexed++;
-          c.chunksWritten += job.toWrite.length + job.moved.length;
-          c.chunksDeleted += job.staleIds.length;
-          progress.chunksDone += job.toWrite.length + job.moved.length;
-          // A changed file counts as done once its rows are durable, so the ETA covers the writes.
-          progress.filesDone++;
-          progress.bytesDone += job.bytes;
-        }
-        progress.emit();
-      },
-      onPhase: (phase) => {
-        progress.phase = phase;
-        progress.emit();
-      },
+      chunkOptions: this.deps.chunkOptions,
+      deferVectors: this.deps.vectors === 'background',
+      keepsCache: !!this.deps.cacheDir,
+      cache: this.cache,
+      indexed,
+      counters: this.c,
+      progress,
+      skipped: this.skipped,
+      signal: signal ?? new AbortController().signal,
     });
-    const present = new Set<string>();
-    let next = 0;
-    let failure: { error: unknown } | undefined;
-    const worker = async (): Promise<void> => {
-      try {
-        while (next < files.length && !runSignal.aborted && !failure) {
-          const file = files[next++];
-          const done = (): void => {
-            progress.filesDone++;
-            progress.bytesDone += file.size;
-            progress.emit(file.relPath);
-          };
-          // Discovery took size and mtime before any read: a file changed after that has a newer mtime than the one cached.
-          const known = indexed.get(file.relPath);
-          if (cache && known && 'size' in known && IndexCache.unchanged(known, file, cache.readAt)) {
-            present.add(file.relPath);
-            nextCache.set(file.relPath, known);
-            c.bytes += file.size;
-            c.filesUnchanged++;
-            done();
-            continue;
-          }
-          const prepared = await prepareFile(file.absPath, file.relPath, deps.chunkOptions);
-          if (prepared.kind === 'skipped') {
-            skipped.push({ path: file.relPath, reason: prepared.reason });
-            done();
-            continue;
-          }
-          present.add(file.relPath);
-          c.bytes += prepared.bytes;
-          if (deps.cacheDir) {
-            nextCache.set(file.relPath, {
-              path: file.relPath,
-              fileHash: prepared.fileHash,
-              ids: prepared.rows.map((r) => r.id),
-              totalChunks: prepared.rows.length,
-              size: file.size,
-              mtimeMs: file.mtimeMs,
-            });
-          }
-          if (known && known.fileHash === prepared.fileHash && sameIds(known.ids, prepared.rows)) {
-            c.filesUnchanged++;
-            done();
-            continue;
-          }
-          // Changed (or partly written): its stored rows, with their placements, are the diff's other side.
-          const stored = known ? await store.queryByPath(options.collection, file.relPath, runSignal) : [];
-          const diff = diffRows(prepared.rows, stored);
-          if (diff.toWrite.length === 0 && diff.moved.length === 0 && diff.staleIds.length === 0) {
-            c.filesUnchanged++;
-            done();
-            continue;
-          }
-          progress.emit(file.relPath);
-          await batcher.add({ relPath: file.relPath, bytes: file.size, ...diff });
-        }
-      } catch (error) {
-        failure ??= { error };
-      }
-    };
-    // Workers never reject, so none is left running when this returns or throws.
-    await Promise.all(Array.from({ length: FILE_CONCURRENCY }, worker));
-    if (!failure) {
-      await batcher.drain().catch((error: unknown) => {
-        failure ??= { error };
-      });
-    }
-    // Rounds already running end on their own (a cancel aborts them): nothing writes after we return.
-    await batcher.settle();
-    if (failure) {
-      throw failure.error;
-    }
+    await sync.run(this.files);
     if (signal?.aborted) {
-      return summary(true);
+      return false;
     }
-    progress.phase = 'deleting';
-    progress.emit();
+    await this.deleteGone(store, indexed, sync.present);
+    if (this.deps.cacheDir) {
+      await saveCache(store, this.deps.cacheDir, options.collection, opened.generation ?? '', this.c, readAt, sync.nextCache.values(), signal);
+    }
+    return true;
+  }
+
+  private async deleteGone(store: VectorStore, indexed: ReadonlyMap<string, IndexedFile | CachedFile>, present: ReadonlySet<string>): Promise<void> {
+    this.progress.phase = 'deleting';
+    this.progress.emit();
     for (const [relPath, file] of indexed) {
       if (!present.has(relPath)) {
-        await store.deleteByPath(options.collection, relPath, signal);
-        c.filesDeleted++;
-        c.chunksDeleted += file.ids.length;
+        await store.deleteByPath(this.options.collection, relPath, this.signal);
+        this.c.filesDeleted++;
+        this.c.chunksDeleted += file.ids.length;
       }
     }
-    if (deps.cacheDir) {
-      await saveCache(store, deps.cacheDir, options.collection, opened.generation ?? '', c, readAt, nextCache.values(), signal);
-    }
-  } catch (err) {
-    if (isAbortError(err) || signal?.aborted) {
-      logger.info(`Indexing of ${options.root} cancelled`);
-      return summary(true);
-    }
-    throw err;
   }
-  progress.phase = 'done';
-  progress.emit();
-  return summary(false);
+
+  private summary(cancelled: boolean): IndexSummary {
+    const { c, options } = this;
+    return {
+      collection: options.collection,
+      root: options.root,
+      dryRun: options.dryRun,
+      filesTotal: this.progress.filesTotal,
+      filesIndexed: c.filesIndexed,
+      filesUnchanged: c.filesUnchanged,
+      filesDeleted: c.filesDeleted,
+      chunksWritten: c.chunksWritten,
+      chunksDeleted: c.chunksDeleted,
+      chunksEmbedded: c.chunksEmbedded,
+      bytes: c.bytes,
+      ...(options.dryRun ? { estimatedChunks: c.estimatedChunks, estimatedTokens: c.estimatedTokens } : {}),
+      skipped: this.skipped,
+      durationMs: Date.now() - this.started,
+      cancelled,
+      ...(this.diffedAgainst ? { diffedAgainst: this.diffedAgainst } : {}),
+    };
+  }
 }
 
 function openCollection(store: VectorStore, embedder: Embedder, options: FolderRunOptions, signal: AbortSignal | undefined): Promise<CollectionInfo> {
@@ -292,14 +235,6 @@ async function saveCache(
     await store.setGeneration(collection, current, signal);
   }
   await IndexCache.save(dir, collection, current, readAt, files);
-}
-
-function sameIds(stored: readonly string[], rows: readonly PendingRow[]): boolean {
-  if (stored.length !== rows.length) {
-    return false;
-  }
-  const ids = new Set(stored);
-  return rows.every((r) => ids.has(r.id));
 }
 
 /** Dry run: read and chunk every file (nothing is embedded or written) to count chunks and tokens. */

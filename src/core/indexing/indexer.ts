@@ -104,6 +104,8 @@ export class Indexer {
         // the one descriptor that was verified to be that target.
         const real = await fs.realpath(file);
         if (isSecretFile(real) || isSecretFile(storedPath(real, root ? await fs.realpath(root) : root))) {
+          // Not awaited on purpose: a store error inside skip() is not a read error for the catch below.
+          // eslint-disable-next-line @typescript-eslint/return-await
           return skip('secret');
         }
         ({ bytes } = await readCheckedFile(real, { maxBytes: this.deps.config.maxFileSizeKb * 1024, signal }));

@@ -14,7 +14,7 @@ const FENCE = /^ {0,3}(```|~~~)/;
 const SENTENCE_END = /(?:[。！？]+|[.!?]+(?=\s|$))["'”’)\]」』]*/g;
 
 /**
- * The seed's prose algorithm (paragraphs first; long paragraphs split at sentence ends; chunks of
+ * The original design's prose algorithm (docs/reference/design.md#chunking-and-files) (paragraphs first; long paragraphs split at sentence ends; chunks of
  * at most `chunkSize` characters; `overlap` characters carried over from the previous chunk), but
  * working on offsets into the original text: punctuation and spacing are kept as written and every
  * chunk knows its exact line range. Markdown headings always start a new chunk, and each Markdown

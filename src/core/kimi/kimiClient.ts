@@ -1,15 +1,15 @@
 /**
  * The Kimi (Moonshot AI) chat client: the openai SDK pointed at Kimi's base URL, always
- * streaming, with Kimi's quirks handled (kimi-api.md §13): SDK retries off and our own retry by
+ * streaming, with Kimi's quirks handled (docs/reference/kimi-api.md): SDK retries off and our own retry by
  * error type, tool calls assembled by index, reasoning captured, usage read inside the choice,
  * and a stream without a finish_reason reported as incomplete.
  */
 import OpenAI, { APIError } from 'openai';
 import type { Stream } from 'openai/streaming';
 import type { KimiConfig } from '../config';
-import { ConfigError, UserAbortError, throwIfAborted, errorMessage } from '../errors';
+import { ConfigError, KimiApiError, UserAbortError, throwIfAborted, errorMessage } from '../errors';
 import { nullLogger, type Logger } from '../logger';
-import { KimiApiError, toKimiError } from './kimiErrors';
+import { toKimiError } from './kimiErrors';
 import { sleep } from '../sleep';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry';
 import { StreamAssembler } from './streamAssembler';
@@ -51,12 +51,12 @@ export class KimiClient {
   /** Built on first use so that a client can exist before the user has set a key. */
   private client(): OpenAI {
     if (!this.config.apiKey) {
-      throw new ConfigError("No Kimi API key is set. Run 'Kimi Milvus: Set Kimi API Key' (or set KIMI_API_KEY for the CLI).");
+      throw new ConfigError('No Kimi API key is set.', 'kimi-key-missing');
     }
     this.sdk ??= new OpenAI({
       apiKey: this.config.apiKey,
       baseURL: this.baseUrl,
-      // The SDK's retries count against Kimi's RPM and ignore error types (kimi-api.md §7.3).
+      // The SDK's retries count against Kimi's RPM and ignore error types (docs/reference/kimi-api.md#errors-and-retries).
       maxRetries: 0,
       timeout: this.deadlines.totalMs,
       fetch: this.fetchFn,
@@ -94,7 +94,7 @@ export class KimiClient {
       max_tokens: request.maxTokens ?? answerTokensFor(this.model),
     };
     if (this.config.temperature !== undefined && Number.isFinite(this.config.temperature)) {
-      // Kimi's range is [0, 1], not OpenAI's [0, 2] (kimi-api.md §1.5).
+      // Kimi's range is [0, 1], not OpenAI's [0, 2] (docs/reference/kimi-api.md#request-parameters).
       body.temperature = Math.min(1, Math.max(0, this.config.temperature));
     }
     if (request.tools && request.tools.length > 0) {
@@ -122,7 +122,7 @@ export class KimiClient {
       if (!assembler.sawOutput) {
         throw err;
       }
-      // Output was already shown: never retry silently (kimi-api.md §7.5); report what we have.
+      // Output was already shown: never retry silently (docs/reference/kimi-api.md#errors-and-retries); report what we have.
       this.logger.warn(`Kimi stream broke after output (${errorMessage(err)}); request ${requestId ?? '?'}`);
       return { ...assembler.result(requestId), interrupted: errorMessage(err) };
     }
@@ -133,7 +133,7 @@ export class KimiClient {
     const turn = assembler.result(requestId);
     if (!turn.complete && !assembler.sawOutput) {
       // Ended without a finish_reason before anything reached the user: as retryable as a cut connection.
-      throw new KimiApiError(`Kimi's stream ended early, before any text (request ${requestId ?? '?'}).`, undefined, 'stream_cut', true, undefined, requestId);
+      throw new KimiApiError('stream-cut', `Kimi's stream ended early, before any text (request ${requestId ?? '?'}).`, { type: 'stream_cut', retryable: true, requestId });
     }
     this.logger.debug(`Kimi turn: finish=${turn.finishReason ?? 'none'} tools=${turn.toolCalls.length} ${Date.now() - started} ms request=${requestId ?? '?'}`);
     return turn;
@@ -152,7 +152,7 @@ export class KimiClient {
     }
   }
 
-  /** Exact prompt size from POST /tokenizers/estimate-token-count (kimi-api.md §8.1). */
+  /** Exact prompt size from POST /tokenizers/estimate-token-count (docs/reference/kimi-api.md#token-counting). */
   async estimateTokens(model: string, messages: readonly ChatMessage[], signal?: AbortSignal): Promise<number> {
     const doFetch = this.fetchFn;
     this.client(); // fails early with the "set your key" message
@@ -186,7 +186,7 @@ export class KimiClient {
   }
 }
 
-/** What goes on the wire: only the fields Kimi expects; reasoning is never sent back (§5). */
+/** What goes on the wire: only the fields Kimi expects; reasoning is never sent back (docs/reference/kimi-api.md#reasoning). */
 function wireMessage(m: ChatMessage): Record<string, unknown> {
   switch (m.role) {
     case 'assistant':

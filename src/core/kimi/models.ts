@@ -1,6 +1,6 @@
 /**
- * What we know about Kimi models. Context windows are from kimi-api.md §1.3; the docs give
- * none for kimi-k2.5 and kimi-k2-turbo-preview (§14), so the k2 family falls back to the
+ * What we know about Kimi models. Context windows are from docs/reference/kimi-api.md#endpoints-keys-and-models; the
+ * docs give none for kimi-k2.5 and kimi-k2-turbo-preview, so the k2 family falls back to the
  * 131,072 documented for kimi-k2-0711-preview: too small a guess only trims history earlier,
  * too large a guess would produce 400 "exceeded model token limit" errors.
  */
@@ -23,7 +23,7 @@ export function contextWindowFor(model: string): number {
 
 /**
  * max_tokens for an answer. Always explicit: the server default (~1024) truncates agent answers
- * (kimi-api.md §13.3), while a huge value burns the TPM budget, which counts prompt + max_tokens.
+ * (docs/reference/kimi-api.md#request-parameters), while a huge value burns the TPM budget, which counts prompt + max_tokens.
  */
 export function answerTokensFor(model: string): number {
   return Math.min(8_192, Math.floor(contextWindowFor(model) / 4));

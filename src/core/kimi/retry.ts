@@ -1,6 +1,6 @@
 /**
  * The one retry policy for Kimi calls. The SDK's own retries are off (they count against RPM,
- * kimi-api.md §7.3): we retry by error type, honour "try again after N seconds", and back off
+ * docs/reference/kimi-api.md#errors-and-retries): we retry by error type, honour "try again after N seconds", and back off
  * with jitter otherwise.
  */
 

@@ -1,7 +1,7 @@
 /**
- * Folds streamed chat-completion chunks into one turn (kimi-api.md §3.4): tool calls are built
+ * Folds streamed chat-completion chunks into one turn (docs/reference/kimi-api.md#tool-calls): tool calls are built
  * by `index` (id and name arrive once, arguments in fragments), `reasoning_content` is kept
- * apart, and usage is read from inside the choice where Kimi puts it (§2.5). Chunks are typed
+ * apart, and usage is read from inside the choice where Kimi puts it (#streaming). Chunks are typed
  * `unknown` because Kimi's fields are not in the SDK's types.
  */
 import type { TokenUsage } from '../agent/events';
@@ -29,7 +29,10 @@ export function parseUsage(v: unknown): TokenUsage | undefined {
   const prompt = typeof u.prompt_tokens === 'number' ? u.prompt_tokens : 0;
   const completion = typeof u.completion_tokens === 'number' ? u.completion_tokens : 0;
   const total = typeof u.total_tokens === 'number' ? u.total_tokens : prompt + completion;
-  return { promptTokens: prompt, completionTokens: completion, totalTokens: total };
+  // Kimi puts cache hits in `cached_tokens` (docs/reference/kimi-api.md#pricing); OpenAI-style servers nest them.
+  const details = rec(u.prompt_tokens_details);
+  const cached = typeof u.cached_tokens === 'number' ? u.cached_tokens : typeof details?.cached_tokens === 'number' ? details.cached_tokens : undefined;
+  return { promptTokens: prompt, completionTokens: completion, totalTokens: total, ...(cached === undefined ? {} : { cachedTokens: cached }) };
 }
 
 export class StreamAssembler {

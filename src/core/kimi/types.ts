@@ -1,7 +1,7 @@
 /**
  * Wire-level shapes of Kimi's OpenAI-compatible chat API, as the client and the agent use them.
  * Declared here (not taken from the openai SDK types) because Kimi adds fields the SDK lacks:
- * `reasoning_content` in deltas and `usage` inside the final choice (kimi-api.md §2.5, §5).
+ * `reasoning_content` in deltas and `usage` inside the final choice (docs/reference/kimi-api.md#streaming, #reasoning).
  */
 import type { TokenUsage } from '../agent/events';
 
@@ -17,7 +17,7 @@ export type ChatMessage =
   | { readonly role: 'assistant'; readonly content: string; readonly tool_calls?: readonly ToolCall[] }
   | { readonly role: 'tool'; readonly tool_call_id: string; readonly name: string; readonly content: string };
 
-/** A tool declaration as sent in `tools` (kimi-api.md §3.1, §4.1). */
+/** A tool declaration as sent in `tools` (docs/reference/kimi-api.md#tool-calls, #built-in-web-search). */
 export type ToolDefinition =
   | {
       readonly type: 'function';
@@ -28,9 +28,9 @@ export type ToolDefinition =
 export interface ChatRequest {
   readonly messages: readonly ChatMessage[];
   readonly tools?: readonly ToolDefinition[];
-  /** Only "auto" and "none" are supported by Kimi (kimi-api.md §1.5). */
+  /** Only "auto" and "none" are supported by Kimi (docs/reference/kimi-api.md#request-parameters). */
   readonly toolChoice?: 'auto' | 'none';
-  /** Tokens the answer may use; always sent explicitly (kimi-api.md §13.3). */
+  /** Tokens the answer may use; always sent explicitly (docs/reference/kimi-api.md#request-parameters). */
   readonly maxTokens?: number;
 }
 
@@ -51,7 +51,7 @@ export interface ChatTurn {
   readonly usage: TokenUsage | undefined;
   /**
    * False when the stream ended (or broke) without a finish_reason: the text may be cut and
-   * tool calls must not be executed (kimi-api.md §2.7).
+   * tool calls must not be executed (docs/reference/kimi-api.md#streaming).
    */
   readonly complete: boolean;
   readonly requestId?: string;

@@ -7,7 +7,7 @@
  * `kimi-milvus server start` (keepAlive), which only `server stop` ends. A server whose users
  * all crashed stops itself after a minute (see launcher.ts).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { StoreError, throwIfAborted } from '../errors';
@@ -186,6 +186,19 @@ export class MilvusLiteServer {
   }
 
   private async spawnServer(python: string, keepAlive: boolean, signal?: AbortSignal): Promise<ServerInfo> {
+    const launched = this.launch(python);
+    try {
+      return await this.waitUntilReady(launched, keepAlive, signal);
+    } catch (err) {
+      if (launched.child.pid !== undefined && launched.exitCode() === undefined) {
+        await stopPid(launched.child.pid, 2000);
+      }
+      throw err;
+    }
+  }
+
+  /** Starts the launcher script, detached, logging to the data dir; `exitCode` is undefined while it runs. */
+  private launch(python: string): Launched {
     const p = this.paths;
     fs.mkdirSync(p.milvusDir, { recursive: true });
     fs.rmSync(p.readyFile, { force: true });
@@ -211,41 +224,41 @@ export class MilvusLiteServer {
       exited = -1;
     });
     child.unref();
-    try {
-      for (;;) {
-        throwIfAborted(signal);
-        const ready = readReady(p.readyFile);
-        if (ready && (await canConnect('127.0.0.1', ready.port, 2000))) {
-          const info: ServerInfo = {
-            pid: ready.pid,
-            port: ready.port,
-            host: '127.0.0.1',
-            address: `127.0.0.1:${ready.port}`,
-            version: ready.version,
-            startedAt: new Date().toISOString(),
-            keepAlive,
-            milvusDir: p.milvusDir,
-          };
-          writeState(p, info);
-          this.logger.info(`Milvus Lite ${info.version} started (pid ${info.pid}, port ${info.port}) in ${Date.now() - started} ms.`);
-          return info;
-        }
-        if (exited !== undefined) {
-          throw new StoreError(startFailure(exited, logTail(p.logFile), p), 'unavailable');
-        }
-        if (Date.now() - started > START_TIMEOUT_MS) {
-          throw new StoreError(
-            `Milvus Lite did not start within ${START_TIMEOUT_MS / 1000} s. Log (${p.logFile}):\n${logTail(p.logFile)}`,
-            'unavailable',
-          );
-        }
-        await delay(150, signal);
+    return { child, started, exitCode: () => exited };
+  }
+
+  /** Polls the ready file until the server accepts connections; records it in the state file. */
+  private async waitUntilReady({ started, exitCode }: Launched, keepAlive: boolean, signal?: AbortSignal): Promise<ServerInfo> {
+    const p = this.paths;
+    for (;;) {
+      throwIfAborted(signal);
+      const ready = readReady(p.readyFile);
+      if (ready && (await canConnect('127.0.0.1', ready.port, 2000))) {
+        const info: ServerInfo = {
+          pid: ready.pid,
+          port: ready.port,
+          host: '127.0.0.1',
+          address: `127.0.0.1:${ready.port}`,
+          version: ready.version,
+          startedAt: new Date().toISOString(),
+          keepAlive,
+          milvusDir: p.milvusDir,
+        };
+        writeState(p, info);
+        this.logger.info(`Milvus Lite ${info.version} started (pid ${info.pid}, port ${info.port}) in ${Date.now() - started} ms.`);
+        return info;
       }
-    } catch (err) {
-      if (child.pid !== undefined && exited === undefined) {
-        await stopPid(child.pid, 2000);
+      const exited = exitCode();
+      if (exited !== undefined) {
+        throw new StoreError(startFailure(exited, logTail(p.logFile), p), 'unavailable');
       }
-      throw err;
+      if (Date.now() - started > START_TIMEOUT_MS) {
+        throw new StoreError(
+          `Milvus Lite did not start within ${START_TIMEOUT_MS / 1000} s. Log (${p.logFile}):\n${logTail(p.logFile)}`,
+          'unavailable',
+        );
+      }
+      await delay(150, signal);
     }
   }
 
@@ -276,4 +289,10 @@ export class MilvusLiteServer {
     }
     removeState(this.paths, info.pid);
   }
+}
+
+interface Launched {
+  readonly child: ChildProcess;
+  readonly started: number;
+  readonly exitCode: () => number | null | undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * The Milvus Lite release the embedded server runs. Milvus Lite 3.x is pure Python and needs
  * pymilvus for its gRPC stubs, so both are pinned together (verified round trip: see
- * docs/readme/milvus.md, "Verified against Milvus Lite").
+ * docs/milvus-lite-verified.md).
  */
 export const MILVUS_LITE_VERSION = '3.2.2';
 export const PYMILVUS_VERSION = '3.0.2';

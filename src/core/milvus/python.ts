@@ -23,12 +23,12 @@ const PROBE =
 const PROBE_TIMEOUT_MS = 15_000;
 
 export const PYTHON_HELP =
-  'Embedded Milvus Lite needs Python 3.10 or newer with the venv module. Install it ' +
+  'Python 3.10 or newer with the venv module is needed. Install it ' +
   '(Debian/Ubuntu: `sudo apt install python3 python3-venv`; macOS: `brew install python@3.12`; ' +
-  'Windows: python.org or `winget install Python.Python.3.12`) and, if it is not on PATH, set ' +
-  '`kimiMilvus.milvus.pythonPath`. Or use a Milvus server instead: run Milvus in Docker ' +
-  '(`docker run -d -p 19530:19530 milvusdb/milvus:latest milvus run standalone`) or a Zilliz Cloud ' +
-  'cluster, and set `kimiMilvus.milvus.uri` (CLI: MILVUS_URI / --milvus-uri).';
+  'Windows: python.org or `winget install Python.Python.3.12`).';
+
+/** What a Python runtime is for; a front end words the way around a missing one by it. */
+export type PythonPurpose = 'milvus' | 'local-embedding';
 
 interface Probe {
   readonly version: [number, number, number];
@@ -82,7 +82,7 @@ function atLeast(v: readonly number[], min: readonly number[]): boolean {
 }
 
 /** Returns the first usable interpreter, or throws StoreError('python-missing') saying what to install. */
-export async function findPython(pythonPath: string | undefined): Promise<PythonInfo> {
+export async function findPython(pythonPath: string | undefined, purpose: PythonPurpose = 'milvus'): Promise<PythonInfo> {
   const problems: string[] = [];
   for (const c of candidates(pythonPath)) {
     const result = await probe(c.command, c.args);
@@ -102,5 +102,5 @@ export async function findPython(pythonPath: string | undefined): Promise<Python
     }
     return { command: c.command, args: c.args, version };
   }
-  throw new StoreError(`No usable Python found (${problems.join('; ')}). ${PYTHON_HELP}`, 'python-missing');
+  throw new StoreError(`No usable Python found (${problems.join('; ')}). ${PYTHON_HELP}`, 'python-missing', { details: { purpose } });
 }

@@ -79,70 +79,99 @@ function seconds(ms: number): string {
 /** `baseFetch` with deadlines; `what` names the server in messages ("Kimi", "the embedding endpoint"). */
 export function withDeadlines(baseFetch: typeof fetch, deadlines: Deadlines, what: string, progress: ProgressFilter = anyBytes): typeof fetch {
   return async (input, init) => {
-    const controller = new AbortController();
-    let failure: DeadlineError | undefined;
-    const fail = (message: string, kind: DeadlineKind): void => {
-      if (!failure) {
-        failure = new DeadlineError(`${what} ${message}`, kind);
-        controller.abort(failure);
-      }
-    };
-    // Unref'd: the open socket keeps the process alive while a request runs, and a body nobody
-    // reads must not hold a CLI open for ten minutes after it is done.
-    const total = unref(setTimeout(() => fail(`did not finish the request within ${seconds(deadlines.totalMs)}.`, 'total'), deadlines.totalMs));
-    const headers = unref(setTimeout(() => fail(`sent no response within ${seconds(deadlines.headersMs)}.`, 'headers'), deadlines.headersMs));
-    const outer = init?.signal ?? undefined;
-    const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+    const guard = new RequestDeadlines(what, deadlines, init?.signal ?? undefined);
     let res: Response;
     try {
-      res = await baseFetch(input, { ...init, signal });
+      res = await baseFetch(input, { ...init, signal: guard.signal });
     } catch (err) {
-      clearTimeout(total);
-      throw failure && !outer?.aborted ? failure : err;
+      guard.stop();
+      throw guard.failureOr(err);
     } finally {
-      clearTimeout(headers);
+      guard.headersArrived();
     }
     if (!res.body) {
-      clearTimeout(total);
+      guard.stop();
       return res;
     }
-    const reader = res.body.getReader();
-    const isProgress = progress();
-    let idle: ReturnType<typeof setTimeout> | undefined;
-    const armIdle = (): void => {
-      clearTimeout(idle);
-      idle = unref(setTimeout(() => fail(`sent nothing new for ${seconds(deadlines.idleMs)}.`, 'idle'), deadlines.idleMs));
-    };
-    const stop = (): void => {
-      clearTimeout(idle);
-      clearTimeout(total);
-    };
-    const body = new ReadableStream<Uint8Array>({
-      start: armIdle,
-      async pull(c) {
+    return new Response(guard.watch(res.body, progress()), { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}
+
+/** The deadlines of one request: the whole request and its headers from the start, then silence while the body streams. */
+class RequestDeadlines {
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private failure: DeadlineError | undefined;
+  private readonly total: ReturnType<typeof setTimeout>;
+  private readonly headers: ReturnType<typeof setTimeout>;
+  private idle: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly what: string,
+    private readonly deadlines: Deadlines,
+    private readonly outer: AbortSignal | undefined,
+  ) {
+    // Unref'd: the open socket keeps the process alive while a request runs, and a body nobody
+    // reads must not hold a CLI open for ten minutes after it is done.
+    this.total = unref(setTimeout(() => this.fail(`did not finish the request within ${seconds(deadlines.totalMs)}.`, 'total'), deadlines.totalMs));
+    this.headers = unref(setTimeout(() => this.fail(`sent no response within ${seconds(deadlines.headersMs)}.`, 'headers'), deadlines.headersMs));
+    this.signal = outer ? AbortSignal.any([outer, this.controller.signal]) : this.controller.signal;
+  }
+
+  /** Our deadline's error for what the request threw, unless the caller cancelled it. */
+  failureOr(err: unknown): unknown {
+    return this.failure && !this.outer?.aborted ? this.failure : err;
+  }
+
+  headersArrived(): void {
+    clearTimeout(this.headers);
+  }
+
+  stop(): void {
+    clearTimeout(this.idle);
+    clearTimeout(this.total);
+  }
+
+  /** The body, passed through; each chunk that counts as progress restarts the idle deadline. */
+  watch(body: ReadableStream<Uint8Array>, isProgress: (chunk: Uint8Array) => boolean): ReadableStream<Uint8Array> {
+    const reader = body.getReader();
+    return new ReadableStream<Uint8Array>({
+      start: () => this.armIdle(),
+      pull: async (c) => {
         try {
           const { done, value } = await reader.read();
           if (done) {
-            stop();
+            this.stop();
             c.close();
             return;
           }
           if (isProgress(value)) {
-            armIdle();
+            this.armIdle();
           }
           c.enqueue(value);
         } catch (err) {
-          stop();
-          c.error(failure && !outer?.aborted ? failure : err);
+          this.stop();
+          c.error(this.failureOr(err));
         }
       },
-      cancel(reason) {
-        stop();
+      cancel: (reason) => {
+        this.stop();
         return reader.cancel(reason);
       },
     });
-    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-  };
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idle);
+    this.idle = unref(setTimeout(() => this.fail(`sent nothing new for ${seconds(this.deadlines.idleMs)}.`, 'idle'), this.deadlines.idleMs));
+  }
+
+  private fail(message: string, kind: DeadlineKind): void {
+    if (!this.failure) {
+      this.failure = new DeadlineError(`${this.what} ${message}`, kind);
+      this.controller.abort(this.failure);
+    }
+  }
 }
 
 function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {

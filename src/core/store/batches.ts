@@ -33,8 +33,7 @@ export function validateRow(row: ChunkRow, embedding: EmbeddingSpec | null, coll
     if (row.vector && row.vector.length !== embedding.dimensions) {
       throw new StoreError(
         `Chunk ${where} has a ${row.vector.length}-dimension vector, but collection ` +
-          `"${collection}" stores ${embedding.dimensions}-dimension vectors of ${embedding.model}. ` +
-          'Rebuild it with "Kimi Milvus: Clear Index" (CLI: --rebuild).',
+          `"${collection}" stores ${embedding.dimensions}-dimension vectors of ${embedding.model}.`,
         'schema-mismatch',
       );
     }

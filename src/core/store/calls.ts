@@ -12,7 +12,7 @@ function statusOf(res: unknown): StatusLike | undefined {
     return undefined;
   }
   if ('status' in res && typeof res.status === 'object' && res.status !== null) {
-    return res.status as StatusLike;
+    return res.status;
   }
   if ('error_code' in res) {
     return res as StatusLike;

@@ -1,66 +1,42 @@
 /**
  * VectorStore over the Milvus Node SDK, for embedded Milvus Lite and remote Milvus alike.
- * Every call goes through `call()`: cancellable, failures become StoreErrors, and a call
- * that failed because the embedded server died is retried once after the restart.
+ * Every call goes through `call()` (collectionAccess.ts): cancellable, failures become
+ * StoreErrors, and a call that failed because the embedded server died is retried once after
+ * the restart.
  */
-import { ConsistencyLevelEnum, type MilvusClient, type RowData } from '@zilliz/milvus2-sdk-node';
-import { StoreError, isAbortError, throwIfAborted } from '../errors';
+import type { RowData } from '@zilliz/milvus2-sdk-node';
+import { StoreError, isAbortError } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import { MAX_BATCH_ROWS, batches, validateRow } from './batches';
 import { KeyedQueue } from '../keyedQueue';
-import { abortable, check, toStoreError } from './calls';
+import { check } from './calls';
 import type { MilvusConnection } from './connection';
-import { allOf, idsIn, idsNotIn, pathEquals, pathIn } from './filters';
+import { idsIn, pathEquals } from './filters';
 import { validateCollectionName } from './names';
-import {
-  ROW_FIELDS,
-  F,
-  PROP,
-  createRequest,
-  embeddingMismatch,
-  fromEntity,
-  parseDescribe,
-  schemaMismatch,
-  toEntity,
-  toPlacementEntity,
-  type DescribedCollection,
-} from './schema';
+import { assertUsable } from './compat';
+import { F, PROP, createRequest, toEntity, toPlacementEntity } from './schema';
 import type { Bm25Text } from './searchText';
 import { LITE_FLUSH_POLICY, LiteFlusher, type FlushPolicy } from './liteFlush';
-import { completeRead, countRows, scanAll } from './scan';
+import { countRows } from './scan';
 import { runSearch } from './search';
-import type {
-  ChunkPlacement,
-  ChunkRow,
-  CollectionInfo,
-  CreateCollectionOptions,
-  IndexedFile,
-  MissingVectorsQuery,
-  VectorCounts,
-  VectorOf,
-  SearchHit,
-  SearchOptions,
-  VectorStore,
-} from './types';
+import { CollectionAccess } from './collectionAccess';
+import { queryFileRows, queryRowsWithoutVectors, readIndexedFiles } from './rows';
+import type { ChunkPlacement, ChunkRow, CollectionInfo, CreateCollectionOptions, IndexedFile, MissingVectorsQuery, SearchHit, SearchOptions, VectorCounts, VectorOf, VectorStore } from './types';
 
-const STRONG = ConsistencyLevelEnum.Strong;
-const MAX_QUERY_ROWS = 16_384;
 const DELETE_IDS_BATCH = 500;
 
-export class MilvusStore implements VectorStore {
+export class MilvusStore extends CollectionAccess implements VectorStore {
   private readonly writes = new KeyedQueue();
-  private readonly described = new Map<string, DescribedCollection>();
-  private readonly loaded = new Set<string>();
-  private loadedGeneration = -1;
   private readonly flusher: LiteFlusher | undefined;
 
   constructor(
-    private readonly conn: MilvusConnection,
-    private readonly logger: Logger = nullLogger,
+    conn: MilvusConnection,
+    logger: Logger = nullLogger,
     flushPolicy: FlushPolicy | null = conn.mode === 'embedded' ? LITE_FLUSH_POLICY : null,
     /** 'raw' reproduces the pre-schema-2 keyword search; only the retrieval benchmark uses it. */
     private readonly bm25: Bm25Text = 'identifiers',
   ) {
+    super(conn, logger);
     this.flusher = flushPolicy
       ? new LiteFlusher(
           { flushDirect: (name) => this.flush(name), flushQueued: (name) => this.writes.run(name, () => this.flush(name)).then(() => this.warm(name)) },
@@ -90,14 +66,7 @@ export class MilvusStore implements VectorStore {
       }
     }
     const described = await this.describe(name, signal, true);
-    const rebuild = 'Rebuild it with "Kimi Milvus: Clear Index" (CLI: `--rebuild`), or choose another collection name.';
-    if (!described.compatible) {
-      throw new StoreError(`Collection "${name}" was not created by Kimi Milvus (no text/BM25 fields). ${rebuild}`, 'schema-mismatch');
-    }
-    const why = schemaMismatch(described.schemaVersion, this.bm25) ?? embeddingMismatch(described.info.embedding, options.embedding);
-    if (why) {
-      throw new StoreError(`Collection "${name}" cannot be used: ${why}. ${rebuild}`, 'schema-mismatch');
-    }
+    assertUsable(name, described, this.bm25, options.embedding);
     return { ...described.info, rowCount: await this.rowCount(name, signal) };
   }
 
@@ -218,49 +187,17 @@ export class MilvusStore implements VectorStore {
 
   async queryByPath(name: string, path: string, signal?: AbortSignal): Promise<ChunkRow[]> {
     validateCollectionName(name);
-    const filter = pathEquals(path);
-    const rows = await this.call('query', signal, async (c) => {
+    return this.call('query', signal, async (c) => {
       await this.ensureLoaded(c, name);
-      return completeRead(this.logger, `rows of ${path} in "${name}"`, signal, async () => {
-        const res = check(
-          await c.query({ collection_name: name, filter, output_fields: ROW_FIELDS, limit: MAX_QUERY_ROWS, consistency_level: STRONG }),
-          `query "${name}"`,
-        );
-        return { value: res.data, seen: res.data.length, total: await countRows(c, name, filter) };
-      });
+      return queryFileRows(c, name, path, this.logger, signal);
     });
-    return rows.map((e) => fromEntity(e)).sort((a, b) => a.chunkIndex - b.chunkIndex);
   }
 
   async listIndexedFiles(name: string, signal?: AbortSignal): Promise<IndexedFile[]> {
     validateCollectionName(name);
     return this.call('list indexed files', signal, async (c) => {
       await this.ensureLoaded(c, name);
-      const files = await completeRead(this.logger, `rows of "${name}"`, signal, async () => {
-        const byPath = new Map<string, { fileHash: string; ids: string[]; totalChunks: number }>();
-        // A file whose rows carry different hashes was not fully written by one run: '' marks it changed.
-        const { total, seen } = await scanAll(
-          c,
-          name,
-          [F.id, F.path, F.fileHash, F.totalChunks],
-          (rows) => {
-            for (const raw of rows) {
-              const row = fromEntity(raw);
-              const file = byPath.get(row.path) ?? { fileHash: row.fileHash, ids: [], totalChunks: row.totalChunks };
-              if (file.fileHash !== row.fileHash) {
-                file.fileHash = '';
-              }
-              file.ids.push(row.id);
-              byPath.set(row.path, file);
-            }
-          },
-          signal,
-        );
-        return { value: byPath, seen, total };
-      });
-      return [...files.entries()]
-        .map(([path, f]) => ({ path, fileHash: f.fileHash, ids: f.ids.sort(), totalChunks: f.totalChunks }))
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      return readIndexedFiles(c, name, this.logger, signal);
     });
   }
 
@@ -281,7 +218,7 @@ export class MilvusStore implements VectorStore {
         check(await c.alterCollectionProperties({ collection_name: name, properties: { [PROP.generation]: token } }), `update "${name}"`),
       ),
     );
-    this.described.delete(name);
+    this.forgetDescription(name);
   }
 
   async close(): Promise<void> {
@@ -303,38 +240,6 @@ export class MilvusStore implements VectorStore {
     await this.search(name, 'warm', { limit: 1, vector });
   }
 
-  private async call<T>(what: string, signal: AbortSignal | undefined, fn: (client: MilvusClient) => Promise<T>): Promise<T> {
-    throwIfAborted(signal);
-    try {
-      return await abortable(fn(this.conn.client()), signal);
-    } catch (err) {
-      if (err instanceof StoreError || isAbortError(err)) {
-        throw err;
-      }
-      if (await this.conn.recover(err, signal)) {
-        try {
-          return await abortable(fn(this.conn.client()), signal);
-        } catch (retryErr) {
-          throw isAbortError(retryErr) ? retryErr : toStoreError(retryErr, what);
-        }
-      }
-      throw toStoreError(err, what);
-    }
-  }
-
-  private async describe(name: string, signal: AbortSignal | undefined, fresh: boolean): Promise<DescribedCollection> {
-    const cached = this.described.get(name);
-    if (cached && !fresh) {
-      return cached;
-    }
-    const res = await this.call('describe collection', signal, async (c) =>
-      check(await c.describeCollection({ collection_name: name, cache: false }), `describe collection "${name}"`),
-    );
-    const described = parseDescribe(name, res);
-    this.described.set(name, described);
-    return described;
-  }
-
   async rowsWithoutVectors(name: string, query: MissingVectorsQuery, signal?: AbortSignal): Promise<ChunkRow[]> {
     validateCollectionName(name);
     const { hasVector } = await this.describe(name, signal, false);
@@ -343,17 +248,7 @@ export class MilvusStore implements VectorStore {
     }
     return this.call('query rows without vectors', signal, async (c) => {
       await this.ensureLoaded(c, name);
-      const res = check(
-        await c.query({
-          collection_name: name,
-          filter: allOf(`${F.hasVector} == false`, pathIn(query.paths ?? []), query.ids ? idsIn(query.ids) : undefined, idsNotIn(query.excludeIds ?? [])),
-          output_fields: ROW_FIELDS,
-          limit: Math.max(1, Math.min(query.limit, MAX_QUERY_ROWS)),
-          consistency_level: ConsistencyLevelEnum.Strong,
-        }),
-        `query rows without vectors in "${name}"`,
-      );
-      return res.data.map((e) => fromEntity(e));
+      return queryRowsWithoutVectors(c, name, query);
     });
   }
 
@@ -389,24 +284,8 @@ export class MilvusStore implements VectorStore {
     });
   }
 
-  private async ensureLoaded(client: MilvusClient, name: string): Promise<void> {
-    if (this.loadedGeneration !== this.conn.generation) {
-      this.loaded.clear();
-      this.loadedGeneration = this.conn.generation;
-    }
-    if (this.loaded.has(name)) {
-      return;
-    }
-    const state = check(await client.getLoadState({ collection_name: name }), `load state of "${name}"`);
-    if (String(state.state) !== 'LoadStateLoaded') {
-      check(await client.loadCollection({ collection_name: name }), `load "${name}"`);
-    }
-    this.loaded.add(name);
-  }
-
-  private forget(name: string): void {
+  protected override forget(name: string): void {
     this.flusher?.forget(name);
-    this.described.delete(name);
-    this.loaded.delete(name);
+    super.forget(name);
   }
 }

@@ -2,7 +2,7 @@
  * The one schema every collection has, and how the collection's own metadata (description,
  * embedding spec, extra key/values) is stored with it. Milvus Lite 3.2.2 drops the
  * collection description but round-trips collection properties, so properties are the
- * source of truth (verified; see docs/readme/milvus.md).
+ * source of truth (verified; see docs/milvus-lite-verified.md).
  */
 import {
   DataType,
@@ -212,27 +212,6 @@ function parseMetadata(raw: string | undefined): Record<string, string> {
   return out;
 }
 
-/** Why `existing` cannot take rows made for `wanted`; undefined when they match. */
-export function embeddingMismatch(existing: EmbeddingSpec | null, wanted: EmbeddingSpec | null): string | undefined {
-  const show = (s: EmbeddingSpec | null): string => (s ? `${s.model} (${s.dimensions} dimensions)` : 'no embeddings (BM25 only)');
-  if (existing === null && wanted === null) {
-    return undefined;
-  }
-  if (existing && wanted && existing.dimensions === wanted.dimensions && existing.model === wanted.model) {
-    return undefined;
-  }
-  return `it was built with ${show(existing)}, but the current setting is ${show(wanted)}`;
-}
-
-/** Why a collection of `existing` schema cannot be used by this build; undefined when it can. */
-export function schemaMismatch(existing: string | undefined, mode: Bm25Text): string | undefined {
-  const wanted = schemaVersion(mode);
-  if (existing === wanted) {
-    return undefined;
-  }
-  return `it was built with index schema ${existing ?? '1'}, but this version of Kimi Milvus needs schema ${wanted} (Markdown chunks are searched with their heading path; vectors are filled in the background)`;
-}
-
 /** A stored row as Milvus wants it; `bm25` is set exactly when the collection has the search_text field. */
 export function toEntity(row: ChunkRow, withVector: boolean, bm25?: Bm25Text): Record<string, string | number | boolean | number[] | null> {
   const entity: Record<string, string | number | boolean | number[] | null> = {
@@ -267,7 +246,11 @@ export function toPlacementEntity(p: ChunkPlacement): Record<string, string | nu
 
 /** A query/search result row back into our shape. */
 export function fromEntity(e: Record<string, unknown>): Omit<ChunkRow, 'vector'> {
-  const str = (k: string): string => (typeof e[k] === 'string' ? (e[k] as string) : String(e[k] ?? ''));
+  // VarChar fields: strings, or numbers when an id comes back numeric; nothing else has a text form.
+  const str = (k: string): string => {
+    const v = e[k];
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '';
+  };
   const num = (k: string): number => Number(e[k] ?? 0);
   return {
     id: str(F.id),

@@ -1,41 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentEvent } from '../../core/agent/events';
+import type { AgentEvent, CompactionReport } from '../../core/agent/events';
+import { resendContext, ZERO_USAGE, type ChatEngine, type CompactOutcome, type QuestionContext } from './chatEngine';
 import { isAbortError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Mention, type SourceLink, type Turn } from '../../shared/chatModel';
+import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Turn, type Usage } from '../../shared/chatModel';
 import type { HostToWebview } from '../../shared/protocol';
 import { userMessage } from '../errorText';
+import { errorCode } from '../../text/errorText';
 import type { ChatStore } from './chatStore';
 import { Conversations, type ConversationInfo } from './conversations';
 import { parsePersisted, type PersistedChat } from './persistedChat';
 import { toChatEvent } from './eventMapping';
+import { placeCompaction } from './compactionEvents';
 import { Redactor } from '../../core/redaction';
 
-export interface RunOptions {
-  /** Path prefixes search_workspace keeps to (folders mentioned with @). */
-  readonly searchScope?: readonly string[];
-}
-
-/** Runs one question through the agent; returns the conversation history to keep (serializable). */
-export interface ChatEngine {
-  run(history: unknown, question: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal, options?: RunOptions): Promise<unknown>;
-  /** How many messages a saved history holds (a turn remembers it, to go back to before itself). */
-  size(history: unknown): number;
-  /** The saved history cut back to its first `size` messages. */
-  rewind(history: unknown, size: number): unknown;
-}
+export type { ChatEngine, CompactOutcome, QuestionContext, RunOptions } from './chatEngine';
 
 /** Turns kept for display; the model's own history is trimmed by the agent. */
 const MAX_TURNS = 200;
-
-/** What the model reads for a question with editor context, and the chips the turn shows. */
-export interface QuestionContext {
-  /** The question followed by the context; starts with the question text. */
-  readonly prompt: string;
-  readonly attachments: readonly SourceLink[];
-  /** Files and folders mentioned with @ (files are in the prompt already; folders scope the search). */
-  readonly mentions?: readonly Mention[];
-}
 
 /**
  * The conversation on the host side: the source of truth that survives hiding the view and
@@ -106,6 +88,11 @@ export class ChatSession {
     return this.turns;
   }
 
+  /** The model's history as saved (the context meter measures it). */
+  get savedHistory(): unknown {
+    return this.history;
+  }
+
   async send(question: string, context?: QuestionContext): Promise<void> {
     await this.loaded;
     if (this.abort) {
@@ -125,39 +112,33 @@ export class ChatSession {
     this.fire({ type: 'turnStarted', turn });
     void this.save();
     let ended = false;
-    const apply = (raw: ChatEvent): void => {
-      if (ended) {
-        return;
+    const apply = (event: ChatEvent): void => {
+      if (!ended) {
+        ended = event.type === 'done' || event.type === 'error';
+        this.applyTo(turn.id, event);
       }
-      // Redacted before it is stored with the turn (saved in workspace state) and posted.
-      const event = this.redactor.redactDeep(raw);
-      ended = event.type === 'done' || event.type === 'error';
-      this.turns = this.turns.map((t) => (t.id === turn.id ? applyChatEvent(t, event) : t));
-      this.fire({ type: 'event', turnId: turn.id, event });
+    };
+    const onEvent = (e: AgentEvent): void => {
+      const mapped = e.type === 'compaction' ? undefined : toChatEvent(e);
+      if (e.type === 'compaction') {
+        this.applyCompaction(turn.id, e);
+      } else if (mapped) {
+        apply(mapped);
+      }
     };
     try {
-      this.history = await this.engine.run(
-        this.history,
-        context?.prompt ?? question,
-        (e) => {
-          const mapped = toChatEvent(e);
-          if (mapped) {
-            apply(mapped);
-          }
-        },
-        controller.signal,
-        searchScope.length > 0 ? { searchScope } : undefined,
-      );
+      this.history = await this.engine.run(this.history, context?.prompt ?? question, onEvent, controller.signal, searchScope.length > 0 ? { searchScope } : undefined);
       if (!ended) {
         const current = this.turns.find((t) => t.id === turn.id);
-        apply({ type: 'done', text: current?.answer ?? '', usage: current?.usage ?? zeroUsage, incomplete: false });
+        apply({ type: 'done', text: current?.answer ?? '', usage: current?.usage ?? ZERO_USAGE, incomplete: false });
       }
     } catch (err) {
       const cancelled = isAbortError(err) || controller.signal.aborted;
       if (!cancelled) {
         this.log.error(`Chat failed: ${userMessage(err)}`);
       }
-      apply({ type: 'error', message: userMessage(err), cancelled });
+      const code = errorCode(err);
+      apply({ type: 'error', message: userMessage(err), cancelled, ...(code ? { code } : {}) });
     } finally {
       this.abort = undefined;
       this.fire({ type: 'busy', busy: false });
@@ -168,6 +149,44 @@ export class ChatSession {
 
   stop(): void {
     this.abort?.abort();
+  }
+
+  /** Folds an event into a turn (redacted first: it is saved with the turn and posted). */
+  private applyTo(turnId: string, raw: ChatEvent): void {
+    const event = this.redactor.redactDeep(raw);
+    this.turns = this.turns.map((t) => (t.id === turnId ? applyChatEvent(t, event) : t));
+    this.fire({ type: 'event', turnId, event });
+  }
+
+  private applyCompaction(turnId: string, report: CompactionReport, usage?: Usage): void {
+    for (const [id, event] of placeCompaction(this.turns, turnId, report, usage)) {
+      this.applyTo(id, event);
+    }
+  }
+
+  /** Compact Conversation: summarises the earlier turns now (Stop cancels it). */
+  async compact(): Promise<CompactOutcome> {
+    await this.loaded;
+    const last = this.turns.at(-1);
+    if (this.abort) {
+      return { kind: 'busy' };
+    }
+    if (!last || !this.engine.compact || this.engine.size(this.history) === 0) {
+      return { kind: 'empty' };
+    }
+    const controller = new AbortController();
+    this.abort = controller;
+    this.fire({ type: 'busy', busy: true });
+    try {
+      const { history, report, usage } = await this.engine.compact(this.history, controller.signal);
+      this.history = history;
+      this.applyCompaction(last.id, report, usage);
+      return { kind: 'done', report };
+    } finally {
+      this.abort = undefined;
+      this.fire({ type: 'busy', busy: false });
+      await this.save();
+    }
   }
 
   /**
@@ -188,25 +207,21 @@ export class ChatSession {
       delete this.marks[t.id];
       delete this.prompts[t.id];
     }
-    this.turns = this.turns.slice(0, index);
+    // Going back before a summary undoes it: its marker goes too.
+    const summaries = this.engine.summaryIds?.(this.history) ?? [];
+    this.turns = this.turns.slice(0, index).map((t) => (t.summary && !summaries.includes(t.summary.id) ? { ...t, summary: undefined } : t));
     this.fire({ type: 'snapshotTurns', turns: this.turns });
     const question = text ?? turn.question;
-    // The context sent with the question goes again; the prompt starts with the question text.
-    const context = prompt?.startsWith(turn.question)
-      ? { prompt: question + prompt.slice(turn.question.length), attachments: turn.attachments ?? [], mentions: turn.mentions }
-      : turn.mentions
-        ? { prompt: question, attachments: [], mentions: turn.mentions }
-        : undefined;
-    await this.send(question, context);
+    await this.send(question, resendContext(turn, prompt, question));
   }
 
-  /** A failure a later action fixed (the key is set now): its error leaves the conversation. */
-  clearErrors(isFixed: (error: string) => boolean): void {
+  /** A failure a later action fixed (the key is set now), known by its code: its error leaves the conversation. */
+  clearErrors(isFixed: (code: string) => boolean): void {
     let changed = false;
     this.turns = this.turns.map((t) => {
-      if (t.status === 'error' && t.error !== undefined && isFixed(t.error)) {
+      if (t.status === 'error' && t.error !== undefined && t.errorCode !== undefined && isFixed(t.errorCode)) {
         changed = true;
-        return { ...t, error: undefined, notice: 'Fixed since: ask again with Retry.' };
+        return { ...t, error: undefined, errorCode: undefined, notice: 'Fixed since: ask again with Retry.' };
       }
       return t;
     });
@@ -278,5 +293,3 @@ export class ChatSession {
     this.listeners.clear();
   }
 }
-
-const zeroUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
+import type { Turn } from '../../shared/chatModel';
 import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewAction, type WebviewToHost } from '../../shared/protocol';
 import { CHAT_VIEW_ID, Commands } from '../constants';
 import type { ChatSession } from './chatSession';
 import type { CodeProposals } from './codeProposals';
+import type { ChatCostHooks } from './costHooks';
 import { withContext } from './contextPrompt';
 import type { EditorContext } from './editorContext';
 import type { EditorTracker } from './editorTracker';
@@ -24,6 +26,13 @@ const ACTION_COMMANDS: Record<WebviewAction, string> = {
   manageTrust: 'workbench.trust.manage',
 };
 
+/** What the extension-host tests drive the chat with, where there is no webview to type into. */
+export interface ChatTestHandle {
+  send(question: string): Promise<void>;
+  turns(): readonly Turn[];
+  totals(): ReturnType<ChatCostHooks['totals']>;
+}
+
 /** The chat panel: renders the session, and turns validated webview messages into host actions. */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = CHAT_VIEW_ID;
@@ -33,6 +42,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private queue: Promise<void> = Promise.resolve();
   /** Focus was asked for while the view was still loading: give it once the view is ready. */
   private focusOnReady = false;
+  /** The current view's script has run and said 'ready'. */
+  private loaded = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -46,11 +57,25 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly mentions: MentionSearch,
     /** False in Restricted Mode: mentioned files are not attached. */
     private readonly trusted: () => boolean,
+    private readonly costs: ChatCostHooks,
   ) {
     this.sessionListener = vscode.Disposable.from(
-      { dispose: session.onDidPost((m) => this.post(m)).dispose },
+      session.onDidPost((m) => this.post(m)),
       context.onDidChange(() => this.sendContext()),
+      costs.onDidChange(() => void this.sendTotals()),
     );
+  }
+
+  /** The session and totals behind the view, for the extension-host tests (the test API only). */
+  testHandle(): ChatTestHandle {
+    return { send: (question) => this.session.send(question), turns: () => this.session.allTurns, totals: () => this.costs.totals() };
+  }
+
+  /** The conversation's and today's cost, under the input. */
+  async sendTotals(): Promise<void> {
+    if (this.view) {
+      this.post({ type: 'totals', ...(await this.costs.totals()) });
+    }
   }
 
   /** The chips above the input: the active editor and the added selections. */
@@ -65,9 +90,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.post({ type: 'focusInput' });
   }
 
+  /** A view is shown and its script said 'ready' (the test API reads it: the view really resolves). */
+  get viewLoaded(): boolean {
+    return this.view !== undefined && this.loaded;
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
     this.view = view;
+    this.loaded = false;
     view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
     view.webview.html = chatHtml(view.webview, this.extensionUri);
     view.webview.onDidReceiveMessage((data: unknown) => this.receive(data), undefined, this.viewDisposables);
@@ -75,6 +106,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       () => {
         if (this.view === view) {
           this.view = undefined;
+          this.loaded = false;
         }
         this.disposeView();
       },
@@ -120,6 +152,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     await this.session.whenLoaded();
     const title = (await this.session.list()).find((c) => c.id === this.session.currentConversation)?.title;
     this.post({ type: 'snapshot', turns: this.session.allTurns, busy: this.session.busy, setup: await this.setupState(), title });
+    await this.sendTotals();
   }
 
   private post(message: HostToWebview): void {
@@ -141,6 +174,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.loaded = true;
         await this.sendSnapshot();
         this.sendContext();
         if (this.focusOnReady) {
@@ -152,17 +186,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       case 'setModel':
         return this.models.select(message.model);
-      case 'send': {
-        const editor = this.context.take(message.context ?? []);
-        const mentions = message.mentions ?? [];
-        const mentioned = await resolveMentions(mentions, this.trusted());
-        const attachments = [...editor, ...mentioned.attachments];
-        const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
-        const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
-        // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
-        void this.session.send(message.text, context);
-        return;
-      }
+      case 'send':
+        return this.send(message);
       case 'mentionQuery':
         this.post({ type: 'mentionResults', seq: message.seq, items: await this.mentions.search(message.query) });
         return;
@@ -171,7 +196,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'stop':
         return this.session.stop();
       case 'resend':
-        void this.session.resend(message.turnId, message.text);
+        if (await this.costs.maySend()) {
+          void this.session.resend(message.turnId, message.text);
+        }
+        return;
+      case 'measure':
+        // Not awaited: Kimi's count may take a moment, and a newer draft replaces this one.
+        void this.costs.measure(message).then((reading) => reading && this.post({ type: 'contextMeter', seq: message.seq, reading }));
+        return;
+      case 'compact':
+        await vscode.commands.executeCommand(Commands.compactConversation);
         return;
       case 'newChat':
         return this.newChat();
@@ -196,6 +230,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await vscode.commands.executeCommand(ACTION_COMMANDS[message.action]);
         return;
     }
+  }
+
+  /** A question with its editor context and mentions; past the daily budget only if the user agrees. */
+  private async send(message: Extract<WebviewToHost, { type: 'send' }>): Promise<void> {
+    if (!(await this.costs.maySend())) {
+      this.post({ type: 'restoreDraft', text: message.text });
+      return;
+    }
+    const editor = this.context.take(message.context ?? []);
+    const mentions = message.mentions ?? [];
+    const mentioned = await resolveMentions(mentions, this.trusted());
+    const attachments = [...editor, ...mentioned.attachments];
+    const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
+    const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
+    // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
+    void this.session.send(message.text, context);
   }
 
   private disposeView(): void {

@@ -97,6 +97,14 @@ export class EditorContext implements vscode.Disposable {
     }
   }
 
+  /** The attachments the chip ids stand for, leaving them in place (the context meter counts them). */
+  peek(ids: readonly string[]): Attachment[] {
+    return ids.flatMap((id) => {
+      const a = id === 'active' ? captureEditor(vscode.window.activeTextEditor) : this.added.get(id);
+      return a ? [a] : [];
+    });
+  }
+
   /** The attachments for the chip ids the webview sends with a question; added ones are used up. */
   take(ids: readonly string[]): Attachment[] {
     const out: Attachment[] = [];

@@ -30,7 +30,9 @@ export function toChatEvent(e: AgentEvent): ChatEvent | undefined {
       return { type: 'done', text: e.text, usage: { ...e.usage }, incomplete: e.incomplete };
     case 'error':
       return { type: 'error', message: e.message, cancelled: e.cancelled };
+    // Compaction becomes a summary marker on the turn (ChatSession), not a stream event.
     case 'step':
+    case 'compaction':
       return undefined;
   }
 }

@@ -14,6 +14,7 @@ import { EditorContext } from './editorContext';
 import { EditorTracker } from './editorTracker';
 import { MentionSearch } from './mentions';
 import { createModelChoice } from './modelChoice';
+import { registerChatCosts } from './registerCost';
 
 /** The chat view, its session (conversations persisted per workspace), New Chat and the conversation list. */
 export function registerChat(
@@ -22,35 +23,56 @@ export function registerChat(
   state: IndexState,
   chatCollections: ChatCollections,
 ): ChatViewProvider {
-  const session = new ChatSession(
-    createChatStore(context.storageUri, context.workspaceState),
-    new AgentChatEngine(services, chatCollections),
+  const store = createChatStore(context.storageUri, context.workspaceState);
+  const engine = new AgentChatEngine(services, chatCollections);
+  const session = new ChatSession(store, engine, services.log, services.redactor);
+  const parts = { editors: new EditorTracker(), proposals: new CodeProposals(), editorContext: new EditorContext(), mentions: new MentionSearch() };
+  const costs = registerChatCosts(context, { services, session, store, engine, editorContext: parts.editorContext });
+  const provider = new ChatViewProvider(
+    context.extensionUri,
+    session,
+    () => setupState(services, state),
+    createModelChoice(services),
     services.log,
-    services.redactor,
+    parts.editors,
+    parts.proposals,
+    parts.editorContext,
+    parts.mentions,
+    () => services.trust.trusted,
+    costs,
   );
-  const setup = async (): Promise<SetupState> => ({
+  context.subscriptions.push(
+    parts.editors,
+    parts.proposals,
+    parts.editorContext,
+    parts.mentions,
+    ...chatCommands(provider, parts.editorContext, parts.proposals),
+    session,
+    provider,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider, {
+      // The view repaints from its saved state and the host's snapshot; no need to keep it alive hidden.
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.commands.registerCommand(Commands.newChat, () => provider.newChat()),
+    vscode.commands.registerCommand(Commands.showConversations, () => pickConversation(session, () => provider.showConversation())),
+    ...refreshOnChanges(services, state, session, provider),
+  );
+  return provider;
+}
+
+/** What the view's setup screen needs: a key, an index, trust and a folder. */
+async function setupState(services: Services, state: IndexState): Promise<SetupState> {
+  return {
     hasKimiKey: (await services.secrets.get('kimiApiKey')) !== undefined,
     indexed: state.records.length > 0,
     indexing: state.status.kind === 'indexing',
     trusted: services.trust.trusted,
     hasWorkspace: (vscode.workspace.workspaceFolders ?? []).length > 0,
-  });
-  const editors = new EditorTracker();
-  const proposals = new CodeProposals();
-  const editorContext = new EditorContext();
-  const mentions = new MentionSearch();
-  const provider = new ChatViewProvider(
-    context.extensionUri,
-    session,
-    setup,
-    createModelChoice(services),
-    services.log,
-    editors,
-    proposals,
-    editorContext,
-    mentions,
-    () => services.trust.trusted,
-  );
+  };
+}
+
+/** Ask About Selection, Add Selection to Chat, Focus Chat, and accepting or rejecting Kimi's proposed edits. */
+function chatCommands(provider: ChatViewProvider, editorContext: EditorContext, proposals: CodeProposals): vscode.Disposable[] {
   const addSelection = async (focusInput: boolean): Promise<void> => {
     if (!editorContext.addSelection()) {
       void vscode.window.showInformationMessage('Kimi Milvus: open a file and select the code to ask about.');
@@ -64,32 +86,26 @@ export function registerChat(
       await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     }
   };
-  const refresh = (): void => void provider.refreshSetup();
-  context.subscriptions.push(
-    editors,
-    proposals,
-    editorContext,
-    mentions,
+  return [
     vscode.commands.registerCommand(Commands.askAboutSelection, () => addSelection(true)),
     vscode.commands.registerCommand(Commands.addSelectionToChat, () => addSelection(false)),
     vscode.commands.registerCommand(Commands.focusChat, () => provider.focus()),
     vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
     vscode.commands.registerCommand(Commands.acceptProposal, (uri?: vscode.Uri) => proposals.accept(uri)),
     vscode.commands.registerCommand(Commands.rejectProposal, (uri?: vscode.Uri) => proposals.reject(uri)),
-    session,
-    provider,
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider, {
-      // The view repaints from its saved state and the host's snapshot; no need to keep it alive hidden.
-      webviewOptions: { retainContextWhenHidden: false },
-    }),
-    vscode.commands.registerCommand(Commands.newChat, () => provider.newChat()),
-    vscode.commands.registerCommand(Commands.showConversations, () => pickConversation(session, () => provider.showConversation())),
+  ];
+}
+
+/** Keeps the setup screen and the model list current, and clears chat errors a new key or URL fixed. */
+function refreshOnChanges(services: Services, state: IndexState, session: ChatSession, provider: ChatViewProvider): vscode.Disposable[] {
+  const refresh = (): void => void provider.refreshSetup();
+  return [
     services.secrets.onDidChangeSecret((name) => {
       refresh();
       if (name === 'kimiApiKey') {
         void provider.refreshModels();
         // "No Kimi API key" and "Kimi rejected the API key" are fixed by a new key: stop showing them.
-        session.clearErrors((error) => /Kimi API key|rejected the API key/.test(error));
+        session.clearErrors((code) => code === 'config/kimi-key-missing' || code === 'kimi/auth');
       }
     }),
     services.trust.onDidChangeTrust(refresh),
@@ -99,10 +115,12 @@ export function registerChat(
       if (e.affectsConfiguration('kimiMilvus.kimi')) {
         void provider.refreshModels();
       }
+      if (e.affectsConfiguration('kimiMilvus.budget') || e.affectsConfiguration('kimiMilvus.pricing')) {
+        void provider.sendTotals();
+      }
       if (e.affectsConfiguration('kimiMilvus.kimi.baseUrl')) {
-        session.clearErrors((error) => /^Could not reach Kimi/.test(error));
+        session.clearErrors((code) => code === 'kimi/connection');
       }
     }),
-  );
-  return provider;
+  ];
 }

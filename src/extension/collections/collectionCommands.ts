@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { confirmDestructive } from '../confirm';
 import { collectionNameFor } from '../../core/indexing/collectionName';
-import { COLLECTIONS_VIEW_ID, Commands } from '../constants';
+import { Commands } from '../constants';
 import { userMessage } from '../errorText';
 import type { IndexRunner } from '../indexing/indexRunner';
 import type { IndexState } from '../indexing/indexState';
@@ -31,10 +31,8 @@ export function registerCollections(
   chatCollections: ChatCollections,
 ): CollectionsTree {
   const tree = new CollectionsTree(services, state, chatCollections);
-  const view = vscode.window.createTreeView(COLLECTIONS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   context.subscriptions.push(
     tree,
-    view,
     chatCollections.onDidChange(() => tree.refresh()),
     vscode.commands.registerCommand(Commands.refreshCollections, () => tree.refresh(true)),
     vscode.commands.registerCommand(Commands.toggleCollectionInChat, async (arg?: unknown) => {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { collectionNameFor } from '../../core/indexing/collectionName';
 import type { CollectionInfo } from '../../core/store/types';
+import { COLLECTIONS_VIEW_ID } from '../constants';
 import { userMessage } from '../errorText';
 import type { IndexState } from '../indexing/indexState';
 import type { Services } from '../services';
@@ -48,12 +49,20 @@ export class CollectionsTree implements vscode.TreeDataProvider<CollectionItem>,
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private forced = false;
+  private readonly view: vscode.TreeView<CollectionItem>;
 
   constructor(
     private readonly services: Services,
     private readonly state: IndexState,
     private readonly chatCollections: ChatCollections,
-  ) {}
+  ) {
+    this.view = vscode.window.createTreeView(COLLECTIONS_VIEW_ID, { treeDataProvider: this, showCollapseAll: false });
+  }
+
+  /** VS Code shows the view in the workbench (the test API reads it: the view really resolves). */
+  get visible(): boolean {
+    return this.view.visible;
+  }
 
   refresh(force = false): void {
     this.forced ||= force;
@@ -96,6 +105,7 @@ export class CollectionsTree implements vscode.TreeDataProvider<CollectionItem>,
   }
 
   dispose(): void {
+    this.view.dispose();
     this.emitter.dispose();
   }
 }

@@ -57,7 +57,7 @@ export function registerAddFiles(context: vscode.ExtensionContext, services: Ser
 
 async function pickTargets(uri: unknown, uris: unknown): Promise<vscode.Uri[]> {
   if (Array.isArray(uris) && uris.length > 0 && uris.every((u) => u instanceof vscode.Uri)) {
-    return uris as vscode.Uri[];
+    return uris;
   }
   if (uri instanceof vscode.Uri) {
     return [uri];

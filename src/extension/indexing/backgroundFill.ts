@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { errorMessage, isAbortError } from '../../core/errors';
+import { isAbortError } from '../../core/errors';
 import type { EmbeddingProgress } from '../../core/indexing/embeddingProgress';
 import { fillVectors } from '../../core/indexing/vectorFiller';
 import { sleep } from '../../core/sleep';
+import { userMessage } from '../errorText';
 import type { Services } from '../services';
-import { embeddingMessage } from './embeddingText';
+import { embeddingMessage } from '../../text/embeddingText';
 import type { IndexState } from './indexState';
 import type { RecentFiles } from './recentFiles';
 
@@ -65,8 +66,9 @@ export class BackgroundFill implements vscode.Disposable {
       this.queued.delete(collection);
       const controller = new AbortController();
       this.controller = controller;
+      const notified = this.notify.delete(collection);
       try {
-        if (this.notify.delete(collection)) {
+        if (notified) {
           await this.withNotification(controller, (report) => this.fill(collection, controller.signal, report));
         } else {
           await this.fill(collection, controller.signal);
@@ -79,12 +81,24 @@ export class BackgroundFill implements vscode.Disposable {
           }
           return;
         }
-        // Keyword search still covers the rows; the next run or edit tries again.
-        this.services.log.warn(`Filling vectors of ${collection} stopped: ${errorMessage(err)}`);
+        this.failed(collection, err, notified);
       } finally {
         this.controller = undefined;
         this.state.setEmbedding(undefined);
       }
+    }
+  }
+
+  /**
+   * Keyword search still covers the rows; the next run or edit tries again. The reason, with what
+   * to set (a slow endpoint's deadlines, a key), goes to the log, and to a warning when the user
+   * started this fill with Index Workspace.
+   */
+  private failed(collection: string, err: unknown, notified: boolean): void {
+    const text = userMessage(err);
+    this.services.log.warn(`Filling vectors of ${collection} stopped: ${text}`);
+    if (notified) {
+      void vscode.window.showWarningMessage(`Kimi Milvus: embedding for semantic search stopped; keyword search still covers every file. ${text}`);
     }
   }
 

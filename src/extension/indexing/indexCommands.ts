@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { confirmDestructive } from '../confirm';
-import { errorMessage } from '../../core/errors';
+import { userMessage } from '../errorText';
 import { collectionNameFor } from '../../core/indexing/collectionName';
 import { Commands } from '../constants';
 import type { Services } from '../services';
@@ -51,7 +51,7 @@ export function registerIndexCommands(
         void vscode.window.showInformationMessage('Kimi Milvus: the workspace index was deleted.');
         return true;
       } catch (err) {
-        void vscode.window.showErrorMessage(`Kimi Milvus: could not delete the index. ${errorMessage(err)}`);
+        void vscode.window.showErrorMessage(`Kimi Milvus: could not delete the index. ${userMessage(err)}`);
         return false;
       }
     }),

@@ -4,6 +4,7 @@ import { LocalEmbedder } from '../../core/embedding/localEmbedder';
 import { isAbortError } from '../../core/errors';
 import { collectionNameFor } from '../../core/indexing/collectionName';
 import type { IndexSummary } from '../../core/indexing/events';
+import type { Indexer } from '../../core/indexing/indexer';
 import { abortSignalFor } from '../cancellation';
 import { userMessage } from '../errorText';
 import type { Services } from '../services';
@@ -11,7 +12,7 @@ import { requireTrust } from '../trust';
 import { BackgroundFill } from './backgroundFill';
 import type { IndexState } from './indexState';
 import type { RecentFiles } from './recentFiles';
-import { progressMessage, progressPercent, summaryMessage } from './summaryText';
+import { progressMessage, progressPercent, summaryMessage } from '../../text/indexSummary';
 
 /** Result of a run, for callers (and tests) that drive the command. */
 export type IndexRunResult =
@@ -81,75 +82,92 @@ export class IndexRunner {
     );
   }
 
-  private async indexRoots(
-    roots: readonly string[],
-    progress: vscode.Progress<{ message?: string; increment?: number }>,
-    signal: AbortSignal,
-    quiet: boolean,
-  ): Promise<IndexRunResult> {
+  private async indexRoots(roots: readonly string[], progress: IndexProgressReport, signal: AbortSignal, quiet: boolean): Promise<IndexRunResult> {
+    const started = Date.now();
+    /** Collections this run wrote to: the background fill embeds their new rows afterwards. */
+    const written: string[] = [];
+    let summaries: IndexSummary[];
+    try {
+      const indexer = await this.prepare(roots, progress, signal);
+      summaries = await this.indexEach(indexer, roots, progress, signal, written);
+    } catch (err) {
+      return this.failed(err, written);
+    }
+    return this.finished(summaries, Date.now() - started, written, quiet);
+  }
+
+  /** Stops the background fill, then opens Milvus and the embedder; a first run provisions both in this notification. */
+  private async prepare(roots: readonly string[], progress: IndexProgressReport, signal: AbortSignal): Promise<Indexer> {
+    await this.fill.pause();
+    this.state.setIndexing(roots[0], 0);
+    progress.report({ message: 'Starting Milvus…' });
+    // The first run provisions Milvus Lite (venv, pip, start): reported in this same notification.
+    const indexer = await this.services.indexer({ report: (message) => progress.report({ message: `Milvus: ${message}` }), signal });
+    const embedder = await this.services.embedder();
+    if (embedder instanceof LocalEmbedder) {
+      // The first time: the model download (MB) and the runtime install (pip), shown here.
+      await embedder.prepare((message) => progress.report({ message }), signal);
+    }
+    return indexer;
+  }
+
+  private async indexEach(indexer: Indexer, roots: readonly string[], progress: IndexProgressReport, signal: AbortSignal, written: string[]): Promise<IndexSummary[]> {
     const log = this.services.log;
     const summaries: IndexSummary[] = [];
     let reported = 0;
-    const started = Date.now();
-    const written: string[] = [];
-    try {
-      await this.fill.pause();
-      this.state.setIndexing(roots[0], 0);
-      progress.report({ message: 'Starting Milvus…' });
-      // The first run provisions Milvus Lite (venv, pip, start): reported in this same notification.
-      const indexer = await this.services.indexer({ report: (message) => progress.report({ message: `Milvus: ${message}` }), signal });
-      const embedder = await this.services.embedder();
-      if (embedder instanceof LocalEmbedder) {
-        // The first time: the model download (MB) and the runtime install (pip), shown here.
-        await embedder.prepare((message) => progress.report({ message }), signal);
-      }
-      for (const [i, root] of roots.entries()) {
-        const label = roots.length > 1 ? path.basename(root) : undefined;
-        const collection = collectionNameFor(root);
-        log.info(`Indexing ${root} into ${collection}`);
-        const summary = await indexer.indexFolder(
-          root,
-          {
-            collection,
-            onProgress: (p) => {
-              const overall = (100 * i + progressPercent(p)) / roots.length;
-              progress.report({ message: progressMessage(p, label), increment: Math.max(0, overall - reported) });
-              reported = Math.max(reported, overall);
-              this.state.setIndexing(root, overall);
-            },
+    for (const [i, root] of roots.entries()) {
+      const label = roots.length > 1 ? path.basename(root) : undefined;
+      const collection = collectionNameFor(root);
+      log.info(`Indexing ${root} into ${collection}`);
+      const summary = await indexer.indexFolder(
+        root,
+        {
+          collection,
+          onProgress: (p) => {
+            const overall = (100 * i + progressPercent(p)) / roots.length;
+            progress.report({ message: progressMessage(p, label), increment: Math.max(0, overall - reported) });
+            reported = Math.max(reported, overall);
+            this.state.setIndexing(root, overall);
           },
-          signal,
-        );
-        summaries.push(summary);
-        written.push(collection);
-        if (summary.cancelled) {
-          break;
-        }
-        await this.state.saveRecord({ root, collection, files: summary.filesIndexed + summary.filesUnchanged, indexedAt: Date.now() });
-        logSkipped(log, summary);
+        },
+        signal,
+      );
+      summaries.push(summary);
+      written.push(collection);
+      if (summary.cancelled) {
+        break;
       }
-    } catch (err) {
-      this.state.settle();
-      this.fill.start(written);
-      if (isAbortError(err)) {
-        log.info('Indexing cancelled.');
-        return { status: 'cancelled' };
-      }
-      const message = userMessage(err);
-      log.error(`Indexing failed: ${message}`);
-      this.state.setError(message);
-      void vscode.window.showErrorMessage(`Kimi Milvus: indexing failed. ${message}`, 'Show Logs').then((c) => {
-        if (c) {
-          void vscode.commands.executeCommand('kimiMilvus.showLogs');
-        }
-      });
-      return { status: 'failed', message };
+      await this.state.saveRecord({ root, collection, files: summary.filesIndexed + summary.filesUnchanged, indexedAt: Date.now() });
+      logSkipped(log, summary);
     }
+    return summaries;
+  }
+
+  private failed(err: unknown, written: readonly string[]): IndexRunResult {
+    const log = this.services.log;
+    this.state.settle();
+    this.fill.start(written);
+    if (isAbortError(err)) {
+      log.info('Indexing cancelled.');
+      return { status: 'cancelled' };
+    }
+    const message = userMessage(err);
+    log.error(`Indexing failed: ${message}`);
+    this.state.setError(message);
+    void vscode.window.showErrorMessage(`Kimi Milvus: indexing failed. ${message}`, 'Show Logs').then((c) => {
+      if (c) {
+        void vscode.commands.executeCommand('kimiMilvus.showLogs');
+      }
+    });
+    return { status: 'failed', message };
+  }
+
+  private finished(summaries: readonly IndexSummary[], totalMs: number, written: readonly string[], quiet: boolean): IndexRunResult {
     this.state.settle();
     // Keyword search works now; vectors follow in the background, in a notification of their own.
     this.fill.start(written, { notify: !quiet });
-    const text = summaryMessage(summaries, Date.now() - started);
-    log.info(text);
+    const text = summaryMessage(summaries, totalMs);
+    this.services.log.info(text);
     if (summaries.some((s) => s.cancelled)) {
       return { status: 'cancelled' };
     }
@@ -163,6 +181,8 @@ export class IndexRunner {
     return { status: 'done', summaries };
   }
 }
+
+type IndexProgressReport = vscode.Progress<{ message?: string; increment?: number }>;
 
 function logSkipped(log: Services['log'], summary: IndexSummary): void {
   const shown = summary.skipped.slice(0, 200);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { IndexConfig } from '../../core/config';
 import { errorMessage, isAbortError } from '../../core/errors';
 import { discoverFiles } from '../../core/indexing/discover';
+import type { Indexer } from '../../core/indexing/indexer';
 import { classifyDir, classifyPath } from '../../core/indexing/pathFilter';
 import { shouldIndexFile } from '../../core/indexing/shouldIndex';
 import { SETTINGS_SECTION } from '../settings';
@@ -74,7 +75,9 @@ export class LiveSync implements vscode.Disposable {
       return;
     }
     this.watchedKey = key;
-    this.watchers.forEach((w) => w.dispose());
+    for (const w of this.watchers) {
+      w.dispose();
+    }
     this.watchers = [];
     if (!this.enabled) {
       this.pending.clear();
@@ -123,46 +126,7 @@ export class LiveSync implements vscode.Disposable {
     try {
       const [indexer, config] = await Promise.all([this.services.indexer(), this.services.config()]);
       for (const [absPath, change] of batch) {
-        const target = this.folderOf(absPath);
-        if (!target) {
-          continue;
-        }
-        const rel = path.relative(target.root, absPath).split(path.sep).join('/');
-        // Path rules (excluded folders, unsupported types, secrets) settle most events without I/O.
-        const byPath = classifyPath(rel, config.index);
-        const kind = change === 'upsert' ? await kindOf(absPath) : 'missing';
-        if (kind === 'dir') {
-          if (excludedDir(rel, config.index)) {
-            continue;
-          }
-          // A folder created, moved or copied in: index what it holds.
-          for await (const entry of discoverFiles(absPath, config.index)) {
-            if (entry.kind === 'file' && (await shouldIndexFile(target.root, entry.absPath, config.index)) === null) {
-              await indexer.indexFile(entry.absPath, target.collection, target.root);
-            }
-          }
-          done.push(absPath);
-        } else if (kind === 'file') {
-          if (byPath !== null) {
-            continue;
-          }
-          if ((await shouldIndexFile(target.root, absPath, config.index)) === null) {
-            await indexer.indexFile(absPath, target.collection, target.root);
-          } else {
-            // Now ignored, binary, too large or empty: whatever it had in the index goes.
-            await indexer.removeFile(absPath, target.collection, target.root);
-          }
-          done.push(absPath);
-        } else if (byPath === null) {
-          await indexer.removeFile(absPath, target.collection, target.root);
-          done.push(absPath);
-        } else if (byPath === 'not-included' && path.extname(absPath) === '') {
-          // Possibly a deleted or renamed folder: drop every indexed file below it.
-          const store = await this.services.store();
-          const files = await store.listIndexedFiles(target.collection);
-          for (const f of files.filter((f) => f.path.startsWith(`${rel}/`))) {
-            await indexer.removeFile(path.join(target.root, f.path), target.collection, target.root);
-          }
+        if (await this.apply(indexer, config.index, absPath, change)) {
           done.push(absPath);
         }
       }
@@ -178,12 +142,63 @@ export class LiveSync implements vscode.Disposable {
     this.flushed.fire(done);
   }
 
+  /** Brings the index in step with one changed path; false when the path is not ours to index. */
+  private async apply(indexer: Indexer, index: IndexConfig, absPath: string, change: Change): Promise<boolean> {
+    const target = this.folderOf(absPath);
+    if (!target) {
+      return false;
+    }
+    const rel = path.relative(target.root, absPath).split(path.sep).join('/');
+    // Path rules (excluded folders, unsupported types, secrets) settle most events without I/O.
+    const byPath = classifyPath(rel, index);
+    const kind = change === 'upsert' ? await kindOf(absPath) : 'missing';
+    if (kind === 'dir') {
+      if (excludedDir(rel, index)) {
+        return false;
+      }
+      // A folder created, moved or copied in: index what it holds.
+      for await (const entry of discoverFiles(absPath, index)) {
+        if (entry.kind === 'file' && (await shouldIndexFile(target.root, entry.absPath, index)) === null) {
+          await indexer.indexFile(entry.absPath, target.collection, target.root);
+        }
+      }
+      return true;
+    }
+    if (kind === 'file') {
+      if (byPath !== null) {
+        return false;
+      }
+      if ((await shouldIndexFile(target.root, absPath, index)) === null) {
+        await indexer.indexFile(absPath, target.collection, target.root);
+      } else {
+        // Now ignored, binary, too large or empty: whatever it had in the index goes.
+        await indexer.removeFile(absPath, target.collection, target.root);
+      }
+      return true;
+    }
+    if (byPath === null) {
+      await indexer.removeFile(absPath, target.collection, target.root);
+      return true;
+    }
+    if (byPath === 'not-included' && path.extname(absPath) === '') {
+      // Possibly a deleted or renamed folder: drop every indexed file below it.
+      const store = await this.services.store();
+      const files = await store.listIndexedFiles(target.collection);
+      for (const f of files.filter((f) => f.path.startsWith(`${rel}/`))) {
+        await indexer.removeFile(path.join(target.root, f.path), target.collection, target.root);
+      }
+      return true;
+    }
+    return false;
+  }
+
   dispose(): void {
     if (this.timer) {
       clearTimeout(this.timer);
     }
-    this.watchers.forEach((w) => w.dispose());
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of [...this.watchers, ...this.disposables]) {
+      d.dispose();
+    }
   }
 }
 

@@ -58,56 +58,19 @@ function toolProgress(e: Extract<AgentEvent, { type: 'toolStarted' }>): string {
 export function createKimiRequestHandler(engine: ChatEngine, redact: (text: string) => string = (text) => text): vscode.ChatRequestHandler {
   return async (request, context, stream, token): Promise<vscode.ChatResult> => {
     const cancel = abortSignalFor(token);
-    const sources: SourceRef[] = [];
-    const referenced = new Set<string>();
-    let answer = '';
-    // Stream writes are serialized so references resolve (a stat each) in the order they came.
-    let pending: Promise<void> = Promise.resolve();
-    const onEvent = (e: AgentEvent): void => {
-      if (token.isCancellationRequested) {
-        return;
-      }
-      switch (e.type) {
-        case 'textDelta':
-          answer += e.text;
-          pending = pending.then(() => stream.markdown(e.text));
-          break;
-        case 'toolStarted':
-          stream.progress(toolProgress(e));
-          break;
-        case 'toolFinished':
-          for (const s of e.sources ?? []) {
-            const key = `${s.root ?? ''}|${s.path}:${s.startLine}-${s.endLine}`;
-            if (!referenced.has(key)) {
-              referenced.add(key);
-              sources.push(s);
-              pending = pending.then(async () => {
-                const location = await locationOf(s);
-                if (location && !token.isCancellationRequested) {
-                  stream.reference(location);
-                }
-              });
-            }
-          }
-          break;
-        case 'retry':
-          stream.progress(`Kimi is busy (${e.reason}); retrying…`);
-          break;
-        default:
-          break;
-      }
-    };
+    const writer = new ResponseWriter(stream, token);
+    const { sources } = writer;
     try {
-      const history = await engine.run(previousHistory(context), request.prompt, onEvent, cancel.signal);
-      await pending;
-      await anchorCitations(answer, sources, stream);
+      const history = await engine.run(previousHistory(context), request.prompt, writer.onEvent, cancel.signal);
+      await writer.settled();
+      await anchorCitations(writer.answer, sources, stream);
       return { metadata: { history, sources } satisfies KimiChatMetadata };
     } catch (err) {
-      await pending.catch(() => undefined);
+      await writer.settled().catch(() => undefined);
       if (isAbortError(err) || token.isCancellationRequested) {
         return { metadata: { cancelled: true, sources } satisfies KimiChatMetadata };
       }
-      if (err instanceof ConfigError && /Kimi API key/i.test(err.message)) {
+      if (err instanceof ConfigError && err.code === 'kimi-key-missing') {
         stream.button({ command: Commands.setKimiApiKey, title: 'Set Kimi API Key' });
       }
       return { errorDetails: { message: redact(userMessage(err)) }, metadata: { sources } satisfies KimiChatMetadata };
@@ -115,6 +78,62 @@ export function createKimiRequestHandler(engine: ChatEngine, redact: (text: stri
       cancel.dispose();
     }
   };
+}
+
+/** Writes the agent's events into VS Code's chat response: the answer, tool progress and the files found. */
+class ResponseWriter {
+  readonly sources: SourceRef[] = [];
+  answer = '';
+  private readonly referenced = new Set<string>();
+  // Stream writes are serialized so references resolve (a stat each) in the order they came.
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly stream: vscode.ChatResponseStream,
+    private readonly token: vscode.CancellationToken,
+  ) {}
+
+  readonly onEvent = (e: AgentEvent): void => {
+    if (this.token.isCancellationRequested) {
+      return;
+    }
+    switch (e.type) {
+      case 'textDelta':
+        this.answer += e.text;
+        this.pending = this.pending.then(() => this.stream.markdown(e.text));
+        break;
+      case 'toolStarted':
+        this.stream.progress(toolProgress(e));
+        break;
+      case 'toolFinished':
+        (e.sources ?? []).forEach((s) => this.reference(s));
+        break;
+      case 'retry':
+        this.stream.progress(`Kimi is busy (${e.reason}); retrying…`);
+        break;
+      default:
+        break;
+    }
+  };
+
+  settled(): Promise<void> {
+    return this.pending;
+  }
+
+  private reference(s: SourceRef): void {
+    const key = `${s.root ?? ''}|${s.path}:${s.startLine}-${s.endLine}`;
+    if (this.referenced.has(key)) {
+      return;
+    }
+    this.referenced.add(key);
+    this.sources.push(s);
+    this.pending = this.pending.then(async () => {
+      const location = await locationOf(s);
+      if (location && !this.token.isCancellationRequested) {
+        this.stream.reference(location);
+      }
+    });
+  }
 }
 
 /** The answer's "path:start-end" citations of files the tools found, as clickable anchors under it. */

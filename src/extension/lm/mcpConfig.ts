@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { Services } from '../services';
-import { MCP_TARGETS, mcpConfigText, type McpLaunch, type McpTarget } from './mcpConfigText';
+import { MCP_TARGETS, mcpConfigText, type McpLaunch } from './mcpConfigText';
 
 export function registerMcpConfigCommand(context: vscode.ExtensionContext, services: Services): void {
   context.subscriptions.push(

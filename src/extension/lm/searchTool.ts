@@ -52,7 +52,7 @@ export class SearchWorkspaceTool implements vscode.LanguageModelTool<SearchWorks
         env = await extensionToolEnv(this.services, this.chatCollections);
       } catch (err) {
         // The calling model reads the thrown message and can tell the user what to fix.
-        throw new Error(`The Milvus index is not available: ${userMessage(err)}`);
+        throw new Error(`The Milvus index is not available: ${userMessage(err)}`, { cause: err });
       }
       // VS Code does not enforce the schema's bounds, so the limit is clamped here.
       const limit = Math.min(30, Math.max(1, Math.trunc(Number(options.input.limit ?? 8)) || 8));

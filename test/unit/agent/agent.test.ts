@@ -6,7 +6,8 @@ import { ToolRegistry, ok, type Tool } from '../../../src/core/agent/tools/regis
 import { WEB_SEARCH_TOOL } from '../../../src/core/agent/tools';
 import { KimiClient } from '../../../src/core/kimi/kimiClient';
 import { UserAbortError } from '../../../src/core/errors';
-import { reply, startFakeKimi, type ChatBody, type FakeKimi } from '../../fakes/kimiServer';
+import { SUMMARY_INSTRUCTIONS } from '../../../src/core/agent/summaryPrompt';
+import { fakeTokenCount, reply, startFakeKimi, type ChatBody, type FakeKimi } from '../../fakes/kimiServer';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -243,24 +244,27 @@ describe('Agent loop against the fake Kimi server', () => {
     assert.deepEqual(history.messages.map((m) => m.content), ['first', 'answer 1', 'second', 'answer 2']);
   });
 
-  it('fits a long history into a small context window, asking Kimi\'s tokenizer when the budget is tight', async () => {
+  it('compacts a long history for a small context window, asking Kimi\'s tokenizer when the budget is tight', async () => {
     const small = new KimiClient({ apiKey: 'sk-test', baseUrl: kimi.baseUrl, model: 'moonshot-v1-8k', temperature: undefined, maxSteps: 16, webSearch: false });
     const history = new ChatHistory();
     for (let i = 0; i < 20; i++) {
       history.addUser(`question ${i} ${'q'.repeat(2000)}`);
       history.addAssistant(`answer ${i} ${'a'.repeat(2000)}`);
     }
-    kimi.script(reply.text('short'));
-    await new Agent({ client: small, tools: new ToolRegistry([slowTool('t', 1, log)]) }).run(history, 'the current question', () => undefined);
+    kimi.handle((body) => reply.text(body.messages[0]?.content === SUMMARY_INSTRUCTIONS ? 'Summary: twenty questions about q.' : 'short'));
+    const events: AgentEvent[] = [];
+    await new Agent({ client: small, tools: new ToolRegistry([slowTool('t', 1, log)]) }).run(history, 'the current question', (e) => events.push(e));
     assert.ok(kimi.requests.some((r) => r.path === '/v1/tokenizers/estimate-token-count'), 'asked the tokenizer');
-    const [body] = kimi.chatBodies();
+    const body = kimi.chatBodies().at(-1);
     assert.ok(body);
     assert.equal(body.messages[0]?.role, 'system');
-    assert.match(String(body.messages[0]?.content), /left out to fit/);
+    assert.doesNotMatch(String(body.messages[0]?.content), /left out/, 'nothing was left out: it was summarised');
+    assert.match(String(body.messages[1]?.content), /twenty questions about q/);
     assert.deepEqual(body.messages.at(-1), { role: 'user', content: 'the current question' });
-    assert.ok(body.messages.length < 20, `trimmed to ${body.messages.length} messages`);
-    assert.ok(JSON.stringify(body).length / 4 + (body.max_tokens ?? 0) < 8192, 'prompt + max_tokens fit the window');
-    assert.equal(history.length, 42, 'trimming chooses what to send; the stored history is kept');
+    assert.ok(fakeTokenCount(body) + (body.max_tokens ?? 0) < 8192, 'prompt + max_tokens fit the window');
+    assert.equal(history.length, 42, 'the summarised messages are archived, not deleted');
+    const report = events.find((e) => e.type === 'compaction');
+    assert.ok(report && report.type === 'compaction' && report.summary && !report.leftOut, 'one compaction, with a summary and nothing left out');
   });
 
   it('reports a rate-limit wait as a retry event, then answers', async () => {

@@ -6,7 +6,7 @@ import * as esbuild from 'esbuild';
 import { cacheFileName, codeCacheDir, writeCache } from '../../../src/cli/codeCache';
 import { runNodeScript } from '../../support/runNode';
 
-describe('CLI code cache (src/cliLauncher.ts)', () => {
+describe('CLI code cache (src/cli.ts)', () => {
   it('lives in the user cache folder of each platform, and KIMI_MILVUS_CODE_CACHE=0 turns it off', () => {
     assert.equal(codeCacheDir({}, 'linux', '/home/u'), path.join('/home/u', '.cache', 'kimi-milvus', 'code-cache'));
     assert.equal(codeCacheDir({ XDG_CACHE_HOME: '/xdg' }, 'linux', '/home/u'), path.join('/xdg', 'kimi-milvus', 'code-cache'));
@@ -62,10 +62,10 @@ describe('CLI code cache (src/cliLauncher.ts)', () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kimi-launcher-'));
       cacheHome = path.join(dir, 'cache');
       const { nodeBundleOptions } = await import('../../../scripts/esbuild-node.mjs');
-      await esbuild.build({ ...nodeBundleOptions, entryPoints: ['src/cliLauncher.ts'], outfile: path.join(dir, 'cli.js'), logLevel: 'error' });
+      await esbuild.build({ ...nodeBundleOptions, entryPoints: ['src/cli.ts'], outfile: path.join(dir, 'cli.js'), logLevel: 'error' });
       // A stand-in bundle that shows what the launcher gives it: module scope, arguments, exit code.
       fs.writeFileSync(
-        path.join(dir, 'cli-main.js'),
+        path.join(dir, 'cliMain.js'),
         `if (process.argv.includes('throw')) { const e = new Error('boom'); console.log(e.stack); process.exit(0); }
         const path = require('node:path');
         console.log(JSON.stringify({ file: path.basename(__filename), dir: __dirname, args: process.argv.slice(2), exportsOk: module.exports === exports, req: typeof require('node:fs').readFileSync }));
@@ -78,7 +78,7 @@ describe('CLI code cache (src/cliLauncher.ts)', () => {
     it('runs the bundle in a module scope with the arguments, keeps its exit code, and caches it per command', async () => {
       const first = await run(['search', 'x y']);
       assert.equal(first.code, 0, first.stderr);
-      assert.deepEqual(JSON.parse(first.stdout), { file: 'cli-main.js', dir, args: ['search', 'x y'], exportsOk: true, req: 'function' });
+      assert.deepEqual(JSON.parse(first.stdout), { file: 'cliMain.js', dir, args: ['search', 'x y'], exportsOk: true, req: 'function' });
       const [cache] = cacheFiles();
       assert.ok(cache && cache.endsWith('-search.bin'), `no cache written: ${cacheFiles().join()}`);
       const written = fs.statSync(cache).mtimeMs;
@@ -102,9 +102,9 @@ describe('CLI code cache (src/cliLauncher.ts)', () => {
       // The second run reads the cache the first one wrote.
       for (const r of [await run(['throw']), await run(['throw'])]) {
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stdout, /cli-main\.js:1:\d+/, r.stdout);
-        const column = Number(/cli-main\.js:1:(\d+)/.exec(r.stdout)?.[1]);
-        const line1 = fs.readFileSync(path.join(dir, 'cli-main.js'), 'utf8').split('\n')[0];
+        assert.match(r.stdout, /cliMain\.js:1:\d+/, r.stdout);
+        const column = Number(/cliMain\.js:1:(\d+)/.exec(r.stdout)?.[1]);
+        const line1 = fs.readFileSync(path.join(dir, 'cliMain.js'), 'utf8').split('\n')[0];
         assert.equal(column, line1.indexOf('new Error') + 1, r.stdout);
       }
     });

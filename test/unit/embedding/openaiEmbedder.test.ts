@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ApiError, ConfigError, UserAbortError } from '../../../src/core/errors';
+import { failureMessage } from '../../../src/cli/command';
+import { userMessage } from '../../../src/extension/errorText';
 import { createEmbedder } from '../../../src/core/embedding/factory';
 import { NoneEmbedder } from '../../../src/core/embedding/noneEmbedder';
 import { OpenAiEmbedder } from '../../../src/core/embedding/openaiEmbedder';
@@ -92,8 +94,12 @@ describe('OpenAiEmbedder against a fake OpenAI-compatible server', () => {
       assert.ok(err instanceof ApiError);
       assert.equal(err.status, 401);
       assert.equal(err.retryable, false);
-      assert.match(err.message, /rejected the API key.*EMBEDDING_API_KEY/);
-      assert.ok(!err.message.includes('sk-wrong-key-123'));
+      assert.equal(err.code, 'auth');
+      assert.match(err.message, /rejected the API key/);
+      // The way out is worded by the front end, from the code.
+      assert.match(failureMessage(err), /rejected the API key.*EMBEDDING_API_KEY/);
+      assert.match(userMessage(err), /rejected the API key.*Set Embedding API Key/);
+      assert.ok(!failureMessage(err).includes('sk-wrong-key-123'));
       return true;
     });
     assert.equal(server.requests, 1);
@@ -109,6 +115,8 @@ describe('OpenAiEmbedder against a fake OpenAI-compatible server', () => {
     await assert.rejects(embedder({ dimensions: 32 }).embed(['x']), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.match(err.message, /returns 16-dimensional vectors, but 32 are configured/);
+      assert.equal(err.code, 'embedding-dimensions');
+      assert.match(failureMessage(err), /Set the embedding dimensions to 16 \(EMBEDDING_DIMENSIONS/);
       return true;
     });
   });

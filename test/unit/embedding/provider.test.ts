@@ -9,6 +9,7 @@ import { isModelPath, readModelFolder } from '../../../src/core/embedding/localM
 import { NoneEmbedder } from '../../../src/core/embedding/noneEmbedder';
 import { OpenAiEmbedder } from '../../../src/core/embedding/openaiEmbedder';
 import { ConfigError } from '../../../src/core/errors';
+import { failureMessage } from '../../../src/cli/command';
 
 const base: EmbeddingConfig = { baseUrl: undefined, apiKey: undefined, model: 'text-embedding-3-small', dimensions: 1536 };
 const local = { storageDir: os.tmpdir(), bundledDir: os.tmpdir() };
@@ -29,11 +30,14 @@ describe('Embedding provider choice', () => {
     const e = createEmbedder({ ...base, provider: 'local' }, { local });
     assert.ok(e instanceof LocalEmbedder);
     assert.deepEqual(e.spec, { model: 'local:all-MiniLM-L6-v2-int8', dimensions: 384 });
-    assert.ok((e as LocalEmbedder).downloadBytes > 20_000_000);
+    assert.ok(e.downloadBytes > 20_000_000);
   });
 
   it('refuses what cannot work with a ConfigError that says what to do', () => {
-    assert.throws(() => createEmbedder({ ...base, provider: 'openai-compatible' }), (err: unknown) => err instanceof ConfigError && /EMBEDDING_BASE_URL/.test(err.message));
+    assert.throws(
+      () => createEmbedder({ ...base, provider: 'openai-compatible' }),
+      (err: unknown) => err instanceof ConfigError && err.code === 'embedding-endpoint-missing' && /EMBEDDING_BASE_URL/.test(failureMessage(err)),
+    );
     assert.throws(() => createEmbedder({ ...base, provider: 'local' }), ConfigError);
     assert.throws(() => createEmbedder({ ...base, provider: 'local', model: 'bge-large' }, { local }), (err: unknown) => err instanceof ConfigError && /folder path/.test(err.message));
     assert.throws(() => createEmbedder({ ...base, provider: 'local', model: '/nonexistent/model' }, { local }), (err: unknown) => err instanceof ConfigError && /model\.onnx/.test(err.message));

@@ -1,13 +1,17 @@
 /**
  * A slow embedding endpoint (a CPU server whose time grows with the batch) against the embedder's
  * deadlines: the deadline grows with the batch, a batch that still hits it is split rather than
- * sent whole again, every retry is reported, and what finally fails says what to set. Real HTTP
+ * sent whole again, every retry is reported, and what finally fails says why (core) and what to set
+ * (each front end's words, by the error's code). Real HTTP
  * against the fake server with test-sized deadlines and delays; the logic is the product's.
  */
 import { strict as assert } from 'node:assert';
 import type { EmbedRetry } from '../../../src/core/embedding/embedder';
 import { DEADLINE_INPUTS, OpenAiEmbedder, scaledDeadlines } from '../../../src/core/embedding/openaiEmbedder';
-import { ApiError } from '../../../src/core/errors';
+import { EmbeddingApiError } from '../../../src/core/errors';
+import { VSCODE_WORDS } from '../../../src/extension/errorText';
+import { COMMAND_LINE_WORDS } from '../../../src/text/commandLineWords';
+import { errorText } from '../../../src/text/errorText';
 import { FakeEmbeddingServer, fakeEmbedding } from '../../fakes/embeddingServer';
 
 const KEY = 'sk-slow-endpoint';
@@ -43,7 +47,7 @@ describe('slow embedding endpoints', () => {
     server.latencyPerInputMs = 600 / 64;
     const vectors = await embedderFor(server, 200, 64).embed(texts(64));
     assert.deepEqual(server.batchSizes, [64]);
-    assert.deepEqual(vectors[5], fakeEmbedding(texts(64)[5]!, DIMS).map((v) => Math.fround(v)));
+    assert.deepEqual(vectors[5], fakeEmbedding(texts(64)[5], DIMS).map((v) => Math.fround(v)));
   });
 
   it('splits a batch that hits the deadline instead of sending it whole again, and reports each split', async () => {
@@ -71,16 +75,15 @@ describe('slow embedding endpoints', () => {
   it('after repeated deadlines on a single input, says why and which settings give the endpoint more time', async () => {
     server.latencyPerInputMs = 500;
     const retries: EmbedRetry[] = [];
-    await assert.rejects(
-      embedderFor(server, 100, 4, 2).embed(texts(2), undefined, { onRetry: (r) => retries.push(r) }),
-      (err: unknown) =>
-        err instanceof ApiError &&
-        err.type === 'timeout' &&
-        /sent no response within 100 ms/.test(err.message) &&
-        /Gave up after 2 retries/.test(err.message) &&
-        /KIMI_MILVUS_CONNECT_TIMEOUT/.test(err.message) &&
-        /kimiMilvus\.network\.connectTimeoutSeconds/.test(err.message),
-    );
+    const err = await embedderFor(server, 100, 4, 2)
+      .embed(texts(2), undefined, { onRetry: (r) => retries.push(r) })
+      .then(() => assert.fail('the single input never meets its deadline'), (e: unknown) => e);
+    assert.ok(err instanceof EmbeddingApiError, String(err));
+    assert.equal(err.code, 'timeout');
+    assert.match(err.message, /sent no response within 100 ms\..*Gave up after 2 retries\. Even a request of 1 input did not finish in time/s);
+    assert.doesNotMatch(err.message, /KIMI_MILVUS|kimiMilvus\.|--connect-timeout/, 'core names no front end\'s settings');
+    assert.match(errorText(err, COMMAND_LINE_WORDS), /Give it more time \(the connect timeout: --connect-timeout or KIMI_MILVUS_CONNECT_TIMEOUT; the whole request: --request-timeout or KIMI_MILVUS_REQUEST_TIMEOUT\)/);
+    assert.match(errorText(err, VSCODE_WORDS), /the connect timeout: "kimiMilvus\.network\.connectTimeoutSeconds"/);
     // 2 inputs → split → the first single input: tried 1 + 2 times, then the run stops.
     assert.deepEqual(server.batchSizes, [2, 1, 1, 1]);
     assert.deepEqual(retries.map((r) => r.action), ['split', 'retry', 'retry']);

@@ -247,7 +247,7 @@ describe('ChatSession (host side of the chat)', () => {
       rewind: () => undefined,
       async run(_history, question, onEvent) {
         if (fail) {
-          throw new ConfigError('No Kimi API key is set.');
+          throw new ConfigError('No Kimi API key is set.', 'kimi-key-missing');
         }
         onEvent({ type: 'done', text: `answer to ${question}`, usage, steps: 1, incomplete: false });
         return undefined;
@@ -258,7 +258,10 @@ describe('ChatSession (host side of the chat)', () => {
     session.onDidPost((m) => posted.push(m));
     await session.send('hello?');
     assert.equal(session.allTurns[0].status, 'error');
-    session.clearErrors((e) => /API key/.test(e));
+    assert.equal(session.allTurns[0].errorCode, 'config/kimi-key-missing');
+    session.clearErrors((code) => code === 'kimi/connection');
+    assert.ok(session.allTurns[0].error, 'another code leaves the error');
+    session.clearErrors((code) => code === 'config/kimi-key-missing');
     assert.equal(session.allTurns[0].error, undefined);
     assert.ok(posted.some((m) => m.type === 'snapshotTurns'));
     fail = false;

@@ -92,7 +92,7 @@ describe('KimiClient against the fake Kimi server', () => {
     );
     assert.equal(turn.content, 'ok');
     assert.equal(retries.length, 1);
-    assert.ok(retries[0]!.delayMs >= 1000 && retries[0]!.delayMs < 1500, `delay ${retries[0]!.delayMs}`);
+    assert.ok(retries[0].delayMs >= 1000 && retries[0].delayMs < 1500, `delay ${retries[0].delayMs}`);
     assert.ok(Date.now() - started >= 1000);
     assert.equal(kimi.chatBodies().length, 2);
   });

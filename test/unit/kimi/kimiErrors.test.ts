@@ -1,15 +1,22 @@
 import { strict as assert } from 'node:assert';
 import { APIError, APIConnectionError, APIUserAbortError } from 'openai';
-import { parseRetryAfter, toKimiError, type KimiApiError } from '../../../src/core/kimi/kimiErrors';
+import { parseRetryAfter, toKimiError } from '../../../src/core/kimi/kimiErrors';
 import { DEFAULT_RETRY, retryDelay } from '../../../src/core/kimi/retry';
-import { UserAbortError } from '../../../src/core/errors';
+import { UserAbortError, type KimiApiError } from '../../../src/core/errors';
+import { failureMessage } from '../../../src/cli/command';
+import { userMessage } from '../../../src/extension/errorText';
+
+/** Core's message names no command, setting or flag of a front end: those come from the code. */
+function assertNoFrontEndWords(message: string): void {
+  assert.doesNotMatch(message, /Kimi Milvus:|kimiMilvus\.|KIMI_|--[a-z]|Run "|Top up|Pick a model/);
+}
 
 const ctx = { baseUrl: 'https://api.moonshot.ai/v1', model: 'kimi-k2.5' };
 const apiError = (status: number, type: string, message: string): APIError =>
   APIError.generate(status, { error: { type, message } }, undefined, new Headers({ 'msh-request-id': 'req-1' }));
 const classify = (status: number, type: string, message: string): KimiApiError => toKimiError(apiError(status, type, message), ctx) as KimiApiError;
 
-describe('Kimi error classification (by error type, kimi-api.md §7.2)', () => {
+describe('Kimi error classification (by error type, docs/reference/kimi-api.md)', () => {
   it('reads "try again after N seconds"', () => {
     assert.equal(parseRetryAfter('request reached max request: 3, please try again after 7 seconds'), 7000);
     assert.equal(parseRetryAfter('please try again after 1 seconds'), 1000);
@@ -26,12 +33,14 @@ describe('Kimi error classification (by error type, kimi-api.md §7.2)', () => {
     assert.equal(classify(504, '', '').retryable, true);
     const net = toKimiError(new APIConnectionError({ message: 'Connection error.' }), ctx) as KimiApiError;
     assert.equal(net.retryable, true);
-    assert.match(net.message, /api-sg\.moonshot\.ai/);
+    assert.equal(net.code, 'connection');
+    assert.match(userMessage(net), /api-sg\.moonshot\.ai/);
+    assertNoFrontEndWords(net.message);
   });
 
   it('connection hints depend on the host: no Moonshot endpoint advice for a local or custom server', () => {
     const at = (baseUrl: string): string =>
-      (toKimiError(new APIConnectionError({ message: 'Connection error.' }), { ...ctx, baseUrl }) as KimiApiError).message;
+      userMessage(toKimiError(new APIConnectionError({ message: 'Connection error.' }), { ...ctx, baseUrl }));
     assert.match(at('https://api.moonshot.ai/v1'), /api-sg\.moonshot\.ai/);
     assert.match(at('https://api.moonshot.cn/v1'), /api\.moonshot\.ai\/v1/);
     for (const local of ['http://localhost:8000/v1', 'http://127.0.0.1:9/v1']) {
@@ -44,22 +53,29 @@ describe('Kimi error classification (by error type, kimi-api.md §7.2)', () => {
   });
 
   it('fails fast with an actionable message on quota, daily limit, auth, content filter, context length and unknown model', () => {
-    const cases: Array<[number, string, string, RegExp]> = [
-      [429, 'exceeded_current_quota_error', 'You exceeded your current token quota', /Top up/],
-      [403, 'exceeded_current_quota_error', 'Your account is not active', /balance|not active/],
-      [429, 'rate_limit_reached_error', 'request reached TPD rate limit,current:1, limit:1', /daily token limit/],
-      [401, 'invalid_authentication_error', 'Invalid Authentication', /api\.moonshot\.cn/],
-      [400, 'content_filter', 'The request was rejected because it was considered high risk', /content filter/],
-      [400, 'invalid_request_error', 'Your request exceeded model token limit : 131072', /too long for kimi-k2\.5/],
-      [404, 'resource_not_found_error', 'Not found the model or Permission denied', /does not know the model "kimi-k2\.5"/],
-      [400, 'invalid_request_error', 'Invalid request: bad', /rejected the request/],
+    const cases: Array<[number, string, string, RegExp, KimiApiError['code']]> = [
+      [429, 'exceeded_current_quota_error', 'You exceeded your current token quota', /Top up/, 'quota'],
+      [403, 'exceeded_current_quota_error', 'Your account is not active', /balance|not active/, 'quota'],
+      [429, 'rate_limit_reached_error', 'request reached TPD rate limit,current:1, limit:1', /daily token limit/, 'daily-limit'],
+      [401, 'invalid_authentication_error', 'Invalid Authentication', /api\.moonshot\.cn/, 'auth'],
+      [400, 'content_filter', 'The request was rejected because it was considered high risk', /content filter/, 'content-filter'],
+      [400, 'invalid_request_error', 'Your request exceeded model token limit : 131072', /too long for kimi-k2\.5/, 'context-too-long'],
+      [404, 'resource_not_found_error', 'Not found the model or Permission denied', /does not know the model "kimi-k2\.5"/, 'model-not-found'],
+      [400, 'invalid_request_error', 'Invalid request: bad', /rejected the request/, 'rejected'],
     ];
-    for (const [status, type, message, re] of cases) {
+    for (const [status, type, message, re, code] of cases) {
       const e = classify(status, type, message);
       assert.equal(e.retryable, false, `${status} ${type}`);
       assert.equal(e.status, status);
-      assert.match(e.message, re);
+      assert.equal(e.code, code);
+      // What the user reads: the message plus the way out chosen by the code.
+      assert.match(userMessage(e), re);
+      assert.match(failureMessage(e), re);
+      assertNoFrontEndWords(e.message);
     }
+    const auth = classify(401, 'invalid_authentication_error', 'Invalid Authentication');
+    assert.match(userMessage(auth), /Run "Kimi Milvus: Set Kimi API Key"\.$/);
+    assert.match(failureMessage(auth), /Set KIMI_API_KEY/);
   });
 
   it('maps cancellation to UserAbortError', () => {

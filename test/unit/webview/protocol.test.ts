@@ -126,4 +126,36 @@ describe('protocol: messages from the host', () => {
     assert.equal(parseHostMessage({ type: 'models', models: [1], current: 'kimi-k2.5' }), undefined);
     assert.deepEqual(parseHostMessage({ type: 'focusInput' }), { type: 'focusInput' });
   });
+
+  it('accepts the context meter\'s reading, the totals and a draft to restore; refuses broken ones', () => {
+    const reading = { tokens: 120, window: 8192, compactAt: 6963, source: 'kimi', parts: { system: 40, tools: 30, history: 40, draft: 10 } };
+    assert.ok(parseHostMessage({ type: 'contextMeter', seq: 3, reading }));
+    assert.equal(parseHostMessage({ type: 'contextMeter', seq: 3, reading: { ...reading, tokens: -1 } }), undefined);
+    assert.equal(parseHostMessage({ type: 'contextMeter', reading }), undefined);
+    const total = { promptTokens: 1, cachedTokens: 0, completionTokens: 1, answers: 1, costs: { USD: 0.1 }, unpricedTokens: 0 };
+    assert.ok(parseHostMessage({ type: 'totals', conversation: total, today: total, dailyLimit: { amount: 1, currency: 'USD' } }));
+    assert.equal(parseHostMessage({ type: 'totals', conversation: total }), undefined);
+    assert.deepEqual(parseHostMessage({ type: 'restoreDraft', text: 'not sent' }), { type: 'restoreDraft', text: 'not sent' });
+  });
+});
+
+describe('protocol: the context meter and Compact Conversation from the webview', () => {
+  it('accepts a measure query (an empty draft too) with its chips and mentions, and compact', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'measure', seq: 2, text: '' }), { type: 'measure', seq: 2, text: '' });
+    assert.deepEqual(parseWebviewMessage({ type: 'measure', seq: 5, text: 'q', context: ['active'], mentions: [{ kind: 'file', path: 'src/a.ts' }] }), {
+      type: 'measure',
+      seq: 5,
+      text: 'q',
+      context: ['active'],
+      mentions: [{ kind: 'file', path: 'src/a.ts' }],
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'compact' }), { type: 'compact' });
+  });
+
+  it('refuses a measure query without a sequence number, too long, or mentioning a path outside the workspace', () => {
+    assert.equal(parseWebviewMessage({ type: 'measure', text: 'q' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'measure', seq: 1.5, text: 'q' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'measure', seq: 1, text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'measure', seq: 1, text: 'q', mentions: [{ kind: 'file', path: '../etc/passwd' }] }), undefined);
+  });
 });

@@ -99,6 +99,12 @@ describe('indexing (inside VS Code, real Milvus Lite)', function () {
       return c.total > 0 && c.withVector === c.total ? c : undefined;
     }, 120_000);
     assert.equal(counts.total, summary.chunksWritten);
+    // The Collections view lists it first (it mirrors the workspace folder) with its row count,
+    // and without a "% semantic" figure now that every vector is in.
+    const [row] = await api.collectionRows();
+    assert.ok(row, 'the Collections view is empty');
+    assert.equal(row.name, collection);
+    assert.match(row.description, new RegExp(`^${counts.total.toLocaleString()} rows(?! · \\d+% semantic)`));
   });
 
   it('a second Index Workspace is incremental: nothing re-indexed', async () => {

@@ -81,48 +81,8 @@ export function listFiles(env: ToolEnv): Tool {
       if (!env.trusted) {
         return untrusted('list_files');
       }
-      const limit = int(args.limit, 200);
       const isMatch = picomatch(str(args.pattern) || '**/*', { dot: true });
-      const starts: Array<{ dir: string; base: string; label: (rel: string) => string }> = [];
-      if (args.path !== undefined) {
-        const r = await env.paths.resolve(str(args.path));
-        const first = env.workspaceFolders[0] === r.folder;
-        starts.push({ dir: r.absPath, base: r.absPath, label: (rel) => (first ? path.posix.join(r.relPath, rel) : path.join(r.absPath, rel)) });
-      } else {
-        env.workspaceFolders.forEach((folder, i) =>
-          starts.push({ dir: folder, base: folder, label: (rel) => (i === 0 ? rel : path.join(folder, rel)) }),
-        );
-      }
-      const files: string[] = [];
-      let visited = 0;
-      let truncated = false;
-      const walk = async (dir: string, base: string, label: (rel: string) => string): Promise<void> => {
-        throwIfAborted(signal);
-        const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-        entries.sort((a, b) => a.name.localeCompare(b.name));
-        for (const entry of entries) {
-          if (files.length >= limit || visited++ > MAX_VISITED) {
-            truncated = true;
-            return;
-          }
-          const full = path.join(dir, entry.name);
-          const rel = path.relative(base, full).split(path.sep).join('/');
-          // Symlinked directories are not followed: they can loop or lead out of the workspace.
-          if (entry.isDirectory()) {
-            if (!ALWAYS_SKIPPED_DIRS.has(entry.name) && !isSecretFile(`${rel}/x`)) {
-              await walk(full, base, label);
-            }
-          } else if ((entry.isFile() || entry.isSymbolicLink()) && !isSecretFile(rel) && isMatch(rel)) {
-            if (entry.isSymbolicLink() && !(await env.paths.resolve(full).then(() => true, () => false))) {
-              continue;
-            }
-            files.push(label(rel));
-          }
-        }
-      };
-      for (const s of starts) {
-        await walk(s.dir, s.base, s.label);
-      }
+      const { files, truncated } = await collectFiles(env, await listStarts(env, args), isMatch, int(args.limit, 200), signal);
       return ok(
         {
           message: `${files.length} file(s) match${truncated ? ' (list truncated; narrow the pattern or path)' : ''}`,
@@ -133,4 +93,61 @@ export function listFiles(env: ToolEnv): Tool {
       );
     },
   };
+}
+
+interface WalkStart {
+  readonly dir: string;
+  readonly base: string;
+  /** How a path relative to `base` is shown to the model. */
+  readonly label: (rel: string) => string;
+}
+
+/** `path` when given, else every workspace folder (the first one's files without its name). */
+async function listStarts(env: ToolEnv, args: Record<string, unknown>): Promise<WalkStart[]> {
+  if (args.path !== undefined) {
+    const r = await env.paths.resolve(str(args.path));
+    const first = env.workspaceFolders[0] === r.folder;
+    return [{ dir: r.absPath, base: r.absPath, label: (rel) => (first ? path.posix.join(r.relPath, rel) : path.join(r.absPath, rel)) }];
+  }
+  return env.workspaceFolders.map((folder, i) => ({ dir: folder, base: folder, label: (rel) => (i === 0 ? rel : path.join(folder, rel)) }));
+}
+
+async function collectFiles(
+  env: ToolEnv,
+  starts: readonly WalkStart[],
+  isMatch: (rel: string) => boolean,
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<{ files: string[]; truncated: boolean }> {
+  const files: string[] = [];
+  let visited = 0;
+  let truncated = false;
+  const walk = async (dir: string, base: string, label: (rel: string) => string): Promise<void> => {
+    throwIfAborted(signal);
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      if (files.length >= limit || visited++ > MAX_VISITED) {
+        truncated = true;
+        return;
+      }
+      const full = path.join(dir, entry.name);
+      const rel = path.relative(base, full).split(path.sep).join('/');
+      // Symlinked directories are not followed: they can loop or lead out of the workspace.
+      if (entry.isDirectory()) {
+        if (!ALWAYS_SKIPPED_DIRS.has(entry.name) && !isSecretFile(`${rel}/x`)) {
+          await walk(full, base, label);
+        }
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && !isSecretFile(rel) && isMatch(rel)) {
+        if (entry.isSymbolicLink() && !(await env.paths.resolve(full).then(() => true, () => false))) {
+          continue;
+        }
+        files.push(label(rel));
+      }
+    }
+  };
+  for (const s of starts) {
+    await walk(s.dir, s.base, s.label);
+  }
+  return { files, truncated };
 }

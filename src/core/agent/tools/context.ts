@@ -23,6 +23,11 @@ export interface ToolContext {
   readonly searchScope?: readonly string[];
   /** Extra collections the user chose to search. */
   readonly searchCollections?: () => readonly string[];
+  /**
+   * How the workspace gets indexed in this front end, for the model to act on or pass on when a
+   * search finds no index (e.g. 'Tell the user to run "Kimi Milvus: Index Workspace".').
+   */
+  readonly howToIndex?: string;
   /** False in VS Code Restricted Mode: file and indexing tools refuse with an explanation. */
   readonly trusted: boolean;
   readonly logger?: Logger;

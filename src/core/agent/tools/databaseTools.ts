@@ -1,5 +1,5 @@
 /**
- * The seed's collection tools: connect_database, create_collection, add_documents,
+ * The original design's collection tools (docs/reference/design.md): connect_database, create_collection, add_documents,
  * list_all_collections. The connection is automatic here, so connect_database reports status.
  */
 import { errorMessage } from '../../errors';

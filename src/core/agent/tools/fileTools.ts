@@ -1,7 +1,7 @@
 /**
- * The seed's file tools: read_and_chunk_file (preview how a file is split) and
+ * The original design's file tools (docs/reference/design.md): read_and_chunk_file (preview how a file is split) and
  * upload_file_to_collection (index one file into a named collection, which must exist — the
- * seed's scenario relies on the model creating it after this fails).
+ * design's upload scenario relies on the model creating it after this fails).
  */
 import { promises as fs } from 'node:fs';
 import { readCheckedFile, UnsafeReadError } from '../../fs/safeRead';
@@ -30,7 +30,7 @@ export async function readWorkspaceText(env: Pick<ToolEnv, 'paths'>, input: stri
     bytes = read.bytes;
   } catch (err) {
     if (err instanceof UnsafeReadError && err.reason === 'too-large') {
-      throw new Error(`${input} is ${Math.round((err.size ?? 0) / 1024)} KB, more than the ${MAX_FILE_BYTES / 1024 / 1024} MB a tool may read.`);
+      throw new Error(`${input} is ${Math.round((err.size ?? 0) / 1024)} KB, more than the ${MAX_FILE_BYTES / 1024 / 1024} MB a tool may read.`, { cause: err });
     }
     throw err;
   }
@@ -115,7 +115,7 @@ export function uploadFileToCollection(env: ToolEnv): Tool {
       }
       const stat = await fs.stat(resolved.absPath);
       if (!stat.isFile()) {
-        return fail(`${resolved.relPath || args.file_path} is not a file.`);
+        return fail(`${resolved.relPath || str(args.file_path)} is not a file.`);
       }
       await env.paths.assertNotSecretInode(stat, str(args.file_path));
       // Chunking follows the index settings (the indexer owns it), so chunk_size/overlap are advisory here.

@@ -10,7 +10,7 @@ export type { ToolContext } from './context';
 export { ToolRegistry } from './registry';
 export type { Tool, ToolOutcome, ToolExecution, ToolResult, BuiltinTool } from './registry';
 
-/** Kimi's built-in web search (kimi-api.md §4.1); billed per search, so off unless asked for. */
+/** Kimi's built-in web search (docs/reference/kimi-api.md#built-in-web-search); billed per search, so off unless asked for. */
 export const WEB_SEARCH_TOOL: BuiltinTool = { name: '$web_search', builtin: true };
 
 export function createToolRegistry(ctx: ToolContext, options: { webSearch?: boolean } = {}): ToolRegistry {

@@ -1,7 +1,7 @@
 /**
  * The tools the model may call: JSON-schema declarations, argument validation (ajv, with
  * defaults filled in), and execution that never throws into the loop. A failing tool answers
- * `{ success: false, message }` so the model can recover, as in the seed design; only a
+ * `{ success: false, message }` so the model can recover, as in the original design (docs/reference/design.md); only a
  * cancellation escapes.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
@@ -29,7 +29,7 @@ export interface ToolOutcome {
 export interface Tool {
   readonly name: string;
   readonly description: string;
-  /** JSON schema of the arguments; root `type: object` (kimi-api.md §3.1). */
+  /** JSON schema of the arguments; root `type: object` (docs/reference/kimi-api.md#tool-calls). */
   readonly parameters: JsonSchema;
   /** Changes state (creates, writes): runs alone, in order, never alongside other calls. */
   readonly mutates?: boolean;
@@ -86,7 +86,7 @@ export class ToolRegistry {
   ) {
     for (const t of tools) {
       if (this.tools.has(t.name) || this.builtins.has(t.name)) {
-        // Kimi rejects duplicate function names with a 401 (kimi-api.md §3.1).
+        // Kimi rejects duplicate function names with a 401 (docs/reference/kimi-api.md#tool-calls).
         throw new Error(`Duplicate tool name: ${t.name}`);
       }
       if ('builtin' in t) {
@@ -130,7 +130,7 @@ export class ToolRegistry {
       sources: outcome.sources,
     });
     if (this.builtins.has(name)) {
-      // Kimi runs its built-ins itself; the caller sends the arguments back unchanged (kimi-api.md §4.1).
+      // Kimi runs its built-ins itself; the caller sends the arguments back unchanged (docs/reference/kimi-api.md#built-in-web-search).
       return { name, args: parsed.value, success: true, content: rawArgs, summary: 'searched the web' };
     }
     const tool = this.tools.get(name);

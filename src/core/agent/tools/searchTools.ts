@@ -1,5 +1,5 @@
 /**
- * Retrieval tools: the seed's search_documents (one named collection) and search_workspace
+ * Retrieval tools: the original design's search_documents (docs/reference/design.md) (one named collection) and search_workspace
  * (the workspace's own collections plus any the user added). Both are hybrid (BM25 + dense)
  * when the collection has vectors from the configured embedder, BM25 otherwise.
  */
@@ -104,45 +104,16 @@ export function searchWorkspace(env: ToolEnv): Tool {
     },
     async run(args, signal) {
       const query = str(args.query);
-      // Without a path from the model, the folders the user mentioned (if any) bound the search.
-      const prefixes = args.path !== undefined ? [normalizePrefix(env, str(args.path))] : (env.searchScope ?? []).map((p) => normalizePrefix(env, p));
-      if (prefixes.length === 0) {
-        prefixes.push('');
-      }
+      const prefixes = searchPrefixes(env, args);
       const prefix = prefixes.join(', ');
       const limit = int(args.limit, 8);
       const extensions = Array.isArray(args.extensions)
         ? args.extensions.map((e) => str(e).trim().replace(/^\./, '')).filter(Boolean)
         : [];
-      const targets = new Map<string, string | undefined>();
-      for (const folder of env.workspaceFolders) {
-        targets.set(env.collectionFor(folder), folder);
-      }
-      for (const extra of env.searchCollections?.() ?? []) {
-        if (!targets.has(extra)) {
-          targets.set(extra, undefined);
-        }
-      }
-      const cache = new Map<string, number[]>();
-      const found: Array<{ hit: SearchHit; collection: string; root?: string }> = [];
-      let searched = 0;
-      for (const [collection, folder] of targets) {
-        if (!(await env.store.hasCollection(collection, signal))) {
-          continue;
-        }
-        searched++;
-        const info = await env.store.describeCollection(collection, signal);
-        const vector = await queryVector(env, info, query, cache, signal);
-        const root = folder ?? info.metadata.root;
-        for (const pathPrefix of prefixes) {
-          const hits = await env.store.search(collection, query, { limit, vector, ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
-          found.push(...hits.map((hit) => ({ hit, collection, root })));
-        }
-      }
+      const targets = searchTargets(env);
+      const { found, searched } = await searchAll(env, targets, query, { limit, prefixes, extensions }, signal);
       if (searched === 0) {
-        return fail(
-          'This workspace has not been indexed yet, so there is nothing to search. Tell the user to run "Kimi Milvus: Index Workspace" (or `kimi-milvus index`); meanwhile list_files and read_file still work.',
-        );
+        return fail(`This workspace has not been indexed yet, so there is nothing to search; list_files and read_file still work. ${env.howToIndex ?? 'Tell the user to index it.'}`);
       }
       found.sort((a, b) => b.hit.score - a.hit.score);
       const top = found.slice(0, limit);
@@ -158,4 +129,61 @@ export function searchWorkspace(env: ToolEnv): Tool {
       );
     },
   };
+}
+
+/** Without a path from the model, the folders the user mentioned (if any) bound the search; '' is everything. */
+function searchPrefixes(env: ToolEnv, args: Record<string, unknown>): string[] {
+  const prefixes = args.path !== undefined ? [normalizePrefix(env, str(args.path))] : (env.searchScope ?? []).map((p) => normalizePrefix(env, p));
+  if (prefixes.length === 0) {
+    prefixes.push('');
+  }
+  return prefixes;
+}
+
+/** The workspace folders' collections, then the extra ones the user chose, each with its folder when known. */
+function searchTargets(env: ToolEnv): Map<string, string | undefined> {
+  const targets = new Map<string, string | undefined>();
+  for (const folder of env.workspaceFolders) {
+    targets.set(env.collectionFor(folder), folder);
+  }
+  for (const extra of env.searchCollections?.() ?? []) {
+    if (!targets.has(extra)) {
+      targets.set(extra, undefined);
+    }
+  }
+  return targets;
+}
+
+interface Found {
+  readonly hit: SearchHit;
+  readonly collection: string;
+  readonly root?: string;
+}
+
+/** Every existing target searched under every prefix; `searched` counts the collections that exist. */
+async function searchAll(
+  env: ToolEnv,
+  targets: ReadonlyMap<string, string | undefined>,
+  query: string,
+  options: { readonly limit: number; readonly prefixes: readonly string[]; readonly extensions: string[] },
+  signal: AbortSignal | undefined,
+): Promise<{ found: Found[]; searched: number }> {
+  const { limit, prefixes, extensions } = options;
+  const cache = new Map<string, number[]>();
+  const found: Found[] = [];
+  let searched = 0;
+  for (const [collection, folder] of targets) {
+    if (!(await env.store.hasCollection(collection, signal))) {
+      continue;
+    }
+    searched++;
+    const info = await env.store.describeCollection(collection, signal);
+    const vector = await queryVector(env, info, query, cache, signal);
+    const root = folder ?? info.metadata.root;
+    for (const pathPrefix of prefixes) {
+      const hits = await env.store.search(collection, query, { limit, vector, ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
+      found.push(...hits.map((hit) => ({ hit, collection, root })));
+    }
+  }
+  return { found, searched };
 }
