@@ -12,6 +12,7 @@ export const VSCODE_WORDS: FrontEndWords = {
   setEmbeddingKey: 'Run "Kimi Milvus: Set Embedding API Key".',
   embeddingBaseUrl: '"kimiMilvus.embedding.baseUrl"',
   embeddingDimensions: '"kimiMilvus.embedding.dimensions"',
+  embeddingModel: '"kimiMilvus.embedding.model"',
   embeddingProvider: '"kimiMilvus.embedding.provider"',
   pythonPath: '"kimiMilvus.milvus.pythonPath"',
   milvusUri: '"kimiMilvus.milvus.uri"',

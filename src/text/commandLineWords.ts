@@ -14,6 +14,7 @@ export const COMMAND_LINE_WORDS: FrontEndWords = {
   setEmbeddingKey: 'Check EMBEDDING_API_KEY.',
   embeddingBaseUrl: 'EMBEDDING_BASE_URL or --embedding-base-url',
   embeddingDimensions: 'EMBEDDING_DIMENSIONS or --embedding-dimensions',
+  embeddingModel: 'EMBEDDING_MODEL or --embedding-model',
   embeddingProvider: 'EMBEDDING_PROVIDER or --embedding-provider',
   pythonPath: 'KIMI_MILVUS_PYTHON',
   milvusUri: 'MILVUS_URI (or --milvus-uri)',

