@@ -21,12 +21,25 @@ const common = {
 
 const nodeCommon = { ...common, ...nodeBundleOptions };
 
+// PDF.js (through unpdf) is about a megabyte minified: the extension and the CLI bundle load it from
+// dist/pdf.js, built once below, on the first PDF, instead of each carrying a copy.
+const pdfApart = {
+  name: 'pdf-apart',
+  setup(build) {
+    build.onResolve({ filter: /^unpdf$/ }, () => ({ path: './pdf.js', external: true }));
+  },
+};
+// `require('./pdf.js')` rather than `import()`: the extension host loads extensions as CommonJS.
+const productNode = { ...nodeCommon, plugins: [...(nodeBundleOptions.plugins ?? []), pdfApart], supported: { 'dynamic-import': false } };
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-  { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { ...productNode, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   // The CLI: `dist/cli.js` (src/cli.ts) is a small launcher that runs the bundle `dist/cliMain.js`
   // (src/cliMain.ts) with a V8 code cache.
-  { ...nodeCommon, entryPoints: ['src/cliMain.ts'], outfile: 'dist/cliMain.js' },
+  { ...productNode, entryPoints: ['src/cliMain.ts'], outfile: 'dist/cliMain.js' },
+  // Third-party code only: no source map (it would add ~2 MB to the VSIX and point into node_modules).
+  { ...nodeCommon, entryPoints: ['src/core/documents/pdfEngine.ts'], outfile: 'dist/pdf.js', sourcemap: false },
   {
     ...nodeCommon,
     entryPoints: ['src/cli.ts'],

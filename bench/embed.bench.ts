@@ -56,7 +56,7 @@ async function sliceTexts(root: string): Promise<string[]> {
   const files = (fs.readdirSync(root, { recursive: true, encoding: 'utf8' })).filter((f) => f.endsWith('.py')).sort();
   for (const rel of files) {
     const prepared = await prepareFile(path.join(root, rel), rel.split(path.sep).join('/'), {});
-    if (prepared.kind !== 'skipped') {
+    if (prepared.kind === 'rows') {
       texts.push(...prepared.rows.map((r) => chunkInput(r.path, r.text, r.section)));
     }
   }

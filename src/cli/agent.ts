@@ -17,6 +17,7 @@ import type { Logger } from '../core/logger';
 import { boolFlag, failureMessage, stringFlag, type CliCommand, type CliIO, type ParsedArgs } from './command';
 import { deadlinesFromArgs, EMBEDDING_HELP, embeddingOptions } from './config';
 import { COMMON_HELP, cliLogger, commonOptions } from './context';
+import { imagesOf } from './images';
 import { withServices } from './services';
 import { Redactor, secretsFromEnv } from '../core/redaction';
 import { addToTotal, EMPTY_TOTAL, type SpendLedger, type SpendTotal } from '../core/cost/spend';
@@ -190,8 +191,14 @@ function humanPrinter(io: CliIO, stream: boolean): { onEvent(e: AgentEvent): voi
 const ask: CliCommand = {
   name: 'ask',
   summary: 'Ask Kimi one question about the workspace (answer on stdout)',
-  usage: ['Usage: kimi-milvus ask "<question>" [--json] [--workspace DIR] [options]', '', '  --json               print everything (answer, tool calls, sources, usage) on stdout as JSON', SHARED_HELP].join('\n'),
-  options: agentOptions,
+  usage: [
+    'Usage: kimi-milvus ask "<question>" [--image FILE]... [--json] [--workspace DIR] [options]',
+    '',
+    '  --image FILE         attach a PNG, JPEG, WebP or GIF image (repeatable, up to 4; needs a vision model such as kimi-k2.5)',
+    '  --json               print everything (answer, tool calls, sources, usage) on stdout as JSON',
+    SHARED_HELP,
+  ].join('\n'),
+  options: { ...agentOptions, image: { type: 'string', multiple: true } },
   async run(args, io) {
     const json = boolFlag(args, 'json');
     const question = args.positionals.join(' ').trim();
@@ -201,10 +208,11 @@ const ask: CliCommand = {
     }
     const logger = cliLogger(io);
     try {
+      const images = await imagesOf(io, args);
       return await withAgent(io, args, logger, async ({ agent, workspace, model, ledger }) => {
         const events: AgentEvent[] = [];
         const printer = humanPrinter(io, process.stdout.isTTY === true);
-        const result = await agent.run(new ChatHistory(), question, (e) => (json ? events.push(e) : printer.onEvent(e)), io.signal);
+        const result = await agent.run(new ChatHistory(), question, (e) => (json ? events.push(e) : printer.onEvent(e)), io.signal, images);
         const today = await ledger.add(result.usage);
         if (json) {
           const totals = { conversation: addToTotal(EMPTY_TOTAL, result.usage), today };

@@ -130,6 +130,7 @@ export function indexConfigFrom(args: ParsedArgs): IndexConfig {
     include: stringList(args.values.include),
     exclude: stringList(args.values.exclude),
     maxFileSizeKb: size === undefined ? 1024 : positiveInt(size, '--max-file-size-kb'),
+    ...(args.values.documents === true ? { documents: true } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } fr
 import { EMBEDDING_HELP, INDEX_HELP, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { COMMON_HELP, cliDataDir, commonOptions } from './context';
 import { embeddingPrinter, progressPrinter } from './indexProgress';
+import { DOCUMENTS_HELP, documentOptions } from './documents';
+import { citationOf, documentLocator } from '../core/documents/citation';
 import { withServices } from './services';
 import { folderSummaryText } from '../text/indexSummary';
 
@@ -34,13 +36,9 @@ function collectionFlag(args: ParsedArgs): string | undefined {
  * (chunks embedded / total, tokens/s, retries). Ctrl+C during either leaves a consistent
  * collection; the next run continues.
  */
-async function indexThenEmbed(
-  services: CoreServices,
-  root: string,
-  collection: string | undefined,
-  args: ParsedArgs,
-  io: CliIO,
-): Promise<{ summary: IndexSummary; vectors?: VectorCounts }> {
+type IndexRun = { summary: IndexSummary; vectors?: VectorCounts };
+
+async function indexThenEmbed(services: CoreServices, root: string, collection: string | undefined, args: ParsedArgs, io: CliIO): Promise<IndexRun> {
   const embedder = await services.embedder(); // a bad embedding setting fails before Milvus starts
   const store = await services.store();
   const name = collection ?? collectionNameFor(root);
@@ -83,11 +81,13 @@ const indexCommand: CliCommand = {
     '',
     INDEX_HELP,
     '',
+    DOCUMENTS_HELP,
+    '',
     EMBEDDING_HELP,
     '',
     COMMON_HELP,
   ].join('\n'),
-  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' } },
+  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, ...documentOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' } },
   async run(args, io) {
     const dirArg = args.positionals[0];
     if (!dirArg || args.positionals.length > 1) {
@@ -100,7 +100,7 @@ const indexCommand: CliCommand = {
     const collection = collectionFlag(args);
     const json = boolFlag(args, 'json');
     /** vectors: how many chunks have their vector (progressive hybrid); absent for a dry run. */
-    let run: { summary: IndexSummary; vectors?: VectorCounts };
+    let run: IndexRun;
     if (boolFlag(args, 'dry-run')) {
       run = { summary: await dryRunFolder(root, config, { collection }, io.signal) };
     } else {
@@ -128,11 +128,13 @@ const addCommand: CliCommand = {
     '  --root DIR                folder the stored path is relative to',
     '  --max-file-size-kb N      refuse larger files (default 1024)',
     '',
+    DOCUMENTS_HELP,
+    '',
     EMBEDDING_HELP,
     '',
     COMMON_HELP,
   ].join('\n'),
-  options: { ...commonOptions, ...embeddingOptions, collection: { type: 'string' }, root: { type: 'string' }, 'max-file-size-kb': { type: 'string' } },
+  options: { ...commonOptions, ...embeddingOptions, ...documentOptions, collection: { type: 'string' }, root: { type: 'string' }, 'max-file-size-kb': { type: 'string' } },
   async run(args, io) {
     const fileArg = args.positionals[0];
     const collection = collectionFlag(args);
@@ -155,7 +157,7 @@ const addCommand: CliCommand = {
     if (boolFlag(args, 'json')) {
       io.stdout(`${JSON.stringify({ collection, ...result }, null, 2)}\n`);
     } else if (result.skipped) {
-      io.stderr(`Not added: ${result.path} is ${result.skipped === 'secret' ? 'a secret file' : result.skipped}.\n`);
+      io.stderr(result.detail ? `Not added: ${result.detail}\n` : `Not added: ${result.path} is ${result.skipped === 'secret' ? 'a secret file' : result.skipped}.\n`);
     } else {
       io.stdout(`Added ${result.path} to ${collection}: ${result.chunks} chunks, ${result.embedded} embedded.\n`);
     }
@@ -171,6 +173,7 @@ function hitJson(hit: SearchHit): Record<string, unknown> {
     endLine: hit.endLine,
     score: hit.score,
     text: hit.text,
+    ...(documentLocator(hit) ? { citation: citationOf(hit) } : {}),
     language: hit.language,
     chunkIndex: hit.chunkIndex,
     totalChunks: hit.totalChunks,
@@ -261,7 +264,7 @@ const searchCommand: CliCommand = {
     }
     hits.forEach((h, i) => {
       const body = h.text.split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n');
-      io.stdout(`${i + 1}. ${h.path}:${h.startLine}-${h.endLine}  score ${h.score.toFixed(3)}\n${body}\n\n`);
+      io.stdout(`${i + 1}. ${citationOf(h)}  score ${h.score.toFixed(3)}\n${body}\n\n`);
     });
     return 0;
   },

@@ -9,6 +9,7 @@ import { openStore } from '../core/store/factory';
 import type { CliIO, ParsedArgs } from './command';
 import { cliEmbedder, embeddingConfigFrom, indexConfigFrom } from './config';
 import { cliLogger, cliMilvusConfig } from './context';
+import { cliDocumentExtractor } from './documents';
 
 export interface CommandServicesOptions {
   /** The per-collection index cache (only `index` keeps one). */
@@ -24,7 +25,11 @@ export async function withServices<T>(io: CliIO, args: ParsedArgs, fn: (services
     openStore: (milvus) => openStore(milvus, { logger, onProgress: (message) => io.stderr(`${message}\n`), signal: io.signal }),
     createEmbedder: () => cliEmbedder(args, io),
     logger,
-    indexer: { ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }), ...(options.vectors ? { vectors: options.vectors } : {}) },
+    indexer: {
+      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+      ...(options.vectors ? { vectors: options.vectors } : {}),
+      documents: cliDocumentExtractor(args, io),
+    },
   });
   try {
     return await fn(services);

@@ -71,6 +71,10 @@ export interface IndexConfig {
   /** Extra exclude globs. */
   readonly exclude: readonly string[];
   readonly maxFileSizeKb: number;
+  /** Index Workspace also indexes documents (PDF, DOCX, PPTX, XLSX, EPUB); Add File to Collection always takes them. */
+  readonly documents?: boolean;
+  /** Size cap of a document (MB); default DEFAULT_DOCUMENT_MAX_MB. */
+  readonly maxDocumentSizeMb?: number;
 }
 
 export interface AppConfig {

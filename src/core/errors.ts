@@ -109,6 +109,8 @@ export type KimiErrorCode =
   | 'rate-limit'
   | 'overloaded'
   | 'context-too-long'
+  /** A 400 about an attached image: the model has no vision, or the image was not a data URL. */
+  | 'image-refused'
   | 'auth'
   | 'forbidden'
   | 'model-not-found'

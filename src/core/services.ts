@@ -31,8 +31,8 @@ export interface CoreServicesOptions {
   /** The front end knows where the local model lives. */
   readonly createEmbedder: (inputs: ServiceInputs) => Embedder;
   readonly logger: Logger;
-  /** Given to every Indexer built here (index cache folder, background vectors). */
-  readonly indexer?: Pick<IndexerDeps, 'cacheDir' | 'vectors'>;
+  /** Given to every Indexer built here (index cache folder, background vectors, the document extractor). */
+  readonly indexer?: Pick<IndexerDeps, 'cacheDir' | 'vectors' | 'documents'>;
 }
 
 export class CoreServices {

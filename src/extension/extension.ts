@@ -6,6 +6,7 @@ import { ChatCollections } from './collections/chatCollections';
 import { registerCollections } from './collections/collectionCommands';
 import type { CollectionsTree } from './collections/collectionsTree';
 import { Commands, OUTPUT_CHANNEL_NAME } from './constants';
+import { registerDocumentViews } from './documents/documentView';
 import { registerAddFiles } from './indexing/addFiles';
 import { registerIndexCommands } from './indexing/indexCommands';
 import { IndexRunner } from './indexing/indexRunner';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   // The Collections view shows "N% semantic" while vectors are filled; redraw it when a fill completes.
   context.subscriptions.push(state.onDidChangeStatus((s) => s.kind === 'indexed' && s.semantic === 100 && tree.refresh()));
   registerAddFiles(context, services, changed);
+  registerDocumentViews(context);
   registerStatusBar(context, state, trust);
   registerLanguageModelTools(context, services, chatCollections);
   registerMcpConfigCommand(context, services);

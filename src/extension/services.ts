@@ -10,6 +10,7 @@ import { CoreServices, type StoreProgress } from '../core/services';
 import { openStore, type StoreHandle } from '../core/store/factory';
 import type { VectorStore } from '../core/store/types';
 import { abortSignalFor } from './cancellation';
+import { createDocumentExtractor } from './documents/extractorChoice';
 import type { SecretStore } from './secretStore';
 import { LOCAL_CHOICE_KEY, type LocalChoice, affectedServices, readConfig } from './settings';
 import type { TrustState } from './trust';
@@ -39,7 +40,11 @@ export class Services implements vscode.Disposable {
       createEmbedder: ({ embedding, milvus }) => createEmbedder(embedding, { logger: this.log, local: this.localEmbedding(milvus.pythonPath) }),
       logger: log,
       // Progressive hybrid: rows are written first, IndexRunner.fill embeds them in the background.
-      indexer: { cacheDir: path.join(this.dataDir, 'index-cache'), vectors: 'background' },
+      indexer: {
+        cacheDir: path.join(this.dataDir, 'index-cache'),
+        vectors: 'background',
+        documents: createDocumentExtractor({ state: context.globalState, config: () => this.config(), log }),
+      },
     });
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {

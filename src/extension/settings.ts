@@ -7,6 +7,7 @@ import {
   KIMI_GLOBAL_BASE_URL,
   type AppConfig,
 } from '../core/config';
+import { DEFAULT_DOCUMENT_MAX_MB } from '../core/documents/formats';
 import { parsePriceOverrides, PRICE_REGIONS, type PriceOverride } from '../core/kimi/pricing';
 import type { SecretStore } from './secretStore';
 
@@ -72,6 +73,8 @@ export async function readConfig(secrets: SecretStore, dataDir: string, localCon
       include: s.get<string[]>('index.include') ?? [],
       exclude: s.get<string[]>('index.exclude') ?? [],
       maxFileSizeKb: s.get<number>('index.maxFileSizeKb') ?? 1024,
+      documents: s.get<boolean>('index.documents') ?? false,
+      maxDocumentSizeMb: s.get<number>('documents.maxFileSizeMb') ?? DEFAULT_DOCUMENT_MAX_MB,
     },
   };
 }
@@ -79,7 +82,7 @@ export async function readConfig(secrets: SecretStore, dataDir: string, localCon
 /** Which part of the services a settings change invalidates. */
 export function affectedServices(e: vscode.ConfigurationChangeEvent): { kimi: boolean; store: boolean; embedding: boolean; index: boolean } {
   const hit = (key: string): boolean => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`);
-  return { kimi: hit('kimi') || hit('network'), store: hit('milvus'), embedding: hit('embedding') || hit('network'), index: hit('index') };
+  return { kimi: hit('kimi') || hit('network'), store: hit('milvus'), embedding: hit('embedding') || hit('network'), index: hit('index') || hit('documents') };
 }
 
 /** The prices set in `kimiMilvus.pricing.models`; an invalid entry is left out (and reported by costSettings). */

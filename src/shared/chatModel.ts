@@ -12,6 +12,8 @@ export interface SourceLink {
   readonly endLine: number;
   /** Absolute workspace folder the path is relative to, when known. */
   readonly root?: string;
+  /** A document's page, slide or sheet (`p.12`, `slide 3`, `sheet 2`): cited and opened instead of the lines. */
+  readonly locator?: string;
 }
 
 /** A workspace file or folder the user mentioned with @ (path relative to its folder, folders end in /). */
@@ -20,6 +22,13 @@ export interface Mention {
   readonly path: string;
   /** Absolute workspace folder the path is relative to. */
   readonly root?: string;
+}
+
+/** An image sent with a question, as the chat shows it: a small preview (the model got the full image). */
+export interface ChatImage {
+  readonly name: string;
+  /** A small data URL; absent once the conversation's storage cap dropped it. */
+  readonly thumbnail?: string;
 }
 
 export interface ToolLine {
@@ -84,6 +93,8 @@ export interface Turn {
   readonly attachments?: readonly SourceLink[];
   /** Files and folders mentioned with @, shown as chips on the question. */
   readonly mentions?: readonly Mention[];
+  /** Images pasted, dropped or attached to the question, shown as thumbnails on it. */
+  readonly images?: readonly ChatImage[];
   /** The turns up to and including this one were summarised after it. */
   readonly summary?: SummaryMarker;
   /** The request of this turn had to be fitted into the window. */
@@ -114,9 +125,9 @@ export type ChatEvent =
 /** At most this many sources are kept per answer; search tools can return many more. */
 export const MAX_SOURCES_PER_TURN = 24;
 
-export function newTurn(id: string, question: string, attachments: readonly SourceLink[] = [], mentions: readonly Mention[] = []): Turn {
+export function newTurn(id: string, question: string, attachments: readonly SourceLink[] = [], mentions: readonly Mention[] = [], images: readonly ChatImage[] = []): Turn {
   const turn: Turn = { id, question, answer: '', reasoning: '', tools: [], sources: [], status: 'streaming' };
-  return { ...turn, ...(attachments.length > 0 ? { attachments } : {}), ...(mentions.length > 0 ? { mentions } : {}) };
+  return { ...turn, ...(attachments.length > 0 ? { attachments } : {}), ...(mentions.length > 0 ? { mentions } : {}), ...(images.length > 0 ? { images } : {}) };
 }
 
 /** Folds one event into a turn and returns the new turn (the input is not modified). */
@@ -211,13 +222,19 @@ function mergeSources(existing: readonly SourceLink[], added: readonly SourceLin
 }
 
 function sourceKey(s: SourceLink): string {
-  return `${s.root ?? ''}|${s.path}:${s.startLine}-${s.endLine}`;
+  return s.locator ? `${s.root ?? ''}|${s.path} ${s.locator}` : `${s.root ?? ''}|${s.path}:${s.startLine}-${s.endLine}`;
 }
 
-/** `path:start-end` (or `path:line` when the range is one line), the form the model cites. */
+/** `path:start-end` (or `path:line` when the range is one line), or `path p.12` for a document's page: the form the model cites. */
 export function formatSource(s: SourceLink): string {
+  if (s.locator) {
+    return `${s.path} ${s.locator}`;
+  }
   return s.startLine === s.endLine ? `${s.path}:${s.startLine}` : `${s.path}:${s.startLine}-${s.endLine}`;
 }
+
+/** What a document locator looks like in a citation: `p.12`, `slide 3`, `sheet 2`. */
+export const LOCATOR = /^(?:p\.\d{1,6}|slide \d{1,6}|sheet \d{1,6})$/;
 
 /** A turn left streaming by a crash or reload can never finish; persisted copies are settled. */
 export function settleInterrupted(turn: Turn): Turn {

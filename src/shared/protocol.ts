@@ -5,6 +5,7 @@
  * Browser-safe: no node, no vscode, no core imports.
  */
 import type { ChatEvent, Mention, SourceLink, Turn } from './chatModel';
+import { type ImageAttachment, MAX_IMAGES, parseImage } from './images';
 import type { Money, MeterReading, SpendTotalView } from './cost';
 import { isObj, isString, MAX_MENTIONS, parseMention, parseSourceLink, type Obj } from './validate';
 
@@ -46,8 +47,11 @@ export type HostToWebview =
   | { readonly type: 'event'; readonly turnId: string; readonly event: ChatEvent }
   | { readonly type: 'busy'; readonly busy: boolean }
   | { readonly type: 'setup'; readonly setup: SetupState }
-  /** Kimi's models (GET /models) for the model picker, and the configured one. */
-  | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string }
+  /**
+   * Kimi's models (GET /models) for the model picker, and the configured one; `vision`: those of
+   * them (and the current one) that take images, `visionModel`: the one to offer for an image.
+   */
+  | { readonly type: 'models'; readonly models: readonly string[]; readonly current: string; readonly vision?: readonly string[]; readonly visionModel?: string }
   | { readonly type: 'focusInput' }
   /** Files and folders matching what follows an @ in the input; `seq` echoes the query's. */
   | { readonly type: 'mentionResults'; readonly seq: number; readonly items: readonly Mention[] }
@@ -66,8 +70,14 @@ export type WebviewAction = (typeof WEBVIEW_ACTIONS)[number];
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
-  /** `context`: ids of the chips the user kept (see ContextChip). */
-  | { readonly type: 'send'; readonly text: string; readonly context?: readonly string[]; readonly mentions?: readonly Mention[] }
+  /** `context`: ids of the chips the user kept (see ContextChip). `text` may be empty when images are attached. */
+  | {
+      readonly type: 'send';
+      readonly text: string;
+      readonly context?: readonly string[];
+      readonly mentions?: readonly Mention[];
+      readonly images?: readonly ImageAttachment[];
+    }
   /** What the user typed after @, for the file and folder suggestions. */
   | { readonly type: 'mentionQuery'; readonly query: string; readonly seq: number }
   | { readonly type: 'removeContext'; readonly id: string }
@@ -165,8 +175,12 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | undefined {
 
 /** A question: its text, the ids of context chips to send with it, and its @-mentions. */
 function parseSend(data: Obj): WebviewToHost | undefined {
-  const draft = isString(data.text, MAX_MESSAGE_CHARS) && data.text.trim().length > 0 ? parseDraft(data) : undefined;
-  return draft ? { type: 'send', ...draft } : undefined;
+  const images = data.images === undefined ? [] : Array.isArray(data.images) && data.images.length <= MAX_IMAGES ? data.images.map(parseImage) : [undefined];
+  if (images.some((i) => i === undefined) || !isString(data.text, MAX_MESSAGE_CHARS) || (data.text.trim().length === 0 && images.length === 0)) {
+    return undefined;
+  }
+  const draft = parseDraft(data);
+  return draft ? { type: 'send', ...draft, ...(images.length > 0 ? { images: images as ImageAttachment[] } : {}) } : undefined;
 }
 
 /** The context meter's request: the draft as it stands (it may be empty), numbered so stale answers are dropped. */

@@ -2,7 +2,7 @@
  * Checks for values that cross the webview boundary (links, mentions), shared by both directions
  * of the protocol. Browser-safe.
  */
-import type { Mention, SourceLink } from './chatModel';
+import { LOCATOR, type Mention, type SourceLink } from './chatModel';
 
 export type Obj = Record<string, unknown>;
 
@@ -29,8 +29,11 @@ export function parseSourceLink(v: unknown): SourceLink | undefined {
   if (v.root !== undefined && !isString(v.root, 4096)) {
     return undefined;
   }
+  if (v.locator !== undefined && !(typeof v.locator === 'string' && LOCATOR.test(v.locator))) {
+    return undefined;
+  }
   const link: SourceLink = { path: v.path, startLine: v.startLine, endLine: v.endLine };
-  return typeof v.root === 'string' ? { ...link, root: v.root } : link;
+  return { ...link, ...(typeof v.root === 'string' ? { root: v.root } : {}), ...(typeof v.locator === 'string' ? { locator: v.locator } : {}) };
 }
 
 /** Most mentions one question may carry. */

@@ -91,6 +91,8 @@ function kimiAdvice(err: KimiApiError, words: FrontEndWords): string | undefined
       return 'Try again tomorrow or raise your tier.';
     case 'context-too-long':
       return 'Start a new chat or use a model with a larger context window.';
+    case 'image-refused':
+      return 'Choose a model with vision (such as kimi-k2.5), or ask without the image.';
     case 'auth':
       return `Set a valid key${isMoonshotHost(baseUrl) ? `, and check that it belongs to the platform of ${baseUrl} (keys from platform.moonshot.cn need https://api.moonshot.cn/v1)` : ` that ${baseUrl} accepts`}. ${words.setKimiKey}`;
     case 'model-not-found':

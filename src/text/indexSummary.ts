@@ -56,6 +56,10 @@ const REASONS: Record<SkipReason, string> = {
   'outside-root': 'outside the folder',
   unreadable: 'unreadable',
   empty: 'empty',
+  encrypted: 'password-protected documents',
+  'no-text': 'documents without text',
+  corrupt: 'damaged documents',
+  'extract-failed': 'documents not read this time',
 };
 
 /** "12 ignored, 2 too large" — reasons ordered by count. */

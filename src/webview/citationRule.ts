@@ -7,7 +7,7 @@
  */
 import type MarkdownIt from 'markdown-it';
 import type { SourceLink } from '../shared/chatModel';
-import { formatSource } from '../shared/chatModel';
+import { formatSource, LOCATOR } from '../shared/chatModel';
 
 /** What a render passes in and gets back through markdown-it's env. */
 export interface CitationEnv {
@@ -22,6 +22,9 @@ const CITATION_AT = /((?:[\w@~.-]+\/)*[\w@~-][\w@~.-]*\.[A-Za-z][A-Za-z0-9]*)(?:
 const PATH_CHAR = /[\w@~.\-/]/;
 /** Where a citation may start: not inside a word, a path or a URL. */
 const BEFORE = /[\w@~.\-/:\\]/;
+/** A document path (by extension) followed by its page, slide or sheet: `spec.pdf p.12`, `deck.pptx slide 3`, `book.xlsx sheet 2`. */
+const DOCUMENT_PATH = /\.(pdf|docx|pptx|xlsx|epub)$/i;
+const LOCATOR_AFTER = / (p\. ?\d{1,6}|page \d{1,6}|slide \d{1,6}|sheet \d{1,6})(?![\w-])/iy;
 /** The href prefix of a source link; the webview wires links with it to "open source". */
 export const SOURCE_HREF = '#source:';
 
@@ -45,6 +48,15 @@ export function citationAt(
     return undefined;
   }
   const path = m[1];
+  if (m[2] === undefined && DOCUMENT_PATH.test(path)) {
+    LOCATOR_AFTER.lastIndex = pos + m[0].length;
+    const l = LOCATOR_AFTER.exec(src);
+    if (l?.[1] && pos + m[0].length + l[0].length <= max) {
+      const locator = normalizeLocator(l[1]);
+      const root = known.find((k) => k.path === path)?.root;
+      return { length: m[0].length + l[0].length, source: { path, startLine: 1, endLine: 1, locator, ...(root ? { root } : {}) } };
+    }
+  }
   if (m[2] !== undefined) {
     const start = Number(m[2]);
     const end = m[3] !== undefined ? Number(m[3]) : start;
@@ -62,6 +74,12 @@ export function citationAt(
     return undefined;
   }
   return { length: m[0].length, source: { path: hit.path, startLine: 1, endLine: 1, ...(hit.root ? { root: hit.root } : {}) } };
+}
+
+/** `Page 12`, `p. 12` → `p.12`; `Slide 3` → `slide 3`. */
+function normalizeLocator(text: string): string {
+  const [word = '', n = ''] = text.toLowerCase().replace(/^p\. ?/, 'p.').split(/(?<=p\.)|\s+/);
+  return word === 'page' || word === 'p.' ? `p.${n}` : `${word} ${n}`;
 }
 
 /** Every citation in plain text, with positions (used for code spans and by tests). */
@@ -90,8 +108,8 @@ export function parseSourceHref(href: string, known: readonly SourceLink[]): Sou
   } catch {
     return undefined;
   }
-  const m = /^(.+):(\d+)-(\d+)$/.exec(text);
-  if (!m?.[1]) {
+  const m = /^(.+):(\d+)-(\d+)(?:\|(.+))?$/.exec(text);
+  if (!m?.[1] || (m[4] !== undefined && !LOCATOR.test(m[4]))) {
     return undefined;
   }
   const path = m[1];
@@ -101,11 +119,11 @@ export function parseSourceHref(href: string, known: readonly SourceLink[]): Sou
     return undefined;
   }
   const root = known.find((k) => k.path === path)?.root;
-  return { path, startLine, endLine, ...(root ? { root } : {}) };
+  return { path, startLine, endLine, ...(root ? { root } : {}), ...(m[4] ? { locator: m[4] } : {}) };
 }
 
 function sourceHref(s: SourceLink): string {
-  return SOURCE_HREF + encodeURIComponent(`${s.path}:${s.startLine}-${s.endLine}`);
+  return SOURCE_HREF + encodeURIComponent(`${s.path}:${s.startLine}-${s.endLine}${s.locator ? `|${s.locator}` : ''}`);
 }
 
 function envOf(env: unknown): CitationEnv | undefined {
@@ -117,9 +135,9 @@ function note(env: CitationEnv | undefined, source: SourceLink, label: string): 
   if (!env) {
     return;
   }
-  const sources = /:\d+(-\d+)?$/.test(label) ? [source] : env.known.filter((k) => k.path === source.path);
+  const sources = source.locator || /:\d+(-\d+)?$/.test(label) ? [source] : env.known.filter((k) => k.path === source.path);
   for (const s of sources) {
-    if (!env.cited.some((c) => c.path === s.path && c.startLine === s.startLine && c.endLine === s.endLine)) {
+    if (!env.cited.some((c) => c.path === s.path && c.startLine === s.startLine && c.endLine === s.endLine && c.locator === s.locator)) {
       env.cited.push(s);
     }
   }

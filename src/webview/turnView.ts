@@ -1,5 +1,5 @@
 /** Renders one turn: question, collapsed reasoning, tool lines, the Markdown answer, sources, tokens. */
-import { formatSource, type SourceLink, type ToolLine, type Turn } from '../shared/chatModel';
+import { type ChatImage, formatSource, type SourceLink, type ToolLine, type Turn } from '../shared/chatModel';
 import { parseSourceHref } from './citationRule';
 import { decorateCodeBlocks, type CodeActions } from './codeBlocks';
 import { button, el } from './dom';
@@ -49,6 +49,9 @@ function renderQuestion(turn: Turn, actions: TurnActions): HTMLElement {
         ),
       ),
     );
+  }
+  if (turn.images && turn.images.length > 0) {
+    question.append(imageChips(turn.images));
   }
   if (turn.status !== 'streaming') {
     const edit = button('Edit question', { class: 'turn-action question-edit' }, 'Edit');
@@ -207,4 +210,15 @@ function sourceLink(source: SourceLink, label: string, actions: TurnActions): HT
     actions.openSource(source);
   });
   return a;
+}
+
+/** The images a question was sent with: their thumbnails (a plain chip once a thumbnail was dropped for space). */
+function imageChips(images: readonly ChatImage[]): HTMLElement {
+  return el(
+    'div',
+    { class: 'chips sent images', 'aria-label': 'Images sent' },
+    ...images.map((img) =>
+      el('span', { class: 'chip image-chip', title: img.name }, img.thumbnail ? el('img', { src: img.thumbnail, alt: img.name, class: 'thumb' }) : undefined, el('span', { class: 'chip-label' }, img.name)),
+    ),
+  );
 }

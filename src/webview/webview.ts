@@ -4,6 +4,7 @@ import { parseHostMessage, type HostToWebview, type SetupState } from '../shared
 import { button, el } from './dom';
 import { numberCodeBlocks } from './codeBlocks';
 import { ContextChips } from './contextChips';
+import { ImageAttachments } from './imageAttach';
 import { ContextMeterView } from './contextMeter';
 import { MentionPicker } from './mentionPicker';
 import { renderSetup } from './setupView';
@@ -49,6 +50,8 @@ const model = el('select', { class: 'model', 'aria-label': 'Model', title: 'Kimi
 model.hidden = true;
 const chips = new ContextChips((id) => host.post({ type: 'removeContext', id }));
 const mentions = new MentionPicker(input, (query, seq) => host.post({ type: 'mentionQuery', query, seq }));
+// Dropped anywhere on the view; pasted into the input; or picked with the Image button.
+const images = new ImageAttachments(input, document.body, (id) => host.post({ type: 'setModel', model: id }));
 const meter = new ContextMeterView(
   (seq) => {
     const context = chips.ids();
@@ -62,10 +65,13 @@ const composer = el(
   { class: 'composer' },
   chips.element,
   mentions.chips,
+  images.chips,
+  images.notice,
   mentions.list,
   input,
+  images.picker,
   meter.element,
-  el('div', { class: 'composer-buttons' }, model, el('span', { class: 'spacer' }), history, newChat, stop, send),
+  el('div', { class: 'composer-buttons' }, model, images.attach, el('span', { class: 'spacer' }), history, newChat, stop, send),
 );
 // Attaching or removing a chip or a mention changes the next request as much as typing does.
 const remeasure = new MutationObserver(() => meter.schedule());
@@ -77,14 +83,22 @@ input.value = saved?.draft ?? '';
 
 function submit(): void {
   const text = input.value;
-  if (busy || text.trim().length === 0) {
+  const attached = images.taken();
+  if (busy || (text.trim().length === 0 && attached.length === 0)) {
     return;
   }
   const context = chips.ids();
   const mentioned = mentions.taken();
-  host.post({ type: 'send', text, ...(context.length > 0 ? { context } : {}), ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}) });
+  host.post({
+    type: 'send',
+    text,
+    ...(context.length > 0 ? { context } : {}),
+    ...(mentioned.length > 0 ? { mentions: [...mentioned] } : {}),
+    ...(attached.length > 0 ? { images: [...attached] } : {}),
+  });
   input.value = '';
   mentions.clear();
+  images.clear();
   persist();
 }
 
@@ -227,6 +241,7 @@ function handle(msg: HostToWebview): void {
       return;
     case 'models':
       renderModels(msg.models, msg.current);
+      images.setVision({ current: msg.current, vision: msg.vision ?? [], ...(msg.visionModel ? { visionModel: msg.visionModel } : {}) });
       meter.schedule();
       return;
     case 'contextMeter':

@@ -22,9 +22,13 @@
  * tokenizer (fakeTokenCount: not the product's estimate, so a test comparing the two means something).
  * With `windows`, a request whose prompt plus max_tokens passes its model's window gets Kimi's 400;
  * with `countUsage`, unscripted usage is that tokenizer's count of the request and the reply.
+ * The Files API (kimiFiles.ts: upload, file object, content, delete, list), and vision checks on chat
+ * requests: image parts must be base64 data URLs in a content list, and a model without vision
+ * refuses them with a 400.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fakeFiles, type FakeFiles, type FakeFilesOptions } from './kimiFiles';
 
 export interface FakeToolCall {
   readonly id?: string;
@@ -109,6 +113,8 @@ export interface FakeKimi {
   script(...replies: FakeReply[]): void;
   handle(handler: FakeHandler | undefined): void;
   chatBodies(): ChatBody[];
+  /** The Files API's state: what is stored, every upload, every delete. */
+  readonly files: FakeFiles;
   close(): Promise<void>;
 }
 
@@ -120,6 +126,33 @@ export interface FakeKimiOptions {
   readonly windows?: Readonly<Record<string, number>>;
   /** Unscripted usage counts the request and the reply with fakeTokenCount (default: a fixed 100 + 20). */
   readonly countUsage?: boolean;
+  readonly files?: FakeFilesOptions;
+  /** Models that take image parts (default: kimi-k2.5, kimi-latest and the moonshot-v1 vision previews). */
+  readonly visionModels?: readonly string[];
+}
+
+const DEFAULT_VISION = ['kimi-k2.5', 'kimi-latest', 'moonshot-v1-8k-vision-preview', 'moonshot-v1-32k-vision-preview', 'moonshot-v1-128k-vision-preview'];
+
+/** Why a chat body's image parts would be refused, or undefined when they are fine. */
+export function visionProblem(body: ChatBody, visionModels: readonly string[]): string | undefined {
+  let images = 0;
+  for (const m of body.messages ?? []) {
+    if (!Array.isArray(m.content)) {
+      continue;
+    }
+    for (const part of m.content as Array<Record<string, unknown>>) {
+      if (part.type === 'image_url') {
+        const url = (part.image_url as { url?: unknown } | undefined)?.url;
+        if (typeof url !== 'string' || !/^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/.test(url)) {
+          return 'Invalid request: image_url must be a base64 data URL (URL-formatted images are not supported)';
+        }
+        images++;
+      } else if (part.type !== 'text' || typeof part.text !== 'string') {
+        return `Invalid request: unknown content part type ${String(part.type)}`;
+      }
+    }
+  }
+  return images > 0 && !visionModels.includes(body.model) ? `Invalid request: model ${body.model} does not support image input` : undefined;
 }
 
 /**
@@ -202,6 +235,8 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
   const rejected: ChatBody[] = [];
   const usages: NonNullable<FakeTurn['usage']>[] = [];
   const models = options.models ?? ['kimi-k2.5', 'kimi-k2-turbo-preview', 'moonshot-v1-8k'];
+  const files = fakeFiles(options.files);
+  const visionModels = options.visionModels ?? DEFAULT_VISION;
 
   const sendError = (res: http.ServerResponse, status: number, type: string, message: string): void => {
     res.writeHead(status, { 'content-type': 'application/json', 'msh-request-id': 'req-fake' });
@@ -262,10 +297,12 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
     req.on('data', (d: Buffer) => parts.push(d));
     req.on('end', () => {
       void (async () => {
-        const raw = Buffer.concat(parts).toString('utf8');
+        const bytes = Buffer.concat(parts);
+        const raw = bytes.toString('utf8');
+        const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
         let body: unknown;
         try {
-          body = raw ? JSON.parse(raw) : undefined;
+          body = multipart ? { multipart: bytes.length } : raw ? JSON.parse(raw) : undefined;
         } catch {
           sendError(res, 400, 'invalid_request_error', 'Invalid request: body is not JSON');
           return;
@@ -274,6 +311,9 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
         requests.push({ method: req.method ?? '', path, headers: req.headers, body });
         if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
           sendError(res, 401, 'invalid_authentication_error', 'Invalid Authentication');
+          return;
+        }
+        if (path.startsWith('/v1/files') && (await files.handle(req, path, bytes, res))) {
           return;
         }
         if (req.method === 'GET' && path === '/v1/models') {
@@ -288,6 +328,11 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
         }
         if (req.method === 'POST' && path === '/v1/chat/completions') {
           const chat = body as ChatBody;
+          const refused = visionProblem(chat, visionModels);
+          if (refused) {
+            sendError(res, 400, 'invalid_request_error', refused);
+            return;
+          }
           const window = options.windows?.[chat.model];
           const prompt = fakeTokenCount(chat);
           if (window !== undefined && prompt + (chat.max_tokens ?? 1024) > window) {
@@ -335,6 +380,7 @@ export async function startFakeKimi(options: FakeKimiOptions = {}): Promise<Fake
       handler = h;
     },
     chatBodies: () => requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as ChatBody),
+    files,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -150,6 +150,8 @@ describe('VSIX package', function () {
     // node_modules: whatever it cannot resolve would be missing for a user too.
     const dir = mkdtempSync(path.join(tmpdir(), 'kimi-milvus-vsix-'));
     try {
+      // PDF.js, which the extension and the CLI bundle load from beside them on the first PDF.
+      writeFileSync(path.join(dir, 'pdf.js'), text('extension/dist/pdf.js'));
       for (const bundle of ['extension', 'cli', 'cliMain']) {
         const file = path.join(dir, `${bundle}.js`);
         writeFileSync(file, text(`extension/dist/${bundle}.js`));
@@ -245,6 +247,16 @@ describe('VSIX package', function () {
       const map = JSON.parse(text(`extension/dist/${bundle}.js.map`)) as { sources: string[] };
       assert.ok(map.sources.some((s) => s.endsWith('scripts/proto-loader-memo.cjs')), `${bundle}.js has no memo`);
       assert.ok(map.sources.some((s) => s.includes('@grpc/proto-loader/')), `${bundle}.js has no proto-loader`);
+    }
+  });
+
+  it('ships PDF.js once, in dist/pdf.js, which the extension and the CLI load on demand', () => {
+    const pdf = text('extension/dist/pdf.js');
+    assert.match(pdf, /getDocumentProxy/);
+    for (const bundle of ['extension', 'cliMain']) {
+      const code = text(`extension/dist/${bundle}.js`);
+      assert.match(code, /require\("\.\/pdf\.js"\)/, `${bundle}.js does not load dist/pdf.js`);
+      assert.ok(!code.includes('Invalid PDF structure'), `${bundle}.js carries its own copy of PDF.js`);
     }
   });
 

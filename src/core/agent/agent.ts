@@ -8,9 +8,9 @@ import { AppError, UserAbortError, errorMessage, isAbortError } from '../errors'
 import { KeyedQueue } from '../keyedQueue';
 import { nullLogger, type Logger } from '../logger';
 import type { KimiClient } from '../kimi/kimiClient';
-import { answerTokensFor } from '../kimi/models';
+import { answerTokensFor, supportsVision, VisionUnsupportedError } from '../kimi/models';
 import type { PriceBook } from '../kimi/pricing';
-import type { ChatTurn, ToolCall } from '../kimi/types';
+import type { ChatTurn, ImageInput, ToolCall } from '../kimi/types';
 import { Compactor, type CompactionResult } from './compaction';
 import type { AgentEvent, TokenUsage } from './events';
 import type { ChatHistory, ToolResultMessage } from './history';
@@ -75,11 +75,18 @@ export class Agent {
     return running.run(history, () => this.compactor.compactNow(history, this.deps.tools.definitions(), signal));
   }
 
-  run(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
-    return running.run(history, () => this.runExclusive(history, userMessage, onEvent, signal));
+  /** `images`: attached to the question; refused (VisionUnsupportedError, nothing sent) when the model cannot see them. */
+  run(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal, images: readonly ImageInput[] = []): Promise<AgentResult> {
+    if (images.length > 0 && !supportsVision(this.deps.client.model)) {
+      // Refused before anything is sent or stored.
+      const refused = new VisionUnsupportedError(this.deps.client.model);
+      onEvent({ type: 'error', message: refused.message, cancelled: false });
+      return Promise.reject(refused);
+    }
+    return running.run(history, () => this.runExclusive(history, userMessage, onEvent, signal, images));
   }
 
-  private async runExclusive(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal?: AbortSignal): Promise<AgentResult> {
+  private async runExclusive(history: ChatHistory, userMessage: string, onEvent: (e: AgentEvent) => void, signal: AbortSignal | undefined, images: readonly ImageInput[]): Promise<AgentResult> {
     const emit = (e: AgentEvent): void => {
       try {
         // Events reach the chat view and the CLI: no key in them, whatever a provider echoed.
@@ -91,7 +98,7 @@ export class Agent {
     };
     const now = this.deps.now?.() ?? new Date();
     history.setSystemPrompt(this.deps.systemPrompt ?? defaultSystemPrompt(now, { webSearch: this.deps.webSearch }));
-    history.addUser(userMessage);
+    history.addUser(userMessage, images);
     let usage = ZERO_USAGE;
     let steps = 0;
     try {

@@ -73,4 +73,6 @@ export interface SourceRef {
   readonly endLine: number;
   /** Absolute folder the path is relative to, when known. */
   readonly root?: string;
+  /** A document's page, slide or sheet (`p.12`, `slide 3`, `sheet 2`): what its citation names. */
+  readonly locator?: string;
 }

@@ -10,8 +10,9 @@
  * and Regenerate can still go back to a turn the summary covers.
  */
 import { AppError } from '../errors';
-import type { ChatMessage, ToolCall } from '../kimi/types';
+import type { ChatMessage, ImageInput, ToolCall } from '../kimi/types';
 import { badHistory, isRecord, parseMessages, parseSummaries, type HistorySummary } from './historyJson';
+import { capImages } from './historyImages';
 import { estimateMessagesTokens } from './tokens';
 import { fitToolResult } from './toolResultFit';
 
@@ -109,8 +110,19 @@ export class ChatHistory {
     this.stack = [];
   }
 
-  addUser(content: string): void {
-    this.items.push({ role: 'user', content });
+  addUser(content: string, images: readonly ImageInput[] = []): void {
+    this.items.push(images.length > 0 ? { role: 'user', content, images: images.map((i) => ({ url: i.url })) } : { role: 'user', content });
+  }
+
+  /** Keeps the newest images (archived messages included) within `maxChars` of data URLs; see capImages. */
+  capImages(maxChars: number): number {
+    return capImages([this.items, this.archived], maxChars);
+  }
+
+  /** The images of the message at `index` of the whole conversation (counted as `length` counts), for asking it again. */
+  imagesAt(index: number): readonly ImageInput[] {
+    const m = index < this.archived.length ? this.archived[index] : this.items[index - this.archived.length];
+    return m?.role === 'user' ? (m.images ?? []) : [];
   }
 
   addAssistant(content: string): void {

@@ -4,7 +4,7 @@
  * history that Kimi would reject later ("tool_call_id not found").
  */
 import { AppError } from '../errors';
-import type { ChatMessage, ToolCall } from '../kimi/types';
+import type { ChatMessage, ImageInput, ToolCall } from '../kimi/types';
 
 /** A summary that stands for the first `upTo` messages of the conversation (docs/agent-and-tools.md#memory). */
 export interface HistorySummary {
@@ -33,7 +33,8 @@ export function parseMessages(raw: readonly unknown[], where = 'message'): ChatM
       throw badHistory(`${where} ${k} has no text content`);
     }
     if (m.role === 'user') {
-      out.push({ role: 'user', content: m.content });
+      const images = parseImages(m.images);
+      out.push(images.length > 0 ? { role: 'user', content: m.content, images } : { role: 'user', content: m.content });
     } else if (m.role === 'assistant' && (m.tool_calls === undefined || (Array.isArray(m.tool_calls) && m.tool_calls.length === 0))) {
       // Anything else on it (reasoning_content) is never sent back.
       out.push({ role: 'assistant', content: m.content });
@@ -89,4 +90,9 @@ function parseToolCall(v: unknown, bad: () => AppError): ToolCall {
     throw bad();
   }
   return { id: v.id, type: 'function', function: { name, arguments: args } };
+}
+
+/** The images saved with a user message: data URLs of images only (anything else is dropped). */
+function parseImages(v: unknown): ImageInput[] {
+  return Array.isArray(v) ? v.filter((i): i is ImageInput => isRecord(i) && typeof i.url === 'string' && i.url.startsWith('data:image/')).map((i) => ({ url: i.url })) : [];
 }

@@ -18,7 +18,7 @@ Decision principles:
 6. When a tool fails, read its message and fix the cause (for example, create a missing collection, then retry), or explain the problem to the user.
 7. Independent tool calls can be made together in one turn.${options.webSearch ? '\n8. Use $web_search only for recent or external facts that are not in the workspace and not general knowledge.' : ''}
 
-When you use workspace content, cite it as path:start-end (for example src/core/config.ts:10-24), using the citations the tools return. Be concise; use Markdown with fenced code blocks.
+When you use workspace content, cite it as path:start-end (for example src/core/config.ts:10-24), or a document by its page, slide or sheet as the tools cite it (for example docs/spec.pdf p.12), using the citations the tools return. Be concise; use Markdown with fenced code blocks.
 Remember: don't use tools just to use tools; solve the user's problem in the optimal way.`;
 }
 

@@ -7,6 +7,8 @@ import type { ChatMessage, ToolDefinition } from '../kimi/types';
 
 /** Per-message framing (role markers etc.), a guess on the safe side. */
 const MESSAGE_OVERHEAD = 6;
+/** What Kimi counts for one image, whatever its size (docs/reference/kimi-api.md#vision). */
+export const IMAGE_TOKENS = 1024;
 // Han, kana and hangul: about one token per 1.5-2 characters in Kimi's tokenizer (docs/reference/kimi-api.md#endpoints-keys-and-models).
 const WIDE = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/g;
 
@@ -25,6 +27,9 @@ export function estimateMessageTokens(m: ChatMessage): number {
   }
   if (m.role === 'tool') {
     n += estimateTextTokens(m.name);
+  }
+  if (m.role === 'user' && m.images) {
+    n += m.images.length * IMAGE_TOKENS;
   }
   return n;
 }

@@ -6,7 +6,7 @@ import { isSecretFile } from '../secrets';
 import { SILENT_DIRS } from './constants';
 import type { SkipReason } from './events';
 import { type IgnoreLayer, isIgnored, loadIgnoreLayer } from './ignoreRules';
-import { classifyDir, classifyPath } from './pathFilter';
+import { classifyDir, classifyPath, maxBytesFor } from './pathFilter';
 import { classifyContent, readHead, skipReasonOf } from './sniff';
 
 /** Files of one directory judged concurrently. */
@@ -250,7 +250,7 @@ async function judgeKnown(state: WalkState, abs: string, rel: string): Promise<J
     return undefined;
   }
   const stat = await fs.lstat(abs).catch(() => undefined);
-  if (!stat?.isFile() || stat.nlink > 1 || stat.size > state.config.maxFileSizeKb * 1024 || !state.known(rel, stat)) {
+  if (!stat?.isFile() || stat.nlink > 1 || stat.size > maxBytesFor(rel, state.config) || !state.known(rel, stat)) {
     return undefined;
   }
   return { entry: { kind: 'file', absPath: abs, relPath: rel, size: stat.size, mtimeMs: stat.mtimeMs } };
@@ -268,7 +268,7 @@ async function judgeContentWithId(abs: string, rel: string, config: IndexConfig)
   } catch (err) {
     return { entry: { kind: 'skipped', relPath: rel, reason: skipReasonOf(err) } };
   }
-  if (head.size > config.maxFileSizeKb * 1024) {
+  if (head.size > maxBytesFor(rel, config)) {
     return { entry: { kind: 'skipped', relPath: rel, reason: 'too-large' } };
   }
   const byContent = classifyContent(rel, head.bytes);

@@ -30,11 +30,21 @@ export type SkipReason =
   | 'undecodable'
   | 'outside-root'
   | 'unreadable'
-  | 'empty';
+  | 'empty'
+  /** Documents: protected by a password. */
+  | 'encrypted'
+  /** Documents: no text to read (a scan without OCR, an empty deck). */
+  | 'no-text'
+  /** Documents: damaged, or not what the extension says. */
+  | 'corrupt'
+  /** Documents: extraction failed for now (timeout, Kimi unreachable, upload not allowed); earlier rows are kept. */
+  | 'extract-failed';
 
 export interface SkippedFile {
   readonly path: string;
   readonly reason: SkipReason;
+  /** What happened, in words (documents that could not be read). */
+  readonly detail?: string;
 }
 
 export interface IndexSummary {

@@ -1,3 +1,6 @@
+import { documentChunks } from '../documents/documentChunks';
+import { isDocumentPath } from '../documents/formats';
+import { type DocumentExtractor, DocumentError, type DocumentErrorCode } from '../documents/types';
 import { readCheckedFile, realPathNoFollow } from '../fs/safeRead';
 import type { ChunkRow } from '../store/types';
 import { chunkInput } from '../store/searchText';
@@ -15,18 +18,45 @@ export interface PreparedFile {
   readonly relPath: string;
   readonly fileHash: string;
   readonly bytes: number;
-  readonly encoding: TextEncodingName;
+  /** 'document': text read by a document extractor. */
+  readonly encoding: TextEncodingName | 'document';
   readonly rows: readonly PendingRow[];
 }
 
-export type PrepareResult = PreparedFile | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly bytes: number };
+export interface SkippedPrepare {
+  readonly kind: 'skipped';
+  readonly reason: SkipReason;
+  readonly bytes: number;
+  /** What went wrong, in words (a document that could not be read). */
+  readonly detail?: string;
+  /** The failure is of the moment (a timeout, Kimi unreachable): rows the file has keep standing. */
+  readonly keep?: boolean;
+}
+
+/** A document whose bytes are the version already indexed: not extracted again. */
+export interface UnchangedPrepare {
+  readonly kind: 'unchanged';
+  readonly bytes: number;
+  readonly fileHash: string;
+}
+
+export type PrepareResult = PreparedFile | SkippedPrepare | UnchangedPrepare;
+
+/** What preparing a document needs besides its bytes. */
+export interface PrepareOptions {
+  /** Without one, documents are skipped like any binary file. */
+  readonly documents?: DocumentExtractor;
+  /** The file hash its indexed rows carry: a document with these very bytes is not extracted again (Kimi would upload it). */
+  readonly indexedHash?: string;
+  readonly signal?: AbortSignal;
+}
 
 /**
  * Reads, decodes and chunks one file into rows with stable ids (see chunkId): an id covers the
  * chunk's path and content, so a row is embedded again exactly when what is embedded changes;
  * its line range, index and file hash are metadata that can be updated without an embedding.
  */
-export async function prepareFile(absPath: string, relPath: string, options: ChunkOptions): Promise<PrepareResult> {
+export async function prepareFile(absPath: string, relPath: string, options: ChunkOptions, prepare: PrepareOptions = {}): Promise<PrepareResult> {
   let bytes: Uint8Array;
   try {
     // No size cap here: discovery already applied it; the read only refuses a swapped-in link or non-file.
@@ -34,10 +64,47 @@ export async function prepareFile(absPath: string, relPath: string, options: Chu
   } catch (err) {
     return { kind: 'skipped', reason: skipReasonOf(err), bytes: 0 };
   }
-  return prepareBytes(bytes, relPath, options);
+  return prepareAny(bytes, relPath, options, prepare);
 }
 
-export function prepareBytes(bytes: Uint8Array, relPath: string, options: ChunkOptions): PrepareResult {
+/** prepareBytes, or prepareDocument for a document when an extractor is given. */
+export function prepareAny(bytes: Uint8Array, relPath: string, options: ChunkOptions, prepare: PrepareOptions = {}): Promise<PrepareResult> {
+  return prepare.documents && isDocumentPath(relPath) ? prepareDocument(bytes, relPath, options, prepare.documents, prepare) : Promise.resolve(prepareBytes(bytes, relPath, options));
+}
+
+const SKIP_OF: Readonly<Record<DocumentErrorCode, SkipReason>> = {
+  encrypted: 'encrypted',
+  'no-text': 'no-text',
+  corrupt: 'corrupt',
+  unsupported: 'corrupt',
+  'too-large': 'too-large',
+  timeout: 'extract-failed',
+  'kimi-failed': 'extract-failed',
+  declined: 'extract-failed',
+};
+
+/** A document's rows: its text from the extractor, one part (page, slide, sheet) at a time (documents/documentChunks.ts). */
+export async function prepareDocument(bytes: Uint8Array, relPath: string, options: ChunkOptions, extractor: DocumentExtractor, prepare: PrepareOptions = {}): Promise<PrepareResult> {
+  const hash = fileHash(bytes);
+  if (prepare.indexedHash === hash) {
+    return { kind: 'unchanged', bytes: bytes.length, fileHash: hash };
+  }
+  let chunks: Chunk[];
+  try {
+    chunks = documentChunks(await extractor.extract(bytes, relPath, prepare.signal), options);
+  } catch (err) {
+    if (!(err instanceof DocumentError)) {
+      throw err;
+    }
+    return { kind: 'skipped', reason: SKIP_OF[err.code], bytes: bytes.length, detail: err.message, ...(err.transient ? { keep: true } : {}) };
+  }
+  if (chunks.length === 0) {
+    return { kind: 'skipped', reason: 'no-text', bytes: bytes.length, detail: `${relPath} has no text to index.` };
+  }
+  return { kind: 'rows', relPath, fileHash: hash, bytes: bytes.length, encoding: 'document', rows: chunkRows(relPath, chunks, hash) };
+}
+
+export function prepareBytes(bytes: Uint8Array, relPath: string, options: ChunkOptions): PreparedFile | SkippedPrepare {
   if (isBinary(bytes)) {
     return { kind: 'skipped', reason: 'binary', bytes: bytes.length };
   }

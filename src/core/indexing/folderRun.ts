@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import type { IndexConfig } from '../config';
+import { LocalExtractor } from '../documents/localExtractor';
+import type { DocumentExtractor } from '../documents/types';
 import type { Embedder } from '../embedding/embedder';
 import { isAbortError } from '../errors';
 import { type Logger, nullLogger } from '../logger';
@@ -24,6 +26,8 @@ export interface FolderRunDeps {
   readonly cacheDir?: string;
   /** 'background': write rows without vectors; fillVectors embeds them later (IndexerDeps.vectors). */
   readonly vectors?: 'inline' | 'background';
+  /** Reads documents (PDF, Office, EPUB) when the config includes them; without it they are skipped. */
+  readonly documents?: DocumentExtractor;
 }
 
 export interface FolderRunOptions {
@@ -72,7 +76,8 @@ class FolderRun {
       return this.summary(true);
     }
     if (this.options.dryRun) {
-      await estimate(this.files, this.deps.chunkOptions, this.c, this.skipped, this.signal);
+      // Documents are estimated from a local read: a dry run never uploads anything.
+      await estimate(this.files, this.deps.chunkOptions, this.c, this.skipped, this.deps.documents ? new LocalExtractor() : undefined, this.signal);
       return this.summary(this.signal?.aborted ?? false);
     }
     const { store, embedder } = this.deps;
@@ -158,6 +163,7 @@ class FolderRun {
       embedder,
       collection: options.collection,
       chunkOptions: this.deps.chunkOptions,
+      documents: this.deps.documents,
       deferVectors: this.deps.vectors === 'background',
       keepsCache: !!this.deps.cacheDir,
       cache: this.cache,
@@ -243,15 +249,18 @@ async function estimate(
   options: ChunkOptions,
   c: Counters,
   skipped: SkippedFile[],
+  documents: DocumentExtractor | undefined,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   for (const file of files) {
     if (signal?.aborted) {
       return;
     }
-    const prepared = await prepareFile(file.absPath, file.relPath, options);
-    if (prepared.kind === 'skipped') {
-      skipped.push({ path: file.relPath, reason: prepared.reason });
+    const prepared = await prepareFile(file.absPath, file.relPath, options, { documents, signal });
+    if (prepared.kind !== 'rows') {
+      if (prepared.kind === 'skipped') {
+        skipped.push({ path: file.relPath, reason: prepared.reason, ...(prepared.detail ? { detail: prepared.detail } : {}) });
+      }
       continue;
     }
     c.filesIndexed++;

@@ -8,7 +8,8 @@ import type { IndexedFile, VectorStore } from '../store/types';
 import type { ChunkOptions } from './chunker';
 import { FILE_CONCURRENCY } from './constants';
 import type { SkippedFile } from './events';
-import { type PendingRow, type PreparedFile, prepareFile } from './fileRows';
+import type { DocumentExtractor } from '../documents/types';
+import { type PendingRow, type PreparedFile, prepareFile, type SkippedPrepare, type UnchangedPrepare } from './fileRows';
 import { type CachedFile, IndexCache } from './indexCache';
 import type { ProgressTracker } from './progress';
 import { diffRows } from './rowDiff';
@@ -39,6 +40,8 @@ export interface FolderSyncDeps {
   readonly embedder: Embedder;
   readonly collection: string;
   readonly chunkOptions: ChunkOptions;
+  /** Reads documents; without it they are skipped like any binary file. */
+  readonly documents?: DocumentExtractor;
   /** Rows are written without vectors; the background filler embeds them (IndexerDeps.vectors). */
   readonly deferVectors: boolean;
   /** Whether a next cache is kept (FolderRunDeps.cacheDir). */
@@ -132,10 +135,13 @@ export class FolderSync {
       this.done(file);
       return;
     }
-    const prepared = await prepareFile(file.absPath, file.relPath, this.deps.chunkOptions);
-    if (prepared.kind === 'skipped') {
-      this.deps.skipped.push({ path: file.relPath, reason: prepared.reason });
-      this.done(file);
+    const prepared = await prepareFile(file.absPath, file.relPath, this.deps.chunkOptions, {
+      documents: this.deps.documents,
+      indexedHash: known?.fileHash || undefined,
+      signal: this.deps.signal,
+    });
+    if (prepared.kind !== 'rows') {
+      this.notRead(file, prepared, known);
       return;
     }
     this.present.add(file.relPath);
@@ -147,6 +153,28 @@ export class FolderSync {
       return;
     }
     await this.writeChanges(file, prepared, known);
+  }
+
+  /**
+   * A file not read: skipped with its reason, or a document whose bytes are those indexed (not
+   * extracted, or uploaded, again). A document that could not be read this time keeps its rows, and
+   * without a cache entry the next run tries it again.
+   */
+  private notRead(file: FoundFile, prepared: SkippedPrepare | UnchangedPrepare, known: IndexedFile | CachedFile | undefined): void {
+    if (prepared.kind === 'skipped') {
+      this.deps.skipped.push({ path: file.relPath, reason: prepared.reason, ...(prepared.detail ? { detail: prepared.detail } : {}) });
+      if (prepared.keep && known) {
+        this.present.add(file.relPath);
+      }
+    } else {
+      this.present.add(file.relPath);
+      this.deps.counters.bytes += prepared.bytes;
+      this.deps.counters.filesUnchanged++;
+      if (this.deps.keepsCache && known) {
+        this.nextCache.set(file.relPath, { path: file.relPath, fileHash: prepared.fileHash, ids: known.ids, totalChunks: known.ids.length, size: file.size, mtimeMs: file.mtimeMs });
+      }
+    }
+    this.done(file);
   }
 
   /** Changed (or partly written): its stored rows, with their placements, are the diff's other side. */

@@ -11,7 +11,10 @@ import type { VectorStore } from '../store/types';
 import type { ChunkOptions } from './chunker';
 import { collectionNameFor, isValidCollectionName } from './collectionName';
 import type { IndexProgress, IndexSummary, SkipReason } from './events';
-import { prepareBytes } from './fileRows';
+import { isDocumentPath } from '../documents/formats';
+import type { DocumentExtractor } from '../documents/types';
+import { type PreparedFile, prepareAny, prepareBytes, type SkippedPrepare } from './fileRows';
+import { maxBytesFor } from './pathFilter';
 import { skipReasonOf } from './sniff';
 import { runFolderIndex } from './folderRun';
 import { newGeneration } from './indexCache';
@@ -33,6 +36,8 @@ export interface IndexerDeps {
    * them afterwards.
    */
   readonly vectors?: 'inline' | 'background';
+  /** Reads documents (PDF, Office, EPUB); without it they are skipped as binary files. */
+  readonly documents?: DocumentExtractor;
 }
 
 export interface IndexFolderOptions {
@@ -50,6 +55,8 @@ export interface IndexFileResult {
   /** Chunks sent to the embedder (new or changed chunks only). */
   readonly embedded: number;
   readonly skipped?: SkipReason;
+  /** Why, in words, when there is more to say than the reason (a document that could not be read). */
+  readonly detail?: string;
 }
 
 /**
@@ -88,12 +95,12 @@ export class Indexer {
     const relPath = storedPath(file, root);
     return this.writers.run(collection, async () => {
       throwIfAborted(signal);
-      const skip = async (reason: SkipReason): Promise<IndexFileResult> => {
+      const skip = async (reason: SkipReason, detail?: string): Promise<IndexFileResult> => {
         if (await this.deps.store.hasCollection(collection, signal)) {
           await this.deps.store.deleteByPath(collection, relPath, signal);
           await this.changed(collection, signal);
         }
-        return { path: relPath, chunks: 0, embedded: 0, skipped: reason };
+        return { path: relPath, chunks: 0, embedded: 0, skipped: reason, ...(detail ? { detail } : {}) };
       };
       if (isSecretFile(relPath) || isSecretFile(file)) {
         return skip('secret');
@@ -108,13 +115,14 @@ export class Indexer {
           // eslint-disable-next-line @typescript-eslint/return-await
           return skip('secret');
         }
-        ({ bytes } = await readCheckedFile(real, { maxBytes: this.deps.config.maxFileSizeKb * 1024, signal }));
+        ({ bytes } = await readCheckedFile(real, { maxBytes: maxBytesFor(relPath, this.deps.config), signal }));
       } catch (err) {
         return skip(skipReasonOf(err));
       }
-      const prepared = prepareBytes(bytes, relPath, this.deps.chunkOptions ?? {});
-      if (prepared.kind === 'skipped') {
-        return skip(prepared.reason);
+      const prepared = await this.prepare(bytes, relPath, collection, signal);
+      if (prepared.kind !== 'rows') {
+        // A document not read this time (timeout, Kimi unreachable) keeps the rows it has.
+        return prepared.kind === 'unchanged' || prepared.keep ? keptResult(relPath, prepared) : skip(prepared.reason, prepared.detail);
       }
       const { store, embedder } = this.deps;
       const description = root ? `Workspace index of ${path.basename(path.resolve(root))}` : 'Files added to Kimi Milvus Chat';
@@ -158,11 +166,32 @@ export class Indexer {
     });
   }
 
+  /**
+   * A file's rows. A document is first compared with what the collection holds: the same bytes are
+   * not extracted again (with Kimi that would be another upload).
+   */
+  private async prepare(bytes: Uint8Array, relPath: string, collection: string, signal?: AbortSignal): Promise<PreparedFile | SkippedPrepare | { kind: 'unchanged'; chunks: number }> {
+    const documents = this.deps.documents;
+    if (!documents || !isDocumentPath(relPath)) {
+      return prepareBytes(bytes, relPath, this.deps.chunkOptions ?? {});
+    }
+    const stored = (await this.deps.store.hasCollection(collection, signal)) ? await this.deps.store.queryByPath(collection, relPath, signal) : [];
+    const hashes = new Set(stored.map((r) => r.fileHash));
+    const indexedHash = stored.length > 0 && hashes.size === 1 ? stored[0]?.fileHash : undefined;
+    const prepared = await prepareAny(bytes, relPath, this.deps.chunkOptions ?? {}, { documents, indexedHash, signal });
+    return prepared.kind === 'unchanged' ? { kind: 'unchanged', chunks: stored.length } : prepared;
+  }
+
   /** Rows changed outside a folder run: every process's index cache of the collection is now stale. */
   private changed(collection: string, signal: AbortSignal | undefined): Promise<void> {
     return this.deps.store.setGeneration(collection, newGeneration(), signal);
   }
 
+}
+
+/** The result for a file whose rows stay as they are: an unchanged document, or one not read this time. */
+function keptResult(path: string, p: SkippedPrepare | { kind: 'unchanged'; chunks: number }): IndexFileResult {
+  return p.kind === 'unchanged' ? { path, chunks: p.chunks, embedded: 0 } : { path, chunks: 0, embedded: 0, skipped: p.reason, ...(p.detail ? { detail: p.detail } : {}) };
 }
 
 /** Relative to the root with forward slashes; a file outside the root (or with none) is stored by its name. */

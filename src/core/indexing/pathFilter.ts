@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { IndexConfig } from '../config';
+import { DEFAULT_DOCUMENT_MAX_MB, isDocumentPath } from '../documents/formats';
 import { isSecretFile } from '../secrets';
 import { ALWAYS_SKIPPED_DIRS, DEFAULT_INCLUDE_BASENAMES, DEFAULT_INCLUDE_EXTENSIONS } from './constants';
 import type { SkipReason } from './events';
@@ -57,7 +58,10 @@ export function classifyPath(relPath: string, config: IndexConfig): SkipReason |
   }
   const base = segments[segments.length - 1];
   const included =
-    DEFAULT_INCLUDE_EXTENSIONS.has(extensionOf(rel)) || DEFAULT_INCLUDE_BASENAMES.has(base) || filters.extraIncluded(rel);
+    DEFAULT_INCLUDE_EXTENSIONS.has(extensionOf(rel)) ||
+    DEFAULT_INCLUDE_BASENAMES.has(base) ||
+    filters.extraIncluded(rel) ||
+    (config.documents === true && isDocumentPath(rel));
   if (!included) {
     return 'not-included';
   }
@@ -65,4 +69,9 @@ export function classifyPath(relPath: string, config: IndexConfig): SkipReason |
     return 'minified';
   }
   return null;
+}
+
+/** The size cap of a file: documents have their own (they are larger than source files). */
+export function maxBytesFor(relPath: string, config: IndexConfig): number {
+  return isDocumentPath(relPath) ? (config.maxDocumentSizeMb ?? DEFAULT_DOCUMENT_MAX_MB) * 1024 * 1024 : config.maxFileSizeKb * 1024;
 }

@@ -1,3 +1,4 @@
+import { isDocumentPath } from '../documents/formats';
 import { readCheckedFile, realPathNoFollow, type SafeReadResult, UnsafeReadError } from '../fs/safeRead';
 import { MINIFIED_AVG_LINE, MINIFIED_LONGEST_LINE, SNIFF_BYTES } from './constants';
 import { isBinary } from './decode';
@@ -24,6 +25,10 @@ export function skipReasonOf(err: unknown): SkipReason {
 export function classifyContent(relPath: string, head: Uint8Array): SkipReason | null {
   if (head.length === 0) {
     return 'empty';
+  }
+  if (isDocumentPath(relPath)) {
+    // Binary by nature; an extractor reads it (documents/).
+    return null;
   }
   if (isBinary(head)) {
     return 'binary';

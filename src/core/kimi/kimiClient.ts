@@ -195,6 +195,14 @@ function wireMessage(m: ChatMessage): Record<string, unknown> {
         : { role: 'assistant', content: m.content };
     case 'tool':
       return { role: 'tool', tool_call_id: m.tool_call_id, name: m.name, content: m.content };
+    case 'user':
+      // With images, content becomes a list of parts, never that list serialized into a string (docs/reference/kimi-api.md#vision).
+      return m.images && m.images.length > 0
+        ? {
+            role: 'user',
+            content: [...m.images.map((i) => ({ type: 'image_url', image_url: { url: i.url } })), ...(m.content ? [{ type: 'text', text: m.content }] : [])],
+          }
+        : { role: 'user', content: m.content };
     default:
       return { role: m.role, content: m.content };
   }

@@ -85,6 +85,9 @@ function httpKimiError(err: APIError, ctx: ErrorContext, redactor: Redactor): Ki
   if (type === 'engine_overloaded_error') {
     return make('overloaded', `Kimi is overloaded${detail}`, true);
   }
+  if (status === 400 && /\b(image|vision)\b/i.test(serverMessage)) {
+    return make('image-refused', `${ctx.model} did not take the attached image${detail}.`, false);
+  }
   if (/token limit|token length too long|context length/i.test(serverMessage)) {
     return make('context-too-long', `The conversation is too long for ${ctx.model}${detail}.`, false);
   }

@@ -1,3 +1,5 @@
+import { AppError } from '../errors';
+
 /**
  * What we know about Kimi models. Context windows are from docs/reference/kimi-api.md#endpoints-keys-and-models; the
  * docs give none for kimi-k2.5 and kimi-k2-turbo-preview, so the k2 family falls back to the
@@ -13,6 +15,32 @@ const KNOWN_WINDOWS: ReadonlyArray<readonly [RegExp, number]> = [
   [/^kimi-latest/, 131_072],
   [/^kimi-thinking/, 131_072],
 ];
+
+/**
+ * Models that take images (docs/reference/kimi-api.md#vision): kimi-k2.5 and later k2 releases
+ * announced as multimodal, kimi-latest, kimi-thinking-preview and the moonshot-v1 vision previews.
+ * kimi-k2-0711-preview is documented without vision; other ids are taken as text-only.
+ */
+const VISION = [/^kimi-k2\.[5-9]/, /^kimi-latest/, /^kimi-thinking/, /-vision-preview$/];
+
+/** The model suggested when the chosen one cannot see images. */
+export const DEFAULT_VISION_MODEL = 'kimi-k2.5';
+
+export function supportsVision(model: string): boolean {
+  return VISION.some((re) => re.test(model));
+}
+
+/** The vision model to offer among those a key can use: kimi-k2.5 when listed, else the first with vision. */
+export function visionModelAmong(models: readonly string[]): string {
+  return models.includes(DEFAULT_VISION_MODEL) ? DEFAULT_VISION_MODEL : (models.find(supportsVision) ?? DEFAULT_VISION_MODEL);
+}
+
+/** Images were attached for a model that cannot see them; nothing was sent. */
+export class VisionUnsupportedError extends AppError {
+  constructor(readonly model: string) {
+    super(`${model} cannot see images. Choose a model with vision (such as ${DEFAULT_VISION_MODEL}) and send again, or ask without the image.`);
+  }
+}
 
 /** Conservative default for a model id we have never heard of. */
 export const UNKNOWN_MODEL_WINDOW = 32_768;

@@ -11,9 +11,17 @@ export interface ToolCall {
   readonly function: { readonly name: string; readonly arguments: string };
 }
 
+/**
+ * An image the user attached to a question: a base64 data URL (PNG, JPEG, WebP or GIF). Kimi takes
+ * no image links, only data URLs (docs/reference/kimi-api.md#vision).
+ */
+export interface ImageInput {
+  readonly url: string;
+}
+
 export type ChatMessage =
   | { readonly role: 'system'; readonly content: string }
-  | { readonly role: 'user'; readonly content: string }
+  | { readonly role: 'user'; readonly content: string; readonly images?: readonly ImageInput[] }
   | { readonly role: 'assistant'; readonly content: string; readonly tool_calls?: readonly ToolCall[] }
   | { readonly role: 'tool'; readonly tool_call_id: string; readonly name: string; readonly content: string };
 

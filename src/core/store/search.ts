@@ -94,6 +94,7 @@ function hits(results: unknown, normalize: (raw: number) => number): SearchHit[]
       totalChunks: row.totalChunks,
       language: row.language,
       text: row.text,
+      ...(row.section ? { section: row.section } : {}),
       score: normalize(raw),
     });
   }

@@ -67,6 +67,8 @@ export interface SearchHit {
   readonly totalChunks: number;
   readonly language: string;
   readonly text: string;
+  /** The chunk's section when it has one: a Markdown heading path, or a document's `Page 12` (documents/locator.ts). */
+  readonly section?: string;
   /** For display: in [0, 1], best = highest. */
   readonly score: number;
 }

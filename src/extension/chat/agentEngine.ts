@@ -17,6 +17,8 @@ import { extensionToolContext } from '../toolContext';
 import type { Services } from '../services';
 import type { ChatEngine, RunOptions } from './chatEngine';
 import { unavailableStore } from './unavailableStore';
+import type { ImageInput } from '../../core/kimi/types';
+import { MAX_HISTORY_IMAGE_CHARS } from './chatImages';
 
 const NO_KEY = 'No Kimi API key is set (the button above sets one).';
 
@@ -59,8 +61,17 @@ export class AgentChatEngine implements ChatEngine {
       extensionToolContext(this.services, this.chatCollections, { ...tools, embedder, ...(options?.searchScope ? { searchScope: options.searchScope } : {}) }),
       { webSearch: config.kimi.webSearch },
     );
-    await this.agent(config.kimi, registry, client).run(history, question, onEvent, signal);
+    try {
+      await this.agent(config.kimi, registry, client).run(history, question, onEvent, signal, options?.images ?? []);
+    } finally {
+      // What is saved and resent: the newest images within the cap (older ones leave with a note).
+      history.capImages(MAX_HISTORY_IMAGE_CHARS);
+    }
     return history.toJSON();
+  }
+
+  imagesAt(saved: unknown, index: number): readonly ImageInput[] {
+    return saved === undefined ? [] : restore(saved).imagesAt(index);
   }
 
   /** Compact Conversation: summarises the saved history's earlier turns with Kimi. */

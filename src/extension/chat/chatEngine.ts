@@ -1,10 +1,14 @@
 /** What the chat session runs questions with (the agent, or a test's engine), and what it passes along. */
 import type { AgentEvent, CompactionReport } from '../../core/agent/events';
+import type { ImageInput } from '../../core/kimi/types';
 import type { Mention, SourceLink, Turn, Usage } from '../../shared/chatModel';
+import { modelImages, type SentImage } from './chatImages';
 
 export interface RunOptions {
   /** Path prefixes search_workspace keeps to (folders mentioned with @). */
   readonly searchScope?: readonly string[];
+  /** Images attached to the question (data URLs). */
+  readonly images?: readonly ImageInput[];
 }
 
 /** Runs one question through the agent; returns the conversation history to keep (serializable). */
@@ -18,6 +22,8 @@ export interface ChatEngine {
   compact?(history: unknown, signal: AbortSignal): Promise<{ readonly history: unknown; readonly report: CompactionReport; readonly usage: Usage }>;
   /** Ids of the summaries a saved history still holds (markers of others are stale after a rewind). */
   summaryIds?(history: unknown): readonly string[];
+  /** The images of the message at `index` of a saved history (a question asked again takes them along). */
+  imagesAt?(history: unknown, index: number): readonly ImageInput[];
 }
 
 /** What Compact Conversation did: nothing to do, busy with an answer, or the report. */
@@ -42,3 +48,11 @@ export function resendContext(turn: Turn, prompt: string | undefined, question: 
 }
 
 export const ZERO_USAGE: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+/** What a run is given besides the question: the folders it searches, the images it sends. */
+export function runOptions(searchScope: readonly string[], images: readonly SentImage[]): RunOptions | undefined {
+  if (searchScope.length === 0 && images.length === 0) {
+    return undefined;
+  }
+  return { ...(searchScope.length > 0 ? { searchScope } : {}), ...(images.length > 0 ? { images: modelImages(images) } : {}) };
+}

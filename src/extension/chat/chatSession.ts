@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent, CompactionReport } from '../../core/agent/events';
-import { resendContext, ZERO_USAGE, type ChatEngine, type CompactOutcome, type QuestionContext } from './chatEngine';
+import { resendContext, runOptions, ZERO_USAGE, type ChatEngine, type CompactOutcome, type QuestionContext } from './chatEngine';
 import { isAbortError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Turn, type Usage } from '../../shared/chatModel';
@@ -13,6 +13,7 @@ import { parsePersisted, type PersistedChat } from './persistedChat';
 import { toChatEvent } from './eventMapping';
 import { placeCompaction } from './compactionEvents';
 import { Redactor } from '../../core/redaction';
+import { capThumbnails, resentImages, type SentImage, turnImages } from './chatImages';
 
 export type { ChatEngine, CompactOutcome, QuestionContext, RunOptions } from './chatEngine';
 
@@ -93,12 +94,12 @@ export class ChatSession {
     return this.history;
   }
 
-  async send(question: string, context?: QuestionContext): Promise<void> {
+  async send(question: string, context?: QuestionContext, images: readonly SentImage[] = []): Promise<void> {
     await this.loaded;
     if (this.abort) {
       return;
     }
-    const turn = newTurn(randomUUID(), question, context?.attachments, context?.mentions);
+    const turn = newTurn(randomUUID(), question, context?.attachments, context?.mentions, turnImages(images));
     const searchScope = (context?.mentions ?? []).filter((m) => m.kind === 'folder').map((m) => m.path);
     this.turns = [...this.turns, turn].slice(-MAX_TURNS);
     this.marks[turn.id] = this.engine.size(this.history);
@@ -127,7 +128,7 @@ export class ChatSession {
       }
     };
     try {
-      this.history = await this.engine.run(this.history, context?.prompt ?? question, onEvent, controller.signal, searchScope.length > 0 ? { searchScope } : undefined);
+      this.history = await this.engine.run(this.history, context?.prompt ?? question, onEvent, controller.signal, runOptions(searchScope, images));
       if (!ended) {
         const current = this.turns.find((t) => t.id === turn.id);
         apply({ type: 'done', text: current?.answer ?? '', usage: current?.usage ?? ZERO_USAGE, incomplete: false });
@@ -202,6 +203,7 @@ export class ChatSession {
     }
     const mark = this.marks[turnId];
     const prompt = this.prompts[turnId];
+    const images = mark === undefined ? [] : resentImages(turn, this.engine.imagesAt?.(this.history, mark) ?? []);
     this.history = mark === undefined ? this.history : this.engine.rewind(this.history, mark);
     for (const t of this.turns.slice(index)) {
       delete this.marks[t.id];
@@ -212,7 +214,7 @@ export class ChatSession {
     this.turns = this.turns.slice(0, index).map((t) => (t.summary && !summaries.includes(t.summary.id) ? { ...t, summary: undefined } : t));
     this.fire({ type: 'snapshotTurns', turns: this.turns });
     const question = text ?? turn.question;
-    await this.send(question, resendContext(turn, prompt, question));
+    await this.send(question, resendContext(turn, prompt, question), images);
   }
 
   /** A failure a later action fixed (the key is set now), known by its code: its error leaves the conversation. */
@@ -280,6 +282,7 @@ export class ChatSession {
   }
 
   private async save(): Promise<void> {
+    this.turns = capThumbnails(this.turns);
     const data: PersistedChat = { turns: this.turns, history: this.history, marks: this.marks, prompts: this.prompts };
     try {
       await this.conversations.save(data, this.turns[0]?.question);

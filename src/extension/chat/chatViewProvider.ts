@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { supportsVision, visionModelAmong } from '../../core/kimi/models';
 import type { Logger } from '../../core/logger';
 import type { Turn } from '../../shared/chatModel';
 import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewAction, type WebviewToHost } from '../../shared/protocol';
@@ -132,7 +133,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async sendModels(): Promise<void> {
     const choice = await this.models.list().catch(() => undefined);
     if (choice) {
-      this.post({ type: 'models', models: choice.models, current: choice.current });
+      const vision = [...new Set([...choice.models, choice.current])].filter(supportsVision);
+      this.post({ type: 'models', models: choice.models, current: choice.current, vision, visionModel: visionModelAmong(choice.models) });
     }
   }
 
@@ -244,8 +246,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const attachments = [...editor, ...mentioned.attachments];
     const prompt = withContext(message.text, attachments) + mentionNotes(mentioned);
     const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
+    const images = (message.images ?? []).map((i) => ({ name: i.name, thumbnail: i.thumbnail, url: i.dataUrl }));
     // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
-    void this.session.send(message.text, context);
+    void this.session.send(message.text, context, images);
   }
 
   private disposeView(): void {

@@ -39,7 +39,7 @@ export function toChatEvent(e: AgentEvent): ChatEvent | undefined {
 
 function toSourceLink(s: SourceRef): SourceLink {
   const link = { path: s.path, startLine: Math.max(1, s.startLine), endLine: Math.max(s.startLine, s.endLine, 1) };
-  return s.root ? { ...link, root: s.root } : link;
+  return { ...link, ...(s.root ? { root: s.root } : {}), ...(s.locator ? { locator: s.locator } : {}) };
 }
 
 export function formatArgs(args: unknown): string {

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SourceLink } from '../../shared/chatModel';
+import { isDocumentPath } from '../../core/documents/formats';
+import { openDocumentSource } from '../documents/documentView';
 import type { EditorTracker } from './editorTracker';
 
 /**
@@ -41,6 +43,9 @@ export async function openSource(source: SourceLink): Promise<boolean> {
   if (!uri) {
     void vscode.window.showWarningMessage(`Kimi Milvus: ${source.path} is not in this workspace.`);
     return false;
+  }
+  if (isDocumentPath(source.path)) {
+    return (await openDocumentSource(uri, source)) !== undefined;
   }
   const start = new vscode.Position(source.startLine - 1, 0);
   const end = new vscode.Position(Math.max(source.endLine - 1, source.startLine - 1), Number.MAX_SAFE_INTEGER);

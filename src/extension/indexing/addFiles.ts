@@ -14,7 +14,8 @@ const NEW_COLLECTION = '$(add) New collection…';
 export interface AddFilesResult {
   readonly collection: string;
   readonly added: readonly string[];
-  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+  /** `detail`: why, in words (a document that could not be read). */
+  readonly skipped: readonly { readonly path: string; readonly reason: string; readonly detail?: string }[];
   readonly failed: readonly { readonly path: string; readonly message: string }[];
 }
 
@@ -117,7 +118,8 @@ async function addFiles(services: Services, targets: readonly vscode.Uri[], coll
         for (const target of targets) {
           const stat = await vscode.workspace.fs.stat(target);
           if (stat.type & vscode.FileType.Directory) {
-            for await (const entry of discoverFiles(target.fsPath, config.index, signal)) {
+            // A folder added by hand brings its documents too, whatever Index Workspace does with them.
+            for await (const entry of discoverFiles(target.fsPath, { ...config.index, documents: true }, signal)) {
               if (entry.kind === 'file') {
                 files.push(entry.absPath);
               }
@@ -129,14 +131,17 @@ async function addFiles(services: Services, targets: readonly vscode.Uri[], coll
         const [indexer, store, embedder] = await Promise.all([services.indexer(), services.store(), services.embedder()]);
         await store.ensureCollection(collection, { embedding: embedder.spec, description: 'Files added with "Add File to Collection"' }, signal);
         const added: string[] = [];
-        const skipped: { path: string; reason: string }[] = [];
+        const skipped: { path: string; reason: string; detail?: string }[] = [];
         const failed: { path: string; message: string }[] = [];
         for (const [i, file] of files.entries()) {
           progress.report({ message: `${i + 1}/${files.length} ${path.basename(file)}`, increment: 100 / files.length });
           try {
             const result = await indexer.indexFile(file, collection, rootFor(file), signal);
             if (result.skipped) {
-              skipped.push({ path: file, reason: result.skipped });
+              skipped.push({ path: file, reason: result.skipped, ...(result.detail ? { detail: result.detail } : {}) });
+              if (result.detail) {
+                services.log.warn(result.detail);
+              }
             } else {
               added.push(file);
             }
@@ -150,7 +155,7 @@ async function addFiles(services: Services, targets: readonly vscode.Uri[], coll
         }
         const text =
           `Added ${added.length} ${added.length === 1 ? 'file' : 'files'} to ${collection}` +
-          (skipped.length ? `; skipped ${skipped.map((s) => `${path.basename(s.path)} (${s.reason})`).join(', ')}` : '') +
+          (skipped.length ? `; skipped ${skipped.map((s) => (s.detail ? s.detail.replace(/\.$/, '') : `${path.basename(s.path)} (${s.reason})`)).join('; ')}` : '') +
           (failed.length ? `; ${failed.length} failed (see the log).` : '.');
         services.log.info(text);
         void vscode.window.showInformationMessage(`Kimi Milvus: ${text}`);

@@ -122,4 +122,24 @@ describe('citations', () => {
     assert.equal(parseSourceHref('#source:a.py:9-3', known), undefined);
     assert.equal(parseSourceHref('https://x/a.py:1-2', known), undefined);
   });
+
+  it('a document cited by page, slide or sheet is one link that carries its locator, and parses back', () => {
+    const known = [{ path: 'docs/spec.pdf', startLine: 40, endLine: 52, root: '/w', locator: 'p.12' }];
+    const env: CitationEnv = { known, cited: [] };
+    const html = md.render('See docs/spec.pdf p.12, deck.pptx Slide 3 and book.xlsx sheet 2; notes.md p.3 is no document.', env as unknown as Record<string, unknown>);
+    assert.deepEqual(
+      env.cited.map((c) => [c.path, c.locator, c.root]),
+      [
+        ['docs/spec.pdf', 'p.12', '/w'],
+        ['deck.pptx', 'slide 3', undefined],
+        ['book.xlsx', 'sheet 2', undefined],
+      ],
+    );
+    assert.match(html, />docs\/spec\.pdf p\.12<\/a>/);
+    assert.match(html, />deck\.pptx Slide 3<\/a>/);
+    assert.doesNotMatch(html, />notes\.md p\.3</);
+    const href = /href="([^"]+)"[^>]*>docs\/spec\.pdf p\.12</.exec(html)?.[1] ?? '';
+    assert.deepEqual(parseSourceHref(href.replace(/&amp;/g, '&'), known), { path: 'docs/spec.pdf', startLine: 1, endLine: 1, root: '/w', locator: 'p.12' });
+    assert.equal(parseSourceHref(`${SOURCE_HREF}${encodeURIComponent('a.pdf:1-1|p.x')}`, known), undefined);
+  });
 });

@@ -13,6 +13,8 @@ import type { KimiMilvusTestApi } from '../../../src/extension/testApi';
 import { testApi } from '../testApi';
 import { FakeEmbeddingServer } from '../../fakes/embeddingServer';
 import { until } from '../../support/until';
+import { makeDocx, makePdf } from '../../support/documentFiles';
+import { citationOf } from '../../../src/core/documents/citation';
 
 const DIMENSIONS = 64;
 const MANUAL_COLLECTION = 'manual_notes_vscode_test';
@@ -131,6 +133,36 @@ describe('indexing (inside VS Code, real Milvus Lite)', function () {
     assert.equal(hits[0]?.path, 'scripts/inventory.txt');
     const paths = new Set((await api.search(MANUAL_COLLECTION, 'lighthouse Quillon cabinet')).map((h) => h.path));
     assert.ok(!paths.has('src/foghorn.js'), 'a file that was not added is in the collection');
+  });
+
+  it('Add File to Collection takes a PDF and a DOCX (read on this computer by setting); search cites their pages', async () => {
+    await config().update('documents.extractor', 'local', vscode.ConfigurationTarget.Global);
+    const pdf = path.join(root, 'lighthouse-spec.pdf');
+    const docx = path.join(root, 'keeper-handbook.docx');
+    const locked = path.join(root, 'locked-notes.pdf');
+    scratch.push(pdf, docx, locked);
+    await fs.writeFile(pdf, makePdf([['Lighthouse specification'], ['Lamp: a first-order Fresnel lens.'], ['The wick of the reserve lamp is trimmed every ninth evening.']]));
+    await fs.writeFile(docx, makeDocx(['Keeper handbook', { pageBreak: true }, 'Logbooks are sealed in the oilskin chest at dawn.']));
+    await fs.writeFile(locked, makePdf([['secret']], { encrypted: true }));
+    try {
+      const result = await vscode.commands.executeCommand<AddFilesResult>(
+        Commands.addFileToCollection,
+        vscode.Uri.file(pdf),
+        [vscode.Uri.file(pdf), vscode.Uri.file(docx), vscode.Uri.file(locked)],
+        { collection: MANUAL_COLLECTION },
+      );
+      assert.deepEqual(result.added.map((f) => path.basename(f)).sort(), ['keeper-handbook.docx', 'lighthouse-spec.pdf']);
+      assert.deepEqual(result.skipped.map((s) => [path.basename(s.path), s.reason]), [['locked-notes.pdf', 'encrypted']]);
+      assert.match(result.skipped[0]?.detail ?? '', /password/);
+      const [wick] = await api.search(MANUAL_COLLECTION, 'reserve lamp wick trimmed');
+      assert.ok(wick, 'no hit in the PDF');
+      assert.equal(citationOf(wick), 'lighthouse-spec.pdf p.3');
+      const [logbook] = await api.search(MANUAL_COLLECTION, 'logbooks oilskin chest');
+      assert.ok(logbook, 'no hit in the DOCX');
+      assert.equal(citationOf(logbook), 'keeper-handbook.docx p.2');
+    } finally {
+      await config().update('documents.extractor', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('Search This Collection in Chat toggles an extra collection; the workspace\'s own is always searched', async () => {

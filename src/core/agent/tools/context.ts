@@ -10,7 +10,7 @@ export interface ToolContext {
   readonly store: VectorStore;
   readonly embedder: Embedder;
   readonly indexer: {
-    indexFile(absPath: string, collection: string, root: string, signal?: AbortSignal): Promise<{ path: string; chunks: number; embedded: number; skipped?: string }>;
+    indexFile(absPath: string, collection: string, root: string, signal?: AbortSignal): Promise<{ path: string; chunks: number; embedded: number; skipped?: string; detail?: string }>;
   };
   /** Absolute; tools may not leave them. */
   readonly workspaceFolders: readonly string[];

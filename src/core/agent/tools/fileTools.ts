@@ -4,6 +4,11 @@
  * design's upload scenario relies on the model creating it after this fails).
  */
 import { promises as fs } from 'node:fs';
+import { citationOf } from '../../documents/citation';
+import { documentChunks, documentText } from '../../documents/documentChunks';
+import { DEFAULT_DOCUMENT_MAX_MB, isDocumentPath } from '../../documents/formats';
+import { LocalExtractor } from '../../documents/localExtractor';
+import type { ExtractedDocument } from '../../documents/types';
 import { readCheckedFile, UnsafeReadError } from '../../fs/safeRead';
 import { chunkDocument } from '../../indexing/chunker';
 import { isValidCollectionName } from '../../indexing/collectionName';
@@ -16,8 +21,18 @@ import { fail, ok, type Tool } from './registry';
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_CHUNKS_SHOWN = 20;
 
-/** Reads a workspace file as text, or explains why not. */
-export async function readWorkspaceText(env: Pick<ToolEnv, 'paths'>, input: string): Promise<{ text: string; relPath: string; absPath: string; realFolder: string; encoding: string }> {
+export interface WorkspaceText {
+  readonly text: string;
+  readonly relPath: string;
+  readonly absPath: string;
+  readonly realFolder: string;
+  readonly encoding: string;
+  /** A document's parts (pages, slides, sheets), read on this machine; `text` is its text view. */
+  readonly document?: ExtractedDocument;
+}
+
+/** Reads a workspace file as text (a document through the local extractor: nothing is uploaded), or explains why not. */
+export async function readWorkspaceText(env: Pick<ToolEnv, 'paths'>, input: string): Promise<WorkspaceText> {
   const resolved = await env.paths.resolve(input);
   if ((await fs.stat(resolved.absPath)).isDirectory()) {
     throw new Error(`${input} is a directory; use list_files to see what it contains.`);
@@ -25,7 +40,7 @@ export async function readWorkspaceText(env: Pick<ToolEnv, 'paths'>, input: stri
   let bytes: Uint8Array;
   try {
     // Opened once and verified, so a link swapped in after the path check is never followed.
-    const read = await readCheckedFile(resolved.absPath, { maxBytes: MAX_FILE_BYTES });
+    const read = await readCheckedFile(resolved.absPath, { maxBytes: isDocumentPath(resolved.relPath) ? DEFAULT_DOCUMENT_MAX_MB * 1024 * 1024 : MAX_FILE_BYTES });
     await env.paths.assertNotSecretInode(read, input);
     bytes = read.bytes;
   } catch (err) {
@@ -33,6 +48,10 @@ export async function readWorkspaceText(env: Pick<ToolEnv, 'paths'>, input: stri
       throw new Error(`${input} is ${Math.round((err.size ?? 0) / 1024)} KB, more than the ${MAX_FILE_BYTES / 1024 / 1024} MB a tool may read.`, { cause: err });
     }
     throw err;
+  }
+  if (isDocumentPath(resolved.relPath)) {
+    const document = await new LocalExtractor().extract(bytes, resolved.relPath);
+    return { text: documentText(document).text, encoding: 'document', document, relPath: resolved.relPath, absPath: resolved.absPath, realFolder: resolved.realFolder };
   }
   if (isBinary(bytes)) {
     throw new Error(`${input} is a binary file, not text.`);
@@ -64,7 +83,8 @@ export function readAndChunkFile(env: ToolEnv): Tool {
         return untrusted('read_and_chunk_file');
       }
       const file = await readWorkspaceText(env, str(args.file_path));
-      const chunks = chunkDocument(file.text, file.relPath, { chunkSize: int(args.chunk_size, 500), overlap: int(args.overlap, 50) });
+      const options = { chunkSize: int(args.chunk_size, 500), overlap: int(args.overlap, 50) };
+      const chunks = file.document ? documentChunks(file.document, options) : chunkDocument(file.text, file.relPath, options);
       return ok(
         {
           message: `Successfully read and chunked file ${file.relPath}`,
@@ -74,7 +94,7 @@ export function readAndChunkFile(env: ToolEnv): Tool {
           chunks: chunks.slice(0, MAX_CHUNKS_SHOWN).map((c) => ({
             text: c.content,
             source_file: file.relPath,
-            citation: `${file.relPath}:${c.startLine}-${c.endLine}`,
+            citation: citationOf({ path: file.relPath, section: c.section, startLine: c.startLine, endLine: c.endLine }),
             chunk_index: c.index,
             total_chunks: c.total,
           })),
@@ -121,7 +141,7 @@ export function uploadFileToCollection(env: ToolEnv): Tool {
       // Chunking follows the index settings (the indexer owns it), so chunk_size/overlap are advisory here.
       const result = await env.indexer.indexFile(resolved.absPath, name, resolved.realFolder, signal);
       if (result.skipped) {
-        return fail(`${resolved.relPath} was not uploaded: ${result.skipped}.`);
+        return fail(`${resolved.relPath} was not uploaded: ${result.detail ?? `${result.skipped}.`}`);
       }
       return ok(
         {

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import type { CollectionInfo, SearchHit } from '../../store/types';
+import { citationOf, documentLocator } from '../../documents/citation';
 import type { SourceRef } from '../events';
 import type { ToolEnv } from './context';
 import { int, str } from './context';
@@ -31,7 +32,7 @@ async function queryVector(env: ToolEnv, info: CollectionInfo, query: string, ca
 function hitJson(hit: SearchHit, collection?: string): Record<string, unknown> {
   const text = hit.text.length > MAX_HIT_CHARS ? `${hit.text.slice(0, MAX_HIT_CHARS)}\n…[cut; use read_file for more]` : hit.text;
   return {
-    citation: `${hit.path}:${hit.startLine}-${hit.endLine}`,
+    citation: citationOf(hit),
     path: hit.path,
     start_line: hit.startLine,
     end_line: hit.endLine,
@@ -42,7 +43,8 @@ function hitJson(hit: SearchHit, collection?: string): Record<string, unknown> {
 }
 
 function source(hit: SearchHit, root?: string): SourceRef {
-  return { path: hit.path, startLine: hit.startLine, endLine: hit.endLine, ...(root ? { root } : {}) };
+  const locator = documentLocator(hit);
+  return { path: hit.path, startLine: hit.startLine, endLine: hit.endLine, ...(root ? { root } : {}), ...(locator ? { locator } : {}) };
 }
 
 export function searchDocuments(env: ToolEnv): Tool {
@@ -91,7 +93,7 @@ export function searchWorkspace(env: ToolEnv): Tool {
   return {
     name: 'search_workspace',
     description:
-      'Search the indexed code and documents of this workspace (hybrid keyword + semantic). Use it for any question about this project. Hits carry a citation "path:start-end".',
+      'Search the indexed code and documents of this workspace (hybrid keyword + semantic). Use it for any question about this project. Hits carry a citation: "path:start-end", or for a document its page, slide or sheet ("spec.pdf p.12").',
     parameters: {
       type: 'object',
       properties: {
