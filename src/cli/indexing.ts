@@ -1,36 +1,57 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from '../core/errors';
+import { ConfigError, isAbortError } from '../core/errors';
 import { collectionNameFor } from '../core/indexing/collectionName';
-import type { IndexProgress, IndexSummary } from '../core/indexing/events';
+import type { CoreServices } from '../core/services';
+import type { IndexSummary } from '../core/indexing/events';
 import { dryRunFolder } from '../core/indexing/indexer';
+import { fillVectors } from '../core/indexing/vectorFiller';
 import type { VectorCounts } from '../core/store/types';
 import { searchCommand } from './search';
-import { boolFlag, collectionFlag, type CliCommand, type CliIO, stringFlag } from './command';
+import { boolFlag, collectionFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
 import { EMBEDDING_HELP, INDEX_HELP, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { COMMON_HELP, cliDataDir, commonOptions } from './context';
+import { embeddingPrinter, progressPrinter } from './indexProgress';
 import { DOCUMENTS_HELP, documentOptions } from './documents';
 import { withServices } from './services';
 import { folderSummaryText } from '../text/indexSummary';
-
-/** A progress line on stderr at most every two seconds; stdout stays clean for --json. */
-function progressPrinter(io: CliIO): (p: IndexProgress) => void {
-  let last = 0;
-  return (p) => {
-    const now = Date.now();
-    if (now - last < 2000 && p.phase !== 'done') {
-      return;
-    }
-    last = now;
-    const eta = p.etaSeconds !== undefined && p.phase !== 'done' ? `, about ${p.etaSeconds} s left` : '';
-    io.stderr(`${p.phase}: ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} chunks${eta}\n`);
-  };
-}
 
 async function assertDirectory(dir: string): Promise<void> {
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) {
     throw new ConfigError(`${dir} is not a folder.`);
+  }
+}
+
+/**
+ * Writes the folder's rows, then fills their vectors with the embedding phase's own progress
+ * (chunks embedded / total, tokens/s, retries). Ctrl+C during either leaves a consistent
+ * collection; the next run continues.
+ */
+type IndexRun = { summary: IndexSummary; vectors?: VectorCounts };
+
+async function indexThenEmbed(services: CoreServices, root: string, collection: string | undefined, args: ParsedArgs, io: CliIO): Promise<IndexRun> {
+  const embedder = await services.embedder(); // a bad embedding setting fails before Milvus starts
+  const store = await services.store();
+  const name = collection ?? collectionNameFor(root);
+  if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
+    io.stderr(`Dropping ${name} to rebuild it.\n`);
+    await store.dropCollection(name, io.signal);
+  }
+  const result = await (await services.indexer()).indexFolder(root, { collection, onProgress: progressPrinter(io) }, io.signal);
+  if (result.cancelled) {
+    return { summary: result };
+  }
+  const fillStarted = Date.now();
+  try {
+    const filled = await fillVectors({ store, embedder, collection: name, onEmbedding: embeddingPrinter(io) }, io.signal);
+    const summary = { ...result, chunksEmbedded: result.chunksEmbedded + filled.embedded, durationMs: result.durationMs + Date.now() - fillStarted };
+    return { summary, vectors: filled.counts };
+  } catch (err) {
+    if (isAbortError(err) || io.signal.aborted) {
+      return { summary: { ...result, cancelled: true } };
+    }
+    throw err;
   }
 }
 
@@ -70,34 +91,16 @@ const indexCommand: CliCommand = {
     const config = indexConfigFrom(args);
     const collection = collectionFlag(args);
     const json = boolFlag(args, 'json');
-    const onProgress = progressPrinter(io);
-    let summary: IndexSummary;
-    /** How many chunks have their vector (progressive hybrid); absent for a dry run. */
-    let vectors: VectorCounts | undefined;
+    /** vectors: how many chunks have their vector (progressive hybrid); absent for a dry run. */
+    let run: IndexRun;
     if (boolFlag(args, 'dry-run')) {
-      summary = await dryRunFolder(root, config, { collection }, io.signal);
+      run = { summary: await dryRunFolder(root, config, { collection }, io.signal) };
     } else {
       const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
-      summary = await withServices(
-        io,
-        args,
-        async (services) => {
-          await services.embedder(); // a bad embedding setting fails before Milvus starts
-          const store = await services.store();
-          const name = collection ?? collectionNameFor(root);
-          if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
-            io.stderr(`Dropping ${name} to rebuild it.\n`);
-            await store.dropCollection(name, io.signal);
-          }
-          const result = await (await services.indexer()).indexFolder(root, { collection, onProgress }, io.signal);
-          if (!result.cancelled) {
-            vectors = await store.vectorCounts(name, io.signal);
-          }
-          return result;
-        },
-        { cacheDir },
-      );
+      // Rows first (keyword search works at once), then the embedding phase with its own progress.
+      run = await withServices(io, args, (services) => indexThenEmbed(services, root, collection, args, io), { cacheDir, vectors: 'background' });
     }
+    const { summary, vectors } = run;
     io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : `${folderSummaryText(summary, 'run')}\n`);
     return summary.cancelled ? 130 : 0;
   },

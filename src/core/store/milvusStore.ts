@@ -21,7 +21,7 @@ import { countRows } from './scan';
 import { runSearch } from './search';
 import { CollectionAccess } from './collectionAccess';
 import { queryFileRows, queryRowsWithoutVectors, readIndexedFiles, readOutline } from './rows';
-import type { ChunkPlacement, ChunkRow, CollectionInfo, CreateCollectionOptions, IndexedFile, OutlineRow, SearchHit, SearchOptions, VectorCounts, VectorOf, VectorStore } from './types';
+import type { ChunkPlacement, ChunkRow, CollectionInfo, CreateCollectionOptions, IndexedFile, MissingVectorsQuery, OutlineRow, SearchHit, SearchOptions, VectorCounts, VectorOf, VectorStore } from './types';
 
 const DELETE_IDS_BATCH = 500;
 
@@ -248,7 +248,7 @@ export class MilvusStore extends CollectionAccess implements VectorStore {
     await this.search(name, 'warm', { limit: 1, vector });
   }
 
-  async rowsWithoutVectors(name: string, limit: number, signal?: AbortSignal): Promise<ChunkRow[]> {
+  async rowsWithoutVectors(name: string, query: MissingVectorsQuery, signal?: AbortSignal): Promise<ChunkRow[]> {
     validateCollectionName(name);
     const { hasVector } = await this.describe(name, signal, false);
     if (!hasVector) {
@@ -256,7 +256,7 @@ export class MilvusStore extends CollectionAccess implements VectorStore {
     }
     return this.call('query rows without vectors', signal, async (c) => {
       await this.ensureLoaded(c, name);
-      return queryRowsWithoutVectors(c, name, limit);
+      return queryRowsWithoutVectors(c, name, query);
     });
   }
 

@@ -7,10 +7,10 @@ import { ConsistencyLevelEnum, type MilvusClient } from '@zilliz/milvus2-sdk-nod
 import { throwIfAborted } from '../errors';
 import type { Logger } from '../logger';
 import { check } from './calls';
-import { pathEquals } from './filters';
+import { allOf, idsIn, idsNotIn, pathEquals, pathIn } from './filters';
 import { F, ROW_FIELDS, fromEntity } from './schema';
 import { completeRead, countRows, scanAll } from './scan';
-import type { ChunkRow, IndexedFile, OutlineRow } from './types';
+import type { ChunkRow, IndexedFile, MissingVectorsQuery, OutlineRow } from './types';
 
 const STRONG = ConsistencyLevelEnum.Strong;
 export const MAX_QUERY_ROWS = 16_384;
@@ -57,10 +57,16 @@ export async function readIndexedFiles(c: MilvusClient, name: string, logger: Lo
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Up to `limit` rows written without a vector (progressive hybrid). */
-export async function queryRowsWithoutVectors(c: MilvusClient, name: string, limit: number): Promise<ChunkRow[]> {
+/** Up to `query.limit` rows written without a vector (progressive hybrid), of the files and ids asked for. */
+export async function queryRowsWithoutVectors(c: MilvusClient, name: string, query: MissingVectorsQuery): Promise<ChunkRow[]> {
   const res = check(
-    await c.query({ collection_name: name, filter: `${F.hasVector} == false`, output_fields: ROW_FIELDS, limit: Math.max(1, Math.min(limit, MAX_QUERY_ROWS)), consistency_level: ConsistencyLevelEnum.Strong }),
+    await c.query({
+      collection_name: name,
+      filter: allOf(`${F.hasVector} == false`, pathIn(query.paths ?? []), query.ids ? idsIn(query.ids) : undefined, idsNotIn(query.excludeIds ?? [])),
+      output_fields: ROW_FIELDS,
+      limit: Math.max(1, Math.min(query.limit, MAX_QUERY_ROWS)),
+      consistency_level: ConsistencyLevelEnum.Strong,
+    }),
     `query rows without vectors in "${name}"`,
   );
   return res.data.map((e) => fromEntity(e));

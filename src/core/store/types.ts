@@ -85,6 +85,17 @@ export interface VectorOf {
   readonly vector: number[];
 }
 
+/** Which rows without vectors to return (vectorFiller.ts). */
+export interface MissingVectorsQuery {
+  readonly limit: number;
+  /** Only rows of these files (the ones a user works on, embedded first). */
+  readonly paths?: readonly string[];
+  /** Only these rows. */
+  readonly ids?: readonly string[];
+  /** Rows to leave out (being embedded already). */
+  readonly excludeIds?: readonly string[];
+}
+
 export interface VectorCounts {
   /** Rows with their vector (0 for a BM25-only collection). */
   readonly withVector: number;
@@ -131,7 +142,7 @@ export interface VectorStore {
    * Up to `limit` rows that have no vector yet (without vectors; progressive hybrid), for the
    * background filler. Empty when all have one, or when the collection is BM25-only.
    */
-  rowsWithoutVectors(name: string, limit: number, signal?: AbortSignal): Promise<ChunkRow[]>;
+  rowsWithoutVectors(name: string, query: MissingVectorsQuery, signal?: AbortSignal): Promise<ChunkRow[]>;
   /** Gives existing rows their vectors (a partial update: text, BM25 terms and placement stay). */
   setVectors(name: string, rows: readonly VectorOf[], signal?: AbortSignal): Promise<void>;
   /** How many rows have their vector, of how many (semantic readiness). */

@@ -11,6 +11,7 @@ import type { Services } from '../services';
 import { requireTrust } from '../trust';
 import { BackgroundFill } from './backgroundFill';
 import type { IndexState } from './indexState';
+import type { RecentFiles } from './recentFiles';
 import { progressMessage, progressPercent, summaryMessage } from '../../text/indexSummary';
 
 /** Result of a run, for callers (and tests) that drive the command. */
@@ -32,8 +33,9 @@ export class IndexRunner {
   constructor(
     private readonly services: Services,
     private readonly state: IndexState,
+    recent?: RecentFiles,
   ) {
-    this.fill = new BackgroundFill(services, state);
+    this.fill = new BackgroundFill(services, state, recent);
   }
 
   get busy(): boolean {
@@ -162,8 +164,8 @@ export class IndexRunner {
 
   private finished(summaries: readonly IndexSummary[], totalMs: number, written: readonly string[], quiet: boolean): IndexRunResult {
     this.state.settle();
-    // Keyword search works now; vectors follow in the background.
-    this.fill.start(written);
+    // Keyword search works now; vectors follow in the background, in a notification of their own.
+    this.fill.start(written, { notify: !quiet });
     const text = summaryMessage(summaries, totalMs);
     this.services.log.info(text);
     if (summaries.some((s) => s.cancelled)) {

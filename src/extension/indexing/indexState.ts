@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { EmbeddingProgress } from '../../core/indexing/embeddingProgress';
 
 /** What the extension remembers about an indexed workspace folder (in workspaceState, so no Milvus is needed to know it). */
 export interface FolderIndexRecord {
@@ -11,8 +12,11 @@ export interface FolderIndexRecord {
 export type IndexStatus =
   | { readonly kind: 'notIndexed' }
   | { readonly kind: 'indexing'; readonly percent: number; readonly folder: string }
-  /** `semantic`: percent of chunks with their vector while the background fill runs (undefined: BM25 only or unknown). */
-  | { readonly kind: 'indexed'; readonly files: number; readonly semantic?: number }
+  /**
+   * `semantic`: percent of chunks with their vector while the background fill runs (undefined: BM25
+   * only or unknown); `embedding`: the fill's progress while it runs.
+   */
+  | { readonly kind: 'indexed'; readonly files: number; readonly semantic?: number; readonly embedding?: EmbeddingProgress }
   | { readonly kind: 'error'; readonly message: string };
 
 const RECORDS_KEY = 'kimiMilvus.indexRecords';
@@ -26,6 +30,7 @@ export class IndexState implements vscode.Disposable {
   readonly onDidChangeStatus = this.emitter.event;
   private current: IndexStatus;
   private semantic: number | undefined;
+  private embedding: EmbeddingProgress | undefined;
 
   constructor(private readonly memento: vscode.Memento) {
     this.current = this.restingStatus();
@@ -60,6 +65,17 @@ export class IndexState implements vscode.Disposable {
     }
   }
 
+  /** The background fill's progress while it runs (undefined when it stops); the percent follows it. */
+  setEmbedding(progress: EmbeddingProgress | undefined): void {
+    this.embedding = progress;
+    if (progress) {
+      this.semantic = progress.chunksTotal === 0 ? 100 : Math.floor((100 * progress.chunksDone) / progress.chunksTotal);
+    }
+    if (this.current.kind === 'indexed') {
+      this.settle();
+    }
+  }
+
   setError(message: string): void {
     this.set({ kind: 'error', message });
   }
@@ -89,7 +105,12 @@ export class IndexState implements vscode.Disposable {
       return { kind: 'notIndexed' };
     }
     const files = mine.reduce((n, r) => n + r.files, 0);
-    return this.semantic === undefined ? { kind: 'indexed', files } : { kind: 'indexed', files, semantic: this.semantic };
+    return {
+      kind: 'indexed',
+      files,
+      ...(this.semantic === undefined ? {} : { semantic: this.semantic }),
+      ...(this.embedding ? { embedding: this.embedding } : {}),
+    };
   }
 
   private set(next: IndexStatus): void {
