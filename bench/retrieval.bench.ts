@@ -1,6 +1,8 @@
 /**
  * node --import tsx bench/retrieval.bench.ts [-- --no-hybrid] [--no-local] [--corpus src|stdlib|both] [--verbose]
  *   [--code-min-fill F --code-anchor-mask M]   (another code cut rule than the product's, see constants.ts)
+ *   [--no-definitions]   (code chunks without their definitions' names, the behaviour before)
+ *   [--src-root DIR]     (another copy of src/, e.g. an older one, so versions compare on one corpus)
  *
  * Search quality on real code, each mode side by side in one run. Two question sets:
  *  - src: this repository's src/, natural-language questions written from reading the code;
@@ -15,7 +17,9 @@
  *  (d) hybrid: (b) + the local embedder (all-MiniLM-L6-v2 int8, the real model; downloaded once
  *      into .cache/bench-embed, runtime venv from KIMI_EMBED_VENV or ~/.cache/kimi-milvus-chat),
  *  (e) dense only: the vectors of (d), ranked by cosine in the bench itself (no re-embedding).
- * A hit is a result chunk from one of the question's files; ranks are over chunks (limit 10).
+ * A hit is a result chunk from one of the question's files; ranks are over chunks (limit 10). Each
+ * run with identifier expansion also ranks files the way search_workspace does (a hit is one of the
+ * question's files; ranks over files, limit 10).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,6 +31,7 @@ import { createEmbedder } from '../src/core/embedding/factory';
 import type { Embedder } from '../src/core/embedding/embedder';
 import { Indexer } from '../src/core/indexing/indexer';
 import { openStore, type StoreHandle } from '../src/core/store/factory';
+import { prepareQuery, searchFiles } from '../src/core/search/searchFiles';
 import type { Bm25Text } from '../src/core/store/searchText';
 import { LocalEmbedder } from '../src/core/embedding/localEmbedder';
 import { bundledModelsDir } from '../src/core/embedding/localModel';
@@ -42,11 +47,14 @@ const { values } = parseArgs({
     verbose: { type: 'boolean', default: false },
     'code-min-fill': { type: 'string' },
     'code-anchor-mask': { type: 'string' },
+    'no-definitions': { type: 'boolean', default: false },
+    'src-root': { type: 'string' },
   },
 });
 const CHUNK_OPTIONS = {
   ...(values['code-min-fill'] ? { codeMinFill: Number(values['code-min-fill']) } : {}),
   ...(values['code-anchor-mask'] ? { codeAnchorMask: Number(values['code-anchor-mask']) } : {}),
+  ...(values['no-definitions'] ? { definitions: false } : {}),
 };
 
 type Questions = ReadonlyArray<readonly [string, readonly string[]]>;
@@ -147,6 +155,19 @@ function summarize(ranks: Array<number | undefined>): Scores {
   };
 }
 
+/** The same questions through the file ranking search_workspace uses (ranks over files, limit 10). */
+async function evaluateFiles(handle: StoreHandle, collection: string, embedder: Embedder | undefined, questions: Questions): Promise<Scores> {
+  const info = await handle.store.describeCollection(collection);
+  const embed = embedder ? async (text: string): Promise<number[] | undefined> => (await embedder.embed([text]))[0] : undefined;
+  const ranks: Array<number | undefined> = [];
+  for (const [question, gold] of questions) {
+    const files = await searchFiles(handle.store, info, prepareQuery(question), { limit: LIMIT, embed });
+    const at = files.findIndex((f) => gold.includes(f.path));
+    ranks.push(at >= 0 ? at + 1 : undefined);
+  }
+  return summarize(ranks);
+}
+
 async function evaluate(handle: StoreHandle, collection: string, embedder: Embedder | undefined, questions: Questions): Promise<Scores> {
   const ranks: Array<number | undefined> = [];
   for (const [question, gold] of questions) {
@@ -182,7 +203,7 @@ async function main(): Promise<void> {
   const progress = (m: string): boolean => process.stderr.write(`${m}\n`);
   const corpora: Corpus[] = [];
   if (values.corpus === 'src' || values.corpus === 'both') {
-    corpora.push({ name: 'src', root: path.join(repo, 'src'), questions: QUESTIONS, raw: true });
+    corpora.push({ name: 'src', root: values['src-root'] ? path.resolve(values['src-root']) : path.join(repo, 'src'), questions: QUESTIONS, raw: true });
   }
   const stdlib = values.corpus === 'stdlib' || values.corpus === 'both' ? stdlibCorpus() : undefined;
   if (stdlib) {
@@ -222,6 +243,10 @@ async function main(): Promise<void> {
         process.stderr.write(`${corpus.name} ${run.label}: indexed ${summary.filesTotal} files, ${summary.chunksWritten} chunks in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
         const scores = await evaluate(handle, collection, run.embedder.spec ? run.embedder : undefined, corpus.questions);
         rows.push([corpus.name, run.label, scores]);
+        if (run.mode === 'identifiers') {
+          const files = await evaluateFiles(handle, collection, run.embedder.spec ? run.embedder : undefined, corpus.questions);
+          rows.push([corpus.name, `${run.label.slice(0, 3)} files: search_workspace's ranking of the same`, files]);
+        }
       }
       if (recording) {
         rows.push([corpus.name, '(e) dense only: all-MiniLM-L6-v2 int8 (brute-force cosine)', await evaluateDense(recording, corpus.questions)]);

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, isAbortError } from '../core/errors';
+import { isValidCollectionName } from '../core/indexing/collectionName';
 import { COMMAND_LINE_WORDS } from '../text/commandLineWords';
 import { errorText } from '../text/errorText';
 
@@ -57,4 +58,13 @@ export function failureMessage(err: unknown): string {
 /** Exit code of a command that failed with `err`: 130 cancelled, 2 bad usage or configuration, 1 otherwise. */
 export function exitCodeFor(err: unknown): number {
   return isAbortError(err) ? 130 : err instanceof ConfigError ? 2 : 1;
+}
+
+/** The --collection flag, checked against Milvus' naming rules. */
+export function collectionFlag(args: ParsedArgs): string | undefined {
+  const name = stringFlag(args, 'collection');
+  if (name !== undefined && !isValidCollectionName(name)) {
+    throw new ConfigError(`"${name}" is not a valid collection name: letters, digits and underscores, starting with a letter or underscore, at most 64 characters.`);
+  }
+  return name;
 }

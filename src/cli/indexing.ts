@@ -1,31 +1,20 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, StoreError } from '../core/errors';
-import { collectionNameFor, isValidCollectionName } from '../core/indexing/collectionName';
-import type { IndexProgress, IndexSummary } from '../core/indexing/events';
+import { ConfigError, isAbortError } from '../core/errors';
+import { collectionNameFor } from '../core/indexing/collectionName';
+import type { CoreServices } from '../core/services';
+import type { IndexSummary } from '../core/indexing/events';
 import { dryRunFolder } from '../core/indexing/indexer';
-import type { SearchHit, VectorCounts } from '../core/store/types';
-import { boolFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
+import { fillVectors } from '../core/indexing/vectorFiller';
+import type { VectorCounts } from '../core/store/types';
+import { searchCommand } from './search';
+import { boolFlag, collectionFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
 import { EMBEDDING_HELP, INDEX_HELP, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { COMMON_HELP, cliDataDir, commonOptions } from './context';
+import { embeddingPrinter, progressPrinter } from './indexProgress';
 import { DOCUMENTS_HELP, documentOptions } from './documents';
-import { citationOf, documentLocator } from '../core/documents/citation';
 import { withServices } from './services';
 import { folderSummaryText } from '../text/indexSummary';
-
-/** A progress line on stderr at most every two seconds; stdout stays clean for --json. */
-function progressPrinter(io: CliIO): (p: IndexProgress) => void {
-  let last = 0;
-  return (p) => {
-    const now = Date.now();
-    if (now - last < 2000 && p.phase !== 'done') {
-      return;
-    }
-    last = now;
-    const eta = p.etaSeconds !== undefined && p.phase !== 'done' ? `, about ${p.etaSeconds} s left` : '';
-    io.stderr(`${p.phase}: ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} chunks${eta}\n`);
-  };
-}
 
 async function assertDirectory(dir: string): Promise<void> {
   const stat = await fs.stat(dir).catch(() => undefined);
@@ -34,12 +23,36 @@ async function assertDirectory(dir: string): Promise<void> {
   }
 }
 
-function collectionFlag(args: ParsedArgs): string | undefined {
-  const name = stringFlag(args, 'collection');
-  if (name !== undefined && !isValidCollectionName(name)) {
-    throw new ConfigError(`"${name}" is not a valid collection name: letters, digits and underscores, starting with a letter or underscore, at most 64 characters.`);
+/**
+ * Writes the folder's rows, then fills their vectors with the embedding phase's own progress
+ * (chunks embedded / total, tokens/s, retries). Ctrl+C during either leaves a consistent
+ * collection; the next run continues.
+ */
+type IndexRun = { summary: IndexSummary; vectors?: VectorCounts };
+
+async function indexThenEmbed(services: CoreServices, root: string, collection: string | undefined, args: ParsedArgs, io: CliIO): Promise<IndexRun> {
+  const embedder = await services.embedder(); // a bad embedding setting fails before Milvus starts
+  const store = await services.store();
+  const name = collection ?? collectionNameFor(root);
+  if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
+    io.stderr(`Dropping ${name} to rebuild it.\n`);
+    await store.dropCollection(name, io.signal);
   }
-  return name;
+  const result = await (await services.indexer()).indexFolder(root, { collection, onProgress: progressPrinter(io) }, io.signal);
+  if (result.cancelled) {
+    return { summary: result };
+  }
+  const fillStarted = Date.now();
+  try {
+    const filled = await fillVectors({ store, embedder, collection: name, onEmbedding: embeddingPrinter(io) }, io.signal);
+    const summary = { ...result, chunksEmbedded: result.chunksEmbedded + filled.embedded, durationMs: result.durationMs + Date.now() - fillStarted };
+    return { summary, vectors: filled.counts };
+  } catch (err) {
+    if (isAbortError(err) || io.signal.aborted) {
+      return { summary: { ...result, cancelled: true } };
+    }
+    throw err;
+  }
 }
 
 const indexCommand: CliCommand = {
@@ -78,34 +91,16 @@ const indexCommand: CliCommand = {
     const config = indexConfigFrom(args);
     const collection = collectionFlag(args);
     const json = boolFlag(args, 'json');
-    const onProgress = progressPrinter(io);
-    let summary: IndexSummary;
-    /** How many chunks have their vector (progressive hybrid); absent for a dry run. */
-    let vectors: VectorCounts | undefined;
+    /** vectors: how many chunks have their vector (progressive hybrid); absent for a dry run. */
+    let run: IndexRun;
     if (boolFlag(args, 'dry-run')) {
-      summary = await dryRunFolder(root, config, { collection }, io.signal);
+      run = { summary: await dryRunFolder(root, config, { collection }, io.signal) };
     } else {
       const cacheDir = path.join(cliDataDir(io, args), 'index-cache');
-      summary = await withServices(
-        io,
-        args,
-        async (services) => {
-          await services.embedder(); // a bad embedding setting fails before Milvus starts
-          const store = await services.store();
-          const name = collection ?? collectionNameFor(root);
-          if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
-            io.stderr(`Dropping ${name} to rebuild it.\n`);
-            await store.dropCollection(name, io.signal);
-          }
-          const result = await (await services.indexer()).indexFolder(root, { collection, onProgress }, io.signal);
-          if (!result.cancelled) {
-            vectors = await store.vectorCounts(name, io.signal);
-          }
-          return result;
-        },
-        { cacheDir },
-      );
+      // Rows first (keyword search works at once), then the embedding phase with its own progress.
+      run = await withServices(io, args, (services) => indexThenEmbed(services, root, collection, args, io), { cacheDir, vectors: 'background' });
     }
+    const { summary, vectors } = run;
     io.stdout(json ? `${JSON.stringify(vectors ? { ...summary, vectors } : summary, null, 2)}\n` : `${folderSummaryText(summary, 'run')}\n`);
     return summary.cancelled ? 130 : 0;
   },
@@ -159,111 +154,6 @@ const addCommand: CliCommand = {
       io.stdout(`Added ${result.path} to ${collection}: ${result.chunks} chunks, ${result.embedded} embedded.\n`);
     }
     return result.skipped ? 1 : 0;
-  },
-};
-
-/** A hit as printed by `search --json`: `text` is the chunk as in the file (path and lines are fields). */
-function hitJson(hit: SearchHit): Record<string, unknown> {
-  return {
-    path: hit.path,
-    startLine: hit.startLine,
-    endLine: hit.endLine,
-    score: hit.score,
-    text: hit.text,
-    ...(documentLocator(hit) ? { citation: citationOf(hit) } : {}),
-    language: hit.language,
-    chunkIndex: hit.chunkIndex,
-    totalChunks: hit.totalChunks,
-    id: hit.id,
-  };
-}
-
-const searchCommand: CliCommand = {
-  name: 'search',
-  summary: 'Search a collection (hybrid BM25 + dense when it has vectors, else BM25)',
-  usage: [
-    'Usage: kimi-milvus search "<query>" [--collection NAME] [--limit N] [--path-prefix P] [--ext ts,md] [--json]',
-    '',
-    'Prints the best chunks, best first: path:start-end, score and text. With --json, an array of',
-    '{ path, startLine, endLine, score, text, language, chunkIndex, totalChunks, id }.',
-    'The query is embedded with the same embedding settings as the collection when it has vectors.',
-    '',
-    '  --collection NAME         default: the collection of the current folder',
-    '  --limit N                 number of hits (default 10)',
-    '  --path-prefix P           only paths starting with P (relative, forward slashes)',
-    '  --ext LIST                only these extensions, comma-separated',
-    '',
-    EMBEDDING_HELP,
-    '',
-    COMMON_HELP,
-  ].join('\n'),
-  options: {
-    ...commonOptions,
-    ...embeddingOptions,
-    collection: { type: 'string' },
-    limit: { type: 'string' },
-    'path-prefix': { type: 'string' },
-    ext: { type: 'string' },
-  },
-  async run(args, io) {
-    const query = args.positionals.join(' ').trim();
-    if (!query) {
-      io.stderr(`${this.usage}\n`);
-      return 2;
-    }
-    const collection = collectionFlag(args) ?? collectionNameFor(io.cwd);
-    const limitText = stringFlag(args, 'limit') ?? '10';
-    const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new ConfigError(`--limit must be an integer from 1 to 1000 (got "${limitText}").`);
-    }
-    const ext = stringFlag(args, 'ext');
-    const hits = await withServices(io, args, async (services) => {
-      const embedder = await services.embedder();
-      const store = await services.store();
-      if (!(await store.hasCollection(collection, io.signal))) {
-        throw new StoreError(`There is no collection "${collection}". Index a folder first: kimi-milvus index <dir>`, 'not-found');
-      }
-      const info = await store.describeCollection(collection, io.signal);
-      let vector: number[] | undefined;
-      if (info.embedding) {
-        const spec = embedder.spec;
-        if (!spec) {
-          io.stderr(`Note: ${collection} has vectors (${info.embedding.model}) but no embedding endpoint is configured; searching with BM25 only.\n`);
-        } else if (spec.model !== info.embedding.model || spec.dimensions !== info.embedding.dimensions) {
-          throw new ConfigError(
-            `${collection} was indexed with ${info.embedding.model} (${info.embedding.dimensions} dimensions), but the configured embedder is ` +
-              `${spec.model} (${spec.dimensions}). Use the same EMBEDDING_* settings, or re-index.`,
-          );
-        } else {
-          [vector] = await embedder.embed([query], io.signal);
-        }
-      }
-      return store.search(
-        collection,
-        query,
-        {
-          limit,
-          vector,
-          pathPrefix: stringFlag(args, 'path-prefix'),
-          extensions: ext ? ext.split(',').map((e) => e.trim().replace(/^\./, '')).filter(Boolean) : undefined,
-        },
-        io.signal,
-      );
-    });
-    if (boolFlag(args, 'json')) {
-      io.stdout(`${JSON.stringify(hits.map(hitJson), null, 2)}\n`);
-      return 0;
-    }
-    if (hits.length === 0) {
-      io.stdout('No matches.\n');
-      return 0;
-    }
-    hits.forEach((h, i) => {
-      const body = h.text.split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n');
-      io.stdout(`${i + 1}. ${citationOf(h)}  score ${h.score.toFixed(3)}\n${body}\n\n`);
-    });
-    return 0;
   },
 };
 

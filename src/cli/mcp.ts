@@ -17,8 +17,9 @@ import { Redactor, secretsFromEnv } from '../core/redaction';
 
 export const TOOLS_HELP = [
   'Tools:',
-  '  search_workspace {query, path?, extensions?, limit?}  hybrid (BM25 + dense) search of the workspace index;',
-  '                                                     hits cite path:start-end',
+  '  search_workspace {query, path?, extensions?, limit?}  the files that answer a query (BM25 + dense + definitions),',
+  '                                                     best passage of each cited path:start-end',
+  '  find_symbol {name, limit?}                           where a class, function or method is defined',
   '  read_file {path, start_line?, end_line?}             lines of a workspace file (no ../, no secret files)',
   '  list_files {pattern?, path?, limit?}                 workspace files matching a glob',
   '  index_workspace {}                                   incremental index of the workspace folders, with',

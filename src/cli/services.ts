@@ -14,6 +14,8 @@ import { cliDocumentExtractor } from './documents';
 export interface CommandServicesOptions {
   /** The per-collection index cache (only `index` keeps one). */
   readonly cacheDir?: string;
+  /** 'background': rows are written first and the command fills their vectors after (`index`). */
+  readonly vectors?: 'inline' | 'background';
 }
 
 export async function withServices<T>(io: CliIO, args: ParsedArgs, fn: (services: CoreServices) => Promise<T>, options: CommandServicesOptions = {}): Promise<T> {
@@ -23,7 +25,11 @@ export async function withServices<T>(io: CliIO, args: ParsedArgs, fn: (services
     openStore: (milvus) => openStore(milvus, { logger, onProgress: (message) => io.stderr(`${message}\n`), signal: io.signal }),
     createEmbedder: () => cliEmbedder(args, io),
     logger,
-    indexer: { ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }), documents: cliDocumentExtractor(args, io) },
+    indexer: {
+      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+      ...(options.vectors ? { vectors: options.vectors } : {}),
+      documents: cliDocumentExtractor(args, io),
+    },
   });
   try {
     return await fn(services);

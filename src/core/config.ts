@@ -61,6 +61,8 @@ export interface EmbeddingConfig {
   /** The endpoint's vector size; a local model brings its own. */
   readonly dimensions: number;
   readonly deadlines?: Partial<Deadlines>;
+  /** Inference threads of the local model; unset or 0: KIMI_EMBED_THREADS, else every core (see localRuntime.ts). */
+  readonly localThreads?: number;
 }
 
 export interface IndexConfig {

@@ -92,7 +92,7 @@ export class CoreServices {
   async embedder(): Promise<Embedder> {
     const inputs = await this.options.inputs();
     const { embedding } = inputs;
-    const key = JSON.stringify([embedding.provider, embedding.localConsent, embedding.baseUrl, embedding.model, embedding.dimensions, embedding.apiKey !== undefined]);
+    const key = JSON.stringify([embedding.provider, embedding.localConsent, embedding.baseUrl, embedding.model, embedding.dimensions, embedding.localThreads, embedding.apiKey !== undefined]);
     if (this.embedderCache?.key !== key) {
       this.dropEmbedder();
       this.embedderCache = { key, embedder: this.options.createEmbedder(inputs) };

@@ -66,6 +66,7 @@ export async function readConfig(secrets: SecretStore, dataDir: string, localCon
       apiKey: embeddingKey,
       model: str('embedding.model') ?? DEFAULT_EMBEDDING_MODEL,
       dimensions: s.get<number>('embedding.dimensions') ?? DEFAULT_EMBEDDING_DIMENSIONS,
+      localThreads: s.get<number>('embedding.localThreads') || undefined,
       deadlines,
     },
     index: {

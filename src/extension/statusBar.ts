@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CHAT_VIEW_ID, Commands } from './constants';
+import { embeddingTooltip } from '../text/embeddingText';
 import type { IndexState, IndexStatus } from './indexing/indexState';
 import type { TrustState } from './trust';
 
@@ -41,6 +42,13 @@ function present(status: IndexStatus, trusted: boolean): { text: string; tooltip
         ? { text: `$(sync~spin) Kimi: ${status.phase}…`, tooltip: `Preparing to index ${status.folder}: ${status.phase}. Click for the log.`, command: Commands.showLogs }
         : { text: `$(sync~spin) Kimi: indexing ${status.percent}%`, tooltip: `Indexing ${status.folder}. Click for the log.`, command: Commands.showLogs };
     case 'indexed':
+      if (status.embedding && status.embedding.chunksDone < status.embedding.chunksTotal) {
+        return {
+          text: `$(sync~spin) Kimi: ${status.files.toLocaleString()} files · ${status.semantic ?? 0}% semantic`,
+          tooltip: `${embeddingTooltip(status.files, status.embedding)}\nClick to open the chat.`,
+          command: `${CHAT_VIEW_ID}.focus`,
+        };
+      }
       return {
         // Shown while vectors are being filled in; keyword search already covers every file.
         text: `$(database) Kimi: ${status.files.toLocaleString()} files${status.semantic !== undefined && status.semantic < 100 ? ` · ${status.semantic}% semantic` : ''}`,

@@ -1,5 +1,5 @@
 /**
- * The MCP server's tools. search_workspace, read_file and list_collections are the agent's own
+ * The MCP server's tools. search_workspace, find_symbol, read_file and list_collections are the agent's own
  * tools (src/core/agent/tools) run on the session's tool environment, so every rule and
  * hardening of the agent (path confinement, secret files, result caps) holds here too;
  * index_workspace, index_status and clear_index drive the same Indexer and store.
@@ -10,6 +10,7 @@ import { listAllCollections } from '../core/agent/tools/databaseTools';
 import type { Tool, ToolOutcome } from '../core/agent/tools/registry';
 import { readResultText, searchResultText } from '../core/agent/tools/resultText';
 import { searchWorkspace } from '../core/agent/tools/searchTools';
+import { findSymbol } from '../core/agent/tools/symbolTools';
 import type { ToolEnv } from '../core/agent/tools/context';
 import { indexStatusTool, indexWorkspaceTool, clearIndexTool } from './indexTools';
 import type { McpSession } from './session';
@@ -52,6 +53,7 @@ export function createMcpTools(session: McpSession): McpTool[] {
       annotations: READ_ONLY,
       text: searchResultText,
     }),
+    agentTool(session, findSymbol, { title: 'Find a definition', annotations: READ_ONLY }),
     agentTool(session, readFile, { title: 'Read workspace file lines', annotations: READ_ONLY, text: readResultText }),
     agentTool(session, listFiles, { title: 'List workspace files', annotations: READ_ONLY }),
     indexWorkspaceTool(session),

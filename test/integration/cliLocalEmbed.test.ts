@@ -3,10 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_LOCAL_MODEL } from '../../src/core/embedding/localModel';
 import type { VectorStore } from '../../src/core/store/types';
-import { ModelFileServer } from '../fakes/modelServer';
-import { embedVenvDir, modelWheel } from '../support/localModel';
+import { embedVenvDir, modelWheel, offlinePipEnv } from '../support/localModel';
 import { FIXTURE_QUESTION, type FixtureWorkspace, createFixtureWorkspace } from '../unit/indexing/workspaceFixture';
 import { type Run, runNodeScript } from '../support/runNode';
 import { getTestStore, testMilvusConfig, uniqueCollectionName } from './milvusEnv';
@@ -18,7 +16,6 @@ const cli = path.join(repo, 'dist', 'cli.js');
 describe('CLI with the local embedder (end to end)', function () {
   this.timeout(900_000);
   let ws: FixtureWorkspace;
-  let server: ModelFileServer;
   let store: VectorStore;
   let env: NodeJS.ProcessEnv;
   let dataDir: string;
@@ -29,8 +26,8 @@ describe('CLI with the local embedder (end to end)', function () {
   before(async () => {
     execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'ignore' });
     store = await getTestStore();
-    const wheelName = path.basename(new URL(DEFAULT_LOCAL_MODEL.url).pathname);
-    server = await new ModelFileServer(new Map([[wheelName, await modelWheel()]])).start();
+    // pip installs the model from a local folder holding its wheel: no network.
+    const pipEnv = offlinePipEnv(await modelWheel());
     ws = createFixtureWorkspace();
     const milvus = testMilvusConfig();
     // The shared test server's data dir (so the running Milvus Lite is reused); the model lands in its models/.
@@ -40,7 +37,7 @@ describe('CLI with the local embedder (end to end)', function () {
       KIMI_MILVUS_DATA_DIR: dataDir,
       ...(milvus.uri ? { MILVUS_URI: milvus.uri } : {}),
       KIMI_EMBED_VENV: embedVenvDir(),
-      KIMI_EMBED_MODEL_URL: server.url(wheelName),
+      ...pipEnv,
       EMBEDDING_BASE_URL: '',
       EMBEDDING_API_KEY: '',
     };
@@ -48,7 +45,6 @@ describe('CLI with the local embedder (end to end)', function () {
   after(async () => {
     await store.dropCollection(name).catch(() => undefined);
     ws?.cleanup();
-    await server?.close();
   });
 
   it('index --embedding-provider local embeds every chunk, and search with EMBEDDING_PROVIDER=local finds the answer', async () => {

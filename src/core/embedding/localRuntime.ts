@@ -4,6 +4,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { ConfigError, UserAbortError } from '../errors';
 import type { Logger } from '../logger';
 import { type VenvPackages, ensureVenv } from '../milvus/venv';
@@ -29,8 +30,28 @@ export interface RuntimeOptions {
   readonly logger: Logger;
   readonly onProgress?: (message: string) => void;
   readonly signal?: AbortSignal;
-  /** ONNX Runtime intra-op threads (default 1: leaves a core for the editor and Milvus). */
+  /** ONNX Runtime intra-op threads; see embedThreads. */
   readonly threads?: number;
+}
+
+/**
+ * Inference threads: the setting when given, else KIMI_EMBED_THREADS, else every core. All cores
+ * because the server runs at nice 10: the scheduler gives the editor, Milvus and the user's own
+ * work the CPU first, and the model gets what is left, which on an idle laptop is all of it.
+ */
+export function embedThreads(setting: number | undefined, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  if (setting !== undefined && Number.isInteger(setting) && setting > 0) {
+    return setting;
+  }
+  const text = env.KIMI_EMBED_THREADS?.trim();
+  if (text) {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ConfigError(`KIMI_EMBED_THREADS must be a positive whole number of threads (got "${text}").`);
+    }
+    return n;
+  }
+  return Math.max(1, cores);
 }
 
 /** Loading a model takes a second or two; a slow disk or a cold Python cache, more. */
@@ -46,8 +67,9 @@ export interface EmbedServer {
   stop(): Promise<void>;
 }
 
-export async function startEmbedServer(modelDir: string, meta: LocalModelMeta, options: RuntimeOptions): Promise<EmbedServer> {
-  const python = await ensureVenv({
+/** The runtime venv's Python, creating the venv and installing the packages the first time. */
+export function ensureEmbedRuntime(options: RuntimeOptions): Promise<string> {
+  return ensureVenv({
     venvDir: options.venvDir,
     pythonPath: options.pythonPath,
     logger: options.logger,
@@ -55,12 +77,16 @@ export async function startEmbedServer(modelDir: string, meta: LocalModelMeta, o
     signal: options.signal,
     packages: EMBED_PACKAGES,
   });
+}
+
+/** Starts the server with the runtime's Python (ensureEmbedRuntime) on the model in `modelDir`. */
+export async function startEmbedServer(python: string, modelDir: string, meta: LocalModelMeta, options: RuntimeOptions): Promise<EmbedServer> {
   options.onProgress?.(`Loading the embedding model ${meta.name}…`);
   const child = spawn(python, ['-c', EMBED_SERVER_PY, modelDir, JSON.stringify(meta)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
     // Like every child: none of the product's keys in its environment.
-    env: childEnv(process.env, { KIMI_EMBED_THREADS: String(options.threads ?? 1) }),
+    env: childEnv(process.env, { KIMI_EMBED_THREADS: String(embedThreads(options.threads)) }),
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // The server must not keep a finished CLI alive; when Node exits, its stdin closes and it stops.

@@ -4,7 +4,8 @@ import { type Logger, nullLogger } from '../logger';
 import type { EmbeddingSpec } from '../store/types';
 import { sleep } from '../sleep';
 import { backoffMs, retryAfterMs } from './backoff';
-import type { Embedder } from './embedder';
+import type { EmbedObserver, Embedder } from './embedder';
+import { embeddingHttpError, gaveUp } from './embeddingErrors';
 import { parseEmbeddingResponse } from './response';
 import { Redactor } from '../redaction';
 import { deadlineOf, type Deadlines, deadlinesFrom, withDeadlines } from '../net/deadlines';
@@ -24,13 +25,26 @@ export interface OpenAiEmbedderOptions {
   readonly maxDelayMs?: number;
   /** Per request, body included (default: deadlines.totalMs). */
   readonly timeoutMs?: number;
-  /** Headers, idle and total limits per request (defaults in net/deadlines). */
+  /** Headers, idle and total limits per request (defaults in net/deadlines); see scaledDeadlines. */
   readonly deadlines?: Partial<Deadlines>;
   readonly logger?: Logger;
   readonly fetch?: typeof fetch;
 }
 
-const RETRYABLE = new Set([408, 409, 429]);
+/**
+ * The inputs the configured headers and total deadlines are meant for. An embedding server sends its
+ * headers only when the whole batch is computed, so a batch of 64 gets four times the time of 16: a
+ * CPU server that is slow per input is not taken for a dead one.
+ */
+export const DEADLINE_INPUTS = 16;
+
+/** The deadlines of one request of `inputs` texts (see DEADLINE_INPUTS); idle time in a body does not scale. */
+export function scaledDeadlines(base: Deadlines, inputs: number): Deadlines {
+  const factor = Math.max(1, inputs / DEADLINE_INPUTS);
+  return { headersMs: Math.round(base.headersMs * factor), idleMs: base.idleMs, totalMs: Math.round(base.totalMs * factor) };
+}
+
+type Attempt = { vectors: number[][]; tokens: number } | { error: EmbeddingApiError; retryAfterMs?: number };
 
 /** OpenAI's `POST /embeddings`, spoken by OpenAI and most compatible servers (vLLM, Ollama, Azure…). */
 export class OpenAiEmbedder implements Embedder {
@@ -42,8 +56,9 @@ export class OpenAiEmbedder implements Embedder {
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly deadlines: Deadlines;
   private readonly logger: Logger;
-  private readonly fetchFn: typeof fetch;
+  private readonly baseFetch: typeof fetch;
   private limiter: Promise<LimitFunction> | undefined;
   /**
    * Vectors are asked for as base64 float32 (what OpenAI's own SDK does): a third of the bytes of
@@ -64,12 +79,12 @@ export class OpenAiEmbedder implements Embedder {
     this.maxRetries = Math.max(0, options.maxRetries ?? 6);
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 8000;
-    const deadlines = deadlinesFrom({ ...options.deadlines, ...(options.timeoutMs ? { totalMs: options.timeoutMs } : {}) });
+    this.deadlines = deadlinesFrom({ ...options.deadlines, ...(options.timeoutMs ? { totalMs: options.timeoutMs } : {}) });
     this.logger = options.logger ?? nullLogger;
-    this.fetchFn = withDeadlines(options.fetch ?? fetch, deadlines, `The embedding endpoint ${this.host}`);
+    this.baseFetch = options.fetch ?? fetch;
   }
 
-  async embed(texts: readonly string[], signal?: AbortSignal): Promise<number[][]> {
+  async embed(texts: readonly string[], signal?: AbortSignal, observer?: EmbedObserver): Promise<number[][]> {
     if (texts.length === 0) {
       return [];
     }
@@ -88,7 +103,7 @@ export class OpenAiEmbedder implements Embedder {
       }
       const results = await Promise.all(
         batches.map((batch) =>
-          limit(() => this.request(batch, siblings.signal)).catch((err: unknown) => {
+          limit(() => this.request(batch, siblings.signal, observer)).catch((err: unknown) => {
             siblings.abort();
             throw err;
           }),
@@ -108,37 +123,47 @@ export class OpenAiEmbedder implements Embedder {
     return this.limiter;
   }
 
-  private async request(batch: string[], signal: AbortSignal): Promise<number[][]> {
+  /**
+   * One batch, with retries. A batch that hits a deadline is not sent whole again (it would only
+   * hit it again): it is split in two halves, each embedded in turn with retries of its own, down
+   * to single inputs if need be.
+   */
+  private async request(batch: string[], signal: AbortSignal, observer: EmbedObserver | undefined): Promise<number[][]> {
     let last: EmbeddingApiError | undefined;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       if (signal.aborted) {
         throw new UserAbortError();
       }
       const outcome = await this.attempt(batch, signal);
-      if (Array.isArray(outcome)) {
-        return outcome;
+      if ('vectors' in outcome) {
+        observer?.onEmbedded?.(batch.length, outcome.tokens);
+        return outcome.vectors;
       }
       last = outcome.error;
+      if (last.code === 'timeout' && batch.length > 1) {
+        this.logger.info(`${last.message} Sending its ${batch.length} inputs again as two requests.`);
+        observer?.onRetry?.({ reason: last.message, action: 'split', inputs: batch.length, attempt: attempt + 1, maxRetries: this.maxRetries });
+        const half = Math.ceil(batch.length / 2);
+        const head = await this.request(batch.slice(0, half), signal, observer);
+        return [...head, ...(await this.request(batch.slice(half), signal, observer))];
+      }
       if (!last.retryable || attempt === this.maxRetries) {
         break;
       }
       const wait = backoffMs(attempt, this.baseDelayMs, this.maxDelayMs, outcome.retryAfterMs);
       this.logger.debug(`embedding request failed (${last.message}); retry ${attempt + 1}/${this.maxRetries} in ${Math.round(wait)} ms`);
+      observer?.onRetry?.({ reason: last.message, action: 'retry', inputs: batch.length, attempt: attempt + 1, maxRetries: this.maxRetries });
       await sleep(wait, signal);
     }
-    const error = last ?? new EmbeddingApiError('failed', 'Embedding failed.', { retryable: false });
-    if (error.retryable && this.maxRetries > 0) {
-      const { status, type, requestId, details } = error;
-      throw new EmbeddingApiError(error.code, `${error.message} Gave up after ${this.maxRetries} retries.`, { status, type, retryable: true, requestId, details, cause: error });
-    }
-    throw error;
+    throw gaveUp(last ?? new EmbeddingApiError('failed', 'Embedding failed.', { retryable: false }), this.maxRetries, batch.length);
   }
 
-  private async attempt(batch: string[], signal: AbortSignal): Promise<number[][] | { error: EmbeddingApiError; retryAfterMs?: number }> {
+  private async attempt(batch: string[], signal: AbortSignal): Promise<Attempt> {
     const encoding = this.encoding;
+    const fetchFn = withDeadlines(this.baseFetch, scaledDeadlines(this.deadlines, batch.length), `The embedding endpoint ${this.host}`);
     let res: Response;
     try {
-      res = await this.fetchFn(this.url, {
+      res = await fetchFn(this.url, {
         method: 'POST',
         headers: this.headers(),
         body: JSON.stringify(this.body(batch, encoding)),
@@ -166,9 +191,10 @@ export class OpenAiEmbedder implements Embedder {
         this.logger.info(`The embedding endpoint ${this.host} refused base64 vectors (HTTP ${res.status}); asking for floats.`);
         return this.attempt(batch, signal);
       }
-      return { error: this.httpError(res.status, text, requestId), retryAfterMs: retryAfterMs(res.headers) };
+      const where = { host: this.host, url: this.url, model: this.options.model, apiKey: this.options.apiKey };
+      return { error: embeddingHttpError(res.status, text, requestId, where), retryAfterMs: retryAfterMs(res.headers) };
     }
-    const vectors = parseEmbeddingResponse(text, batch.length, this.host);
+    const { vectors, tokens } = parseEmbeddingResponse(text, batch.length, this.host);
     const dims = vectors[0]?.length;
     if (dims !== undefined && dims !== this.options.dimensions) {
       throw new ConfigError(
@@ -177,7 +203,8 @@ export class OpenAiEmbedder implements Embedder {
         { dimensions: dims },
       );
     }
-    return vectors;
+    // An endpoint that reports no usage: about four characters a token.
+    return { vectors, tokens: tokens ?? batch.reduce((n, t) => n + Math.ceil(t.length / 4), 0) };
   }
 
   private headers(): Record<string, string> {
@@ -210,48 +237,7 @@ export class OpenAiEmbedder implements Embedder {
     return new EmbeddingApiError('connection', message, { type: 'connection', retryable: true, details: this.details() });
   }
 
-  private httpError(status: number, body: string, requestId: string | undefined): EmbeddingApiError {
-    const { message: raw, type, code } = providerError(body);
-    // Some providers quote the key they were sent in a 401; it must not travel on in our message.
-    const message = raw === undefined ? undefined : new Redactor([this.options.apiKey]).redact(raw);
-    const detail = message ? `: ${message}` : '.';
-    const init = { status, type, retryable: false, requestId, details: this.details() };
-    if (status === 401 || status === 403) {
-      return new EmbeddingApiError('auth', `The embedding endpoint ${this.host} rejected the API key (HTTP ${status})${detail}`, { ...init, type: type ?? 'authentication_error' });
-    }
-    if (status === 429 && (code === 'insufficient_quota' || type === 'insufficient_quota')) {
-      return new EmbeddingApiError('quota', `The embedding quota at ${this.host} is used up (HTTP 429)${detail}`, { ...init, type: 'insufficient_quota' });
-    }
-    if (status === 404) {
-      return new EmbeddingApiError('not-found', `The embedding endpoint ${this.url} or model "${this.options.model}" was not found (HTTP 404)${detail}`, init);
-    }
-    const retryable = RETRYABLE.has(status) || status >= 500;
-    return new EmbeddingApiError('failed', `Embedding request to ${this.host} failed (HTTP ${status})${detail}`, { ...init, retryable });
-  }
-
   private details(): { host: string; model: string } {
     return { host: this.host, model: this.options.model };
   }
-}
-
-/** OpenAI-style `{ error: { message, type, code } }`, tolerating anything else. */
-function providerError(body: string): { message?: string; type?: string; code?: string } {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
-      const e: unknown = parsed.error;
-      if (typeof e === 'string') {
-        return { message: e };
-      }
-      if (typeof e === 'object' && e !== null) {
-        const rec = e as Record<string, unknown>;
-        const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-        return { message: str(rec.message), type: str(rec.type), code: str(rec.code) };
-      }
-    }
-  } catch {
-    // Not JSON: fall through to the raw text.
-  }
-  const trimmed = body.trim().slice(0, 200);
-  return trimmed ? { message: trimmed } : {};
 }

@@ -2,11 +2,11 @@ import { endianness } from 'node:os';
 import { EmbeddingApiError } from '../errors';
 
 /**
- * Vectors of an OpenAI embeddings response, in input order (the API may return them out of order).
- * An embedding is an array of numbers, or (`encoding_format: 'base64'`) the base64 of its
- * little-endian float32 values.
+ * Vectors of an OpenAI embeddings response, in input order (the API may return them out of order),
+ * and the tokens its `usage` counted (undefined when absent). An embedding is an array of numbers,
+ * or (`encoding_format: 'base64'`) the base64 of its little-endian float32 values.
  */
-export function parseEmbeddingResponse(text: string, expected: number, host: string): number[][] {
+export function parseEmbeddingResponse(text: string, expected: number, host: string): { vectors: number[][]; tokens: number | undefined } {
   const bad = (why: string): EmbeddingApiError =>
     new EmbeddingApiError('invalid-response', `The embedding endpoint ${host} sent an invalid response (${why}).`, { status: 200, type: 'invalid_response', retryable: false, details: { host } });
   let parsed: unknown;
@@ -41,7 +41,13 @@ export function parseEmbeddingResponse(text: string, expected: number, host: str
     }
     out[index] = vector;
   });
-  return out;
+  return { vectors: out, tokens: usageTokens(parsed) };
+}
+
+function usageTokens(parsed: unknown): number | undefined {
+  const usage = typeof parsed === 'object' && parsed !== null && 'usage' in parsed ? parsed.usage : undefined;
+  const tokens = typeof usage === 'object' && usage !== null && 'prompt_tokens' in usage ? usage.prompt_tokens : undefined;
+  return typeof tokens === 'number' && Number.isFinite(tokens) && tokens >= 0 ? tokens : undefined;
 }
 
 /** Little-endian float32 values from base64, or undefined when the bytes are not whole values. */

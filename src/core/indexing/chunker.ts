@@ -1,4 +1,5 @@
 import { chunkCode } from './codeChunker';
+import { codeSection, findDefinitions } from './definitions';
 import { CODE_ANCHOR_MASK, CODE_MAX_CHARS, CODE_MAX_LINES, CODE_MIN_FILL, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE } from './constants';
 import { familyOf, languageOf } from './language';
 import type { TextSpan } from './lineIndex';
@@ -18,7 +19,11 @@ export interface Chunk {
   readonly index: number;
   readonly total: number;
   readonly language: string;
-  /** Markdown: the heading path the chunk sits under (`Errors › Rate limits`); '' elsewhere. Searched, never shown. */
+  /**
+   * Markdown: the heading path the chunk sits under (`Errors › Rate limits`). Code: the qualified
+   * names of the definitions that start in it (`Printer._print_Mul Printer._print_Pow`), or the one
+   * it is inside (`(in Printer._print_Mul)`); see definitions.ts. Searched and embedded, never shown.
+   */
   readonly section: string;
 }
 
@@ -36,6 +41,8 @@ export interface ChunkOptions {
   readonly codeAnchorMask?: number;
   /** Markdown: give chunks their heading path (default true; false is the behaviour before schema 4, for benchmarks). */
   readonly headingPaths?: boolean;
+  /** Code: give chunks the qualified names of the definitions in them (default true; false is the behaviour before, for benchmarks). */
+  readonly definitions?: boolean;
 }
 
 /**
@@ -60,6 +67,10 @@ export function chunkDocument(content: string, relPath: string, options: ChunkOp
       minFill: options.codeMinFill ?? CODE_MIN_FILL,
       anchorMask: options.codeAnchorMask ?? CODE_ANCHOR_MASK,
     });
+    const defs = options.definitions === false ? [] : findDefinitions(content, path);
+    if (defs.length > 0) {
+      spans = spans.map((s) => ({ ...s, section: codeSection(defs, s.startLine, s.endLine) }));
+    }
   }
   return spans.map((s, index) => ({
     content: s.content,

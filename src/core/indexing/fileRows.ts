@@ -7,7 +7,7 @@ import { chunkInput } from '../store/searchText';
 import { type Chunk, type ChunkOptions, chunkDocument } from './chunker';
 import { decodeText, isBinary, type TextEncodingName } from './decode';
 import type { SkipReason } from './events';
-import { chunkIds, fileHash } from './ids';
+import { chunkIds, documentHash, fileHash } from './ids';
 import { skipReasonOf } from './sniff';
 
 /** A row before it has a vector. */
@@ -85,7 +85,7 @@ const SKIP_OF: Readonly<Record<DocumentErrorCode, SkipReason>> = {
 
 /** A document's rows: its text from the extractor, one part (page, slide, sheet) at a time (documents/documentChunks.ts). */
 export async function prepareDocument(bytes: Uint8Array, relPath: string, options: ChunkOptions, extractor: DocumentExtractor, prepare: PrepareOptions = {}): Promise<PrepareResult> {
-  const hash = fileHash(bytes);
+  const hash = documentHash(bytes);
   if (prepare.indexedHash === hash) {
     return { kind: 'unchanged', bytes: bytes.length, fileHash: hash };
   }

@@ -7,8 +7,26 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** sha256 (hex) of a file's bytes. */
+/**
+ * Bumped when chunking changes what a file's rows are (2: code chunks carry their definitions):
+ * it is part of every file hash, so the next run re-reads each file once and replaces exactly the
+ * rows whose input changed (the others only move), instead of keeping the old rows until the
+ * file is edited.
+ */
+export const CHUNKING_VERSION = 2;
+
+/** sha256 (hex) of the chunking version and a text file's bytes. */
 export function fileHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(`chunking ${CHUNKING_VERSION}\n`).update(bytes).digest('hex');
+}
+
+/**
+ * sha256 (hex) of a document's bytes (PDF, Office, EPUB). The text chunker's version is left out:
+ * a document's rows come from its extractor, one part at a time, so a change of the code chunker
+ * does not change them, and reading every document again would extract it again (with Kimi's
+ * extractor, a paid upload per document).
+ */
+export function documentHash(bytes: Uint8Array): string {
   return sha256Hex(bytes);
 }
 

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { IndexedFile } from '../store/types';
-import { sha256Hex } from './ids';
+import { CHUNKING_VERSION, sha256Hex } from './ids';
 
 const FORMAT = 1;
 /** A file modified this close to the run that cached it may have changed again within the same mtime. */
@@ -23,6 +23,8 @@ export interface CachedFile extends IndexedFile {
 
 interface CacheFile {
   readonly format: number;
+  /** A cache made by another chunking vouches for rows this version would not write. */
+  readonly chunking: number;
   readonly collection: string;
   readonly generation: string;
   readonly rows: number;
@@ -54,7 +56,7 @@ export class IndexCache {
     } catch {
       return undefined;
     }
-    if (parsed.format !== FORMAT || parsed.collection !== collection || !generation || parsed.generation !== generation || parsed.rows !== rowCount) {
+    if (parsed.format !== FORMAT || parsed.chunking !== CHUNKING_VERSION || parsed.collection !== collection || !generation || parsed.generation !== generation || parsed.rows !== rowCount) {
       return undefined;
     }
     const files = new Map<string, CachedFile>();
@@ -76,7 +78,7 @@ export class IndexCache {
       out[f.path] = [f.fileHash, f.size, f.mtimeMs, [...f.ids]];
       rows += f.ids.length;
     }
-    const body: CacheFile = { format: FORMAT, collection, generation, rows, readAt, files: out };
+    const body: CacheFile = { format: FORMAT, chunking: CHUNKING_VERSION, collection, generation, rows, readAt, files: out };
     const file = cachePath(dir, collection);
     await fs.mkdir(dir, { recursive: true });
     // Write then rename: a reader never sees half a file, and two writers leave one whole cache.

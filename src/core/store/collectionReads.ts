@@ -3,7 +3,7 @@
  * without a vector, vector counts, every row (for a migration), and the fit. MilvusStore adds the
  * writes on top.
  */
-import type { ChunkRow, CollectionFit, EmbeddingSpec, VectorCounts } from './types';
+import type { ChunkRow, CollectionFit, EmbeddingSpec, MissingVectorsQuery, VectorCounts } from './types';
 import { CollectionAccess } from './collectionAccess';
 import { collectionFit } from './fit';
 import { validateCollectionName } from './names';
@@ -33,7 +33,7 @@ export abstract class CollectionReads extends CollectionAccess {
     });
   }
 
-  async rowsWithoutVectors(name: string, limit: number, signal?: AbortSignal): Promise<ChunkRow[]> {
+  async rowsWithoutVectors(name: string, query: MissingVectorsQuery, signal?: AbortSignal): Promise<ChunkRow[]> {
     validateCollectionName(name);
     const { hasVector } = await this.describe(name, signal, false);
     if (!hasVector) {
@@ -41,7 +41,7 @@ export abstract class CollectionReads extends CollectionAccess {
     }
     return this.call('query rows without vectors', signal, async (c) => {
       await this.ensureLoaded(c, name);
-      return queryRowsWithoutVectors(c, name, limit);
+      return queryRowsWithoutVectors(c, name, query);
     });
   }
 

@@ -38,6 +38,14 @@ export function idsIn(ids: readonly string[]): string {
   return `id in [${ids.map(quote).join(', ')}]`;
 }
 
+export function idsNotIn(ids: readonly string[]): string | undefined {
+  return ids.length > 0 ? `id not in [${ids.map(quote).join(', ')}]` : undefined;
+}
+
+export function pathIn(paths: readonly string[]): string | undefined {
+  return paths.length > 0 ? `path in [${paths.map(quote).join(', ')}]` : undefined;
+}
+
 /** ANDs the given clauses; undefined when there are none. */
 export function allOf(...clauses: Array<string | undefined>): string | undefined {
   const present = clauses.filter((c): c is string => typeof c === 'string' && c.length > 0);

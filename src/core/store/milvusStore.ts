@@ -19,8 +19,8 @@ import type { Bm25Text } from './searchText';
 import { LITE_FLUSH_POLICY, LiteFlusher, type FlushPolicy } from './liteFlush';
 import { runSearch } from './search';
 import { CollectionReads } from './collectionReads';
-import { queryFileRows, readIndexedFiles } from './rows';
-import type { ChunkPlacement, ChunkRow, CollectionInfo, CreateCollectionOptions, IndexedFile, SearchHit, SearchOptions, VectorOf, VectorStore } from './types';
+import { queryFileRows, readIndexedFiles, readOutline } from './rows';
+import type { ChunkPlacement, ChunkRow, CollectionInfo, CreateCollectionOptions, IndexedFile, OutlineRow, SearchHit, SearchOptions, VectorOf, VectorStore } from './types';
 
 const DELETE_IDS_BATCH = 500;
 
@@ -209,6 +209,14 @@ export class MilvusStore extends CollectionReads implements VectorStore {
     return this.call('list indexed files', signal, async (c) => {
       await this.ensureLoaded(c, name);
       return readIndexedFiles(c, name, this.logger, signal);
+    });
+  }
+
+  async outline(name: string, signal?: AbortSignal): Promise<OutlineRow[]> {
+    validateCollectionName(name);
+    return this.call('read outline', signal, async (c) => {
+      await this.ensureLoaded(c, name);
+      return readOutline(c, name, signal);
     });
   }
 

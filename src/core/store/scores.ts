@@ -15,6 +15,11 @@ export function normalizeBm25(raw: number): number {
   return Number.isFinite(m) ? m / (m + BM25_HALF) : 0;
 }
 
+/** The BM25 magnitude a normalized score came from (normalizeBm25's inverse): comparable as a ratio. */
+export function bm25Magnitude(normalized: number): number {
+  return normalized >= 1 ? Number.MAX_VALUE : (BM25_HALF * Math.max(0, normalized)) / (1 - normalized);
+}
+
 /** RRF over `routes` result lists: 1 means ranked first by every route. */
 export function normalizeRrf(raw: number, routes = 2, k = RRF_K): number {
   const best = routes / (k + 1);

@@ -73,6 +73,9 @@ export interface SearchHit {
   readonly score: number;
 }
 
+/** A chunk's place and section without its text: what the symbol index (search/symbolIndex.ts) is built from. */
+export type OutlineRow = Pick<ChunkRow, 'id' | 'path' | 'startLine' | 'endLine' | 'language'> & { readonly section: string };
+
 /** Where a chunk sits in its file: what changes when a chunk only moves (no new embedding). */
 export type ChunkPlacement = Pick<ChunkRow, 'id' | 'startLine' | 'endLine' | 'chunkIndex' | 'totalChunks' | 'fileHash'>;
 
@@ -80,6 +83,17 @@ export type ChunkPlacement = Pick<ChunkRow, 'id' | 'startLine' | 'endLine' | 'ch
 export interface VectorOf {
   readonly id: string;
   readonly vector: number[];
+}
+
+/** Which rows without vectors to return (vectorFiller.ts). */
+export interface MissingVectorsQuery {
+  readonly limit: number;
+  /** Only rows of these files (the ones a user works on, embedded first). */
+  readonly paths?: readonly string[];
+  /** Only these rows. */
+  readonly ids?: readonly string[];
+  /** Rows to leave out (being embedded already). */
+  readonly excludeIds?: readonly string[];
 }
 
 export interface VectorCounts {
@@ -120,13 +134,15 @@ export interface VectorStore {
   queryByPath(name: string, path: string, signal?: AbortSignal): Promise<ChunkRow[]>;
   /** Every indexed file of a collection with its hash and row ids (iterates, no 16k cap). */
   listIndexedFiles(name: string, signal?: AbortSignal): Promise<IndexedFile[]>;
+  /** Every row's place and section (code definitions, Markdown headings), without text or vectors (iterates, no 16k cap). */
+  outline(name: string, signal?: AbortSignal): Promise<OutlineRow[]>;
   /** Records that the collection's rows changed (see CollectionInfo.generation). */
   setGeneration(name: string, token: string, signal?: AbortSignal): Promise<void>;
   /**
    * Up to `limit` rows that have no vector yet (without vectors; progressive hybrid), for the
    * background filler. Empty when all have one, or when the collection is BM25-only.
    */
-  rowsWithoutVectors(name: string, limit: number, signal?: AbortSignal): Promise<ChunkRow[]>;
+  rowsWithoutVectors(name: string, query: MissingVectorsQuery, signal?: AbortSignal): Promise<ChunkRow[]>;
   /** Gives existing rows their vectors (a partial update: text, BM25 terms and placement stay). */
   setVectors(name: string, rows: readonly VectorOf[], signal?: AbortSignal): Promise<void>;
   /** How many rows have their vector, of how many (semantic readiness). */

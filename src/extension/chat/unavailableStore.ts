@@ -23,6 +23,7 @@ export function unavailableStore(reason: string): VectorStore {
     deleteByIds: fail,
     queryByPath: fail,
     listIndexedFiles: fail,
+    outline: fail,
     rowsWithoutVectors: fail,
     setVectors: fail,
     vectorCounts: fail,

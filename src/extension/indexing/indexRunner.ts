@@ -15,6 +15,7 @@ import { requireTrust } from '../trust';
 import { BackgroundFill } from './backgroundFill';
 import { prepareCollection } from './collectionPlan';
 import type { IndexState } from './indexState';
+import type { RecentFiles } from './recentFiles';
 import { progressMessage, progressPercent, summaryMessage } from '../../text/indexSummary';
 import { RunProgress } from './runProgress';
 
@@ -52,8 +53,9 @@ export class IndexRunner {
   constructor(
     private readonly services: Services,
     private readonly state: IndexState,
+    recent?: RecentFiles,
   ) {
-    this.fill = new BackgroundFill(services, state);
+    this.fill = new BackgroundFill(services, state, recent);
   }
 
   get busy(): boolean {
@@ -208,8 +210,8 @@ export class IndexRunner {
 
   private finished(summaries: readonly IndexSummary[], totalMs: number, written: readonly string[], quiet: boolean): IndexRunResult {
     this.state.settle();
-    // Keyword search works now; vectors follow in the background.
-    this.fill.start(written);
+    // Keyword search works now; vectors follow in the background, in a notification of their own.
+    this.fill.start(written, { notify: !quiet });
     const text = summaryMessage(summaries, totalMs);
     this.services.log.info(text);
     if (summaries.some((s) => s.cancelled)) {

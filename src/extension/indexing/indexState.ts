@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { EmbeddingProgress } from '../../core/indexing/embeddingProgress';
 import type { VectorCounts } from '../../core/store/types';
 
 /** What the extension remembers about an indexed workspace folder (in workspaceState, so no Milvus is needed to know it). */
@@ -16,8 +17,11 @@ export type IndexStatus =
    * in the user's words; absent while files are indexed, when `percent` counts them.
    */
   | { readonly kind: 'indexing'; readonly percent: number; readonly folder: string; readonly phase?: string }
-  /** `semantic`: percent of chunks with their vector while the background fill runs (undefined: BM25 only or unknown). */
-  | { readonly kind: 'indexed'; readonly files: number; readonly semantic?: number }
+  /**
+   * `semantic`: percent of chunks with their vector while the background fill runs (undefined: BM25
+   * only or unknown); `embedding`: the fill's progress while it runs.
+   */
+  | { readonly kind: 'indexed'; readonly files: number; readonly semantic?: number; readonly embedding?: EmbeddingProgress }
   | { readonly kind: 'error'; readonly message: string };
 
 const RECORDS_KEY = 'kimiMilvus.indexRecords';
@@ -32,6 +36,7 @@ export class IndexState implements vscode.Disposable {
   private current: IndexStatus;
   /** Rows with vectors per collection, as the background fill last counted them. */
   private readonly vectors = new Map<string, VectorCounts>();
+  private embedding: EmbeddingProgress | undefined;
 
   constructor(private readonly memento: vscode.Memento) {
     this.current = this.restingStatus();
@@ -80,6 +85,14 @@ export class IndexState implements vscode.Disposable {
     return c === undefined ? undefined : semanticPercent(c);
   }
 
+  /** The background fill's progress while it runs (undefined when it stops); its counts go through setVectorCounts. */
+  setEmbedding(progress: EmbeddingProgress | undefined): void {
+    this.embedding = progress;
+    if (this.current.kind === 'indexed') {
+      this.settle();
+    }
+  }
+
   setError(message: string): void {
     this.set({ kind: 'error', message });
   }
@@ -110,11 +123,13 @@ export class IndexState implements vscode.Disposable {
     }
     const files = mine.reduce((n, r) => n + r.files, 0);
     const counts = mine.map((r) => this.vectors.get(r.collection)).filter((c): c is VectorCounts => c !== undefined);
-    if (counts.length === 0) {
-      return { kind: 'indexed', files };
-    }
-    const semantic = semanticPercent({ withVector: sum(counts, (c) => c.withVector), total: sum(counts, (c) => c.total) });
-    return { kind: 'indexed', files, semantic };
+    const semantic = counts.length === 0 ? undefined : semanticPercent({ withVector: sum(counts, (c) => c.withVector), total: sum(counts, (c) => c.total) });
+    return {
+      kind: 'indexed',
+      files,
+      ...(semantic === undefined ? {} : { semantic }),
+      ...(this.embedding ? { embedding: this.embedding } : {}),
+    };
   }
 
   private set(next: IndexStatus): void {

@@ -126,6 +126,23 @@ describe('compaction: a conversation past a small window (fake Kimi enforces the
     assert.equal(history.messages.length, history.length);
   });
 
+  it('tool schemas count as Kimi counts them: schemas the local estimate undercounts still leave the request inside the window', async () => {
+    // Mostly punctuation, as JSON schemas are: the local estimate (characters / 3.2) sees about half
+    // of what a tokenizer counting each symbol does. About 1,900 tokens for the fake, 1,000 locally.
+    const schema = Object.fromEntries(Array.from({ length: 90 }, (_, i) => [`p${i}`, { type: 'string', enum: ['a', 'b'] }]));
+    const wide: Tool = { ...searchTool, name: 'wide_schema', parameters: { type: 'object', properties: schema, required: [] } };
+    let turn = 0;
+    kimi.handle((body) => (isSummary(body) ? reply.text('- earlier: lamps') : reply.text(longAnswer(++turn))));
+    const history = new ChatHistory();
+    let compactions = 0;
+    for (let q = 1; q <= 6; q++) {
+      const result = await agent([wide]).run(history, `Question ${q}: what about lamp ${q}?`, (e) => (compactions += e.type === 'compaction' ? 1 : 0));
+      assert.match(result.text, /^Turn \d+:/, `question ${q} was answered`);
+    }
+    assert.ok(compactions >= 1, 'the window filled');
+    assert.equal(kimi.rejected.length, 0, 'no request passed the window');
+  });
+
   it('Compact Conversation summarises now, keeps a small last turn verbatim, and reports it as manual', async () => {
     const history = new ChatHistory({ systemPrompt: 'S' });
     for (let i = 1; i <= 3; i++) {

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { strict as assert } from 'node:assert';
 import { collectionNameFor, isValidCollectionName } from '../../../src/core/indexing/collectionName';
-import { chunkId, chunkIds, fileHash } from '../../../src/core/indexing/ids';
+import { CHUNKING_VERSION, chunkId, chunkIds, documentHash, fileHash } from '../../../src/core/indexing/ids';
 
 describe('collectionNameFor', () => {
   it('is the folder name plus a short hash of the absolute path', () => {
@@ -46,7 +47,13 @@ describe('ids', () => {
     assert.equal(chunkIds('f.ts', ['other', 'same'])[1], twins[0]);
   });
 
-  it('fileHash is the sha256 of the bytes', () => {
-    assert.equal(fileHash(Buffer.from('abc')), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  it('fileHash is the sha256 of the chunking version and the bytes', () => {
+    assert.equal(fileHash(Buffer.from('abc')), createHash('sha256').update(`chunking ${CHUNKING_VERSION}\nabc`).digest('hex'));
+    assert.notEqual(fileHash(Buffer.from('abc')), fileHash(Buffer.from('abd')));
+  });
+
+  it('documentHash is the sha256 of the bytes alone: a new chunking version does not extract documents again', () => {
+    assert.equal(documentHash(Buffer.from('abc')), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    assert.notEqual(documentHash(Buffer.from('abc')), fileHash(Buffer.from('abc')));
   });
 });

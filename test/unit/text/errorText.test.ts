@@ -11,6 +11,12 @@ describe('error words, by code', () => {
     assert.match(errorText(missing, COMMAND_LINE_WORDS), /set KIMI_MILVUS_PYTHON\. Or choose an embedding endpoint \(EMBEDDING_PROVIDER/);
     const pip = new StoreError('pip could not install Milvus Lite.', 'install-failed', { details: { purpose: 'milvus' } });
     assert.match(errorText(pip, COMMAND_LINE_WORDS), /Or set MILVUS_URI \(or --milvus-uri\) to use a Milvus server\.$/);
+    const model = new StoreError('pip could not install the embedding model m==1.', 'install-failed', { details: { purpose: 'local-embedding', model: 'm==1' } });
+    assert.match(errorText(model, VSCODE_WORDS), /Or set the embedding model to a folder holding model\.onnx and tokenizer\.json \("kimiMilvus\.embedding\.model"\), or choose an embedding endpoint \("kimiMilvus\.embedding\.provider"\)\.$/);
+    const runtime = new StoreError('pip could not install onnxruntime.', 'install-failed', { details: { purpose: 'local-embedding' } });
+    assert.match(errorText(runtime, COMMAND_LINE_WORDS), /^pip could not install onnxruntime\. Or choose an embedding endpoint \(EMBEDDING_PROVIDER or --embedding-provider\)\.$/);
+    const slow = new EmbeddingApiError('timeout', 'The embedding endpoint h sent no response within 30 s. Gave up after 6 retries.', { retryable: true });
+    assert.match(errorText(slow, VSCODE_WORDS), /Give it more time \(the connect timeout: "kimiMilvus\.network\.connectTimeoutSeconds"; the whole request: "kimiMilvus\.network\.requestTimeoutSeconds"\), or check that it is running\.$/);
     const timeout = new KimiApiError('timeout', 'Kimi sent nothing new for 60 s. The request was stopped.', { retryable: true, details: { baseUrl: 'https://api.moonshot.ai/v1' } });
     assert.match(userMessage(timeout), /The request was stopped\. The limits are the network timeout settings \(kimiMilvus\.network\.\*\)\.$/);
   });

@@ -4,6 +4,7 @@ import { addDocuments, connectDatabase, createCollection, listAllCollections } f
 import { readAndChunkFile, uploadFileToCollection } from './fileTools';
 import { listFiles, readFile } from './codebaseTools';
 import { searchDocuments, searchWorkspace } from './searchTools';
+import { findSymbol } from './symbolTools';
 import { ToolRegistry, type BuiltinTool, type Tool } from './registry';
 
 export type { ToolContext } from './context';
@@ -17,6 +18,7 @@ export function createToolRegistry(ctx: ToolContext, options: { webSearch?: bool
   const env = toolEnv(ctx);
   const tools: Array<Tool | BuiltinTool> = [
     searchWorkspace(env),
+    findSymbol(env),
     readFile(env),
     listFiles(env),
     connectDatabase(env),

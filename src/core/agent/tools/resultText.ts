@@ -7,6 +7,13 @@ interface HitJson {
   readonly citation?: unknown;
   readonly score?: unknown;
   readonly text?: unknown;
+  /** search_workspace: why the file was chosen, and its other passages. */
+  readonly why?: unknown;
+  readonly also?: unknown;
+}
+
+function list(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
 }
 
 /** search_workspace / search_documents hits: "1. path:start-end (score …)" then the chunk, without its own header line. */
@@ -20,9 +27,12 @@ export function searchResultText(result: Readonly<Record<string, unknown>>): str
     const body = String(h.text);
     const nl = body.indexOf('\n');
     const text = nl !== -1 && body.slice(0, nl) === citation ? body.slice(nl + 1) : body;
-    return `${i + 1}. ${citation} (score ${String(h.score)})\n${text}`;
+    const why = list(h.why);
+    const also = list(h.also);
+    const notes = [...(why.length ? [`Why: ${why.join('; ')}`] : []), ...(also.length ? [`Also: ${also.join(', ')}`] : [])];
+    return `${i + 1}. ${citation} (score ${String(h.score)})\n${notes.map((n) => `${n}\n`).join('')}${text}`;
   });
-  return `${String(result.message)}. Cite as path:start-end.\n\n${blocks.join('\n\n')}`;
+  return `${String(result.message)}. Cite each as given (path:start-end, or a document's page, slide or sheet).\n\n${blocks.join('\n\n')}`;
 }
 
 /** read_file: the citation, then the lines. */

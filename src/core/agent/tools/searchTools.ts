@@ -4,6 +4,8 @@
  * when the collection has vectors from the configured embedder, BM25 otherwise.
  */
 import * as path from 'node:path';
+import type { FileHit } from '../../search/fileRanking';
+import { SYMBOLS_WAIT_MS, prepareQuery, searchFiles } from '../../search/searchFiles';
 import type { CollectionInfo, SearchHit } from '../../store/types';
 import { citationOf, documentLocator } from '../../documents/citation';
 import type { SourceRef } from '../events';
@@ -29,8 +31,11 @@ async function queryVector(env: ToolEnv, info: CollectionInfo, query: string, ca
   return v;
 }
 
+function cut(text: string): string {
+  return text.length > MAX_HIT_CHARS ? `${text.slice(0, MAX_HIT_CHARS)}\n…[cut; use read_file for more]` : text;
+}
+
 function hitJson(hit: SearchHit, collection?: string): Record<string, unknown> {
-  const text = hit.text.length > MAX_HIT_CHARS ? `${hit.text.slice(0, MAX_HIT_CHARS)}\n…[cut; use read_file for more]` : hit.text;
   return {
     citation: citationOf(hit),
     path: hit.path,
@@ -38,7 +43,7 @@ function hitJson(hit: SearchHit, collection?: string): Record<string, unknown> {
     end_line: hit.endLine,
     score: Math.round(hit.score * 1000) / 1000,
     ...(collection ? { collection } : {}),
-    text,
+    text: cut(hit.text),
   };
 }
 
@@ -89,18 +94,48 @@ function normalizePrefix(env: ToolEnv, input: string): string {
   return p.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
 }
 
+/** A ranked file as the model reads it: its best chunk to quote, its other chunks, and why it was chosen. */
+function fileJson(file: FileHit, collection?: string): Record<string, unknown> {
+  const best = file.chunks[0];
+  const lines = fileLines(file);
+  const why = [...(file.named ? ['named in the query'] : []), ...file.defines.slice(0, 4).map((d) => `defines ${d.qualified} (lines ${d.startLine}-${d.endLine})`)];
+  return {
+    citation: best ? citationOf(best) : `${file.path}:${lines.startLine}-${lines.endLine}`,
+    path: file.path,
+    start_line: lines.startLine,
+    end_line: lines.endLine,
+    score: Math.round(file.score * 1000) / 1000,
+    ...(collection ? { collection } : {}),
+    ...(why.length ? { why } : {}),
+    ...(file.chunks.length > 1 ? { also: file.chunks.slice(1).map((c) => citationOf(c)) } : {}),
+    text: best ? cut(best.text) : '',
+  };
+}
+
+/** The lines a file is cited at: its best passage, else the first definition it holds. */
+function fileLines(file: FileHit): { startLine: number; endLine: number } {
+  const at = file.chunks[0] ?? file.defines[0];
+  return at ? { startLine: at.startLine, endLine: at.endLine } : { startLine: 1, endLine: 1 };
+}
+
+/** Where the user is taken when they open a ranked file: a document's page, else its lines. */
+function fileSource(file: FileHit, root?: string): SourceRef {
+  const best = file.chunks[0];
+  return best ? source(best, root) : { path: file.path, ...fileLines(file), ...(root ? { root } : {}) };
+}
+
 export function searchWorkspace(env: ToolEnv): Tool {
   return {
     name: 'search_workspace',
     description:
-      'Search the indexed code and documents of this workspace (hybrid keyword + semantic). Use it for any question about this project. Hits carry a citation: "path:start-end", or for a document its page, slide or sheet ("spec.pdf p.12").',
+      'Search the indexed code and documents of this workspace (keyword + semantic) and get the most relevant FILES, best first, each with its best passage, other passages, and why it matched (the definitions of names in your query it holds, or its path named in the query). Citations read "path:start-end", or for a document its page, slide or sheet ("spec.pdf p.12"). Use it for any question about this project. Query with the identifiers, file paths, error messages and words of the question (a whole bug report works: its names and traceback count most); use English terms for English code. To go to a known definition use find_symbol.',
     parameters: {
       type: 'object',
       properties: {
-        query: { type: 'string', minLength: 1, description: 'What to look for: identifiers, error messages, or a description' },
+        query: { type: 'string', minLength: 1, description: 'What to look for: identifiers, paths, error messages, or a description (a bug report as is works too)' },
         path: { type: 'string', description: 'Only files under this relative path prefix, e.g. "src/core/"' },
         extensions: { type: 'array', items: { type: 'string' }, maxItems: 50, description: 'Only files with these extensions, e.g. ["ts", "md"]' },
-        limit: { type: 'integer', minimum: 1, maximum: 30, default: 8, description: 'Number of results' },
+        limit: { type: 'integer', minimum: 1, maximum: 30, default: 8, description: 'Number of files' },
       },
       required: ['query'],
     },
@@ -117,17 +152,17 @@ export function searchWorkspace(env: ToolEnv): Tool {
       if (searched === 0) {
         return fail(`This workspace has not been indexed yet, so there is nothing to search; list_files and read_file still work. ${env.howToIndex ?? 'Tell the user to index it.'}`);
       }
-      found.sort((a, b) => b.hit.score - a.hit.score);
+      found.sort((a, b) => b.file.score - a.file.score);
       const top = found.slice(0, limit);
       const multi = targets.size > 1;
       return ok(
         {
-          message: `Found ${top.length} results${prefix ? ` under ${prefix}` : ''}`,
+          message: `Found ${top.length} files${prefix ? ` under ${prefix}` : ''}`,
           query,
-          results: top.map((f) => hitJson(f.hit, multi ? f.collection : undefined)),
+          results: top.map((f) => fileJson(f.file, multi ? f.collection : undefined)),
         },
-        `${top.length} hit(s)${prefix ? ` in ${prefix}` : ''}`,
-        top.map((f) => source(f.hit, f.root)),
+        `${top.length} file(s)${prefix ? ` in ${prefix}` : ''}`,
+        top.map((f) => fileSource(f.file, f.root)),
       );
     },
   };
@@ -143,7 +178,7 @@ function searchPrefixes(env: ToolEnv, args: Record<string, unknown>): string[] {
 }
 
 /** The workspace folders' collections, then the extra ones the user chose, each with its folder when known. */
-function searchTargets(env: ToolEnv): Map<string, string | undefined> {
+export function searchTargets(env: ToolEnv): Map<string, string | undefined> {
   const targets = new Map<string, string | undefined>();
   for (const folder of env.workspaceFolders) {
     targets.set(env.collectionFor(folder), folder);
@@ -157,7 +192,7 @@ function searchTargets(env: ToolEnv): Map<string, string | undefined> {
 }
 
 interface Found {
-  readonly hit: SearchHit;
+  readonly file: FileHit;
   readonly collection: string;
   readonly root?: string;
 }
@@ -172,6 +207,7 @@ async function searchAll(
 ): Promise<{ found: Found[]; searched: number }> {
   const { limit, prefixes, extensions } = options;
   const cache = new Map<string, number[]>();
+  const prepared = prepareQuery(query);
   const found: Found[] = [];
   let searched = 0;
   for (const [collection, folder] of targets) {
@@ -180,11 +216,12 @@ async function searchAll(
     }
     searched++;
     const info = await env.store.describeCollection(collection, signal);
-    const vector = await queryVector(env, info, query, cache, signal);
+    const embed = (text: string): Promise<number[] | undefined> => queryVector(env, info, text, cache, signal);
     const root = folder ?? info.metadata.root;
     for (const pathPrefix of prefixes) {
-      const hits = await env.store.search(collection, query, { limit, vector, ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) }, signal);
-      found.push(...hits.map((hit) => ({ hit, collection, root })));
+      const scope = { ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) };
+      const files = await searchFiles(env.store, info, prepared, { limit, embed, symbolsWaitMs: SYMBOLS_WAIT_MS, ...scope }, signal);
+      found.push(...files.map((file) => ({ file, collection, root })));
     }
   }
   return { found, searched };
