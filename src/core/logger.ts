@@ -3,12 +3,29 @@
  * tests to nothing. Never pass a key to it: `redact` is applied to every message as a
  * last line of defence.
  */
+import { errorMessage, isAbortError } from './errors';
+
 export interface Logger {
   trace(message: string, ...args: unknown[]): void;
   debug(message: string, ...args: unknown[]): void;
   info(message: string, ...args: unknown[]): void;
   warn(message: string, ...args: unknown[]): void;
   error(message: string | Error, ...args: unknown[]): void;
+}
+
+/**
+ * For work started and not awaited (fire-and-forget): a failure is logged as "<what> failed: …"
+ * instead of becoming an unhandled rejection, which Node and the extension host report, if at
+ * all, without saying where it came from. A cancellation is not a failure.
+ */
+export function logRejection(work: PromiseLike<unknown>, logger: Logger, what: string): void {
+  Promise.resolve(work).catch((err: unknown) => {
+    if (isAbortError(err)) {
+      logger.debug(`${what}: cancelled.`);
+    } else {
+      logger.error(`${what} failed: ${errorMessage(err)}`);
+    }
+  });
 }
 
 export const nullLogger: Logger = {

@@ -24,7 +24,7 @@ import { registerStatusBar } from './statusBar';
 import type { KimiMilvusTestApi } from './testApi';
 import { TrustState } from './trust';
 import { Redactor } from '../core/redaction';
-import type { Logger } from '../core/logger';
+import { logRejection, type Logger } from '../core/logger';
 
 /** The services of the running extension, so deactivate can wait for Milvus to stop. */
 let running: Services | undefined;
@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): KimiMilvusTestApi | 
   const tree = registerCollections(context, services, state, runner, chatCollections);
   const changed = (): void => {
     tree.refresh();
-    void chat.refreshSetup();
+    logRejection(chat.refreshSetup(), services.log, 'Updating the chat setup');
   };
   registerIndexCommands(context, services, state, runner, changed);
   // The Collections view shows "N% semantic" while vectors are filled, the same figure as the status bar.

@@ -5,7 +5,7 @@ import type { Embedder } from '../core/embedding/embedder';
 import { createEmbedder, type CreateEmbedderOptions } from '../core/embedding/factory';
 import type { Indexer } from '../core/indexing/indexer';
 import { KimiClient } from '../core/kimi/kimiClient';
-import type { Logger } from '../core/logger';
+import { logRejection, type Logger } from '../core/logger';
 import { CoreServices, type StoreProgress } from '../core/services';
 import { openStore, type StoreHandle } from '../core/store/factory';
 import type { VectorStore } from '../core/store/types';
@@ -50,7 +50,7 @@ export class Services implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         const hit = affectedServices(e);
         if (hit.store) {
-          void this.closeStore('Milvus settings changed');
+          logRejection(this.closeStore('Milvus settings changed'), this.log, 'Closing the Milvus connection');
         }
         if (hit.embedding) {
           this.core.dropEmbedder();
@@ -58,7 +58,7 @@ export class Services implements vscode.Disposable {
       }),
       secrets.onDidChangeSecret((name) => {
         if (name === 'milvusToken') {
-          void this.closeStore('Milvus token changed');
+          logRejection(this.closeStore('Milvus token changed'), this.log, 'Closing the Milvus connection');
         }
         if (name === 'embeddingApiKey') {
           this.core.dropEmbedder();

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { createStreamLogger, formatLogLine, redact } from '../../src/core/logger';
+import { UserAbortError } from '../../src/core/errors';
+import { createStreamLogger, formatLogLine, logRejection, redact } from '../../src/core/logger';
 
 describe('logger', () => {
   it('redacts key-shaped strings, bearer tokens and key/value credentials', () => {
@@ -28,5 +29,26 @@ describe('logger', () => {
     assert.equal(lines.length, 2);
     assert.equal(lines[0], '[warn] shown 42');
     assert.match(lines[1], /^\[error\] Error: bad/);
+  });
+
+  it('logRejection logs a fire-and-forget failure instead of leaving it unhandled; a cancellation is not an error', async () => {
+    const lines: string[] = [];
+    const log = createStreamLogger((l) => lines.push(l), 'debug');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      logRejection(Promise.reject(new Error('disk full')), log, 'Saving the chat');
+      logRejection(Promise.reject(new UserAbortError()), log, 'Measuring the draft');
+      logRejection(Promise.resolve(42), log, 'Nothing');
+      // Node reports an unhandled rejection after the microtask queue drains: give it a macrotask.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    assert.deepEqual(unhandled, []);
+    assert.deepEqual(lines, ['[error] Saving the chat failed: disk full', '[debug] Measuring the draft: cancelled.']);
   });
 });

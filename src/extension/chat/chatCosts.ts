@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TokenUsage } from '../../core/agent/events';
 import { SpendLedger } from '../../core/cost/spend';
+import { logRejection, type Logger } from '../../core/logger';
 import type { Usage } from '../../shared/chatModel';
 import { formatMoney, NO_SPEND, sumTotals, totalOf, type SpendTotalView } from '../../shared/cost';
 import type { HostToWebview } from '../../shared/protocol';
@@ -27,6 +28,7 @@ export class ChatCosts implements vscode.Disposable {
   constructor(
     store: ChatStore,
     private readonly session: ChatSession,
+    private readonly log: Logger,
     now?: () => Date,
   ) {
     this.ledger = new SpendLedger({ load: () => store.load('spend'), save: (data) => store.save('spend', data) }, now);
@@ -56,10 +58,8 @@ export class ChatCosts implements vscode.Disposable {
     // Only the currencies prices are given in; anything else would be a malformed event.
     const currency = cost?.currency === 'USD' || cost?.currency === 'CNY' ? cost.currency : undefined;
     const priced: TokenUsage = cost && currency ? { ...tokens, cost: { amount: cost.amount, currency } } : tokens;
-    void this.ledger.add(priced).then(
-      () => this.changed.fire(),
-      () => undefined,
-    );
+    // A failed save is logged; today's total in memory counts the answer all the same.
+    logRejection(this.ledger.add(priced).then(() => this.changed.fire()), this.log, "Recording the answer's cost");
   }
 
   async totals(): Promise<ChatTotals> {

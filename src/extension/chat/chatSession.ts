@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CompactionReport } from '../../core/agent/events';
 import { resendContext, runOptions, type ChatEngine, type CompactOutcome, type QuestionContext } from './chatEngine';
-import type { Logger } from '../../core/logger';
+import { logRejection, type Logger } from '../../core/logger';
 import { applyChatEvent, newTurn, settleInterrupted, type ChatEvent, type Turn, type Usage } from '../../shared/chatModel';
 import type { HostToWebview } from '../../shared/protocol';
 import type { ChatStore } from './chatStore';
@@ -111,7 +111,7 @@ export class ChatSession {
     let settle = (): void => undefined;
     this.idle = new Promise<void>((resolve) => (settle = resolve));
     this.fire({ type: 'turnStarted', turn });
-    void this.save();
+    logRejection(this.save(), this.log, 'Saving the conversation');
     const sink = {
       apply: (event: ChatEvent) => this.applyTo(turn.id, event),
       compaction: (report: CompactionReport) => this.applyCompaction(turn.id, report),
@@ -215,7 +215,7 @@ export class ChatSession {
     }
     this.fire({ type: 'snapshotTurns', turns: this.turns });
     this.fire({ type: 'restoreDraft', text: last.question, focus: false });
-    void this.save();
+    logRejection(this.save(), this.log, 'Saving the conversation');
   }
 
   /** The workspace's conversations, most recently used first. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { supportsVision, visionModelAmong } from '../../core/kimi/models';
-import type { Logger } from '../../core/logger';
+import { logRejection, type Logger } from '../../core/logger';
 import type { Turn } from '../../shared/chatModel';
 import { parseWebviewMessage, type HostToWebview, type SetupState, type WebviewToHost } from '../../shared/protocol';
 import { CHAT_VIEW_ID, Commands } from '../constants';
@@ -57,7 +57,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.sessionListener = vscode.Disposable.from(
       session.onDidPost((m) => this.post(m)),
       context.onDidChange(() => this.sendContext()),
-      costs.onDidChange(() => void this.sendTotals()),
+      costs.onDidChange(() => logRejection(this.sendTotals(), this.log, 'Showing the cost totals')),
     );
   }
 
@@ -151,7 +151,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private post(message: HostToWebview): void {
-    void this.view?.webview.postMessage(message);
+    if (this.view) {
+      logRejection(this.view.webview.postMessage(message), this.log, `Posting "${message.type}" to the chat view`);
+    }
   }
 
   private receive(data: unknown): void {
@@ -177,7 +179,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           this.post({ type: 'focusInput' });
         }
         // Not awaited: a slow GET /models must not hold up the messages queued behind it.
-        void this.sendModels();
+        logRejection(this.sendModels(), this.log, 'Listing the models');
         return;
       case 'setModel':
         return this.models.select(message.model);
@@ -191,13 +193,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'stop':
         return this.session.stop();
       case 'resend':
-        if (await this.costs.maySend()) {
-          void this.session.resend(message.turnId, message.text);
-        }
-        return;
+        return this.resend(message);
       case 'measure':
         // Not awaited: Kimi's count may take a moment, and a newer draft replaces this one.
-        void this.costs.measure(message).then((reading) => reading && this.post({ type: 'contextMeter', seq: message.seq, reading }));
+        logRejection(this.measure(message), this.log, 'Measuring the draft');
         return;
       case 'compact':
         await vscode.commands.executeCommand(Commands.compactConversation);
@@ -215,15 +214,29 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       case 'applyCode':
         // Not awaited: the diff stays open until the user decides, and the view must stay responsive.
-        void this.proposals.propose(message.code, message.target, message.wholeFile);
+        logRejection(this.proposals.propose(message.code, message.target, message.wholeFile), this.log, 'Applying the code');
         return;
       case 'copyCode':
         await vscode.env.clipboard.writeText(message.code);
-        void vscode.window.setStatusBarMessage('Kimi Milvus: code copied', 2000);
+        vscode.window.setStatusBarMessage('Kimi Milvus: code copied', 2000);
         return;
       case 'action':
         await runAction(message.action);
         return;
+    }
+  }
+
+  private async resend(message: Extract<WebviewToHost, { type: 'resend' }>): Promise<void> {
+    if (await this.costs.maySend()) {
+      // Not awaited, like a new question (see send).
+      logRejection(this.session.resend(message.turnId, message.text), this.log, 'Asking again');
+    }
+  }
+
+  private async measure(message: Extract<WebviewToHost, { type: 'measure' }>): Promise<void> {
+    const reading = await this.costs.measure(message);
+    if (reading) {
+      this.post({ type: 'contextMeter', seq: message.seq, reading });
     }
   }
 
@@ -243,7 +256,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const context = prompt !== message.text || mentions.length > 0 ? { prompt, attachments: editor.map((a) => a.source), mentions } : undefined;
     const images = (message.images ?? []).map((i) => ({ name: i.name, thumbnail: i.thumbnail, url: i.dataUrl }));
     // Not awaited: the answer streams for a while, and Stop must get through meanwhile.
-    void this.session.send(message.text, context, images);
+    logRejection(this.session.send(message.text, context, images), this.log, 'Asking');
   }
 
   private disposeView(): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { logRejection } from '../../core/logger';
 import type { SetupState } from '../../shared/protocol';
 import type { ChatCollections } from '../collections/chatCollections';
 import { Commands } from '../constants';
@@ -98,12 +99,12 @@ function chatCommands(provider: ChatViewProvider, editorContext: EditorContext, 
 
 /** Keeps the setup screen and the model list current, and clears chat errors a new key or URL fixed. */
 function refreshOnChanges(services: Services, state: IndexState, session: ChatSession, provider: ChatViewProvider): vscode.Disposable[] {
-  const refresh = (): void => void provider.refreshSetup();
+  const refresh = (): void => logRejection(provider.refreshSetup(), services.log, 'Updating the chat setup');
   return [
     services.secrets.onDidChangeSecret((name) => {
       refresh();
       if (name === 'kimiApiKey') {
-        void provider.refreshModels();
+        logRejection(provider.refreshModels(), services.log, 'Listing the models');
         // "No Kimi API key" and "Kimi rejected the API key" are fixed by a new key: stop showing them.
         session.clearErrors((code) => code === 'config/kimi-key-missing' || code === 'kimi/auth');
       }
@@ -113,10 +114,10 @@ function refreshOnChanges(services: Services, state: IndexState, session: ChatSe
     vscode.workspace.onDidChangeWorkspaceFolders(refresh),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kimiMilvus.kimi')) {
-        void provider.refreshModels();
+        logRejection(provider.refreshModels(), services.log, 'Listing the models');
       }
       if (e.affectsConfiguration('kimiMilvus.budget') || e.affectsConfiguration('kimiMilvus.pricing')) {
-        void provider.sendTotals();
+        logRejection(provider.sendTotals(), services.log, 'Showing the cost totals');
       }
       if (e.affectsConfiguration('kimiMilvus.kimi.baseUrl')) {
         session.clearErrors((code) => code === 'kimi/connection');

@@ -22,7 +22,7 @@ export interface CostParts {
 /** The chat's meter, cost totals and budget, and the Compact Conversation command. */
 export function registerChatCosts(context: vscode.ExtensionContext, parts: CostParts): ChatCostHooks {
   const { services, session } = parts;
-  const costs = new ChatCosts(parts.store, session);
+  const costs = new ChatCosts(parts.store, session, services.log);
   const meter = new ContextMeterHost(parts.engine, session, parts.editorContext, () => services.trust.trusted, services.log);
   context.subscriptions.push(
     costs,
