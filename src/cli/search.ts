@@ -5,7 +5,7 @@ import type { Embedder } from '../core/embedding/embedder';
 import { collectionNameFor } from '../core/indexing/collectionName';
 import type { FileHit } from '../core/search/fileRanking';
 import { SYMBOLS_WAIT_MS, prepareQuery, searchFiles } from '../core/search/searchFiles';
-import type { CollectionInfo, SearchHit } from '../core/store/types';
+import type { CollectionHeader, SearchHit } from '../core/store/types';
 import { boolFlag, collectionFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
 import { EMBEDDING_HELP, embeddingOptions } from './config';
 import { COMMON_HELP, commonOptions } from './context';
@@ -79,7 +79,7 @@ async function runSearch(args: ParsedArgs, io: CliIO, req: SearchRequest): Promi
     if (!(await store.hasCollection(collection, io.signal))) {
       throw new StoreError(`There is no collection "${collection}". Index a folder first: kimi-milvus index <dir>`, 'not-found');
     }
-    const info = await store.describeCollection(collection, io.signal);
+    const info = await store.describeHeader(collection, io.signal);
     const embed = queryEmbedding(info, embedder, collection, io) ? async (text: string): Promise<number[] | undefined> => (await embedder.embed([text], io.signal))[0] : undefined;
     if (req.chunks) {
       const vector = embed ? await embed(req.query) : undefined;
@@ -149,7 +149,7 @@ export const searchCommand: CliCommand = {
 };
 
 /** Whether the query can be embedded for this collection: a note when it has vectors but no embedder, an error when the embedder differs. */
-function queryEmbedding(info: CollectionInfo, embedder: Embedder, collection: string, io: CliIO): boolean {
+function queryEmbedding(info: CollectionHeader, embedder: Embedder, collection: string, io: CliIO): boolean {
   if (!info.embedding) {
     return false;
   }

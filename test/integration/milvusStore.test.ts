@@ -247,6 +247,9 @@ describe('MilvusStore against Milvus Lite', function () {
     assert.equal(infoA.embedding, null);
     assert.deepEqual(infoB.embedding, SPEC);
     assert.deepEqual(infoB.metadata, { root: '/tmp/x' });
+    const { rowCount, ...header } = await store.describeCollection(b);
+    assert.equal(rowCount, corpus(true).length);
+    assert.deepEqual(await store.describeHeader(b), header, 'a search describes a collection without counting it');
     assert.equal(await store.hasCollection(a), true);
     await store.dropCollection(a);
     assert.equal(await store.hasCollection(a), false);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { chunkInput, expandIdentifiers, identifierParts, searchQueryOf, searchTextOf, truncateUtf8 } from '../../src/core/store/searchText';
+import { chunkInput, expandIdentifiers, identifierParts, searchQueryOf, keptTerms, searchTextOf, truncateUtf8 } from '../../src/core/store/searchText';
 
 /** The words expandIdentifiers appended (the part after the original text). */
 function added(text: string): string {
@@ -81,5 +81,18 @@ describe('chunkInput with a heading path', () => {
     assert.equal(chunkInput('docs/a.md', 'body', 'Errors › Rate limits'), 'docs/a.md\nErrors › Rate limits\nbody');
     assert.equal(chunkInput('src/a.ts', 'body'), 'src/a.ts\nbody');
     assert.ok(searchTextOf('docs/a.md', 'body', 'raw', 1000, 'Rate limits').includes('Rate limits'));
+  });
+});
+
+describe('keptTerms', () => {
+  it('keeps the terms the predicate accepts, each occurrence (term counts weigh a BM25 query), by their lowercase form', () => {
+    const keep = (t: string): boolean => t !== 'py' && t !== 'is';
+    assert.equal(keptTerms('Is is_upper in pkg/mod.py?\nis upper pkg mod py', keep), 'is_upper in pkg mod upper pkg mod');
+    assert.equal(keptTerms('déjà_vu Ünïcode', (t) => t !== 'ünïcode'), 'déjà_vu');
+  });
+
+  it('leaves the query as it is when nothing would be left, or with no predicate', () => {
+    assert.equal(keptTerms('is py', () => false), 'is py');
+    assert.equal(keptTerms('a.b  c', undefined), 'a.b  c');
   });
 });

@@ -176,6 +176,11 @@ export function analyzeQuery(query: string): QueryAnalysis {
 /** `a.b.py`-style strings matched by the dotted pattern are file names, not module paths. */
 const PATH_LIKE = new RegExp(String.raw`\.${EXT}$`);
 
+/** A lowercase word that says nothing in a report's keyword query: a stop word, one character, a number. */
+export function isWeakWord(word: string): boolean {
+  return word.length < 2 || STOP.has(word) || /^\d+$/.test(word);
+}
+
 /** Identifiers that go into a report's keyword query, and body words after the title's. */
 const KEYWORD_IDENTIFIERS = 24;
 const KEYWORD_BODY_WORDS = 40;
@@ -191,7 +196,7 @@ export function keywordQuery(query: string, analysis: QueryAnalysis = analyzeQue
     return query;
   }
   const title = query.split('\n', 1)[0] ?? '';
-  const words = (s: string): string[] => (s.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []).filter((w) => w.length > 1 && !STOP.has(w) && !/^\d+$/.test(w));
+  const words = (s: string): string[] => (s.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []).filter((w) => !isWeakWord(w));
   const ids: string[] = [];
   for (const t of analysis.identifiers.slice(0, KEYWORD_IDENTIFIERS)) {
     for (let k = Math.min(3, Math.max(1, Math.round(t.weight))); k > 0; k--) {

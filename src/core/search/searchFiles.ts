@@ -5,10 +5,10 @@
  * (fileRanking.ts). Without an embedder (or for a BM25-only collection) the dense side is left out.
  */
 import { extensionOf } from '../indexing/language';
-import type { CollectionInfo, SearchOptions, VectorStore } from '../store/types';
+import type { CollectionHeader, SearchOptions, VectorStore } from '../store/types';
 import { RANKING, rankFiles, type FileHit } from './fileRanking';
-import { analyzeQuery, denseQuery, keywordQuery, type QueryAnalysis } from './queryAnalysis';
-import { symbolIndexFor, type SymbolIndex } from './symbolIndex';
+import { analyzeQuery, denseQuery, isWeakWord, keywordQuery, type QueryAnalysis } from './queryAnalysis';
+import { noteSearchedPaths, symbolIndexFor, type SymbolIndex } from './symbolIndex';
 
 /**
  * How long an interactive search waits for a definitions index it never read: a large collection's
@@ -40,28 +40,37 @@ export function prepareQuery(query: string): PreparedQuery {
   return { query, analysis, keyword: keywordQuery(query, analysis), dense: denseQuery(query, analysis) };
 }
 
-/** The query without `words` (whole words, any case); the query itself when that would leave nothing. */
-export function withoutWords(query: string, words: ReadonlySet<string> | undefined): string {
-  if (!words || words.size === 0) {
-    return query;
+/**
+ * The keyword search leaves out words most paths share (every chunk has them, so they rank nothing)
+ * and, for a report, the parts of its identifiers that its own words would not count either (stop
+ * words, single letters, numbers: `is_upper` adds "is"): on Milvus Lite each such term costs a walk
+ * over the thousands of chunks that have it.
+ */
+export function keywordTerms(q: PreparedQuery, symbols: SymbolIndex | undefined): Pick<SearchOptions, 'keepTerm'> {
+  const common = symbols?.commonPathWords ?? new Set<string>();
+  const report = q.analysis.issueShaped;
+  if (!report && common.size === 0) {
+    return {};
   }
-  const out = query.replace(/[\p{L}\p{N}_]+/gu, (w) => (words.has(w.toLowerCase()) ? ' ' : w));
-  return out.trim() ? out : query;
+  return { keepTerm: (t) => !common.has(t) && !(report && isWeakWord(t)) };
 }
 
-export async function searchFiles(store: VectorStore, info: CollectionInfo, q: PreparedQuery, options: FileSearchOptions, signal?: AbortSignal): Promise<FileHit[]> {
+export async function searchFiles(store: VectorStore, info: CollectionHeader, q: PreparedQuery, options: FileSearchOptions, signal?: AbortSignal): Promise<FileHit[]> {
   const scope: SearchOptions = {
     ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
     ...(options.extensions?.length ? { extensions: options.extensions } : {}),
   };
-  const [vector, symbols] = await Promise.all([
-    info.embedding && options.embed ? options.embed(q.dense) : Promise.resolve(undefined),
-    symbolIndexFor(store, info, { waitMs: options.symbolsWaitMs }, signal).catch((): SymbolIndex | undefined => undefined),
-  ]);
+  // The query is embedded (another process) while Milvus runs the keyword search, not before it.
+  const vector = info.embedding && options.embed ? options.embed(q.dense) : Promise.resolve(undefined);
+  vector.catch(() => undefined);
+  const symbols = await symbolIndexFor(store, info, { waitMs: options.symbolsWaitMs }, signal).catch((): SymbolIndex | undefined => undefined);
   const [keyword, dense] = await Promise.all([
-    store.search(info.name, withoutWords(q.keyword, symbols?.commonPathWords), { ...scope, limit: RANKING.keywordChunks }, signal),
-    vector ? store.search(info.name, '', { ...scope, limit: RANKING.denseChunks, vector }, signal) : Promise.resolve([]),
+    store.search(info.name, q.keyword, { ...scope, limit: RANKING.keywordChunks, ...keywordTerms(q, symbols) }, signal),
+    vector.then((v) => (v ? store.search(info.name, '', { ...scope, limit: RANKING.denseChunks, vector: v }, signal) : [])),
   ]);
+  if (symbols) {
+    noteSearchedPaths(store, info, keyword.map((h) => h.path));
+  }
   const exts = options.extensions?.map((e) => e.toLowerCase());
   const accept = (path: string): boolean =>
     (!options.pathPrefix || path.startsWith(options.pathPrefix)) && (!exts?.length || exts.includes(extensionOf(path)));

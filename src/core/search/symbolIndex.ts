@@ -3,11 +3,13 @@
  * (indexing/definitions.ts), by name, with the chunk that holds it. It is not stored apart: each
  * code chunk's section lists the qualified names defined in it, so the index is read back from the
  * collection's outline (one scan of ids, paths, lines and sections) and kept in memory until the
- * collection's generation or row count changes.
+ * collection's generation changes, or a search finds files the index has not seen (rows written by
+ * a run that has not finished). Rows are not counted to notice a change: an exact count walks every
+ * row, which a search should not pay.
  */
 import { isDocumentPath } from '../documents/formats';
 import { familyOf } from '../indexing/language';
-import type { CollectionInfo, OutlineRow, VectorStore } from '../store/types';
+import type { CollectionHeader, OutlineRow, VectorStore } from '../store/types';
 
 export interface SymbolDef {
   /** The last part of the qualified name (`is_upper`). */
@@ -25,6 +27,7 @@ export class SymbolIndex {
   private readonly byLower = new Map<string, SymbolDef[]>();
   /** Every indexed path (with or without definitions). */
   readonly files: readonly string[];
+  private readonly fileSet: ReadonlySet<string>;
   /**
    * Words in the paths of most files (a package's own name, `src`, `py`): every chunk has them
    * (its path is part of what is searched), so they rank nothing, and on Milvus Lite a query term
@@ -50,7 +53,12 @@ export class SymbolIndex {
       }
     }
     this.files = [...files].sort();
+    this.fileSet = files;
     this.commonPathWords = commonWords(this.files);
+  }
+
+  hasFile(path: string): boolean {
+    return this.fileSet.has(path);
   }
 
   /** Definitions named exactly `name` (the last part of their qualified name). */
@@ -132,7 +140,7 @@ function qualifiedTailMatches(def: SymbolDef, parts: readonly string[]): boolean
 }
 
 interface Entry {
-  /** The newest index read, and the generation and row count it was read at. */
+  /** The newest index read, and the generation it was read at (undefined once found stale). */
   ready?: SymbolIndex;
   readyKey?: string;
   /** A read in progress, and the key it reads. */
@@ -157,14 +165,16 @@ export interface SymbolIndexWait {
    * on Milvus Lite takes seconds to minutes); meanwhile it searches without. Default: until read.
    */
   readonly waitMs?: number;
+  /** An index is read again after a change at most this often (default REFRESH_MS). */
+  readonly refreshMs?: number;
 }
 
 /**
- * The collection's symbol index. It is read once per generation and row count, in the background:
+ * The collection's symbol index. It is read once per generation, in the background:
  * a search after an index run gets the index it has (definitions seldom move) while the new one is
  * read, and a search that has none waits at most `waitMs` for it.
  */
-export async function symbolIndexFor(store: VectorStore, info: CollectionInfo, options: SymbolIndexWait = {}, signal?: AbortSignal): Promise<SymbolIndex | undefined> {
+export async function symbolIndexFor(store: VectorStore, info: CollectionHeader, options: SymbolIndexWait = {}, signal?: AbortSignal): Promise<SymbolIndex | undefined> {
   let byCollection = tables.get(store);
   if (!byCollection) {
     byCollection = new Map();
@@ -172,11 +182,11 @@ export async function symbolIndexFor(store: VectorStore, info: CollectionInfo, o
   }
   const entry = byCollection.get(info.name) ?? {};
   byCollection.set(info.name, entry);
-  const key = `${info.generation ?? ''}:${info.rowCount}`;
+  const key = info.generation ?? '';
   if (entry.ready && entry.readyKey === key) {
     return entry.ready;
   }
-  const fresh = entry.ready !== undefined && entry.started !== undefined && Date.now() - entry.started < REFRESH_MS;
+  const fresh = entry.ready !== undefined && entry.started !== undefined && Date.now() - entry.started < (options.refreshMs ?? REFRESH_MS);
   if (!fresh && (!entry.pending || entry.pendingKey !== key)) {
     entry.started = Date.now();
     // Not tied to the caller's signal: the read serves later searches too.
@@ -202,6 +212,24 @@ export async function symbolIndexFor(store: VectorStore, info: CollectionInfo, o
     return entry.ready;
   }
   return waitFor(entry.pending, options.waitMs, signal);
+}
+
+/**
+ * Search hits in files the index has never seen: rows were written since it was read (an index run
+ * still going, which sets the generation only at its end), so the next search reads it again
+ * (at most every REFRESH_MS, like a new generation).
+ */
+export function noteSearchedPaths(store: VectorStore, info: CollectionHeader, paths: Iterable<string>): void {
+  const entry = tables.get(store)?.get(info.name);
+  if (!entry?.ready || entry.readyKey === undefined) {
+    return;
+  }
+  for (const p of paths) {
+    if (!entry.ready.hasFile(p)) {
+      entry.readyKey = undefined;
+      return;
+    }
+  }
 }
 
 async function waitFor(pending: Promise<SymbolIndex> | undefined, waitMs: number | undefined, signal?: AbortSignal): Promise<SymbolIndex | undefined> {

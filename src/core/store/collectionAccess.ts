@@ -8,7 +8,9 @@ import { StoreError, isAbortError, throwIfAborted } from '../errors';
 import type { Logger } from '../logger';
 import { abortable, check, toStoreError } from './calls';
 import type { MilvusConnection } from './connection';
+import { validateCollectionName } from './names';
 import { parseDescribe, type DescribedCollection } from './schema';
+import type { CollectionHeader } from './types';
 
 export abstract class CollectionAccess {
   private readonly described = new Map<string, DescribedCollection>();
@@ -50,6 +52,12 @@ export abstract class CollectionAccess {
     const described = parseDescribe(name, res);
     this.described.set(name, described);
     return described;
+  }
+
+  /** See VectorStore.describeHeader: described now, rows not counted. */
+  async describeHeader(name: string, signal?: AbortSignal): Promise<CollectionHeader> {
+    validateCollectionName(name);
+    return (await this.describe(name, signal, true)).info;
   }
 
   /** The next describe asks Milvus again (the collection's properties changed). */

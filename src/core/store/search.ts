@@ -4,7 +4,7 @@ import { check } from './calls';
 import { allOf, pathHasExtension, pathStartsWith } from './filters';
 import { F, ROW_FIELDS, fromEntity } from './schema';
 import { RRF_K, normalizeBm25, normalizeCosine, normalizeRrf } from './scores';
-import { searchQueryOf, type Bm25Text } from './searchText';
+import { keptTerms, searchQueryOf, type Bm25Text } from './searchText';
 import type { SearchHit, SearchOptions } from './types';
 
 export const DEFAULT_LIMIT = 10;
@@ -38,7 +38,7 @@ export async function runSearch(
   const vector = hasVector && options.vector && options.vector.length > 0 ? options.vector : undefined;
   const text = query.trim();
   // Only the BM25 route sees the expanded query; an embedder gets the user's words as typed.
-  const bm25Query = searchQueryOf(text, bm25);
+  const bm25Query = keptTerms(searchQueryOf(text, bm25), options.keepTerm);
   const common = {
     collection_name: name,
     limit,

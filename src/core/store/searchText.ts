@@ -106,6 +106,18 @@ export function searchTextOf(path: string, text: string, mode: Bm25Text, maxByte
   return truncateUtf8(mode === 'raw' ? input : expandIdentifiers(input), maxBytes);
 }
 
+/** Milvus' standard analyzer's tokens (`\w+`): what a BM25 term is. */
+const TERM = /[\p{L}\p{N}_]+/gu;
+
+/** `query` without the terms `keep` rejects (compared lowercase); `query` itself when none would be left. */
+export function keptTerms(query: string, keep: ((term: string) => boolean) | undefined): string {
+  if (!keep) {
+    return query;
+  }
+  const kept = (query.match(TERM) ?? []).filter((t) => keep(t.toLowerCase()));
+  return kept.length > 0 ? kept.join(' ') : query;
+}
+
 /** The BM25 query for a user's question. */
 export function searchQueryOf(query: string, mode: Bm25Text): string {
   return mode === 'raw' ? query : expandIdentifiers(query);

@@ -13,6 +13,7 @@ export function unavailableStore(reason: string): VectorStore {
     ensureCollection: fail,
     hasCollection: fail,
     describeCollection: fail,
+    describeHeader: fail,
     dropCollection: fail,
     listCollections: fail,
     upsert: fail,

@@ -3,10 +3,11 @@ import { citationOf } from '../../../src/core/documents/citation';
 import { RANKING, rankFiles } from '../../../src/core/search/fileRanking';
 import { isAboutTestsOrDocs, isTestOrDocPath } from '../../../src/core/search/fileKinds';
 import { analyzeQuery } from '../../../src/core/search/queryAnalysis';
-import { withoutWords } from '../../../src/core/search/searchFiles';
-import { SymbolIndex } from '../../../src/core/search/symbolIndex';
+import { keywordTerms, prepareQuery } from '../../../src/core/search/searchFiles';
+import { SymbolIndex, noteSearchedPaths, symbolIndexFor } from '../../../src/core/search/symbolIndex';
 import { normalizeBm25 } from '../../../src/core/store/scores';
-import type { OutlineRow, SearchHit } from '../../../src/core/store/types';
+import { keptTerms, searchQueryOf } from '../../../src/core/store/searchText';
+import type { CollectionHeader, OutlineRow, SearchHit, VectorStore } from '../../../src/core/store/types';
 
 let n = 0;
 function hit(path: string, bm25: number, startLine = 1): SearchHit {
@@ -121,12 +122,66 @@ describe('sections of documents', () => {
 });
 
 describe('words every path has', () => {
-  it('are known from the files and left out of the keyword query, unless nothing would be left', () => {
-    const files = Array.from({ length: 12 }, (_, i) => row(`mypkg/sub${i % 3}/mod${i}.py`, ''));
-    const index = new SymbolIndex([...files, row('README.md', '')]);
+  const files = Array.from({ length: 12 }, (_, i) => row(`mypkg/sub${i % 3}/mod${i}.py`, ''));
+  const index = new SymbolIndex([...files, row('README.md', '')]);
+  /** The BM25 query the store sends for `q` (identifier parts added, then the terms search keeps). */
+  const sent = (q: string): string => {
+    const prepared = prepareQuery(q);
+    return keptTerms(searchQueryOf(prepared.keyword, 'identifiers'), keywordTerms(prepared, index).keepTerm);
+  };
+
+  it('are known from the files', () => {
     assert.deepEqual([...index.commonPathWords].sort(), ['mypkg', 'py']);
-    assert.equal(withoutWords('mypkg.sub1.mod3 crashes in MyPkg', index.commonPathWords).replace(/\s+/g, ' ').trim(), '.sub1.mod3 crashes in');
-    assert.equal(withoutWords('mypkg', index.commonPathWords), 'mypkg');
     assert.equal(new SymbolIndex([row('a/x.py', ''), row('a/y.py', '')]).commonPathWords.size, 0, 'too few files to tell');
+  });
+
+  it('are left out of the keyword query, also as parts of identifiers, unless nothing would be left', () => {
+    assert.equal(sent('mypkg.sub1.mod3 crashes in MyPkg'), 'sub1 mod3 crashes in sub1 mod3 my pkg');
+    assert.equal(sent('mypkg'), 'mypkg');
+    assert.deepEqual(keywordTerms(prepareQuery('where is mod3'), new SymbolIndex([])), {}, 'nothing to leave out');
+  });
+
+  it("for a report, parts of identifiers its own words would not count are left out too; a question's stay", () => {
+    const report = 'is_upper() fails for a 4x2 matrix\n\n```python\n>>> M.is_upper()\nTraceback\n  File "mypkg/sub1/mod3.py", line 9, in is_upper\nIndexError: x_1 out of range\n```';
+    const terms = sent(report).split(' ');
+    for (const gone of ['is', 'x', '1', 'mypkg', 'py']) {
+      assert.ok(!terms.includes(gone), `"${gone}" should be left out: ${terms.join(' ')}`);
+    }
+    for (const kept of ['is_upper', 'upper', 'x_1', 'indexerror', 'mod3']) {
+      assert.ok(terms.map((t) => t.toLowerCase()).includes(kept), `"${kept}" should stay: ${terms.join(' ')}`);
+    }
+    assert.equal(sent('what is is_upper'), 'what is is_upper is upper', 'a short question is searched as typed');
+  });
+});
+
+describe('the definitions index of a collection', () => {
+  /** A store whose outline is `rows` (only what symbolIndexFor reads), counting its reads. */
+  const storeOf = (rows: OutlineRow[]): { store: VectorStore; reads: () => number } => {
+    let reads = 0;
+    const store = { outline: () => (reads++, Promise.resolve([...rows])) } as unknown as VectorStore;
+    return { store, reads: () => reads };
+  };
+  const header: CollectionHeader = { name: 'c', description: '', embedding: null, metadata: {}, generation: 'g1' };
+
+  it('is read once per generation, and again when a search meets files it has not seen', async () => {
+    const rows = [row('a/one.py', 'One')];
+    const { store, reads } = storeOf(rows);
+    const first = await symbolIndexFor(store, header, { refreshMs: 0 });
+    assert.deepEqual(first?.files, ['a/one.py']);
+    await symbolIndexFor(store, header, { refreshMs: 0 });
+    noteSearchedPaths(store, header, ['a/one.py']);
+    await symbolIndexFor(store, header, { refreshMs: 0 });
+    assert.equal(reads(), 1, 'same generation, no unseen file: no new read');
+
+    rows.push(row('a/two.py', 'Two'));
+    noteSearchedPaths(store, header, ['a/one.py', 'a/two.py']);
+    const meanwhile = await symbolIndexFor(store, header, { refreshMs: 0 });
+    assert.equal(meanwhile, first, 'the index it has serves while the new one is read');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual((await symbolIndexFor(store, header, { refreshMs: 0 }))?.find('Two').map((d) => d.path), ['a/two.py']);
+    assert.equal(reads(), 2);
+
+    await symbolIndexFor(store, { ...header, generation: 'g2' }, { refreshMs: 0 });
+    assert.equal(reads(), 3, 'a new generation is read again');
   });
 });

@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import type { FileHit } from '../../search/fileRanking';
 import { SYMBOLS_WAIT_MS, prepareQuery, searchFiles } from '../../search/searchFiles';
-import type { CollectionInfo, SearchHit } from '../../store/types';
+import type { Embedder } from '../../embedding/embedder';
+import type { CollectionHeader, SearchHit } from '../../store/types';
 import { citationOf, documentLocator } from '../../documents/citation';
 import type { SourceRef } from '../events';
 import type { ToolEnv } from './context';
@@ -15,17 +16,33 @@ import { fail, ok, type Tool } from './registry';
 
 const MAX_HIT_CHARS = 2_000;
 
+/** Query vectors kept per embedder: a model asks again with the same words (another path, a retry). */
+const QUERY_VECTORS = 32;
+const vectorsByEmbedder = new WeakMap<Embedder, Map<string, number[]>>();
+
 /** The query vector, when this collection's vectors come from the configured embedder. */
-async function queryVector(env: ToolEnv, info: CollectionInfo, query: string, cache: Map<string, number[]>, signal?: AbortSignal): Promise<number[] | undefined> {
+async function queryVector(env: ToolEnv, info: CollectionHeader, query: string, signal?: AbortSignal): Promise<number[] | undefined> {
   const spec = env.embedder.spec;
   if (!info.embedding || !spec || spec.model !== info.embedding.model || spec.dimensions !== info.embedding.dimensions) {
     return undefined;
   }
-  let v = cache.get(query);
-  if (!v) {
+  let cache = vectorsByEmbedder.get(env.embedder);
+  if (!cache) {
+    cache = new Map();
+    vectorsByEmbedder.set(env.embedder, cache);
+  }
+  const key = `${spec.model}\n${spec.dimensions}\n${query}`;
+  let v = cache.get(key);
+  if (v) {
+    // Most recently used last: the first key is the one to drop.
+    cache.delete(key);
+  } else {
     [v] = await env.embedder.embed([query], signal);
-    if (v) {
-      cache.set(query, v);
+  }
+  if (v) {
+    cache.set(key, v);
+    if (cache.size > QUERY_VECTORS) {
+      cache.delete(cache.keys().next().value ?? '');
     }
   }
   return v;
@@ -71,8 +88,8 @@ export function searchDocuments(env: ToolEnv): Tool {
       if (!(await env.store.hasCollection(name, signal))) {
         return fail(`Collection ${name} does not exist. Use list_all_collections to see the collections.`);
       }
-      const info = await env.store.describeCollection(name, signal);
-      const vector = await queryVector(env, info, query, new Map(), signal);
+      const info = await env.store.describeHeader(name, signal);
+      const vector = await queryVector(env, info, query, signal);
       const hits = await env.store.search(name, query, { limit: int(args.limit, 5), vector }, signal);
       const root = info.metadata.root;
       return ok(
@@ -206,7 +223,6 @@ async function searchAll(
   signal: AbortSignal | undefined,
 ): Promise<{ found: Found[]; searched: number }> {
   const { limit, prefixes, extensions } = options;
-  const cache = new Map<string, number[]>();
   const prepared = prepareQuery(query);
   const found: Found[] = [];
   let searched = 0;
@@ -215,8 +231,8 @@ async function searchAll(
       continue;
     }
     searched++;
-    const info = await env.store.describeCollection(collection, signal);
-    const embed = (text: string): Promise<number[] | undefined> => queryVector(env, info, text, cache, signal);
+    const info = await env.store.describeHeader(collection, signal);
+    const embed = (text: string): Promise<number[] | undefined> => queryVector(env, info, text, signal);
     const root = folder ?? info.metadata.root;
     for (const pathPrefix of prefixes) {
       const scope = { ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) };

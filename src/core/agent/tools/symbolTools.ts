@@ -94,7 +94,7 @@ async function findDefinitions(
       continue;
     }
     searched++;
-    const info = await env.store.describeCollection(collection, signal);
+    const info = await env.store.describeHeader(collection, signal);
     const index = await symbolIndexFor(env.store, info, {}, signal);
     if (!index) {
       return 'unreadable';
