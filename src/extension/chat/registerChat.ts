@@ -75,16 +75,20 @@ async function setupState(services: Services, state: IndexState): Promise<SetupS
 /** Ask About Selection, Add Selection to Chat, Focus Chat, and accepting or rejecting Kimi's proposed edits. */
 function chatCommands(provider: ChatViewProvider, editorContext: EditorContext, proposals: CodeProposals): vscode.Disposable[] {
   const addSelection = async (focusInput: boolean): Promise<void> => {
-    if (!editorContext.addSelection()) {
+    const editor = vscode.window.activeTextEditor;
+    if (!focusInput && editor) {
+      // Shows the chat, then back to the editor: adding several selections in a row should not need
+      // a click each time. The chip is added after the focus is back, so once it shows the command
+      // is done and nothing moves the focus under the user typing into the chat.
+      await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    }
+    if (!editorContext.addSelection(editor)) {
       void vscode.window.showInformationMessage('Kimi Milvus: open a file and select the code to ask about.');
       return;
     }
     if (focusInput) {
       await provider.focus();
-    } else {
-      await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
-      // Back to the editor: adding several selections in a row should not need a click each time.
-      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     }
   };
   return [
