@@ -31,16 +31,16 @@ async function queryVector(env: ToolEnv, info: CollectionHeader, query: string, 
     cache = new Map();
     vectorsByEmbedder.set(env.embedder, cache);
   }
-  const key = `${spec.model}\n${spec.dimensions}\n${query}`;
-  let v = cache.get(key);
+  // One embedder has one model (a settings change makes a new one), so the words are the key.
+  let v = cache.get(query);
   if (v) {
     // Most recently used last: the first key is the one to drop.
-    cache.delete(key);
+    cache.delete(query);
   } else {
     [v] = await env.embedder.embed([query], signal);
   }
   if (v) {
-    cache.set(key, v);
+    cache.set(query, v);
     if (cache.size > QUERY_VECTORS) {
       cache.delete(cache.keys().next().value ?? '');
     }
@@ -208,6 +208,20 @@ export function searchTargets(env: ToolEnv): Map<string, string | undefined> {
   return targets;
 }
 
+/** The targets whose collection exists, described (without counting rows), each with its root when known. */
+export async function* existingTargets(
+  env: ToolEnv,
+  targets: ReadonlyMap<string, string | undefined>,
+  signal?: AbortSignal,
+): AsyncGenerator<{ readonly collection: string; readonly info: CollectionHeader; readonly root?: string }> {
+  for (const [collection, folder] of targets) {
+    if (await env.store.hasCollection(collection, signal)) {
+      const info = await env.store.describeHeader(collection, signal);
+      yield { collection, info, root: folder ?? info.metadata.root };
+    }
+  }
+}
+
 interface Found {
   readonly file: FileHit;
   readonly collection: string;
@@ -226,14 +240,9 @@ async function searchAll(
   const prepared = prepareQuery(query);
   const found: Found[] = [];
   let searched = 0;
-  for (const [collection, folder] of targets) {
-    if (!(await env.store.hasCollection(collection, signal))) {
-      continue;
-    }
+  for await (const { collection, info, root } of existingTargets(env, targets, signal)) {
     searched++;
-    const info = await env.store.describeHeader(collection, signal);
     const embed = (text: string): Promise<number[] | undefined> => queryVector(env, info, text, signal);
-    const root = folder ?? info.metadata.root;
     for (const pathPrefix of prefixes) {
       const scope = { ...(pathPrefix ? { pathPrefix } : {}), ...(extensions.length ? { extensions } : {}) };
       const files = await searchFiles(env.store, info, prepared, { limit, embed, symbolsWaitMs: SYMBOLS_WAIT_MS, ...scope }, signal);

@@ -8,7 +8,7 @@ import type { SourceRef } from '../events';
 import type { ToolEnv } from './context';
 import { int, str } from './context';
 import { fail, ok, type Tool } from './registry';
-import { searchTargets } from './searchTools';
+import { existingTargets, searchTargets } from './searchTools';
 
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
@@ -89,17 +89,13 @@ async function findDefinitions(
 ): Promise<Found[] | 'not-indexed' | 'unreadable'> {
   const found: Found[] = [];
   let searched = 0;
-  for (const [collection, folder] of targets) {
-    if (!(await env.store.hasCollection(collection, signal))) {
-      continue;
-    }
+  for await (const { collection, info, root } of existingTargets(env, targets, signal)) {
     searched++;
-    const info = await env.store.describeHeader(collection, signal);
     const index = await symbolIndexFor(env.store, info, {}, signal);
     if (!index) {
       return 'unreadable';
     }
-    found.push(...index.find(name).map((def) => ({ def, collection, root: folder ?? info.metadata.root })));
+    found.push(...index.find(name).map((def) => ({ def, collection, root })));
   }
   if (searched === 0) {
     return 'not-indexed';
