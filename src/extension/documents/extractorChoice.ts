@@ -30,41 +30,36 @@ export interface ExtractorChoiceDeps {
  */
 export function createDocumentExtractor(deps: ExtractorChoiceDeps): DocumentExtractor {
   const local = new LocalExtractor();
-  let pendingChoice: Promise<'local' | 'kimi' | undefined> | undefined;
-  let pendingConsent: Promise<boolean> | undefined;
   // A question closed without an answer is not asked again for every document of the same run.
   let dismissedAt = 0;
-  const recently = (): boolean => Date.now() - dismissedAt < 60_000;
-
-  const choice = async (): Promise<'local' | 'kimi' | undefined> => {
-    const saved = deps.state.get<unknown>(EXTRACTOR_CHOICE_KEY);
-    if (saved === 'local' || saved === 'kimi') {
-      return saved;
-    }
-    if (recently()) {
-      return undefined;
-    }
-    pendingChoice ??= askWhichWay(deps.state).finally(() => (pendingChoice = undefined));
-    const answer = await pendingChoice;
-    if (!answer) {
-      dismissedAt = Date.now();
-    }
-    return answer;
+  /** A remembered answer, else the question (one at a time, however many documents wait), else `no` for a minute after a dismissal. */
+  const asking = <T>(remembered: () => T | undefined, ask: () => Promise<T>, no: T): (() => Promise<T>) => {
+    let pending: Promise<T> | undefined;
+    return async () => {
+      const saved = remembered();
+      if (saved !== undefined) {
+        return saved;
+      }
+      if (Date.now() - dismissedAt < 60_000) {
+        return no;
+      }
+      pending ??= ask().finally(() => (pending = undefined));
+      const answer = await pending;
+      if (answer === no) {
+        dismissedAt = Date.now();
+      }
+      return answer;
+    };
   };
-  const consent = async (): Promise<boolean> => {
-    if (deps.state.get<unknown>(KIMI_UPLOAD_CONSENT_KEY) === true) {
-      return true;
-    }
-    if (recently()) {
-      return false;
-    }
-    pendingConsent ??= askUpload(deps.state).finally(() => (pendingConsent = undefined));
-    const yes = await pendingConsent;
-    if (!yes) {
-      dismissedAt = Date.now();
-    }
-    return yes;
-  };
+  const choice = asking<'local' | 'kimi' | undefined>(
+    () => {
+      const saved = deps.state.get<unknown>(EXTRACTOR_CHOICE_KEY);
+      return saved === 'local' || saved === 'kimi' ? saved : undefined;
+    },
+    () => askWhichWay(deps.state),
+    undefined,
+  );
+  const consent = asking<boolean>(() => (deps.state.get<unknown>(KIMI_UPLOAD_CONSENT_KEY) === true ? true : undefined), () => askUpload(deps.state), false);
 
   return new ChoosingExtractor(async (fileName) => {
     const setting = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>('documents.extractor') ?? 'ask';
