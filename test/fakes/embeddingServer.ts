@@ -116,6 +116,11 @@ export class FakeEmbeddingServer {
     return `http://127.0.0.1:${this.port}/v1`;
   }
 
+  /** The environment that points the CLI (and the MCP server) at this endpoint. */
+  cliEnv(apiKey: string): Record<string, string> {
+    return { EMBEDDING_BASE_URL: this.url, EMBEDDING_API_KEY: apiKey, EMBEDDING_MODEL: 'fake-embed', EMBEDDING_DIMENSIONS: String(this.dimensions) };
+  }
+
   /** Queues responses for the next requests, in order; afterwards requests succeed again. */
   script(...steps: FakeEmbeddingStep[]): void {
     this.queue.push(...steps);

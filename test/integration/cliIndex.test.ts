@@ -5,7 +5,7 @@ import type { VectorStore } from '../../src/core/store/types';
 import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { EXPECTED_INDEXED, FIXTURE_QUESTION, type FixtureWorkspace, createFixtureWorkspace } from '../unit/indexing/workspaceFixture';
 import { type Run, runNodeScript } from '../support/runNode';
-import { getTestStore, testMilvusConfig, uniqueCollectionName } from './milvusEnv';
+import { getTestStore, milvusCliEnv, uniqueCollectionName } from './milvusEnv';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'dist', 'cli.js');
@@ -25,16 +25,7 @@ describe('CLI: index, search, add, collections (end to end)', function () {
     store = await getTestStore();
     server = await new FakeEmbeddingServer({ dimensions: 32 }).start();
     ws = createFixtureWorkspace();
-    const milvus = testMilvusConfig();
-    env = {
-      ...process.env,
-      KIMI_MILVUS_DATA_DIR: milvus.dataDir,
-      ...(milvus.uri ? { MILVUS_URI: milvus.uri } : {}),
-      EMBEDDING_BASE_URL: server.url,
-      EMBEDDING_API_KEY: 'sk-cli-test',
-      EMBEDDING_MODEL: 'fake-embed',
-      EMBEDDING_DIMENSIONS: '32',
-    };
+    env = { ...process.env, ...milvusCliEnv(), ...server.cliEnv('sk-cli-test') };
   });
   after(async () => {
     for (const name of created) {

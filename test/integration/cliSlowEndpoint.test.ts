@@ -5,7 +5,7 @@ import type { VectorStore } from '../../src/core/store/types';
 import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { type Run, runNodeScript } from '../support/runNode';
 import { createCorpus } from './indexerHelpers';
-import { getTestStore, testMilvusConfig, uniqueCollectionName } from './milvusEnv';
+import { getTestStore, milvusCliEnv, uniqueCollectionName } from './milvusEnv';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'dist', 'cli.js');
@@ -34,15 +34,10 @@ describe('CLI: a slow embedding endpoint indexes to the end, with the embedding 
     store = await getTestStore();
     server = await new FakeEmbeddingServer({ dimensions: 32, latencyPerInputMs: 45_000 / DEFAULT_BATCH / SCALE }).start();
     corpus = createCorpus(90);
-    const milvus = testMilvusConfig();
     env = {
       ...process.env,
-      KIMI_MILVUS_DATA_DIR: milvus.dataDir,
-      ...(milvus.uri ? { MILVUS_URI: milvus.uri } : {}),
-      EMBEDDING_BASE_URL: server.url,
-      EMBEDDING_API_KEY: 'sk-cli-slow',
-      EMBEDDING_MODEL: 'fake-embed',
-      EMBEDDING_DIMENSIONS: '32',
+      ...milvusCliEnv(),
+      ...server.cliEnv('sk-cli-slow'),
       KIMI_MILVUS_CONNECT_TIMEOUT: String(30 / SCALE),
       KIMI_MILVUS_IDLE_TIMEOUT: String(60 / SCALE),
       KIMI_MILVUS_REQUEST_TIMEOUT: String(600 / SCALE),

@@ -16,7 +16,7 @@ import { Indexer } from '../../src/core/indexing/indexer';
 import type { VectorStore } from '../../src/core/store/types';
 import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { type ChatBody, type FakeKimi, reply, startFakeKimi } from '../fakes/kimiServer';
-import { getTestStore, testMilvusConfig, uniqueCollectionName } from './milvusEnv';
+import { getTestStore, milvusCliEnv, uniqueCollectionName } from './milvusEnv';
 import type { Run } from '../support/runNode';
 
 const KIMI_KEY = 'sk-kimi-hardening-0123456789';
@@ -56,21 +56,16 @@ describe('hardening (CLI end to end)', function () {
     await fs.link(path.join(ws, '.env'), path.join(ws, 'a', 'backup.txt'));
     execFileSync('mkfifo', [path.join(ws, 'pipe.txt')]);
     collection = collectionNameFor(ws);
-    const milvus = testMilvusConfig();
     env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       KIMI_API_KEY: KIMI_KEY,
       KIMI_BASE_URL: kimi.baseUrl,
       KIMI_MODEL: 'kimi-k2-turbo-preview',
-      KIMI_MILVUS_DATA_DIR: milvus.dataDir,
       KIMI_MILVUS_VENV: process.env.KIMI_MILVUS_VENV,
       KIMI_MILVUS_LOG_LEVEL: 'debug',
-      ...(milvus.uri ? { MILVUS_URI: milvus.uri } : {}),
-      EMBEDDING_BASE_URL: embeddings.url,
-      EMBEDDING_API_KEY: EMBED_KEY,
-      EMBEDDING_MODEL: 'fake-embed',
-      EMBEDDING_DIMENSIONS: '32',
+      ...milvusCliEnv(),
+      ...embeddings.cliEnv(EMBED_KEY),
     };
   });
   after(async () => {
@@ -172,8 +167,7 @@ describe('hardening: legacy encodings indexed as their original text (CLI, real 
       await fs.writeFile(path.join(ws, name), iconv.encode(text, enc, { addBOM: enc === 'utf16le' }));
     }
     collection = collectionNameFor(ws);
-    const milvus = testMilvusConfig();
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, KIMI_MILVUS_DATA_DIR: milvus.dataDir, KIMI_MILVUS_VENV: process.env.KIMI_MILVUS_VENV, ...(milvus.uri ? { MILVUS_URI: milvus.uri } : {}) };
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, KIMI_MILVUS_VENV: process.env.KIMI_MILVUS_VENV, ...milvusCliEnv() };
     let stderr = '';
     const code = await runCli(['index', ws], { stdout: () => undefined, stderr: (t) => void (stderr += t), env, cwd: ws });
     assert.equal(code, 0, stderr);

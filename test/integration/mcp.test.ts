@@ -15,7 +15,7 @@ import type { VectorStore } from '../../src/core/store/types';
 import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { EXPECTED_INDEXED, FIXTURE_QUESTION, type FixtureWorkspace, createFixtureWorkspace } from '../unit/indexing/workspaceFixture';
 import { mcpConfigText } from '../../src/extension/lm/mcpConfigText';
-import { getTestStore, testMilvusConfig } from './milvusEnv';
+import { getTestStore, milvusCliEnv, testMilvusConfig } from './milvusEnv';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'dist', 'cli.js');
@@ -49,14 +49,10 @@ describe('MCP server (kimi-milvus mcp over stdio)', function () {
     store = await getTestStore();
     embeddings = await new FakeEmbeddingServer({ dimensions: 32 }).start();
     ws = createFixtureWorkspace();
-    const milvus = testMilvusConfig();
     env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
     Object.assign(env, {
-      KIMI_MILVUS_DATA_DIR: milvus.dataDir,
-      EMBEDDING_BASE_URL: embeddings.url,
-      EMBEDDING_API_KEY: 'sk-mcp-test',
-      EMBEDDING_MODEL: 'fake-embed',
-      EMBEDDING_DIMENSIONS: '32',
+      ...milvusCliEnv(),
+      ...embeddings.cliEnv('sk-mcp-test'),
       KIMI_MILVUS_LOG_LEVEL: 'debug',
     });
     // No --root: the workspace comes from the client's roots.

@@ -28,6 +28,12 @@ export function testMilvusConfig(): MilvusConfig {
   };
 }
 
+/** The environment that points a CLI or MCP child process at the tests' Milvus. */
+export function milvusCliEnv(): Record<string, string> {
+  const milvus = testMilvusConfig();
+  return { KIMI_MILVUS_DATA_DIR: milvus.dataDir, ...(milvus.uri ? { MILVUS_URI: milvus.uri } : {}) };
+}
+
 let handle: Promise<StoreHandle> | undefined;
 
 export function getTestHandle(): Promise<StoreHandle> {
