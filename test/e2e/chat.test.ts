@@ -6,7 +6,7 @@ import type { Frame, Locator } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { contrast, luminance } from './colours';
-import { useWorkbenchWithFakeKimi } from './workbench';
+import { sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Hq3Lm8Zr';
 const QUESTION = 'When is the fog horn tested?';
@@ -18,22 +18,10 @@ describe('chat (e2e)', function () {
   this.timeout(300_000);
   const { wb, kimi } = useWorkbenchWithFakeKimi(KEY, { name: 'chat', viewport: { width: 1300, height: 860 } });
 
-  const chat = async (): Promise<Frame> => {
-    await wb().openKimiView();
-    return wb().chatFrame();
-  };
   /** The turn of a question (not just the last article: right after Enter the new one may not exist yet). */
-  const turnOf = (frame: Frame, question: string) =>
-    frame.locator('.turn', { has: frame.locator('.question', { hasText: question }) }).last();
-
-  async function send(frame: Frame, text: string): Promise<void> {
-    const input = frame.getByRole('textbox', { name: 'Message' });
-    await input.fill(text);
-    await input.press('Enter');
-  }
 
   it('the first-run state asks for a key; its button opens a password box, and the key clears it', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     // The button runs "Kimi Milvus: Set Kimi API Key", the same as the palette.
     await frame.getByRole('button', { name: 'Set Kimi API Key' }).click();
     const box = wb().page.locator('.quick-input-widget input.input');
@@ -53,7 +41,7 @@ describe('chat (e2e)', function () {
     await toast.getByRole('button', { name: 'Keywords Only' }).click();
     await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 180_000 });
     // The chat's first-run banner no longer asks for an index, nor says indexing is running.
-    const frame = await chat();
+    const frame = await wb().chat();
     await frame.getByRole('button', { name: 'Index Workspace' }).waitFor({ state: 'detached', timeout: 15_000 });
     await frame.getByText('Indexing the workspace').waitFor({ state: 'detached', timeout: 15_000 });
     // The Collections view (collapsed at first, so the chat has the room) lists the workspace's collection with its row count.
@@ -72,8 +60,8 @@ describe('chat (e2e)', function () {
       }),
       reply.text(ANSWER, { chunkChars: 6, chunkDelayMs: 40, usage: { prompt_tokens: 812, completion_tokens: 64, total_tokens: 876 } }),
     );
-    const frame = await chat();
-    await send(frame, QUESTION);
+    const frame = await wb().chat();
+    await sendQuestion(frame, QUESTION);
     const turn = turnOf(frame, QUESTION);
     await turn.waitFor();
     const tool = turn.locator('details.tool', { hasText: 'search_workspace' });
@@ -111,7 +99,7 @@ describe('chat (e2e)', function () {
     }
     /** The answer's text colour and the view's background, as the webview computes them. */
     const colours = async (): Promise<{ fg: string; bg: string }> =>
-      (await chat()).locator('.turn').first().locator('.markdown').evaluate((md) => ({
+      (await wb().chat()).locator('.turn').first().locator('.markdown').evaluate((md) => ({
         fg: getComputedStyle(md).color,
         bg: getComputedStyle(document.body).backgroundColor,
       }));
@@ -135,8 +123,8 @@ describe('chat (e2e)', function () {
   /** Asks `question`, scripted to stream `long` slowly, and returns once some of it is shown. */
   const streamSlowly = async (question: string, long: string): Promise<{ frame: Frame; turn: Locator }> => {
     kimi().script(reply.text(long, { chunkChars: 4, chunkDelayMs: 60 }));
-    const frame = await chat();
-    await send(frame, question);
+    const frame = await wb().chat();
+    await sendQuestion(frame, question);
     const turn = turnOf(frame, question);
     await until('some streamed text', async () => ((await turn.locator('.markdown').innerText()).length > 20 ? true : undefined));
     return { frame, turn };
@@ -164,10 +152,10 @@ describe('chat (e2e)', function () {
 
   it('Edit a sent question continues from there; Regenerate asks the last one again', async () => {
     kimi().script(reply.text('Answer A.'), reply.text('Answer B.'));
-    const frame = await chat();
-    await send(frame, 'First question?');
+    const frame = await wb().chat();
+    await sendQuestion(frame, 'First question?');
     await until('answer A', async () => ((await turnOf(frame, 'First question?').getAttribute('data-status')) === 'done' ? true : undefined));
-    await send(frame, 'Second question?');
+    await sendQuestion(frame, 'Second question?');
     await until('answer B', async () => ((await turnOf(frame, 'Second question?').getAttribute('data-status')) === 'done' ? true : undefined));
 
     kimi().script(reply.text('Answer to the edit.'));
@@ -201,8 +189,8 @@ describe('chat (e2e)', function () {
           'and [a link](javascript:window.__pwned=3) end.',
       ),
     );
-    const frame = await chat();
-    await send(frame, 'Show me some HTML.');
+    const frame = await wb().chat();
+    await sendQuestion(frame, 'Show me some HTML.');
     const turn = turnOf(frame, 'Show me some HTML.');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
     const md = turn.locator('.markdown');
@@ -218,8 +206,8 @@ describe('chat (e2e)', function () {
   it('Insert at Cursor puts a code block into the active editor', async () => {
     kimi().script(reply.text('Use this:\n\n```js\nconst lamp = nextFoghornTest(Date.now());\n```\n'));
     await wb().runCommand('File: New Untitled Text File');
-    const frame = await chat();
-    await send(frame, 'Give me a snippet.');
+    const frame = await wb().chat();
+    await sendQuestion(frame, 'Give me a snippet.');
     const turn = turnOf(frame, 'Give me a snippet.');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
     await turn.getByRole('button', { name: /^Insert code block \d+ at cursor$/ }).click();
@@ -232,13 +220,13 @@ describe('chat (e2e)', function () {
   });
 
   it('the model picker lists Kimi\'s models and the next question uses the chosen one', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     const picker = frame.getByRole('combobox', { name: 'Model' });
     await until('the model list', async () => ((await picker.locator('option').count()) >= 2 ? true : undefined));
     await picker.selectOption('kimi-k2-turbo-preview');
     kimi().script(reply.text('Answered by the turbo model.'));
     // The host handles webview messages in order, so the choice is saved before this question runs.
-    await send(frame, 'Which model are you?');
+    await sendQuestion(frame, 'Which model are you?');
     const turn = turnOf(frame, 'Which model are you?');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
     assert.equal(kimi().chatBodies().at(-1)?.model, 'kimi-k2-turbo-preview');
@@ -247,7 +235,7 @@ describe('chat (e2e)', function () {
   it('a window reload keeps the conversation', async () => {
     await wb().page.reload();
     await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const frame = await chat();
+    const frame = await wb().chat();
     // Every question of the session comes back, the last one included (it was saved when it ended).
     for (const q of [QUESTION, 'Tell me everything about the keeper.', 'First question, reworded?', 'Show me some HTML.', 'Give me a snippet.']) {
       await turnOf(frame, q).waitFor({ timeout: 30_000 });
@@ -258,7 +246,7 @@ describe('chat (e2e)', function () {
   });
 
   it('New chat opens an empty conversation', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     await frame.getByRole('button', { name: 'New chat' }).click();
     await until('an empty log', async () => ((await frame.locator('.turn').count()) === 0 ? true : undefined));
     assert.equal(await frame.getByRole('log').count(), 1);
@@ -266,13 +254,13 @@ describe('chat (e2e)', function () {
 
   it('conversations: after a reload the last open one is back, and the list switches to the earlier one', async () => {
     kimi().script(reply.text('The second chat answers.'));
-    let frame = await chat();
-    await send(frame, 'A question in a second chat?');
+    let frame = await wb().chat();
+    await sendQuestion(frame, 'A question in a second chat?');
     await until('the answer', async () => ((await turnOf(frame, 'A question in a second chat?').getAttribute('data-status')) === 'done' ? true : undefined));
 
     await wb().page.reload();
     await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    frame = await chat();
+    frame = await wb().chat();
     await turnOf(frame, 'A question in a second chat?').waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator('.question', { hasText: QUESTION }).count(), 0, 'the earlier conversation leaked in');
     // The title arrives with the conversation list, which may trail the restored turns by a message.
@@ -291,7 +279,7 @@ describe('chat (e2e)', function () {
 
     // The model continues that conversation, not the other one.
     kimi().script(reply.text('Still about the fog horn.'));
-    await send(frame, 'And on holidays?');
+    await sendQuestion(frame, 'And on holidays?');
     await until('the follow-up', async () => ((await turnOf(frame, 'And on holidays?').getAttribute('data-status')) === 'done' ? true : undefined));
     const sent = JSON.stringify(kimi().chatBodies().at(-1)?.messages);
     assert.match(sent, /Old Marguerite/);

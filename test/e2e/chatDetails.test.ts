@@ -10,7 +10,7 @@ import type { Frame, Locator } from 'playwright-core';
 import { reply, type FakeReply } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { chatLayoutProblems, setSideBarWidth, setTheme, setViewExpanded } from './layout';
-import { SAMPLE_WORKSPACE, useWorkbenchWithFakeKimi } from './workbench';
+import { SAMPLE_WORKSPACE, sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Det4ils9';
 const WORKSPACE = mkdtempSync(path.join(tmpdir(), 'kimi-chat-details-'));
@@ -47,18 +47,12 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
   this.timeout(300_000);
   after(() => rmSync(WORKSPACE, { recursive: true, force: true }));
   const { wb, kimi } = useWorkbenchWithFakeKimi(KEY, { name: 'chat-details', folder: WORKSPACE, viewport: { width: 1300, height: 860 } });
-  const chat = async (): Promise<Frame> => {
-    await wb().openKimiView();
-    return wb().chatFrame();
-  };
-  const turnOf = (frame: Frame, question: string) => frame.locator('.turn', { has: frame.locator('.question', { hasText: question }) }).last();
   const input = (frame: Frame) => frame.getByRole('textbox', { name: 'Message' });
 
   async function ask(question: string, ...replies: FakeReply[]): Promise<Frame> {
     kimi().script(...replies);
-    const frame = await chat();
-    await input(frame).fill(question);
-    await input(frame).press('Enter');
+    const frame = await wb().chat();
+    await sendQuestion(frame, question);
     await until('the answer', async () => ((await turnOf(frame, question).getAttribute('data-status')) === 'done' ? true : undefined), 120_000);
     return frame;
   }
@@ -76,12 +70,8 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
 
   it('setup: a key and a keyword index', async () => {
     await setSideBarWidth(wb().page, 300);
-    const frame = await chat();
-    await frame.getByRole('button', { name: 'Set Kimi API Key' }).click();
-    const box = wb().page.locator('.quick-input-widget input.input');
-    await box.fill(KEY);
-    await box.press('Enter');
-    await frame.getByRole('button', { name: 'Set Kimi API Key' }).waitFor({ state: 'detached', timeout: 30_000 });
+    const frame = await wb().chat();
+    await wb().setKimiKey(frame, KEY);
     await wb().runCommand('Kimi Milvus: Index Workspace');
     await wb().page.locator('.notification-toast').getByRole('button', { name: /^Keyword/ }).click({ timeout: 30_000 });
     await wb().page.locator('.statusbar-item', { hasText: /Kimi: \d+ files/ }).waitFor({ timeout: 180_000 });
@@ -114,7 +104,7 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
       await wb().page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col 1`) }).waitFor();
     };
     await caretTo(50);
-    const frame = await chat();
+    const frame = await wb().chat();
     const auto = frame.locator('.composer .chips .chip', { hasText: 'src/lamp.js' }).first();
     // The chip follows the caret once the user pauses (a debounce): wait for the one around line 50.
     const range = async (): Promise<[number, number] | undefined> => {
@@ -237,14 +227,14 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
   });
 
   it('Ctrl+Alt+C (Focus Chat) puts the cursor in the input even when the focus is inside the chat', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     await frame.getByRole('button', { name: 'New chat' }).focus();
     await wb().page.keyboard.press('Control+Alt+c');
     await until('focus in the input', async () => ((await input(frame).evaluate((e) => e === document.activeElement)) ? true : undefined), 5_000);
   });
 
   it('Escape while editing a question puts the cursor back in the input, not on the page', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     const turn = frame.locator('.turn').last();
     await turn.locator('.question').hover();
     await turn.getByRole('button', { name: 'Edit question' }).click();
@@ -255,7 +245,7 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
   });
 
   it('a bare @ lists folders as well as files', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     await input(frame).fill('');
     await input(frame).pressSequentially('What is in @');
     const list = frame.getByRole('listbox', { name: 'Files and folders' });

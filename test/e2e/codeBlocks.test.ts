@@ -10,7 +10,7 @@ import type { Frame } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { contrast } from './colours';
-import { SAMPLE_WORKSPACE, useWorkbenchWithFakeKimi } from './workbench';
+import { SAMPLE_WORKSPACE, sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Code7Blocks';
 // A copy of the sample workspace: the browser workbench auto-saves (files.autoSave is on by default in
@@ -54,33 +54,22 @@ describe('code in answers (e2e)', function () {
   after(() => rmSync(WORKSPACE, { recursive: true, force: true }));
   const { wb, kimi } = useWorkbenchWithFakeKimi(KEY, { name: 'code-blocks', folder: WORKSPACE, viewport: { width: 1300, height: 860 } });
 
-  const chat = async (): Promise<Frame> => {
-    await wb().openKimiView();
-    return wb().chatFrame();
-  };
-  const turnOf = (frame: Frame, question: string) => frame.locator('.turn', { has: frame.locator('.question', { hasText: question }) }).last();
   const editorLines = () => wb().page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
   /** The visible text of the active editor (Monaco renders spaces as no-break spaces). */
   const editorText = async (): Promise<string> => (await editorLines().innerText()).replace(/\u00a0/g, ' ');
 
   async function ask(question: string, answer: string): Promise<Frame> {
     kimi().script(reply.text(answer));
-    const frame = await chat();
-    const input = frame.getByRole('textbox', { name: 'Message' });
-    await input.fill(question);
-    await input.press('Enter');
+    const frame = await wb().chat();
+    await sendQuestion(frame, question);
     // The first question also starts Milvus Lite for the tools: give it time.
     await until('the answer', async () => ((await turnOf(frame, question).getAttribute('data-status')) === 'done' ? true : undefined), 120_000);
     return frame;
   }
 
   it('with a key set, an answer renders __init__.py citations as links and highlighted code', async () => {
-    const frame = await chat();
-    await frame.getByRole('button', { name: 'Set Kimi API Key' }).click();
-    const box = wb().page.locator('.quick-input-widget input.input');
-    await box.fill(KEY);
-    await box.press('Enter');
-    await frame.getByRole('button', { name: 'Set Kimi API Key' }).waitFor({ state: 'detached', timeout: 30_000 });
+    const frame = await wb().chat();
+    await wb().setKimiKey(frame, KEY);
 
     await ask('Where is the test time set?', CODE_ANSWER);
     const turn = turnOf(frame, 'Where is the test time set?');
@@ -120,7 +109,7 @@ describe('code in answers (e2e)', function () {
       await input.fill(theme);
       await wb().page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
       await wb().page.locator(marker).waitFor();
-      const frame = await chat();
+      const frame = await wb().chat();
       const keyword = frame.locator('.turn').last().locator('pre .hljs-keyword').first();
       await until(`${theme} in the webview`, async () => {
         const c = await keyword.evaluate((e) => getComputedStyle(e).color);
@@ -152,7 +141,7 @@ describe('code in answers (e2e)', function () {
     await wb().runCommand('File: New Untitled Text File');
     await editorLines().click();
     await wb().page.keyboard.type('// my notes\n');
-    const frame = await chat();
+    const frame = await wb().chat();
     const turn = turnOf(frame, 'Where is the test time set?');
     // The citation opens foghorn.js with lines 4-9 revealed.
     await turn.locator('.markdown a.source', { hasText: 'src/foghorn.js:4-9' }).click();
@@ -172,7 +161,7 @@ describe('code in answers (e2e)', function () {
 
   it('Apply shows a diff; accepting changes only the target file, and Undo reverts it', async () => {
     const before = snapshot();
-    const frame = await chat();
+    const frame = await wb().chat();
     await frame.getByRole('button', { name: 'Apply code block 2 to src/foghorn.js', exact: true }).click();
     await wb().page.locator('.tabs-container .tab.active', { hasText: /foghorn\.js ↔ Kimi's proposal/ }).waitFor({ timeout: 15_000 });
     const diff = wb().page.locator('.editor-group-container.active .monaco-diff-editor');
@@ -220,7 +209,7 @@ describe('code in answers (e2e)', function () {
       await wb().page.keyboard.press('Shift+ArrowDown');
     }
     await wb().runCommand('Kimi Milvus: Add Selection to Chat');
-    const frame = await chat();
+    const frame = await wb().chat();
     const chip = frame.locator('.composer .chip', { hasText: 'src/foghorn.js:4-6' });
     await chip.waitFor({ timeout: 15_000 });
     assert.equal(await frame.getByRole('button', { name: 'Remove src/foghorn.js:4-6 from the context' }).count(), 1);
@@ -241,7 +230,7 @@ describe('code in answers (e2e)', function () {
   });
 
   it('@ offers workspace files: choosing one shows a chip, and Kimi gets the file with its path', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     const input = frame.getByRole('textbox', { name: 'Message' });
     await input.fill('');
     // Escape closes the suggestions and leaves the text alone.

@@ -6,7 +6,7 @@ import type { Frame } from 'playwright-core';
 import { SUMMARY_INSTRUCTIONS } from '../../src/core/agent/summaryPrompt';
 import { fakeTokenCount, reply, type ChatBody } from '../fakes/kimiServer';
 import { until } from '../support/until';
-import { useWorkbenchWithFakeKimi } from './workbench';
+import { sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-cost-key-P3n7Vb2K';
 const isSummary = (b: ChatBody): boolean => b.messages[0]?.content === SUMMARY_INSTRUCTIONS;
@@ -21,32 +21,16 @@ describe('cost and the context window (e2e)', function () {
     settings: { 'kimiMilvus.kimi.model': 'kimi-k2-0711-preview', 'kimiMilvus.pricing.region': 'global', 'kimiMilvus.budget.dailyLimit': 0.5 },
   });
 
-  const chat = async (): Promise<Frame> => {
-    await wb().openKimiView();
-    return wb().chatFrame();
-  };
-  const turnOf = (frame: Frame, question: string) => frame.locator('.turn', { has: frame.locator('.question', { hasText: question }) }).last();
   const done = async (frame: Frame, question: string): Promise<void> => {
     await until(`the answer to "${question}"`, async () => ((await turnOf(frame, question).getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
   };
-  const ask = async (frame: Frame, question: string): Promise<void> => {
-    const input = frame.getByRole('textbox', { name: 'Message' });
-    await input.fill(question);
-    await input.press('Enter');
-  };
-
   it('sets the key', async () => {
-    const frame = await chat();
-    await frame.getByRole('button', { name: 'Set Kimi API Key' }).click();
-    const box = wb().page.locator('.quick-input-widget input.input');
-    await box.waitFor();
-    await box.fill(KEY);
-    await box.press('Enter');
-    await frame.getByRole('button', { name: 'Set Kimi API Key' }).waitFor({ state: 'detached', timeout: 30_000 });
+    const frame = await wb().chat();
+    await wb().setKimiKey(frame, KEY);
   });
 
   it('the meter counts the draft with Kimi\'s count, within 10 % of the request then sent; the answer shows its tokens, cache hits and price', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     const question = 'When is the fog horn tested, and who writes it in the logbook?';
     await frame.getByRole('textbox', { name: 'Message' }).fill(question);
     const meter = frame.getByRole('meter', { name: 'Context window' });
@@ -71,13 +55,13 @@ describe('cost and the context window (e2e)', function () {
   });
 
   it('a conversation past moonshot-v1-8k\'s window keeps answering, with one "Earlier turns summarised" marker that opens the summary', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     await frame.getByRole('combobox', { name: 'Model' }).selectOption('moonshot-v1-8k');
     let n = 0;
     kimi().handle((b) => (isSummary(b) ? reply.text('## Files\n- src/lamp.ts:1-40\n## Decisions\n- keep the lamp lit\n## Open questions\n- who winds the clock?') : reply.text(`Answer ${++n}. ${filler}`)));
     let after = -1;
     for (let q = 1; q <= 10 && (after < 0 || q <= after + 1); q++) {
-      await ask(frame, `Question ${q} about the lamp?`);
+      await sendQuestion(frame, `Question ${q} about the lamp?`);
       await done(frame, `Question ${q} about the lamp?`);
       if (after < 0 && (await frame.locator('.summary-marker').count()) > 0) {
         after = q;
@@ -96,14 +80,14 @@ describe('cost and the context window (e2e)', function () {
   });
 
   it('past the daily limit the chat asks first: Cancel keeps the question in the input, Send Anyway sends it', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     await frame.getByRole('combobox', { name: 'Model' }).selectOption('kimi-k2-0711-preview');
     // One expensive answer ($0.60 for 1M prompt tokens) takes today past the $0.50 limit.
     kimi().script(reply.text('That was a long one.', { usage: { prompt_tokens: 1_000_000, completion_tokens: 10, total_tokens: 1_000_010 } }));
-    await ask(frame, 'Read the whole logbook?');
+    await sendQuestion(frame, 'Read the whole logbook?');
     await done(frame, 'Read the whole logbook?');
     const requests = kimi().chatBodies().length;
-    await ask(frame, 'One more question?');
+    await sendQuestion(frame, 'One more question?');
     const dialog = wb().page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 30_000 });
     assert.match(await dialog.innerText(), /past your daily limit of \$0\.50/);

@@ -12,7 +12,7 @@ import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { reply, startFakeKimi, type FakeKimi } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { chatLayoutProblems, citationBreaks, setSideBarWidth, setViewExpanded, updateUserSettings, VERBATIM_EDITOR_SETTINGS } from './layout';
-import { SAMPLE_WORKSPACE, useWorkbench } from './workbench';
+import { SAMPLE_WORKSPACE, sendQuestion, turnOf, useWorkbench } from './workbench';
 
 const KEY = 'kimi-e2e-key-First7Hour';
 const QUESTION = 'When is the fog horn tested?';
@@ -57,11 +57,6 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
     assert.ok(kimi);
     return kimi;
   };
-  const chat = async (): Promise<Frame> => {
-    await wb().openKimiView();
-    return wb().chatFrame();
-  };
-  const turnOf = (frame: Frame, question: string) => frame.locator('.turn', { has: frame.locator('.question', { hasText: question }) }).last();
   const statusBar = () => wb().page.locator('.statusbar-item', { hasText: /Kimi:/ }).first();
 
   /** The key, set through the first-run banner if an earlier test did not get to set it: each test stands on its own. */
@@ -80,14 +75,12 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
   async function send(frame: Frame, text: string): Promise<void> {
     // Not while an earlier answer still streams or retries: the question would be ignored.
     await until('the chat idle', async () => ((await frame.getByRole('button', { name: 'Send' }).isEnabled()) ? true : undefined), 120_000);
-    const input = frame.getByRole('textbox', { name: 'Message' });
-    await input.fill(text);
-    await input.press('Enter');
+    await sendQuestion(frame, text);
   }
 
   it('a question before the key fails with a button that sets it; once set, the failure leaves the conversation, its question back in the input', async () => {
     await setSideBarWidth(wb().page, 300);
-    const frame = await chat();
+    const frame = await wb().chat();
     await send(frame, QUESTION);
     const turn = turnOf(frame, QUESTION);
     await until('the failed answer', async () => ((await turn.getAttribute('data-status')) === 'error' ? true : undefined));
@@ -148,7 +141,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
   });
 
   it('the conversation title shows with the first question, not only after a switch or reload, and follows a retried first question', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     const title = frame.locator('.chat-title');
     await until('an emptied conversation without a title', async () => ((await title.isVisible()) ? undefined : true), 5_000);
     fake().script({ error: { status: 500, type: 'server_error', message: 'boom' } }, { error: { status: 500, type: 'server_error', message: 'boom' } }, { error: { status: 500, type: 'server_error', message: 'boom' } }, { error: { status: 500, type: 'server_error', message: 'boom' } }, { error: { status: 500, type: 'server_error', message: 'boom' } });
@@ -177,7 +170,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
       reply.toolCalls([{ name: 'search_workspace', arguments: { query: 'fog horn test' } }]),
       reply.text(`The horn **Old Marguerite** is tested every Friday at noon (src/foghorn.js:4-9, docs/maintenance.md:3-5). ${'The keeper writes it in the log. '.repeat(12)}`),
     );
-    const frame = await chat();
+    const frame = await wb().chat();
     await ensureKey(frame);
     await send(frame, QUESTION);
     const turn = turnOf(frame, QUESTION);
@@ -194,7 +187,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
     const words = ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff', 'ggggggg', 'hhhhhhhh', 'iiiiiiiii', 'jjjjjjjjjj', 'kkkkkkkkkkk', 'llllllllllll'];
     fake().script(reply.text(`See ${words.map((w) => `${w} ${cite}`).join(', ')}.`));
     await setSideBarWidth(wb().page, 300);
-    const frame = await chat();
+    const frame = await wb().chat();
     await ensureKey(frame);
     await send(frame, 'Where else?');
     const turn = turnOf(frame, 'Where else?');
@@ -205,7 +198,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
   });
 
   it('a dead endpoint: the retry notice is readable, the final error opens the setting, and the model picker stays', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     await ensureKey(frame);
     const picker = frame.getByRole('combobox', { name: 'Model' });
     await updateUserSettings(wb(), { 'kimiMilvus.kimi.baseUrl': `http://127.0.0.1:${await closedPort()}/v1` });

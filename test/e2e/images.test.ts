@@ -8,7 +8,7 @@ import type { Frame } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { makePng } from '../support/documentFiles';
 import { until } from '../support/until';
-import { useWorkbenchWithFakeKimi } from './workbench';
+import { sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-images-Zt4Qw9';
 /** Larger than the longest side sent (1,568 px): the view must scale it down. */
@@ -18,11 +18,6 @@ describe('images in the chat (e2e)', function () {
   this.timeout(300_000);
   const { wb, kimi } = useWorkbenchWithFakeKimi(KEY, { name: 'images', viewport: { width: 1300, height: 860 } });
 
-  const chat = async (): Promise<Frame> => {
-    await wb().openKimiView();
-    return wb().chatFrame();
-  };
-  const turnOf = (frame: Frame, question: string) => frame.locator('.turn', { has: frame.locator('.question', { hasText: question }) }).last();
 
   /** What pasting a screenshot from the clipboard does: a paste event carrying an image file. */
   async function paste(frame: Frame, name: string): Promise<void> {
@@ -39,20 +34,9 @@ describe('images in the chat (e2e)', function () {
     await frame.locator('.composer .image-chip img.thumb').first().waitFor({ timeout: 15_000 });
   }
 
-  async function send(frame: Frame, text: string): Promise<void> {
-    const input = frame.getByRole('textbox', { name: 'Message' });
-    await input.fill(text);
-    await input.press('Enter');
-  }
-
   it('a pasted screenshot reaches the vision model as an image_url part, scaled down', async () => {
-    const frame = await chat();
-    await frame.getByRole('button', { name: 'Set Kimi API Key' }).click();
-    const box = wb().page.locator('.quick-input-widget input.input');
-    await box.waitFor();
-    await box.fill(KEY);
-    await box.press('Enter');
-    await frame.getByRole('button', { name: 'Set Kimi API Key' }).waitFor({ state: 'detached', timeout: 30_000 });
+    const frame = await wb().chat();
+    await wb().setKimiKey(frame, KEY);
     const picker = frame.getByRole('combobox', { name: 'Model' });
     await until('the model list', async () => ((await picker.locator('option').count()) >= 2 ? true : undefined));
     assert.equal(await picker.inputValue(), 'kimi-k2.5');
@@ -60,7 +44,7 @@ describe('images in the chat (e2e)', function () {
     await paste(frame, 'screenshot.png');
     assert.equal(await frame.locator('.image-notice').isVisible(), false, 'kimi-k2.5 sees images: no warning');
     kimi().script(reply.text('A blue rectangle, twice as wide as it is tall.'));
-    await send(frame, 'What is in this screenshot?');
+    await sendQuestion(frame, 'What is in this screenshot?');
     const turn = turnOf(frame, 'What is in this screenshot?');
     await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
     await turn.locator('.question .image-chip img.thumb').waitFor();
@@ -78,7 +62,7 @@ describe('images in the chat (e2e)', function () {
   });
 
   it('with a text-only model the composer says so and offers the vision model; sending anyway is refused', async () => {
-    const frame = await chat();
+    const frame = await wb().chat();
     const picker = frame.getByRole('combobox', { name: 'Model' });
     await picker.selectOption('kimi-k2-turbo-preview');
     await paste(frame, 'error-dialog.png');
@@ -87,7 +71,7 @@ describe('images in the chat (e2e)', function () {
     await notice.getByRole('button', { name: 'Use kimi-k2.5' }).waitFor();
 
     const before = kimi().chatBodies().length;
-    await send(frame, 'Why does this dialog appear?');
+    await sendQuestion(frame, 'Why does this dialog appear?');
     const turn = turnOf(frame, 'Why does this dialog appear?');
     await until('the refusal', async () => ((await turn.getAttribute('data-status')) === 'error' ? true : undefined));
     assert.match(await turn.innerText(), /kimi-k2-turbo-preview cannot see images\. Choose a model with vision \(such as kimi-k2\.5\)/);
@@ -102,7 +86,7 @@ describe('images in the chat (e2e)', function () {
   it('a window reload keeps the sent image with the conversation', async () => {
     await wb().page.reload();
     await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const frame = await chat();
+    const frame = await wb().chat();
     const turn = turnOf(frame, 'What is in this screenshot?');
     await turn.waitFor({ timeout: 30_000 });
     const src = await turn.locator('.question .image-chip img.thumb').getAttribute('src');

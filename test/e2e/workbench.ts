@@ -16,7 +16,7 @@
 // vscode-logs/ (extension host and output channels) and <test title>.failed.png for failed tests.
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 // The .mjs launchers are shared with the plain-Node harness; this CommonJS file loads them with import().
 import type { RunningCodeServer } from '../../scripts/codeServer.mjs' with { 'resolution-mode': 'import' };
 import { EXTENSION_ID, VIEW_CONTAINER_ID } from '../../src/extension/constants';
@@ -115,6 +115,22 @@ export class Workbench {
     await this.page.locator('.part.sidebar .composite.title', { hasText: /kimi milvus/i }).waitFor();
   }
 
+  /** Opens the Kimi Milvus view and returns the chat webview's frame. */
+  async chat(): Promise<Frame> {
+    await this.openKimiView();
+    return this.chatFrame();
+  }
+
+  /** Sets the Kimi key through the chat's "Set Kimi API Key" button and waits for the setup banner to go. */
+  async setKimiKey(frame: Frame, key: string): Promise<void> {
+    await frame.getByRole('button', { name: 'Set Kimi API Key' }).click();
+    const box = this.page.locator('.quick-input-widget input.input');
+    await box.waitFor();
+    await box.fill(key);
+    await box.press('Enter');
+    await frame.getByRole('button', { name: 'Set Kimi API Key' }).waitFor({ state: 'detached', timeout: 30_000 });
+  }
+
   /**
    * The frame holding the chat webview's own document (VS Code nests it in an outer iframe of the
    * extension). Open the view first (openKimiView).
@@ -205,6 +221,18 @@ function escapeRegExp(s: string): string {
  * Mocha helper: starts one workbench for the enclosing describe() and returns its getter. A
  * failed test leaves `<test title>.failed.png` in the artifacts folder.
  */
+/** The last turn in the chat whose question contains `question`. */
+export function turnOf(frame: Frame, question: string): Locator {
+  return frame.locator('.turn', { has: frame.locator('.question', { hasText: question }) }).last();
+}
+
+/** Types a question into the chat's input and sends it with Enter. */
+export async function sendQuestion(frame: Frame, text: string): Promise<void> {
+  const input = frame.getByRole('textbox', { name: 'Message' });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
 export function useWorkbench(options: WorkbenchOptions = {}): () => Workbench {
   let wb: Workbench | undefined;
   before(async function () {
