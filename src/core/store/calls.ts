@@ -1,5 +1,5 @@
 /** Turning SDK results and failures into StoreErrors, and racing calls against cancellation. */
-import { StoreError, UserAbortError, errorMessage } from '../errors';
+import { StoreError, UserAbortError, errorMessage, type StoreErrorCode } from '../errors';
 
 interface StatusLike {
   readonly error_code?: string | number;
@@ -43,18 +43,57 @@ function classify(reason: string): 'not-found' | 'unknown' {
   return /not (be )?found|doesn't exist|does not exist|can't find|not exist/i.test(reason) ? 'not-found' : 'unknown';
 }
 
-/** A thrown SDK/gRPC error as a StoreError. */
+/** gRPC status codes (grpc-js `status`) that this layer tells apart. */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_NOT_FOUND = 5;
+const GRPC_UNAVAILABLE = 14;
+
+/** Node socket errors that mean the server cannot be reached. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE']);
+
+/**
+ * What a thrown error's code says, when it carries one: grpc-js ServiceErrors carry a numeric
+ * `code`, Node socket errors a string one; either may sit on `cause` when the SDK wraps it.
+ * 'answered' means the server replied with another gRPC status, so the text decides.
+ */
+function codeOf(err: unknown, depth = 0): 'unavailable' | 'not-found' | 'answered' | undefined {
+  if (typeof err !== 'object' || err === null || depth > 3) {
+    return undefined;
+  }
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'number') {
+    if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) {
+      return 'unavailable';
+    }
+    return code === GRPC_NOT_FOUND ? 'not-found' : 'answered';
+  }
+  if (typeof code === 'string' && SOCKET_CODES.has(code)) {
+    return 'unavailable';
+  }
+  return codeOf((err as { cause?: unknown }).cause, depth + 1);
+}
+
+/**
+ * A thrown SDK/gRPC error as a StoreError. The error's code decides first; the text is read only
+ * when there is no code, because the SDK sometimes rethrows a gRPC failure as a plain Error.
+ */
 export function toStoreError(err: unknown, what: string): StoreError {
   if (err instanceof StoreError) {
     return err;
   }
   const message = errorMessage(err);
-  const unavailable = /UNAVAILABLE|ECONNREFUSED|ECONNRESET|DEADLINE_EXCEEDED|No connection|Connection dropped/i.test(message);
-  return new StoreError(
-    `Milvus ${what} failed: ${message}`,
-    unavailable ? 'unavailable' : classify(message),
-    { cause: err },
-  );
+  const byCode = codeOf(err);
+  let code: StoreErrorCode;
+  if (byCode === 'unavailable' || byCode === 'not-found') {
+    code = byCode;
+  } else if (byCode === 'answered') {
+    code = classify(message);
+  } else {
+    code = /UNAVAILABLE|ECONNREFUSED|ECONNRESET|DEADLINE_EXCEEDED|No connection|Connection dropped/i.test(message)
+      ? 'unavailable'
+      : classify(message);
+  }
+  return new StoreError(`Milvus ${what} failed: ${message}`, code, { cause: err });
 }
 
 /** Resolves like `promise`, or rejects with UserAbortError as soon as `signal` fires. */
