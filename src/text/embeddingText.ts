@@ -6,6 +6,7 @@
 import type { EmbeddingProgress } from '../core/indexing/embeddingProgress';
 import type { EmbedRetry } from '../core/embedding/embedder';
 import { formatSeconds } from './indexSummary';
+import type { EmbeddingSpec } from '../core/store/types';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
@@ -44,4 +45,14 @@ export function embeddingTooltip(files: number, p: EmbeddingProgress): string {
     lines.push(`Last retry: ${r.reason} (${what})`);
   }
   return lines.join('\n');
+}
+
+/** An embedding setting as a person reads it: "all-MiniLM-L6-v2 (local), 384 dimensions". */
+export function showSpec(spec: EmbeddingSpec | null): string {
+  if (!spec) {
+    return 'keyword search only';
+  }
+  const [provider, ...model] = spec.model.split(':');
+  const name = model.length > 0 ? `${model.join(':')} (${provider === 'local' ? 'local' : provider})` : spec.model;
+  return `${name}, ${spec.dimensions} dimensions`;
 }

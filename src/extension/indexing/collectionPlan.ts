@@ -1,34 +1,22 @@
 import * as path from 'node:path';
-import { migrateVectors } from '../../core/store/migrate';
-import type { CollectionFit, EmbeddingSpec, VectorStore } from '../../core/store/types';
+import { prepareCollection as prepare, type DiscardingFit } from '../../core/store/prepare';
+import type { EmbeddingSpec, VectorStore } from '../../core/store/types';
+import { showSpec } from '../../text/embeddingText';
 import type { RunProgress } from './runProgress';
 
 /**
  * What an index run does with a folder's existing collection when the embedding setting (or this
- * version's schema) no longer matches it:
- * - keyword-only → vectors: copied in place at once (nothing is lost; keyword search keeps working);
- * - another model's vectors, or keyword-only wanted: the vectors would be thrown away, so the user
- *   confirms once (a button that reruns with `rebuild`); then copied the same way;
- * - rows made another way (another tool, an older schema): indexed again from scratch, also after
- *   one confirmation.
+ * version's schema) no longer matches it (core/store/prepare.ts): changes that discard vectors or
+ * rows are confirmed once by the user (a button that reruns with `rebuild`).
  */
 export type CollectionPlan =
   | { readonly kind: 'index' }
   | { readonly kind: 'confirm'; readonly message: string; readonly action: string };
 
-export function showSpec(spec: EmbeddingSpec | null): string {
-  if (!spec) {
-    return 'keyword search only';
-  }
-  const [provider, ...model] = spec.model.split(':');
-  const name = model.length > 0 ? `${model.join(':')} (${provider === 'local' ? 'local' : provider})` : spec.model;
-  return `${name}, ${spec.dimensions} dimensions`;
-}
-
-/** The question to ask before a change that discards vectors or rows; undefined when none is needed. */
-export function confirmationFor(fit: CollectionFit, root: string): { message: string; action: string } | undefined {
+/** The question to ask before a change that discards vectors or rows. */
+export function confirmationFor(fit: DiscardingFit, root: string): { message: string; action: string } {
   const folder = path.basename(root);
-  if (fit.kind === 'vectors' && fit.from !== null) {
+  if (fit.kind === 'vectors') {
     return {
       message:
         `The index of ${folder} holds vectors of ${showSpec(fit.from)}, but the setting is now ${showSpec(fit.to)}. ` +
@@ -36,10 +24,7 @@ export function confirmationFor(fit: CollectionFit, root: string): { message: st
       action: fit.to ? 'Rebuild Vectors' : 'Remove Vectors',
     };
   }
-  if (fit.kind === 'rebuild') {
-    return { message: `The index of ${folder} must be rebuilt: ${fit.reason}.`, action: 'Rebuild Index' };
-  }
-  return undefined;
+  return { message: `The index of ${folder} must be rebuilt: ${fit.reason}.`, action: 'Rebuild Index' };
 }
 
 /**
@@ -54,15 +39,10 @@ export async function prepareCollection(
   options: { readonly rebuild: boolean; readonly progress: RunProgress; readonly signal: AbortSignal },
 ): Promise<CollectionPlan> {
   const { progress, signal } = options;
-  const fit = await store.fit(collection, wanted, signal);
-  const ask = confirmationFor(fit, root);
-  if (ask && !options.rebuild) {
-    return { kind: 'confirm', ...ask };
-  }
-  if (fit.kind === 'vectors') {
-    await migrateVectors(store, collection, wanted, { signal, onProgress: (done, total) => progress.copied(done, total) });
-  } else if (fit.kind === 'rebuild') {
-    await store.dropCollection(collection, signal);
-  }
-  return { kind: 'index' };
+  const refused = await prepare(store, collection, wanted, {
+    consent: () => options.rebuild,
+    signal,
+    onCopied: (done, total) => progress.copied(done, total),
+  });
+  return refused ? { kind: 'confirm', ...confirmationFor(refused, root) } : { kind: 'index' };
 }
