@@ -45,3 +45,16 @@ export function embeddingPrinter(io: CliIO): (p: EmbeddingProgress) => void {
     io.stderr(`${embeddingLine(p)}\n`);
   };
 }
+
+/** The copy of a collection into one with the new embedding setting: rows copied / total. */
+export function copyPrinter(io: CliIO, name: string): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < EVERY_MS && done < total) {
+      return;
+    }
+    last = now;
+    io.stderr(`copying ${name} for the new embedding setting: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows\n`);
+  };
+}

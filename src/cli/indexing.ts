@@ -6,20 +6,55 @@ import type { CoreServices } from '../core/services';
 import type { IndexSummary } from '../core/indexing/events';
 import { dryRunFolder } from '../core/indexing/indexer';
 import { fillVectors } from '../core/indexing/vectorFiller';
-import type { VectorCounts } from '../core/store/types';
+import { prepareCollection, type DiscardingFit } from '../core/store/prepare';
+import type { EmbeddingSpec, VectorCounts, VectorStore } from '../core/store/types';
 import { searchCommand } from './search';
 import { boolFlag, collectionFlag, type CliCommand, type CliIO, type ParsedArgs, stringFlag } from './command';
 import { EMBEDDING_HELP, INDEX_HELP, embeddingOptions, indexConfigFrom, indexOptions } from './config';
 import { COMMON_HELP, cliDataDir, commonOptions } from './context';
-import { embeddingPrinter, progressPrinter } from './indexProgress';
+import { copyPrinter, embeddingPrinter, progressPrinter } from './indexProgress';
 import { DOCUMENTS_HELP, documentOptions } from './documents';
 import { withServices } from './services';
 import { folderSummaryText } from '../text/indexSummary';
+import { showSpec } from '../text/embeddingText';
 
 async function assertDirectory(dir: string): Promise<void> {
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) {
     throw new ConfigError(`${dir} is not a folder.`);
+  }
+}
+
+/** Why the run stopped before touching the collection, and the flag that lets it go ahead. */
+function refusalText(name: string, fit: DiscardingFit): string {
+  if (fit.kind === 'vectors') {
+    return (
+      `${name} holds vectors of ${showSpec(fit.from)}, but the embedding setting is now ${showSpec(fit.to)}. ` +
+      'Nothing was changed. Run again with --replace-vectors to copy the index with the new setting ' +
+      '(keyword search keeps working meanwhile), or with --rebuild to index from scratch.'
+    );
+  }
+  return `${name} must be rebuilt: ${fit.reason}. Nothing was changed. Run again with --rebuild to index from scratch.`;
+}
+
+/**
+ * --rebuild drops the collection; otherwise it is brought in line with the embedding setting as
+ * VS Code does: keyword-only gets vectors in place; replacing another model's vectors needs
+ * --replace-vectors, rows made another way need --rebuild.
+ */
+async function prepareForRun(store: VectorStore, name: string, wanted: EmbeddingSpec | null, args: ParsedArgs, io: CliIO): Promise<void> {
+  if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
+    io.stderr(`Dropping ${name} to rebuild it.\n`);
+    await store.dropCollection(name, io.signal);
+  }
+  const replaceVectors = boolFlag(args, 'replace-vectors');
+  const refused = await prepareCollection(store, name, wanted, {
+    consent: (fit) => fit.kind === 'vectors' && replaceVectors,
+    signal: io.signal,
+    onCopied: copyPrinter(io, name),
+  });
+  if (refused) {
+    throw new ConfigError(refusalText(name, refused));
   }
 }
 
@@ -34,10 +69,7 @@ async function indexThenEmbed(services: CoreServices, root: string, collection: 
   const embedder = await services.embedder(); // a bad embedding setting fails before Milvus starts
   const store = await services.store();
   const name = collection ?? collectionNameFor(root);
-  if (boolFlag(args, 'rebuild') && (await store.hasCollection(name, io.signal))) {
-    io.stderr(`Dropping ${name} to rebuild it.\n`);
-    await store.dropCollection(name, io.signal);
-  }
+  await prepareForRun(store, name, embedder.spec, args, io);
   const result = await (await services.indexer()).indexFolder(root, { collection, onProgress: progressPrinter(io) }, io.signal);
   if (result.cancelled) {
     return { summary: result };
@@ -59,7 +91,7 @@ const indexCommand: CliCommand = {
   name: 'index',
   summary: 'Index a folder into its Milvus collection (incremental; only changed chunks are embedded)',
   usage: [
-    'Usage: kimi-milvus index <dir> [--collection NAME] [--dry-run] [--rebuild] [--json]',
+    'Usage: kimi-milvus index <dir> [--collection NAME] [--dry-run] [--rebuild] [--replace-vectors] [--json]',
     '',
     'Indexes the files of <dir> into a collection (default: the folder name plus a hash of its path).',
     'Re-running updates only what changed: new and edited files are re-chunked, only chunks whose',
@@ -68,8 +100,11 @@ const indexCommand: CliCommand = {
     '',
     '  --collection NAME         collection to write (letters, digits, _)',
     '  --dry-run                 report files, bytes, estimated chunks and tokens; write nothing',
-    '  --rebuild                 drop the collection first and index from scratch (e.g. after changing',
-    '                            the embedding model or dimensions)',
+    '  --rebuild                 drop the collection first and index from scratch',
+    '  --replace-vectors         when the collection holds vectors of another embedding setting, copy it',
+    '                            with the new setting and embed again (keyword search keeps working);',
+    '                            without it the run stops and changes nothing. A keyword-only index',
+    '                            gets vectors without this flag: nothing is thrown away.',
     '',
     INDEX_HELP,
     '',
@@ -79,7 +114,7 @@ const indexCommand: CliCommand = {
     '',
     COMMON_HELP,
   ].join('\n'),
-  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, ...documentOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' } },
+  options: { ...commonOptions, ...embeddingOptions, ...indexOptions, ...documentOptions, collection: { type: 'string' }, 'dry-run': { type: 'boolean' }, rebuild: { type: 'boolean' }, 'replace-vectors': { type: 'boolean' } },
   async run(args, io) {
     const dirArg = args.positionals[0];
     if (!dirArg || args.positionals.length > 1) {

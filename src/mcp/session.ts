@@ -16,6 +16,7 @@ import type { IndexFolderOptions } from '../core/indexing/indexer';
 import type { Logger } from '../core/logger';
 import { CoreServices } from '../core/services';
 import { openStore } from '../core/store/factory';
+import { prepareCollection } from '../core/store/prepare';
 import type { VectorStore } from '../core/store/types';
 import { Redactor } from '../core/redaction';
 
@@ -75,8 +76,17 @@ export class McpSession {
     return collectionNameFor(root);
   }
 
-  /** Runs on one collection queue behind each other: the session has one Indexer. */
+  /**
+   * Runs on one collection queue behind each other: the session has one Indexer. A keyword-only
+   * index gets vectors in place first once an embedding is set (nothing is thrown away); a change
+   * that would discard vectors or rows is left to the user (VS Code or `kimi-milvus index`), so the
+   * store's own mismatch error reaches the client.
+   */
   async indexFolder(root: string, options: IndexFolderOptions, signal?: AbortSignal): Promise<IndexSummary> {
+    if (!options.dryRun) {
+      const store = await this.services.store();
+      await prepareCollection(store, options.collection ?? collectionNameFor(root), this.embedder.spec, { consent: () => false, signal });
+    }
     return (await this.services.indexer()).indexFolder(root, options, signal);
   }
 

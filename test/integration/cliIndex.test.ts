@@ -74,11 +74,26 @@ describe('CLI: index, search, add, collections (end to end)', function () {
     assert.equal(second.filesUnchanged, EXPECTED_INDEXED.length);
     assert.equal(second.chunksEmbedded, 0);
 
-    // Another embedding model: refused with a way out, and --rebuild takes it.
+    // Another embedding model: refused with the ways out, nothing changed; --replace-vectors copies
+    // the index in place and embeds again; --rebuild indexes from scratch.
     const otherModel = { EMBEDDING_MODEL: 'other-embed' };
+    const modelOf = async (): Promise<string | undefined> => (await store.describeCollection(name)).embedding?.model;
+    const before = await modelOf();
     const refused = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64'], otherModel);
-    assert.notEqual(refused.code, 0);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /--replace-vectors/);
     assert.match(refused.stderr, /--rebuild/);
+    assert.match(refused.stderr, /Nothing was changed/);
+    assert.equal(await modelOf(), before);
+    const replaced = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64', '--replace-vectors', '--json'], otherModel);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    const copied = JSON.parse(replaced.stdout) as { filesIndexed: number; chunksEmbedded: number; vectors: { withVector: number; total: number } };
+    assert.equal(copied.filesIndexed, 0, 'the rows were copied, not indexed again');
+    assert.ok(copied.vectors.total > 0);
+    assert.equal(copied.vectors.withVector, copied.vectors.total);
+    assert.equal(copied.chunksEmbedded, copied.vectors.total, 'every chunk embedded again with the new model');
+    assert.match(replaced.stderr, new RegExp(`copying ${name} for the new embedding setting: \\d+/\\d+ rows`));
+    assert.match((await modelOf()) ?? '', /other-embed$/);
     const rebuilt = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64', '--rebuild', '--json'], otherModel);
     assert.equal(rebuilt.code, 0, rebuilt.stderr);
     assert.equal((JSON.parse(rebuilt.stdout) as { filesIndexed: number }).filesIndexed, EXPECTED_INDEXED.length);
@@ -94,6 +109,21 @@ describe('CLI: index, search, add, collections (end to end)', function () {
     const mine = collections.find((c) => c.name === name);
     assert.ok(mine && mine.rowCount > 0);
     assert.equal(mine.metadata.root, ws.root);
+  });
+
+  it('a keyword-only index gets vectors in place once an embedding is set, without a flag', async () => {
+    const name = uniqueCollectionName('cli_kw');
+    created.push(name);
+    const keywordOnly = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64', '--json'], { EMBEDDING_PROVIDER: 'none' });
+    assert.equal(keywordOnly.code, 0, keywordOnly.stderr);
+    assert.equal((await store.describeCollection(name)).embedding, null);
+    const withVectors = await run(['index', ws.root, '--collection', name, '--max-file-size-kb', '64', '--json']);
+    assert.equal(withVectors.code, 0, withVectors.stderr);
+    const summary = JSON.parse(withVectors.stdout) as { filesIndexed: number; vectors: { withVector: number; total: number } };
+    assert.equal(summary.filesIndexed, 0);
+    assert.ok(summary.vectors.total > 0);
+    assert.equal(summary.vectors.withVector, summary.vectors.total);
+    assert.ok((await store.describeCollection(name)).embedding);
   });
 
   it('add creates a collection for one file; secrets are refused', async () => {

@@ -98,6 +98,9 @@ describe('MCP server (kimi-milvus mcp over stdio)', function () {
   });
 
   it('index_workspace indexes the roots and sends increasing progress notifications', async () => {
+    // A keyword-only index of the folder (as the CLI makes with no embedding set) gets vectors in place.
+    const name = collectionNameFor(ws.root);
+    await store.createCollection(name, { embedding: null, description: 'keyword only' });
     const progress: Progress[] = [];
     const result = (await client.callTool({ name: 'index_workspace', arguments: {} }, undefined, { onprogress: (p) => progress.push(p) })) as CallToolResult;
     assert.equal(result.isError, false, text(result));
@@ -107,6 +110,7 @@ describe('MCP server (kimi-milvus mcp over stdio)', function () {
     assert.ok(progress.length >= 2, `progress notifications: ${JSON.stringify(progress)}`);
     assert.ok(progress.every((p, i) => i === 0 || p.progress > progress[i - 1].progress), 'progress grows');
     assert.equal(progress.at(-1)?.progress, progress.at(-1)?.total);
+    assert.match((await store.describeCollection(name)).embedding?.model ?? 'none', /fake/, 'the keyword-only index has vectors now');
 
     const again = (await client.callTool({ name: 'index_workspace', arguments: {} })) as CallToolResult;
     const second = (again.structuredContent as { folders: Array<{ files_indexed: number; files_unchanged: number }> }).folders[0];
