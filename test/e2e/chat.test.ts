@@ -6,7 +6,7 @@ import type { Frame, Locator } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { contrast, luminance } from './colours';
-import { sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
+import { sendQuestion, turnOf, untilTurnEnds, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Hq3Lm8Zr';
 const QUESTION = 'When is the fog horn tested?';
@@ -134,7 +134,7 @@ describe('chat (e2e)', function () {
     const long = 'The lighthouse keeper writes in the logbook. '.repeat(80);
     const { frame, turn } = await streamSlowly('Tell me everything about the keeper.', long);
     await frame.getByRole('button', { name: 'Stop' }).click();
-    await until('the cancelled turn', async () => ((await turn.getAttribute('data-status')) === 'cancelled' ? true : undefined), 10_000);
+    await untilTurnEnds(turn, 'cancelled', 10_000);
     const partial = await turn.locator('.markdown').innerText();
     assert.ok(partial.length > 0 && partial.length < long.length, 'the answer was not cut short');
     await new Promise((r) => setTimeout(r, 600));
@@ -146,7 +146,7 @@ describe('chat (e2e)', function () {
     const long = 'The keeper trims the wick and winds the clock. '.repeat(80);
     const { frame, turn } = await streamSlowly('What does the keeper do at night?', long);
     await frame.getByRole('textbox', { name: 'Message' }).press('Escape');
-    await until('the cancelled turn', async () => ((await turn.getAttribute('data-status')) === 'cancelled' ? true : undefined), 10_000);
+    await untilTurnEnds(turn, 'cancelled', 10_000);
     assert.ok((await turn.locator('.markdown').innerText()).length < long.length, 'the answer was not cut short');
   });
 
@@ -154,9 +154,9 @@ describe('chat (e2e)', function () {
     kimi().script(reply.text('Answer A.'), reply.text('Answer B.'));
     const frame = await wb().chat();
     await sendQuestion(frame, 'First question?');
-    await until('answer A', async () => ((await turnOf(frame, 'First question?').getAttribute('data-status')) === 'done' ? true : undefined));
+    await untilTurnEnds(turnOf(frame, 'First question?'), 'done');
     await sendQuestion(frame, 'Second question?');
-    await until('answer B', async () => ((await turnOf(frame, 'Second question?').getAttribute('data-status')) === 'done' ? true : undefined));
+    await untilTurnEnds(turnOf(frame, 'Second question?'), 'done');
 
     kimi().script(reply.text('Answer to the edit.'));
     const first = turnOf(frame, 'First question?');
@@ -166,7 +166,7 @@ describe('chat (e2e)', function () {
     await box.fill('First question, reworded?');
     await box.press('Enter');
     const edited = turnOf(frame, 'First question, reworded?');
-    await until('the edited answer', async () => ((await edited.getAttribute('data-status')) === 'done' ? true : undefined));
+    await untilTurnEnds(edited, 'done');
     assert.match(await edited.locator('.markdown').innerText(), /Answer to the edit/);
     // The turns after the edited one are gone, and the model no longer sees them.
     assert.equal(await frame.locator('.question', { hasText: 'Second question?' }).count(), 0);
@@ -192,7 +192,7 @@ describe('chat (e2e)', function () {
     const frame = await wb().chat();
     await sendQuestion(frame, 'Show me some HTML.');
     const turn = turnOf(frame, 'Show me some HTML.');
-    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
+    await untilTurnEnds(turn, 'done');
     const md = turn.locator('.markdown');
     assert.match(await md.innerText(), /<img src=x onerror=/);
     assert.equal(await md.locator('img, script').count(), 0);
@@ -209,7 +209,7 @@ describe('chat (e2e)', function () {
     const frame = await wb().chat();
     await sendQuestion(frame, 'Give me a snippet.');
     const turn = turnOf(frame, 'Give me a snippet.');
-    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
+    await untilTurnEnds(turn, 'done');
     await turn.getByRole('button', { name: /^Insert code block \d+ at cursor$/ }).click();
     const editorText = wb().page.locator('.editor-group-container.active .monaco-editor .view-lines');
     await until('the inserted code', async () => ((await editorText.innerText()).includes('nextFoghornTest(Date.now())') ? true : undefined), 10_000);
@@ -228,7 +228,7 @@ describe('chat (e2e)', function () {
     // The host handles webview messages in order, so the choice is saved before this question runs.
     await sendQuestion(frame, 'Which model are you?');
     const turn = turnOf(frame, 'Which model are you?');
-    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
+    await untilTurnEnds(turn, 'done');
     assert.equal(kimi().chatBodies().at(-1)?.model, 'kimi-k2-turbo-preview');
   });
 
@@ -256,7 +256,7 @@ describe('chat (e2e)', function () {
     kimi().script(reply.text('The second chat answers.'));
     let frame = await wb().chat();
     await sendQuestion(frame, 'A question in a second chat?');
-    await until('the answer', async () => ((await turnOf(frame, 'A question in a second chat?').getAttribute('data-status')) === 'done' ? true : undefined));
+    await untilTurnEnds(turnOf(frame, 'A question in a second chat?'), 'done');
 
     await wb().page.reload();
     await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -280,7 +280,7 @@ describe('chat (e2e)', function () {
     // The model continues that conversation, not the other one.
     kimi().script(reply.text('Still about the fog horn.'));
     await sendQuestion(frame, 'And on holidays?');
-    await until('the follow-up', async () => ((await turnOf(frame, 'And on holidays?').getAttribute('data-status')) === 'done' ? true : undefined));
+    await untilTurnEnds(turnOf(frame, 'And on holidays?'), 'done');
     const sent = JSON.stringify(kimi().chatBodies().at(-1)?.messages);
     assert.match(sent, /Old Marguerite/);
     assert.doesNotMatch(sent, /second chat/);

@@ -10,7 +10,7 @@ import type { Frame, Locator } from 'playwright-core';
 import { reply, type FakeReply } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { chatLayoutProblems, setSideBarWidth, setTheme, setViewExpanded } from './layout';
-import { SAMPLE_WORKSPACE, sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
+import { SAMPLE_WORKSPACE, sendQuestion, turnOf, untilTurnEnds, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Det4ils9';
 const WORKSPACE = mkdtempSync(path.join(tmpdir(), 'kimi-chat-details-'));
@@ -53,7 +53,7 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
     kimi().script(...replies);
     const frame = await wb().chat();
     await sendQuestion(frame, question);
-    await until('the answer', async () => ((await turnOf(frame, question).getAttribute('data-status')) === 'done' ? true : undefined), 120_000);
+    await untilTurnEnds(turnOf(frame, question), 'done', 120_000);
     return frame;
   }
   /** A workspace setting, as a user editing .vscode/settings.json would set it (the workbench watches the file). */
@@ -136,7 +136,7 @@ describe('chat details (e2e): highlight, editor context, title, tool lines, keyb
     await input(frame).press('Enter');
     kimi().script(reply.text('A fog horn schedule.'));
     await input(frame).press('Enter');
-    await until('the answer', async () => ((await turnOf(frame, 'Summarize @src/foghorn.js').getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
+    await untilTurnEnds(turnOf(frame, 'Summarize @src/foghorn.js'), 'done', 60_000);
     assert.match(lastPrompt(), /src\/foghorn\.js:1-\d+ \(mentioned file\)/);
     assert.doesNotMatch(lastPrompt(), /around the cursor/);
 

@@ -10,7 +10,7 @@ import type { Frame } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { contrast } from './colours';
-import { SAMPLE_WORKSPACE, sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
+import { SAMPLE_WORKSPACE, sendQuestion, turnOf, untilTurnEnds, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-key-Code7Blocks';
 // A copy of the sample workspace: the browser workbench auto-saves (files.autoSave is on by default in
@@ -63,7 +63,7 @@ describe('code in answers (e2e)', function () {
     const frame = await wb().chat();
     await sendQuestion(frame, question);
     // The first question also starts Milvus Lite for the tools: give it time.
-    await until('the answer', async () => ((await turnOf(frame, question).getAttribute('data-status')) === 'done' ? true : undefined), 120_000);
+    await untilTurnEnds(turnOf(frame, question), 'done', 120_000);
     return frame;
   }
 
@@ -219,7 +219,7 @@ describe('code in answers (e2e)', function () {
     await input.fill('What does this code do?');
     await input.press('Enter');
     const turn = turnOf(frame, 'What does this code do?');
-    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
+    await untilTurnEnds(turn, 'done', 60_000);
     const messages = kimi().chatBodies().at(-1)?.messages ?? [];
     const user = messages.filter((m) => m.role === 'user').at(-1)?.content;
     assert.ok(typeof user === 'string', `the question went out as ${JSON.stringify(user)}`);
@@ -255,7 +255,7 @@ describe('code in answers (e2e)', function () {
     kimi().script(reply.text('Spare parts for the lamp.'));
     await input.press('Enter');
     const turn = turnOf(frame, 'Summarize @scripts/inventory.txt');
-    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
+    await untilTurnEnds(turn, 'done', 60_000);
     const messages = kimi().chatBodies().at(-1)?.messages ?? [];
     const user = messages.filter((m) => m.role === 'user').at(-1)?.content;
     assert.ok(typeof user === 'string', `the question went out as ${JSON.stringify(user)}`);

@@ -6,7 +6,7 @@ import type { Frame } from 'playwright-core';
 import { SUMMARY_INSTRUCTIONS } from '../../src/core/agent/summaryPrompt';
 import { fakeTokenCount, reply, type ChatBody } from '../fakes/kimiServer';
 import { until } from '../support/until';
-import { sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
+import { sendQuestion, turnOf, untilTurnEnds, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-cost-key-P3n7Vb2K';
 const isSummary = (b: ChatBody): boolean => b.messages[0]?.content === SUMMARY_INSTRUCTIONS;
@@ -22,7 +22,7 @@ describe('cost and the context window (e2e)', function () {
   });
 
   const done = async (frame: Frame, question: string): Promise<void> => {
-    await until(`the answer to "${question}"`, async () => ((await turnOf(frame, question).getAttribute('data-status')) === 'done' ? true : undefined), 60_000);
+    await untilTurnEnds(turnOf(frame, question), 'done', 60_000);
   };
   it('sets the key', async () => {
     const frame = await wb().chat();

@@ -12,7 +12,7 @@ import { FakeEmbeddingServer } from '../fakes/embeddingServer';
 import { reply, startFakeKimi, type FakeKimi } from '../fakes/kimiServer';
 import { until } from '../support/until';
 import { chatLayoutProblems, citationBreaks, setSideBarWidth, setViewExpanded, updateUserSettings, VERBATIM_EDITOR_SETTINGS } from './layout';
-import { SAMPLE_WORKSPACE, sendQuestion, turnOf, useWorkbench } from './workbench';
+import { SAMPLE_WORKSPACE, sendQuestion, turnOf, untilTurnEnds, useWorkbench } from './workbench';
 
 const KEY = 'kimi-e2e-key-First7Hour';
 const QUESTION = 'When is the fog horn tested?';
@@ -83,7 +83,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
     const frame = await wb().chat();
     await send(frame, QUESTION);
     const turn = turnOf(frame, QUESTION);
-    await until('the failed answer', async () => ((await turn.getAttribute('data-status')) === 'error' ? true : undefined));
+    await untilTurnEnds(turn, 'error');
     const fixButton = await turn.getByRole('button', { name: 'Set Kimi API Key' }).count();
     // Set the key (the first-run banner's button does the same as the error's).
     await frame.locator('.setup').getByRole('button', { name: 'Set Kimi API Key' }).click();
@@ -148,7 +148,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
     await send(frame, 'A first question that fails?');
     await until('the title', async () => ((await title.isVisible()) && (await title.innerText()) === 'A first question that fails?' ? true : undefined), 10_000);
     const failed = turnOf(frame, 'A first question that fails?');
-    await until('the failure', async () => ((await failed.getAttribute('data-status')) === 'error' ? true : undefined), 120_000);
+    await untilTurnEnds(failed, 'error', 120_000);
     fake().script(reply.text('Now it works.'));
     await failed.locator('.question').hover();
     await failed.getByRole('button', { name: 'Edit question' }).click();
@@ -174,7 +174,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
     await ensureKey(frame);
     await send(frame, QUESTION);
     const turn = turnOf(frame, QUESTION);
-    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 120_000);
+    await untilTurnEnds(turn, 'done', 120_000);
     // The model picker, New chat and Send all fit, each readable; the end of the answer is in view.
     assert.deepEqual(await chatLayoutProblems(frame), []);
     const sources = await turn.locator('.sources').boundingBox();
@@ -191,7 +191,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
     await ensureKey(frame);
     await send(frame, 'Where else?');
     const turn = turnOf(frame, 'Where else?');
-    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined), 120_000);
+    await untilTurnEnds(turn, 'done', 120_000);
     const breaks = await citationBreaks(turn.locator('.markdown a.source'));
     assert.ok(breaks.length > 0, 'no citation reached a line end; the test proves nothing');
     assert.deepEqual(breaks.filter((b) => !b.before.endsWith('/')), []);
@@ -209,7 +209,7 @@ describe('the first hour (e2e): first run, layout, errors, semantic search later
     await notice.waitFor({ timeout: 30_000 });
     assert.match(await notice.innerText(), /^Trying again in \d+ s/);
     assert.deepEqual(await chatLayoutProblems(frame), []);
-    await until('the final error', async () => ((await turn.getAttribute('data-status')) === 'error' ? true : undefined), 120_000);
+    await untilTurnEnds(turn, 'error', 120_000);
     assert.equal(await picker.isVisible(), true, 'the model picker left the input row');
     assert.equal(await picker.inputValue(), 'kimi-k2.5');
     await turn.getByRole('button', { name: 'Open Kimi Settings' }).click();

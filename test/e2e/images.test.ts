@@ -8,7 +8,7 @@ import type { Frame } from 'playwright-core';
 import { reply } from '../fakes/kimiServer';
 import { makePng } from '../support/documentFiles';
 import { until } from '../support/until';
-import { sendQuestion, turnOf, useWorkbenchWithFakeKimi } from './workbench';
+import { sendQuestion, turnOf, untilTurnEnds, useWorkbenchWithFakeKimi } from './workbench';
 
 const KEY = 'kimi-e2e-images-Zt4Qw9';
 /** Larger than the longest side sent (1,568 px): the view must scale it down. */
@@ -46,7 +46,7 @@ describe('images in the chat (e2e)', function () {
     kimi().script(reply.text('A blue rectangle, twice as wide as it is tall.'));
     await sendQuestion(frame, 'What is in this screenshot?');
     const turn = turnOf(frame, 'What is in this screenshot?');
-    await until('the answer', async () => ((await turn.getAttribute('data-status')) === 'done' ? true : undefined));
+    await untilTurnEnds(turn, 'done');
     await turn.locator('.question .image-chip img.thumb').waitFor();
     assert.equal(await frame.locator('.composer .image-chip').count(), 0, 'the composer is cleared after sending');
 
@@ -73,7 +73,7 @@ describe('images in the chat (e2e)', function () {
     const before = kimi().chatBodies().length;
     await sendQuestion(frame, 'Why does this dialog appear?');
     const turn = turnOf(frame, 'Why does this dialog appear?');
-    await until('the refusal', async () => ((await turn.getAttribute('data-status')) === 'error' ? true : undefined));
+    await untilTurnEnds(turn, 'error');
     assert.match(await turn.innerText(), /kimi-k2-turbo-preview cannot see images\. Choose a model with vision \(such as kimi-k2\.5\)/);
     assert.equal(kimi().chatBodies().length, before, 'nothing was sent to Kimi');
 

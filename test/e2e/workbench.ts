@@ -217,10 +217,6 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/**
- * Mocha helper: starts one workbench for the enclosing describe() and returns its getter. A
- * failed test leaves `<test title>.failed.png` in the artifacts folder.
- */
 /** The last turn in the chat whose question contains `question`. */
 export function turnOf(frame: Frame, question: string): Locator {
   return frame.locator('.turn', { has: frame.locator('.question', { hasText: question }) }).last();
@@ -233,6 +229,31 @@ export async function sendQuestion(frame: Frame, text: string): Promise<void> {
   await input.press('Enter');
 }
 
+/** How a turn ends in the chat (its `data-status`; it is `streaming` until then). */
+export type TurnEnd = 'done' | 'error' | 'cancelled';
+
+/**
+ * Waits until `turn` (from turnOf) has ended as `end`. On timeout the error names the turn's
+ * question and the status it had last, so a failure says whether the answer was still streaming or
+ * ended otherwise.
+ */
+export async function untilTurnEnds(turn: Locator, end: TurnEnd, timeoutMs = 30_000): Promise<void> {
+  let last: string | null = null;
+  try {
+    await until(`the turn to end ${end}`, async () => {
+      last = await turn.getAttribute('data-status');
+      return last === end ? true : undefined;
+    }, timeoutMs);
+  } catch (err) {
+    const question = await turn.locator('.question').first().textContent({ timeout: 1_000 }).catch(() => null);
+    throw new Error(`${(err as Error).message} (question ${JSON.stringify(question)}, status ${last ?? 'missing'})`, { cause: err });
+  }
+}
+
+/**
+ * Mocha helper: starts one workbench for the enclosing describe() and returns its getter. A
+ * failed test leaves `<test title>.failed.png` in the artifacts folder.
+ */
 export function useWorkbench(options: WorkbenchOptions = {}): () => Workbench {
   let wb: Workbench | undefined;
   before(async function () {
