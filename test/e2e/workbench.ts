@@ -20,6 +20,7 @@ import type { Browser, Frame, Locator, Page } from 'playwright-core';
 // The .mjs launchers are shared with the plain-Node harness; this CommonJS file loads them with import().
 import type { RunningCodeServer } from '../../scripts/codeServer.mjs' with { 'resolution-mode': 'import' };
 import { EXTENSION_ID, VIEW_CONTAINER_ID } from '../../src/extension/constants';
+import type { TurnStatus } from '../../src/shared/chatModel';
 import { startFakeKimi, type FakeKimi, type FakeKimiOptions } from '../fakes/kimiServer';
 import { until } from '../support/until';
 
@@ -229,25 +230,16 @@ export async function sendQuestion(frame: Frame, text: string): Promise<void> {
   await input.press('Enter');
 }
 
-/** How a turn ends in the chat (its `data-status`; it is `streaming` until then). */
-export type TurnEnd = 'done' | 'error' | 'cancelled';
-
 /**
- * Waits until `turn` (from turnOf) has ended as `end`. On timeout the error names the turn's
- * question and the status it had last, so a failure says whether the answer was still streaming or
- * ended otherwise.
+ * Waits until `turn` (from turnOf) has ended as `end`. On timeout the error names the turn and the
+ * status it had last, so a failure says whether the answer was still streaming or ended otherwise.
  */
-export async function untilTurnEnds(turn: Locator, end: TurnEnd, timeoutMs = 30_000): Promise<void> {
-  let last: string | null = null;
-  try {
-    await until(`the turn to end ${end}`, async () => {
-      last = await turn.getAttribute('data-status');
-      return last === end ? true : undefined;
-    }, timeoutMs);
-  } catch (err) {
-    const question = await turn.locator('.question').first().textContent({ timeout: 1_000 }).catch(() => null);
-    throw new Error(`${(err as Error).message} (question ${JSON.stringify(question)}, status ${last ?? 'missing'})`, { cause: err });
-  }
+export async function untilTurnEnds(turn: Locator, end: Exclude<TurnStatus, 'streaming'>, timeoutMs?: number): Promise<void> {
+  let status: string | null = null;
+  await until(() => `${turn.toString()} to end ${end} (its status: ${status ?? 'none'})`, async () => {
+    status = await turn.getAttribute('data-status');
+    return status === end ? true : undefined;
+  }, timeoutMs);
 }
 
 /**
